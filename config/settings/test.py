@@ -1,0 +1,15 @@
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shuzhi-test-media-"))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+ALLOWED_HOSTS = ["*"]
+
+# Tests call services directly; tasks run in-process even when Redis is the broker.
+# The worker test starts a real worker and turns this off for itself.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+
+admin.site.site_header = "述职评议工作系统 · 办公室管理"
+admin.site.site_title = "述职评议工作系统"
+admin.site.index_title = "评议工作管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("my-work/", core_views.my_work, name="my_work"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("", include("reviews.urls")),
+    path("", include("subjects.urls")),
+    path("admin/", admin.site.urls),
+]

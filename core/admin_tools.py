@@ -1,0 +1,100 @@
+"""Pieces the office admin shares: turning service errors into messages, Excel import pages."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from .errors import ApplicationError
+from .files import CONTENT_TYPES, XLSX
+from .xlsx import Column, ImportRejected, ImportResult, template_workbook
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes go through services.
+
+    The admin runs the change form in one transaction; a service's ApplicationError is
+    caught outside it, so everything is rolled back and the office sees the reason.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[XLSX])
+    # RFC 5987 so that Chinese file names survive every browser.
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def import_page(
+    request,
+    *,
+    model_admin: admin.ModelAdmin,
+    title: str,
+    form_class: type[ImportForm],
+    run: Callable[[ImportForm], ImportResult],
+    template_url: str,
+    done_url: str,
+) -> HttpResponse:
+    """GET shows the form; POST runs the import and shows either every error or the result."""
+    errors = []
+    result = None
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = run(form)
+            except ImportRejected as exc:
+                errors = exc.errors
+                model_admin.message_user(request, exc.message, messages.ERROR)
+            except ApplicationError as exc:
+                model_admin.message_user(request, exc.message, messages.ERROR)
+            else:
+                model_admin.message_user(
+                    request, f"已导入 {len(result.created)} 条记录。", messages.SUCCESS
+                )
+    else:
+        form = form_class()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "form": form,
+        "errors": errors,
+        "result": result,
+        "template_url": template_url,
+        "done_url": done_url,
+    }
+    return TemplateResponse(request, "admin/import_page.html", context)
+
+
+def template_download(title: str, columns: list[Column]) -> HttpResponse:
+    return xlsx_response(template_workbook(title, columns), f"{title}导入模板.xlsx")

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from reviews.selectors import campaign_office_todos, campaign_stage_rows, campaigns_open
+from subjects.selectors import subjects_of_user, subjects_visible_to
+
+from .roles import Role, user_roles
+
+
+def home(request):
+    return redirect("my_work" if request.user.is_authenticated else "login")
+
+
+@login_required
+def my_work(request):
+    """Each role's landing page: what this person must do next."""
+    roles = user_roles(request.user)
+    context: dict = {"roles": roles}
+    if roles & {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}:
+        campaigns = list(campaigns_open())
+        context["campaigns"] = [
+            {
+                "campaign": c,
+                "stages": campaign_stage_rows(c),
+                "todos": campaign_office_todos(c) if Role.OFFICE in roles else [],
+            }
+            for c in campaigns
+        ]
+    if Role.SUBJECT in roles:
+        context["own_subjects"] = list(subjects_of_user(request.user))
+    if Role.LIAISON in roles:
+        context["liaison_subjects"] = list(
+            subjects_visible_to(request.user)
+            .filter(liaison_committee__users=request.user)
+            .order_by("campaign__name", "position")
+        )
+    return render(request, "core/my_work.html", context)

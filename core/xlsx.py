@@ -1,0 +1,198 @@
+"""Reading and writing the office's Excel tables.
+
+An import reads every row, collects every problem with its row and column, and either
+returns clean rows or raises ImportRejected naming them all: a bad file changes nothing.
+"""
+
+import datetime
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .errors import ApplicationError
+from .files import XLSX, check_upload
+
+MAX_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = True
+    parse: Callable[[Any], Any] | None = None
+    example: Any = ""
+    width: int = 16
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "表头"
+        return f"{where}{f'“{self.column}”列' if self.column else ''}：{self.message}"
+
+
+class ImportRejected(ApplicationError):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(
+            f"导入文件有 {len(errors)} 处错误，未导入任何数据。请改正后重新上传。",
+            {"errors": errors},
+        )
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    created: list = field(default_factory=list)
+    # (name, username, initial password) of accounts the import created, shown once to print.
+    new_accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = parse_text(value)
+    match = re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)", text
+    )
+    if not match:
+        raise ValueError(f"“{text}”不是日期，请写成 2014-03-01 或 2014年3月1日")
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"“{text}”不是有效日期") from None
+
+
+def parse_yes_no(value: Any) -> bool:
+    text = parse_text(value)
+    if text in ("是", "Y", "y", "1", "计入"):
+        return True
+    if text in ("否", "N", "n", "0", "不计入"):
+        return False
+    raise ValueError(f"“{text}”应填“是”或“否”")
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_table(upload, columns: list[Column]) -> list[Row]:
+    """Check the file and its header, parse every cell; raise ImportRejected on any problem."""
+    try:
+        check_upload(upload, allowed=(XLSX,), max_bytes=5 * 1024 * 1024)
+    except ApplicationError as exc:
+        raise ImportRejected([RowError(0, "", exc.message)]) from exc
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ImportRejected(
+            [RowError(0, "", "文件无法作为 Excel 表格读取，请用模板重新填写。")]
+        ) from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [parse_text(h) if h is not None else "" for h in next(rows, ())]
+    errors: list[RowError] = []
+    positions: dict[str, int] = {}
+    for column in columns:
+        if column.header in header:
+            positions[column.key] = header.index(column.header)
+        elif column.required:
+            errors.append(RowError(0, column.header, "缺少此列，请使用导入模板"))
+    known = {c.header for c in columns}
+    for name in header:
+        if name and name not in known:
+            errors.append(RowError(0, name, "不是模板中的列"))
+    if errors:
+        workbook.close()
+        raise ImportRejected(errors)
+
+    result: list[Row] = []
+    for number, cells in enumerate(rows, start=2):
+        if all(_is_blank(c) for c in cells):
+            continue
+        if len(result) >= MAX_ROWS:
+            errors.append(RowError(number, "", f"一次最多导入 {MAX_ROWS} 行"))
+            break
+        row = Row(number=number)
+        for column in columns:
+            index = positions.get(column.key)
+            value = cells[index] if index is not None and index < len(cells) else None
+            if _is_blank(value):
+                if column.required:
+                    errors.append(RowError(number, column.header, "必填，不能为空"))
+                row.values[column.key] = None
+                continue
+            try:
+                row.values[column.key] = (column.parse or parse_text)(value)
+            except ValueError as exc:
+                errors.append(RowError(number, column.header, str(exc)))
+        result.append(row)
+    workbook.close()
+    if not result and not errors:
+        errors.append(RowError(0, "", "表格中没有数据行"))
+    if errors:
+        raise ImportRejected(errors)
+    return result
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+
+
+def build_workbook(title: str, columns: list[Column], rows: list[list[Any]]) -> bytes:
+    """A one-sheet workbook with a styled header row, as offices print them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([c.header for c in columns])
+    for cell, column in zip(sheet[1], columns, strict=True):
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[get_column_letter(cell.column)].width = column.width
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    notes = [
+        f"{c.header}：{'必填' if c.required else '选填'}。{c.note}"
+        + (f"例如：{c.example}" if c.example != "" else "")
+        for c in columns
+    ]
+    help_sheet = workbook.create_sheet("填写说明")
+    help_sheet.column_dimensions["A"].width = 90
+    help_sheet.append(["红色表头为必填列。请勿修改表头，第一张表从第 2 行起每行一条记录。"])
+    for note in notes:
+        help_sheet.append([note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_workbook(title: str, columns: list[Column]) -> bytes:
+    """An empty table to fill in; examples are on the instructions sheet, not as data."""
+    return build_workbook(title, columns, [])

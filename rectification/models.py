@@ -1,0 +1,1 @@
+"""Rectification plans and reports arrive with the rectification issue."""

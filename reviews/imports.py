@@ -1,0 +1,92 @@
+"""Excel import of the standing committee's members: all rows or none."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.services import USERNAME_RE, require_office
+from core.xlsx import Column, ImportRejected, ImportResult, RowError, parse_yes_no, read_table
+
+from .models import Member
+from .services import member_create
+
+MEMBER_COLUMNS = [
+    Column("姓名", "name", example="王恒亮", width=12),
+    Column("职务", "title", example="常委会副主任", width=18),
+    Column("登录名", "username", example="wanghl", width=14),
+    Column(
+        "计入组成人员",
+        "counts",
+        required=False,
+        parse=parse_yes_no,
+        example="是",
+        width=14,
+        note="填“是”或“否”，不填视为“是”。列席人员填“否”。",
+    ),
+]
+
+
+def _check_rows(rows) -> list[RowError]:
+    errors: list[RowError] = []
+    usernames = [r.values["username"] for r in rows if r.values.get("username")]
+    taken = set(
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    member_names = set(Member.objects.filter(is_active=True).values_list("name", flat=True))
+    seen_usernames: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for row in rows:
+        v = row.values
+        username, name = v.get("username"), v.get("name")
+        if username:
+            if not USERNAME_RE.match(username):
+                errors.append(RowError(row.number, "登录名", "只能使用字母、数字和 @.+-_"))
+            elif username in seen_usernames:
+                errors.append(
+                    RowError(row.number, "登录名", f"与第 {seen_usernames[username]} 行重复")
+                )
+            elif username in taken:
+                errors.append(RowError(row.number, "登录名", f"登录名“{username}”已被占用"))
+            seen_usernames.setdefault(username, row.number)
+        if name:
+            if name in seen_names:
+                errors.append(RowError(row.number, "姓名", f"与第 {seen_names[name]} 行重复"))
+            elif name in member_names:
+                errors.append(RowError(row.number, "姓名", "已是在任的常委会组成人员"))
+            seen_names.setdefault(name, row.number)
+    return errors
+
+
+def members_import(*, actor, upload) -> ImportResult:
+    require_office(actor)
+    rows = read_table(upload, MEMBER_COLUMNS)
+    errors = _check_rows(rows)
+    if errors:
+        raise ImportRejected(errors)
+    result = ImportResult()
+    start = Member.objects.count()
+    with transaction.atomic():
+        for offset, row in enumerate(rows, start=1):
+            v = row.values
+            try:
+                member, initial = member_create(
+                    actor=actor,
+                    name=v["name"],
+                    title=v["title"],
+                    username=v["username"],
+                    counts_toward_composition=v["counts"] if v["counts"] is not None else True,
+                    position=start + offset,
+                )
+            except ApplicationError as exc:
+                raise ImportRejected([RowError(row.number, "", exc.message)]) from exc
+            result.created.append(member)
+            if initial:
+                result.new_accounts.append((member.name, member.user.username, initial))
+        audit_log(
+            actor=actor,
+            action="member.import",
+            summary=f"从 Excel 导入常委会组成人员 {len(result.created)} 名",
+            data={"file": upload.name, "count": len(result.created)},
+        )
+    return result

@@ -1,0 +1,94 @@
+"""Reads of campaigns for pages that more than one role uses."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.formats import cn_date
+from subjects.models import ReviewForm
+
+from .models import WORK_STAGES, Campaign, CampaignStage, Member, Stage, StageTransition
+
+
+def campaigns_with_progress() -> QuerySet[Campaign]:
+    """Campaigns with their stages and subject counts, in a fixed number of queries."""
+    return Campaign.objects.annotate(
+        subject_count=Count("subjects", distinct=True),
+        on_site_count=Count(
+            "subjects", filter=Q(subjects__review_form=ReviewForm.ON_SITE), distinct=True
+        ),
+        written_count=Count(
+            "subjects", filter=Q(subjects__review_form=ReviewForm.WRITTEN), distinct=True
+        ),
+        no_account_count=Count("subjects", filter=Q(subjects__user__isnull=True), distinct=True),
+    ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position")))
+
+
+def campaigns_open() -> QuerySet[Campaign]:
+    return campaigns_with_progress().exclude(stage=CampaignStage.CLOSED)
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    urgent: bool = False
+
+
+def _current_stage(campaign: Campaign) -> Stage | None:
+    return next((s for s in campaign.stages.all() if s.kind == campaign.stage), None)
+
+
+def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None) -> list[Todo]:
+    """What the office must still do for a campaign, derived from its data (annotated queryset)."""
+    today = today or timezone.localdate()
+    todos: list[Todo] = []
+    if campaign.stage == CampaignStage.PREPARATION:
+        if not campaign.plan_approved_on:
+            todos.append(Todo("登记实施方案的批准日期并上传方案文件"))
+        if not campaign.subject_count:
+            todos.append(Todo("确定评议对象（可从 Excel 导入）"))
+        elif campaign.no_account_count:
+            todos.append(Todo(f"为 {campaign.no_account_count} 名评议对象开通登录账号"))
+    missing_dates = [
+        s.get_kind_display()
+        for s in campaign.stages.all()
+        if not (s.planned_start and s.planned_end)
+    ]
+    if missing_dates and campaign.stage != CampaignStage.CLOSED:
+        todos.append(Todo(f"填写{'、'.join(missing_dates)}的计划起止日期"))
+    current = _current_stage(campaign)
+    if current and current.planned_end and current.planned_end < today:
+        todos.append(
+            Todo(
+                f"{current.get_kind_display()}计划于 {cn_date(current.planned_end)} 结束，"
+                f"已超期 {(today - current.planned_end).days} 天",
+                urgent=True,
+            )
+        )
+    return todos
+
+
+def campaign_stage_rows(campaign: Campaign, today: datetime.date | None = None) -> list[dict]:
+    """The four stages with their state (done / current / upcoming) for a timeline."""
+    today = today or timezone.localdate()
+    order = [*WORK_STAGES, CampaignStage.CLOSED]
+    current_index = order.index(campaign.stage)
+    rows = []
+    for stage in campaign.stages.all():
+        index = order.index(stage.kind)
+        state = (
+            "done" if index < current_index else "current" if index == current_index else "upcoming"
+        )
+        overdue = state == "current" and stage.planned_end is not None and stage.planned_end < today
+        rows.append({"stage": stage, "state": state, "overdue": overdue})
+    return rows
+
+
+def campaign_transitions(campaign: Campaign) -> QuerySet[StageTransition]:
+    return campaign.transitions.select_related("actor").order_by("-at", "-id")
+
+
+def members_composition_count() -> int:
+    return Member.objects.filter(is_active=True, counts_toward_composition=True).count()

@@ -1,0 +1,303 @@
+"""Everything that writes campaigns, their stages and content items, and committee members."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.files import DOCUMENT_KINDS, check_upload
+from core.roles import Role
+from core.services import (
+    account_create,
+    apply_changes,
+    changed_labels,
+    require_office,
+    validate_or_raise,
+)
+
+from .models import (
+    WORK_STAGES,
+    Campaign,
+    CampaignStage,
+    ContentItem,
+    Member,
+    Stage,
+    StageTransition,
+)
+
+DEFAULT_CONTENT_ITEMS = [
+    "贯彻执行宪法和法律法规，依法行政、公正司法情况",
+    "履行职责、实施本行政区域发展战略和完成工作任务情况",
+    "贯彻执行人民代表大会及其常委会的决议决定、处理常委会审议意见及办理代表议案、建议和批评意见情况",
+    "接受人大监督，参加人大各种会议汇报工作、听取审议和接受询问情况",
+    "办理人民群众来信来访，解决人民群众普遍关心的热点、难点问题情况",
+    "勤政廉政、廉洁自律情况",
+    "常委会认为需要评议的其他工作",
+]
+
+STAGE_ORDER = [*WORK_STAGES, CampaignStage.CLOSED]
+
+
+def _allowed_moves() -> dict[tuple[str, str], str]:
+    """The campaign's state machine: one step forward, or back to any earlier stage."""
+    moves = {}
+    for i, stage in enumerate(STAGE_ORDER):
+        if i + 1 < len(STAGE_ORDER):
+            moves[(stage, STAGE_ORDER[i + 1])] = StageTransition.Direction.FORWARD
+        for earlier in STAGE_ORDER[:i]:
+            moves[(stage, earlier)] = StageTransition.Direction.BACK
+    return moves
+
+
+ALLOWED_MOVES = _allowed_moves()
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    name: str,
+    year: int,
+    composition_size: int,
+    term: str = "",
+    issuing_office: str = "",
+    plan_approved_on: datetime.date | None = None,
+    stage_dates: dict[str, tuple[datetime.date | None, datetime.date | None]] | None = None,
+    content_items: list[str] | None = None,
+) -> Campaign:
+    require_office(actor)
+    campaign = Campaign(
+        name=name.strip(),
+        year=year,
+        term=term.strip(),
+        composition_size=composition_size,
+        plan_approved_on=plan_approved_on,
+    )
+    if issuing_office:
+        campaign.issuing_office = issuing_office.strip()
+    validate_or_raise(campaign)
+    campaign.save()
+    stage_dates = stage_dates or {}
+    for position, kind in enumerate(WORK_STAGES, start=1):
+        start, end = stage_dates.get(kind, (None, None))
+        stage = Stage(
+            campaign=campaign, kind=kind, position=position, planned_start=start, planned_end=end
+        )
+        validate_or_raise(stage)
+        stage.save()
+    Stage.objects.filter(campaign=campaign, kind=CampaignStage.PREPARATION).update(
+        started_at=timezone.now()
+    )
+    items = content_items if content_items is not None else DEFAULT_CONTENT_ITEMS
+    ContentItem.objects.bulk_create(
+        ContentItem(campaign=campaign, position=i, title=title)
+        for i, title in enumerate(items, start=1)
+    )
+    audit_log(
+        actor=actor,
+        action="campaign.create",
+        summary=f"创建评议活动“{campaign.name}”",
+        target=campaign,
+        campaign=campaign,
+    )
+    return campaign
+
+
+CAMPAIGN_EDITABLE = (
+    "name",
+    "year",
+    "term",
+    "composition_size",
+    "issuing_office",
+    "plan_approved_on",
+)
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
+    """Change a campaign's descriptive fields; the stage only moves through campaign_stage_move."""
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    changed = apply_changes(campaign, fields, allowed=CAMPAIGN_EDITABLE)
+    if not changed:
+        return campaign
+    validate_or_raise(campaign)
+    campaign.save()
+    audit_log(
+        actor=actor,
+        action="campaign.update",
+        summary=f"修改评议活动“{campaign.name}”：{changed_labels(Campaign, changed)}",
+        target=campaign,
+        campaign=campaign,
+        data=changed,
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_plan_attach(
+    *, actor, campaign: Campaign, document: UploadedFile, approved_on: datetime.date
+) -> Campaign:
+    """Record the approval of the work plan (实施方案) with its document."""
+    require_office(actor)
+    checked = check_upload(document, allowed=DOCUMENT_KINDS)
+    if approved_on > timezone.localdate():
+        raise ApplicationError("实施方案批准日期不能晚于今天。")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    old_file = campaign.plan_document.name if campaign.plan_document else ""
+    campaign.plan_approved_on = approved_on
+    campaign.plan_document_name = checked.original_name
+    campaign.plan_document.save(checked.original_name, document, save=False)
+    campaign.save()
+    if old_file:
+        # The old file goes only once the new one is committed.
+        storage = campaign.plan_document.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    audit_log(
+        actor=actor,
+        action="campaign.plan",
+        summary=f"登记实施方案（{approved_on:%Y-%m-%d} 批准）：{checked.original_name}",
+        target=campaign,
+        campaign=campaign,
+    )
+    return campaign
+
+
+def _check_leave_preparation(campaign: Campaign) -> list[str]:
+    problems = []
+    if not campaign.plan_approved_on:
+        problems.append("实施方案尚未登记批准日期")
+    if not campaign.subjects.exists():
+        problems.append("尚未确定评议对象")
+    if not campaign.content_items.exists():
+        problems.append("尚未设置评议内容")
+    return problems
+
+
+# Preconditions for moving forward out of a stage; later stages add theirs here.
+_FORWARD_CHECKS = {CampaignStage.PREPARATION: _check_leave_preparation}
+
+
+@transaction.atomic
+def campaign_stage_move(
+    *, actor, campaign: Campaign, to_stage: str, reason: str = ""
+) -> StageTransition:
+    """The only way a campaign's stage changes."""
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    from_stage = campaign.stage
+    reason = (reason or "").strip()
+    if to_stage not in CampaignStage.values:
+        raise ApplicationError("目标阶段无效。")
+    to_label = CampaignStage(to_stage).label
+    from_label = CampaignStage(from_stage).label
+    if to_stage == from_stage:
+        raise ApplicationError(f"评议活动已处于{to_label}。")
+    direction = ALLOWED_MOVES.get((from_stage, to_stage))
+    if direction is None:
+        raise ApplicationError(f"不能从{from_label}直接进入{to_label}，阶段只能依次推进。")
+    if direction == StageTransition.Direction.BACK and not reason:
+        raise ApplicationError(f"退回到{to_label}必须填写书面理由。")
+    if direction == StageTransition.Direction.FORWARD:
+        check = _FORWARD_CHECKS.get(from_stage)
+        problems = check(campaign) if check else []
+        if problems:
+            raise ApplicationError(f"不能进入{to_label}：{'；'.join(problems)}。")
+
+    now = timezone.now()
+    stages = {s.kind: s for s in Stage.objects.select_for_update().filter(campaign=campaign)}
+    if from_stage in stages:
+        stages[from_stage].ended_at = now
+        stages[from_stage].save(update_fields=["ended_at"])
+    if to_stage in stages:
+        target = stages[to_stage]
+        target.started_at = target.started_at or now
+        target.ended_at = None
+        target.save(update_fields=["started_at", "ended_at"])
+    campaign.stage = to_stage
+    campaign.save(update_fields=["stage"])
+    transition = StageTransition.objects.create(
+        campaign=campaign,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        direction=direction,
+        actor=actor,
+        reason=reason,
+    )
+    verb = "推进" if direction == StageTransition.Direction.FORWARD else "退回"
+    audit_log(
+        actor=actor,
+        action=f"campaign.stage.{direction}",
+        summary=f"“{campaign.name}”由{from_label}{verb}至{to_label}"
+        + (f"，理由：{reason}" if reason else ""),
+        target=campaign,
+        campaign=campaign,
+        data={"from": from_stage, "to": to_stage, "reason": reason},
+    )
+    return transition
+
+
+def campaign_next_stage(campaign: Campaign) -> str | None:
+    index = STAGE_ORDER.index(campaign.stage)
+    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+
+@transaction.atomic
+def member_create(
+    *,
+    actor,
+    name: str,
+    title: str,
+    username: str,
+    counts_toward_composition: bool = True,
+    password: str | None = None,
+    position: int = 0,
+) -> tuple[Member, str | None]:
+    require_office(actor)
+    user, initial = account_create(
+        username=username, full_name=name.strip(), role=Role.MEMBER, password=password
+    )
+    member = Member(
+        user=user,
+        name=name.strip(),
+        title=title.strip(),
+        counts_toward_composition=counts_toward_composition,
+        position=position,
+    )
+    validate_or_raise(member)
+    member.save()
+    audit_log(
+        actor=actor,
+        action="member.create",
+        summary=f"添加常委会组成人员 {member.name}（{member.title}）",
+        target=member,
+    )
+    return member, initial
+
+
+MEMBER_EDITABLE = ("name", "title", "counts_toward_composition", "is_active", "position")
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields) -> Member:
+    require_office(actor)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    changed = apply_changes(member, fields, allowed=MEMBER_EDITABLE)
+    if not changed:
+        return member
+    validate_or_raise(member)
+    member.save()
+    if "name" in changed:
+        member.user.first_name = member.name
+        member.user.save(update_fields=["first_name"])
+    audit_log(
+        actor=actor,
+        action="member.update",
+        summary=f"修改常委会组成人员 {member.name}：{changed_labels(Member, changed)}",
+        target=member,
+        data=changed,
+    )
+    return member

@@ -1,0 +1,206 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+
+from core.admin_tools import ImportForm, ServiceAdmin, import_page, template_download
+from reviews.models import Campaign, CampaignStage
+
+from .imports import SUBJECT_COLUMNS, subjects_import
+from .models import LiaisonCommittee, Subject, Unit
+from .services import (
+    SUBJECT_EDITABLE,
+    liaison_committee_set_users,
+    subject_account_set,
+    subject_create,
+    subject_delete,
+    subject_update,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "organ_type")
+    list_filter = ("organ_type",)
+    search_fields = ("name",)
+
+
+class LiaisonCommitteeForm(forms.ModelForm):
+    class Meta:
+        model = LiaisonCommittee
+        fields = ("name", "users")
+
+
+@admin.register(LiaisonCommittee)
+class LiaisonCommitteeAdmin(admin.ModelAdmin):
+    form = LiaisonCommitteeForm
+    list_display = ("name", "staff")
+    search_fields = ("name",)
+    filter_horizontal = ("users",)
+
+    @admin.display(description="委室工作人员")
+    def staff(self, obj):
+        return "、".join(u.get_full_name() or u.username for u in obj.users.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("users")
+
+    def save_related(self, request, form, formsets, change):
+        # Users go through the service so that each gets the liaison role.
+        liaison_committee_set_users(
+            actor=request.user, committee=form.instance, users=list(form.cleaned_data["users"])
+        )
+
+
+class SubjectForm(forms.ModelForm):
+    username = forms.CharField(
+        label="登录名",
+        required=False,
+        max_length=150,
+        help_text="填写后为其开通登录账号；往年已有账号的评议对象填原登录名。",
+    )
+    password = forms.CharField(
+        label="初始密码",
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="不填则自动生成，并在保存后显示一次。",
+    )
+
+    class Meta:
+        model = Subject
+        fields = ("campaign", *SUBJECT_EDITABLE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "campaign" in self.fields:
+            self.fields["campaign"].queryset = Campaign.objects.filter(
+                stage=CampaignStage.PREPARATION
+            )
+            self.fields["campaign"].help_text = "只能在准备阶段的评议活动中添加评议对象。"
+        if "position" in self.fields:
+            self.fields["position"].required = False
+
+
+class SubjectImportForm(ImportForm):
+    campaign = forms.ModelChoiceField(
+        label="评议活动",
+        queryset=Campaign.objects.filter(stage=CampaignStage.PREPARATION),
+        help_text="只能向准备阶段的评议活动导入。",
+    )
+    field_order = ["campaign", "file"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(ServiceAdmin):
+    form = SubjectForm
+    list_display = (
+        "person_name",
+        "unit",
+        "post",
+        "campaign",
+        "review_form",
+        "liaison_committee",
+        "has_account",
+    )
+    list_filter = ("campaign", "review_form", "unit__organ_type", "liaison_committee")
+    search_fields = ("person_name", "unit__name", "post", "user__username")
+    autocomplete_fields = ("unit",)
+    change_list_template = "admin/subjects/subject/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("campaign", "unit", "liaison_committee", "user")
+        )
+
+    @admin.display(description="登录账号", boolean=False)
+    def has_account(self, obj):
+        return obj.user.username if obj.user_id else "未开通"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("campaign", *SUBJECT_EDITABLE, "username", "password")
+        return (
+            (*SUBJECT_EDITABLE, "account")
+            if obj.user_id
+            else (*SUBJECT_EDITABLE, "username", "password")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("account",) if obj and obj.user_id else ()
+
+    @admin.display(description="登录账号")
+    def account(self, obj):
+        return obj.user.username
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in SUBJECT_EDITABLE if f in form.cleaned_data}
+        username = form.cleaned_data.get("username") or ""
+        password = form.cleaned_data.get("password") or None
+        initial = None
+        if change:
+            subject = subject_update(actor=request.user, subject=obj, **data)
+            if username and not subject.user_id:
+                initial = subject_account_set(
+                    actor=request.user, subject=subject, username=username, password=password
+                )
+        else:
+            subject, initial = subject_create(
+                actor=request.user,
+                campaign=form.cleaned_data["campaign"],
+                username=username,
+                password=password,
+                **{k: v for k, v in data.items() if not (k == "position" and v is None)},
+            )
+            obj.pk = subject.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+        if initial:
+            self.message_user(
+                request,
+                f"已为 {obj.person_name} 开通登录账号 {obj.user.username}，初始密码：{initial}（只显示这一次）",
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        subject_delete(actor=request.user, subject=obj)
+
+    def delete_queryset(self, request, queryset):
+        for subject in queryset:
+            subject_delete(actor=request.user, subject=subject)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="subjects_subject_import",
+            ),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.template_view),
+                name="subjects_subject_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return import_page(
+            request,
+            model_admin=self,
+            title="从 Excel 导入评议对象",
+            form_class=SubjectImportForm,
+            run=lambda form: subjects_import(
+                actor=request.user,
+                campaign=form.cleaned_data["campaign"],
+                upload=form.cleaned_data["file"],
+            ),
+            template_url=reverse("admin:subjects_subject_import_template"),
+            done_url=reverse("admin:subjects_subject_changelist"),
+        )
+
+    def template_view(self, request):
+        return template_download("评议对象", SUBJECT_COLUMNS)

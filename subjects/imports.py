@@ -1,0 +1,155 @@
+"""Excel import of a campaign's review subjects: all rows or none."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+from core.services import USERNAME_RE, require_office
+from core.xlsx import (
+    Column,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    parse_date,
+    parse_text,
+    read_table,
+)
+from reviews.models import Campaign
+
+from .models import REVIEW_FORM_WORDS, LiaisonCommittee, Unit
+from .services import _require_preparation, subject_create
+
+
+def _parse_review_form(value) -> str:
+    text = parse_text(value)
+    if text not in REVIEW_FORM_WORDS:
+        raise ValueError(f"“{text}”应填“现场”或“书面”")
+    return REVIEW_FORM_WORDS[text]
+
+
+SUBJECT_COLUMNS = [
+    Column("姓名", "person_name", example="金鑫", width=12),
+    Column(
+        "单位", "unit", example="县发展和改革委员会", width=24, note="须与系统“单位”中的名称一致。"
+    ),
+    Column("职务", "post", example="主任", width=14),
+    Column("任现职时间", "appointed_on", parse=parse_date, example="2014-03-01", width=14),
+    Column(
+        "评议形式",
+        "review_form",
+        parse=_parse_review_form,
+        example="现场",
+        width=12,
+        note="填“现场”或“书面”。",
+    ),
+    Column(
+        "联系委室",
+        "liaison_committee",
+        example="财政经济工作委员会",
+        width=22,
+        note="须与系统“联系委室”中的名称一致。",
+    ),
+    Column(
+        "登录名",
+        "username",
+        required=False,
+        example="jinxin",
+        width=14,
+        note="填写后为其开通登录账号；已有账号的填原登录名。",
+    ),
+]
+
+
+def _check_rows(campaign: Campaign, rows) -> list[RowError]:
+    errors: list[RowError] = []
+    units = {u.name: u for u in Unit.objects.all()}
+    committees = {c.name: c for c in LiaisonCommittee.objects.all()}
+    existing = set(campaign.subjects.values_list("unit__name", "person_name"))
+    usernames = [r.values["username"] for r in rows if r.values.get("username")]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    taken_in_campaign = set(
+        campaign.subjects.filter(user__username__in=usernames).values_list(
+            "user__username", flat=True
+        )
+    )
+    seen_people: dict[tuple, int] = {}
+    seen_usernames: dict[str, int] = {}
+    for row in rows:
+        v = row.values
+        if v["unit"] and v["unit"] not in units:
+            errors.append(
+                RowError(row.number, "单位", f"单位“{v['unit']}”不存在，请先在系统中添加该单位")
+            )
+        if v["liaison_committee"] and v["liaison_committee"] not in committees:
+            errors.append(
+                RowError(row.number, "联系委室", f"联系委室“{v['liaison_committee']}”不存在")
+            )
+        key = (v["unit"], v["person_name"])
+        if v["unit"] and v["person_name"]:
+            if key in seen_people:
+                errors.append(RowError(row.number, "姓名", f"与第 {seen_people[key]} 行重复"))
+            elif key in existing:
+                errors.append(RowError(row.number, "姓名", "本次活动已有该评议对象"))
+            seen_people.setdefault(key, row.number)
+        username = v.get("username")
+        if username:
+            if not USERNAME_RE.match(username):
+                errors.append(RowError(row.number, "登录名", "只能使用字母、数字和 @.+-_"))
+            elif username in seen_usernames:
+                errors.append(
+                    RowError(row.number, "登录名", f"与第 {seen_usernames[username]} 行重复")
+                )
+            elif username in taken_in_campaign:
+                errors.append(RowError(row.number, "登录名", "已是本次活动另一名评议对象的账号"))
+            elif username in users and (
+                not user_has_role(users[username], Role.SUBJECT) or users[username].is_staff
+            ):
+                errors.append(RowError(row.number, "登录名", "已被其他人员使用"))
+            seen_usernames.setdefault(username, row.number)
+    return errors
+
+
+def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
+    require_office(actor)
+    _require_preparation(campaign)
+    rows = read_table(upload, SUBJECT_COLUMNS)
+    errors = _check_rows(campaign, rows)
+    if errors:
+        raise ImportRejected(errors)
+    units = {u.name: u for u in Unit.objects.all()}
+    committees = {c.name: c for c in LiaisonCommittee.objects.all()}
+    result = ImportResult()
+    start = campaign.subjects.count()
+    with transaction.atomic():
+        for offset, row in enumerate(rows, start=1):
+            v = row.values
+            try:
+                subject, initial = subject_create(
+                    actor=actor,
+                    campaign=campaign,
+                    person_name=v["person_name"],
+                    post=v["post"],
+                    unit=units[v["unit"]],
+                    appointed_on=v["appointed_on"],
+                    review_form=v["review_form"],
+                    liaison_committee=committees[v["liaison_committee"]],
+                    username=v.get("username") or "",
+                    position=start + offset,
+                )
+            except ApplicationError as exc:
+                # Anything the row checks missed still rolls the whole file back.
+                raise ImportRejected([RowError(row.number, "", exc.message)]) from exc
+            result.created.append(subject)
+            if initial:
+                result.new_accounts.append((subject.person_name, subject.user.username, initial))
+        audit_log(
+            actor=actor,
+            action="subject.import",
+            summary=f"“{campaign.name}”从 Excel 导入评议对象 {len(result.created)} 名",
+            target=campaign,
+            campaign=campaign,
+            data={"file": upload.name, "count": len(result.created)},
+        )
+    return result

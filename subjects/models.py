@@ -1,0 +1,138 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OrganType(models.TextChoices):
+    GOVERNMENT = "government", "政府及其组成部门"
+    COURT = "court", "人民法院"
+    PROCURATORATE = "procuratorate", "人民检察院"
+    SUPERVISORY = "supervisory", "监察委员会"
+    OTHER = "other", "其他"
+
+
+class ReviewForm(models.TextChoices):
+    ON_SITE = "on_site", "现场述职评议"
+    WRITTEN = "written", "书面述职评议"
+
+
+# What the office types in the Excel import, mapped to the review form.
+REVIEW_FORM_WORDS = {
+    "现场": ReviewForm.ON_SITE,
+    "现场述职": ReviewForm.ON_SITE,
+    "现场述职评议": ReviewForm.ON_SITE,
+    "书面": ReviewForm.WRITTEN,
+    "书面述职": ReviewForm.WRITTEN,
+    "书面述职评议": ReviewForm.WRITTEN,
+}
+
+
+class Unit(models.Model):
+    """A state organ or department whose officials can be reviewed (县发改委, 县人民法院 …)."""
+
+    name = models.CharField("单位名称", max_length=80, unique=True)
+    organ_type = models.CharField("机关类别", max_length=20, choices=OrganType.choices)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["organ_type", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LiaisonCommittee(models.Model):
+    """A working committee of the standing committee (有关工作委员会) that follows its subjects."""
+
+    name = models.CharField("委室名称", max_length=80, unique=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="委室工作人员",
+        blank=True,
+        related_name="liaison_committees",
+    )
+
+    class Meta:
+        verbose_name = "联系委室"
+        verbose_name_plural = "联系委室"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(models.Model):
+    """A person under review in one campaign (评议对象)."""
+
+    campaign = models.ForeignKey(
+        "reviews.Campaign",
+        verbose_name="评议活动",
+        on_delete=models.PROTECT,
+        related_name="subjects",
+    )
+    person_name = models.CharField("姓名", max_length=40)
+    post = models.CharField("职务", max_length=80)
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT)
+    appointed_on = models.DateField("任现职时间")
+    review_form = models.CharField("评议形式", max_length=10, choices=ReviewForm.choices)
+    liaison_committee = models.ForeignKey(
+        LiaisonCommittee,
+        verbose_name="联系委室",
+        on_delete=models.PROTECT,
+        related_name="subjects",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        on_delete=models.PROTECT,
+        related_name="subject_roles",
+        null=True,
+        blank=True,
+    )
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评议对象"
+        verbose_name_plural = "评议对象"
+        ordering = ["campaign", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "person_name"],
+                name="subject_unique_person_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "user"], name="subject_unique_user_per_campaign"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}{self.post} {self.person_name}"
+
+    @property
+    def organ_type(self) -> str:
+        return self.unit.organ_type
+
+    def get_organ_type_display(self) -> str:
+        return self.unit.get_organ_type_display()
+
+    def tenure_on(self, day: datetime.date | None = None) -> tuple[int, int]:
+        """Whole years and months in the current post on `day` (today by default)."""
+        day = day or timezone.localdate()
+        months = (day.year - self.appointed_on.year) * 12 + day.month - self.appointed_on.month
+        if day.day < self.appointed_on.day:
+            months -= 1
+        months = max(months, 0)
+        return months // 12, months % 12
+
+    @property
+    def tenure_display(self) -> str:
+        years, months = self.tenure_on()
+        if years and months:
+            return f"{years}年{months}个月"
+        if years:
+            return f"{years}年"
+        return f"{months}个月"

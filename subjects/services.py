@@ -1,0 +1,184 @@
+"""Everything that writes review subjects, units and liaison committees."""
+
+import datetime
+
+from django.db import transaction
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.roles import Role, user_add_role, user_has_role
+from core.services import (
+    account_create,
+    apply_changes,
+    changed_labels,
+    require_office,
+    validate_or_raise,
+)
+from reviews.models import Campaign, CampaignStage
+
+from .models import LiaisonCommittee, Subject, Unit
+
+
+def _require_preparation(campaign: Campaign) -> None:
+    if campaign.stage != CampaignStage.PREPARATION:
+        raise ApplicationError(
+            f"“{campaign.name}”已进入{campaign.get_stage_display()}，只能在准备阶段增减评议对象。"
+        )
+
+
+def _attach_account(*, subject: Subject, username: str, password: str | None):
+    """Give the subject a login: an existing subject account (from an earlier year) or a new one."""
+    from django.contrib.auth import get_user_model
+
+    existing = get_user_model().objects.filter(username=username.strip()).first()
+    if existing is None:
+        user, initial = account_create(
+            username=username, full_name=subject.person_name, role=Role.SUBJECT, password=password
+        )
+        return user, initial
+    if not user_has_role(existing, Role.SUBJECT) or existing.is_staff:
+        raise ApplicationError(f"登录名“{username}”已被其他人员使用。")
+    if Subject.objects.filter(campaign=subject.campaign, user=existing).exists():
+        raise ApplicationError(f"登录名“{username}”已是本次活动另一名评议对象的账号。")
+    return existing, None
+
+
+@transaction.atomic
+def subject_create(
+    *,
+    actor,
+    campaign: Campaign,
+    person_name: str,
+    post: str,
+    unit: Unit,
+    appointed_on: datetime.date,
+    review_form: str,
+    liaison_committee: LiaisonCommittee,
+    username: str = "",
+    password: str | None = None,
+    position: int | None = None,
+) -> tuple[Subject, str | None]:
+    """Add a subject to a campaign in preparation; returns the subject and any new initial password."""
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_preparation(campaign)
+    if position is None:
+        position = campaign.subjects.count() + 1
+    subject = Subject(
+        campaign=campaign,
+        person_name=person_name.strip(),
+        post=post.strip(),
+        unit=unit,
+        appointed_on=appointed_on,
+        review_form=review_form,
+        liaison_committee=liaison_committee,
+        position=position,
+    )
+    validate_or_raise(subject)
+    initial = None
+    if username.strip():
+        subject.user, initial = _attach_account(
+            subject=subject, username=username, password=password
+        )
+    subject.save()
+    audit_log(
+        actor=actor,
+        action="subject.create",
+        summary=f"“{campaign.name}”添加评议对象：{subject}（{subject.get_review_form_display()}）",
+        target=subject,
+        campaign=campaign,
+        subject=subject,
+    )
+    return subject, initial
+
+
+SUBJECT_EDITABLE = (
+    "person_name",
+    "post",
+    "unit",
+    "appointed_on",
+    "review_form",
+    "liaison_committee",
+    "position",
+)
+
+
+@transaction.atomic
+def subject_update(*, actor, subject: Subject, **fields) -> Subject:
+    require_office(actor)
+    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    changed = apply_changes(subject, fields, allowed=SUBJECT_EDITABLE)
+    if "review_form" in changed and subject.campaign.stage not in (
+        CampaignStage.PREPARATION,
+        CampaignStage.PRELIMINARY,
+    ):
+        raise ApplicationError("评议阶段开始后不能再改变评议形式。")
+    if not changed:
+        return subject
+    validate_or_raise(subject)
+    subject.save()
+    audit_log(
+        actor=actor,
+        action="subject.update",
+        summary=f"修改评议对象 {subject.person_name}：{changed_labels(Subject, changed)}",
+        target=subject,
+        campaign=subject.campaign,
+        subject=subject,
+        data=changed,
+    )
+    return subject
+
+
+@transaction.atomic
+def subject_account_set(*, actor, subject: Subject, username: str, password: str | None = None):
+    """Give a subject without a login an account; returns the new initial password, if any."""
+    require_office(actor)
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    if subject.user_id:
+        raise ApplicationError(f"{subject.person_name} 已有登录账号。")
+    subject.user, initial = _attach_account(subject=subject, username=username, password=password)
+    subject.save(update_fields=["user"])
+    audit_log(
+        actor=actor,
+        action="subject.account",
+        summary=f"为评议对象 {subject.person_name} 设置登录账号 {subject.user.username}",
+        target=subject,
+        campaign=subject.campaign,
+        subject=subject,
+    )
+    return initial
+
+
+@transaction.atomic
+def subject_delete(*, actor, subject: Subject) -> None:
+    require_office(actor)
+    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    _require_preparation(subject.campaign)
+    audit_log(
+        actor=actor,
+        action="subject.delete",
+        summary=f"“{subject.campaign.name}”移除评议对象：{subject}",
+        campaign=subject.campaign,
+        data={"subject_id": subject.pk},
+    )
+    subject.delete()
+
+
+@transaction.atomic
+def liaison_committee_set_users(*, actor, committee: LiaisonCommittee, users) -> None:
+    """Set who works for a liaison committee; each of them gets the liaison role."""
+    require_office(actor)
+    before = set(committee.users.values_list("pk", flat=True))
+    committee.users.set(users)
+    for user in users:
+        user_add_role(user=user, role=Role.LIAISON)
+    after = {u.pk for u in users}
+    if before != after:
+        names = "、".join(u.get_full_name() or u.username for u in users) or "（无）"
+        audit_log(
+            actor=actor,
+            action="liaison.users",
+            summary=f"{committee.name}工作人员设为：{names}",
+            target=committee,
+            data={"users": sorted(after)},
+        )

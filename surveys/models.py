@@ -1,0 +1,1 @@
+"""Questionnaires for deputies and the public arrive with the preliminary-assessment issue."""
