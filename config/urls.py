@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from core import views as core_views
 
-admin.site.site_header = "述职评议工作系统 · 办公室管理"
-admin.site.site_title = "述职评议工作系统"
-admin.site.index_title = "评议工作管理"
-
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("my-work/", core_views.my_work, name="my_work"),

@@ -1,0 +1,72 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both work on a bare
+# machine and again on one where they already ran.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# WeasyPrint needs CJK fonts and HarfBuzz's subsetter (without it a PDF takes seconds);
+# poppler-utils checks rendered PDFs; Chromium drives the browser tests.
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-utils chromium chromium-driver
+
+.PHONY: run test setup system-packages migrate demo worker beat lint format superuser clean
+
+run: setup migrate demo
+	@echo ""
+	@echo "述职评议工作系统已启动：http://$(HOST):$(PORT)/  （办公室管理后台：http://$(HOST):$(PORT)/admin/）"
+	@echo "按 Ctrl+C 停止。"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "请用系统的包管理器安装：$$missing"; exit 0; fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "安装系统软件包：$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: $(STAMP)
+	$(BIN)/python manage.py load_demo
+
+worker: $(STAMP)
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: $(STAMP)
+	$(BIN)/celery -A config beat --loglevel=info
+
+superuser: $(STAMP)
+	$(BIN)/python manage.py createsuperuser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var build *.egg-info

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from reviews.demo import DEMO_PASSWORD, LOGINS, demo_load
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：一个仿照 2017 年某县述职评议的评议活动（12 名评议对象）及各角色的登录账号。可重复运行。"
+
+    def handle(self, *args, **options):
+        campaign, created = demo_load()
+        verb = "已建立" if created else "已存在，未改动"
+        self.stdout.write(
+            f"演示评议活动“{campaign.name}”{verb}（当前：{campaign.get_stage_display()}）。"
+        )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for role, username in LOGINS:
+            self.stdout.write(f"  {username:<10} {role}")

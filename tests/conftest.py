@@ -1,0 +1,37 @@
+import pytest
+from django.conf import settings
+
+from core.roles import Role
+from tests.factories import UserFactory
+
+
+def _backend() -> str:
+    db = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("://")[0]
+    return f"database backend: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']}); celery broker: {broker}"
+
+
+def pytest_report_header(config):
+    return _backend()
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(_backend())
+
+
+@pytest.fixture
+def office(db):
+    return UserFactory(role=Role.OFFICE, is_staff=True, first_name="柏办公")
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(role=Role.MEMBER)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role | None = None, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
