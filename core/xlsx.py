@@ -102,8 +102,13 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(upload, columns: list[Column]) -> list[Row]:
-    """Check the file and its header, parse every cell; raise ImportRejected on any problem."""
+def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]]:
+    """Check the file and its header, then parse every cell.
+
+    A file or header problem raises ImportRejected at once. Cell problems are returned with
+    the rows (the bad cell's value is None), so the importer can add its own checks and
+    name every problem of the file in one answer.
+    """
     try:
         check_upload(upload, allowed=(XLSX,), max_bytes=5 * 1024 * 1024)
     except ApplicationError as exc:
@@ -152,13 +157,12 @@ def read_table(upload, columns: list[Column]) -> list[Row]:
                 row.values[column.key] = (column.parse or parse_text)(value)
             except ValueError as exc:
                 errors.append(RowError(number, column.header, str(exc)))
+                row.values[column.key] = None
         result.append(row)
     workbook.close()
     if not result and not errors:
-        errors.append(RowError(0, "", "表格中没有数据行"))
-    if errors:
-        raise ImportRejected(errors)
-    return result
+        raise ImportRejected([RowError(0, "", "表格中没有数据行")])
+    return result, errors
 
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")

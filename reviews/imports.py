@@ -60,8 +60,8 @@ def _check_rows(rows) -> list[RowError]:
 
 def members_import(*, actor, upload) -> ImportResult:
     require_office(actor)
-    rows = read_table(upload, MEMBER_COLUMNS)
-    errors = _check_rows(rows)
+    rows, errors = read_table(upload, MEMBER_COLUMNS)
+    errors += _check_rows(rows)
     if errors:
         raise ImportRejected(errors)
     result = ImportResult()

@@ -113,9 +113,10 @@ def _check_rows(campaign: Campaign, rows) -> list[RowError]:
 
 def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
     require_office(actor)
+    campaign = Campaign.objects.get(pk=campaign.pk)
     _require_preparation(campaign)
-    rows = read_table(upload, SUBJECT_COLUMNS)
-    errors = _check_rows(campaign, rows)
+    rows, errors = read_table(upload, SUBJECT_COLUMNS)
+    errors += _check_rows(campaign, rows)
     if errors:
         raise ImportRejected(errors)
     units = {u.name: u for u in Unit.objects.all()}
