@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 
 from core import views as core_views
 
 urlpatterns = [
+    path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("", core_views.home, name="home"),
     path("my-work/", core_views.my_work, name="my_work"),
     path(

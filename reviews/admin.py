@@ -42,6 +42,16 @@ class ContentItemInline(admin.TabularInline):
     fields = ("position", "title", "description")
     extra = 0
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "description":
+            field.widget.attrs.update(rows=2, cols=40)
+        if db_field.name == "title":
+            field.widget.attrs.update(size=60)
+        if db_field.name == "position":
+            field.widget.attrs.update(style="width: 4em")
+        return field
+
 
 class StageTransitionInline(admin.TabularInline):
     model = StageTransition

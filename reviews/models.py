@@ -61,6 +61,15 @@ class Campaign(models.Model):
     def is_closed(self) -> bool:
         return self.stage == CampaignStage.CLOSED
 
+    def reference_date(self):
+        """The day the campaign judges by (e.g. tenure): the review stage's planned start, else today."""
+        from django.utils import timezone
+
+        review = next((s for s in self.stages.all() if s.kind == CampaignStage.REVIEW), None)
+        if review and review.planned_start:
+            return review.planned_start
+        return timezone.localdate()
+
 
 class Stage(models.Model):
     """One of a campaign's four stages with its planned window and when it really ran."""

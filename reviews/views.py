@@ -35,7 +35,10 @@ def office_dashboard(request):
 @role_required(*CAMPAIGN_READERS)
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(campaigns_with_progress(), pk=pk)
-    subjects = campaign.subjects.select_related("unit", "liaison_committee").order_by("position")
+    as_of = campaign.reference_date()
+    subjects = list(campaign.subjects.select_related("unit", "liaison_committee").order_by("position"))
+    for subject in subjects:
+        subject.tenure = subject.tenure_text(as_of)
     is_office = user_has_role(request.user, Role.OFFICE)
     next_stage = campaign_next_stage(campaign)
     earlier = STAGE_ORDER[: STAGE_ORDER.index(campaign.stage)]
@@ -47,6 +50,7 @@ def campaign_detail(request, pk: int):
             "stages": campaign_stage_rows(campaign),
             "todos": campaign_office_todos(campaign) if is_office else [],
             "subjects": subjects,
+            "tenure_as_of": as_of,
             "content_items": campaign.content_items.all(),
             "transitions": campaign_transitions(campaign) if is_office else [],
             "next_stage": CampaignStage(next_stage) if next_stage else None,

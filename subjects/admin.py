@@ -104,7 +104,6 @@ class SubjectAdmin(ServiceAdmin):
     )
     list_filter = ("campaign", "review_form", "unit__organ_type", "liaison_committee")
     search_fields = ("person_name", "unit__name", "post", "user__username")
-    autocomplete_fields = ("unit",)
     change_list_template = "admin/subjects/subject/change_list.html"
 
     def get_queryset(self, request):
@@ -156,11 +155,10 @@ class SubjectAdmin(ServiceAdmin):
             obj.pk = subject.pk
             obj._state.adding = False
         obj.refresh_from_db()
-        if initial:
+        if username and obj.user_id:
+            note = f"，初始密码：{initial}（只显示这一次，请转交本人）" if initial else ""
             self.message_user(
-                request,
-                f"已为 {obj.person_name} 开通登录账号 {obj.user.username}，初始密码：{initial}（只显示这一次）",
-                messages.WARNING,
+                request, f"已为 {obj.person_name} 开通登录账号 {obj.user.username}{note}", messages.WARNING
             )
 
     def delete_model(self, request, obj):

@@ -128,11 +128,15 @@ class Subject(models.Model):
         months = max(months, 0)
         return months // 12, months % 12
 
-    @property
-    def tenure_display(self) -> str:
-        years, months = self.tenure_on()
+    def tenure_text(self, day: datetime.date | None = None) -> str:
+        years, months = self.tenure_on(day)
         if years and months:
             return f"{years}年{months}个月"
         if years:
             return f"{years}年"
         return f"{months}个月"
+
+    @property
+    def tenure_display(self) -> str:
+        """Tenure as of the campaign's review meeting, the day the 3-year rule is judged."""
+        return self.tenure_text(self.campaign.reference_date())

@@ -76,3 +76,18 @@ def test_office_dashboard_queries_do_not_grow(client, office, django_assert_max_
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/office/")
     assert response.status_code == 200
+
+
+def test_tenure_counted_to_the_review_meeting(client, office):
+    import datetime
+
+    campaign = CampaignFactory(
+        actor=office,
+        stage_dates={CampaignStage.REVIEW: (datetime.date(2017, 9, 21), datetime.date(2017, 9, 30))},
+    )
+    subject = SubjectFactory(campaign=campaign, appointed_on=datetime.date(2014, 3, 1))
+    client.force_login(office)
+    body = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "3年6个月" in body and "任现职时间计算至 2017年9月21日" in body
+    body = client.get(f"/subjects/{subject.pk}/").content.decode()
+    assert "至 2017年9月21日 任职 3年6个月" in body

@@ -71,3 +71,10 @@ def test_command_prints_logins(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "演示账号" in out and "office" in out and DEMO_PASSWORD in out
+
+
+def test_demo_subjects_have_three_years_in_post_at_the_meeting():
+    campaign, _ = demo_load(today=datetime.date(2017, 9, 1))
+    as_of = campaign.reference_date()
+    assert as_of == datetime.date(2017, 9, 21)
+    assert all(s.tenure_on(as_of)[0] >= 3 for s in campaign.subjects.all())
