@@ -36,7 +36,9 @@ def office_dashboard(request):
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(campaigns_with_progress(), pk=pk)
     as_of = campaign.reference_date()
-    subjects = list(campaign.subjects.select_related("unit", "liaison_committee").order_by("position"))
+    subjects = list(
+        campaign.subjects.select_related("unit", "liaison_committee").order_by("position")
+    )
     for subject in subjects:
         subject.tenure = subject.tenure_text(as_of)
     is_office = user_has_role(request.user, Role.OFFICE)

@@ -158,7 +158,9 @@ class SubjectAdmin(ServiceAdmin):
         if username and obj.user_id:
             note = f"，初始密码：{initial}（只显示这一次，请转交本人）" if initial else ""
             self.message_user(
-                request, f"已为 {obj.person_name} 开通登录账号 {obj.user.username}{note}", messages.WARNING
+                request,
+                f"已为 {obj.person_name} 开通登录账号 {obj.user.username}{note}",
+                messages.WARNING,
             )
 
     def delete_model(self, request, obj):

@@ -83,7 +83,9 @@ def test_tenure_counted_to_the_review_meeting(client, office):
 
     campaign = CampaignFactory(
         actor=office,
-        stage_dates={CampaignStage.REVIEW: (datetime.date(2017, 9, 21), datetime.date(2017, 9, 30))},
+        stage_dates={
+            CampaignStage.REVIEW: (datetime.date(2017, 9, 21), datetime.date(2017, 9, 30))
+        },
     )
     subject = SubjectFactory(campaign=campaign, appointed_on=datetime.date(2014, 3, 1))
     client.force_login(office)

@@ -6,7 +6,13 @@ from playwright.sync_api import expect
 from core.roles import Role
 from reviews.models import Campaign, CampaignStage
 from subjects.models import Subject
-from tests.factories import PASSWORD, LiaisonCommitteeFactory, SubjectFactory, UnitFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    LiaisonCommitteeFactory,
+    SubjectFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +39,9 @@ def test_office_sets_up_campaign_and_subject_sees_own_page(page, live_server, lo
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("评议活动已创建")
     campaign = Campaign.objects.get(name="2017年度县人大常委会述职评议")
-    assert campaign.stages.count() == 4 and campaign.plan_document_name == "述职评议工作实施方案.pdf"
+    assert (
+        campaign.stages.count() == 4 and campaign.plan_document_name == "述职评议工作实施方案.pdf"
+    )
 
     # Add a subject with a login.
     page.goto(f"{live_server.url}/admin/subjects/subject/add/")
