@@ -11,7 +11,7 @@ PORT ?= 8000
 # poppler-utils checks rendered PDFs; Chromium drives the browser tests.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-utils chromium chromium-driver
 
-.PHONY: run test setup system-packages migrate demo worker beat lint format superuser clean
+.PHONY: run test setup system-packages migrate demo worker beat bench lint format superuser clean
 
 run: setup migrate demo
 	@echo ""
@@ -56,6 +56,9 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=info
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do $(BIN)/python $$f; done
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 
 from .errors import ApplicationError
@@ -110,3 +111,21 @@ class PrivateUploadTo:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
+
+
+def private_file_response(field_file, original_name: str) -> FileResponse:
+    """Serve a stored document under its original name; callers check who asks first."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    kind = os.path.splitext(field_file.name)[1].lower().lstrip(".")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=original_name,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,19 +11,20 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OFFICE = "office", "评议办公室工作人员"
-    LEADING_GROUP = "leading_group", "述职评议工作领导小组"
-    DIRECTORS_MEETING = "directors_meeting", "主任会议"
-    MEMBER = "member", "常委会组成人员"
-    SUBJECT = "subject", "评议对象"
-    LIAISON = "liaison", "联系委室"
+    OFFICE = "office", _("评议办公室工作人员")
+    LEADING_GROUP = "leading_group", _("述职评议工作领导小组")
+    DIRECTORS_MEETING = "directors_meeting", _("主任会议")
+    MEMBER = "member", _("常委会组成人员")
+    SUBJECT = "subject", _("评议对象")
+    LIAISON = "liaison", _("联系委室")
 
 
 # Group names are what the office sees in the admin.
-GROUP_NAMES = {role: role.label for role in Role}
+GROUP_NAMES = {role: str(role.label) for role in Role}
 _ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
 _PROJECT_APPS = ("core", "reviews", "subjects", "surveys", "rectification")

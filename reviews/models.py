@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
 
@@ -8,11 +9,11 @@ from core.files import PrivateUploadTo
 class CampaignStage(models.TextChoices):
     """The four stages in order, then closed. Order matters: see services.STAGE_ORDER."""
 
-    PREPARATION = "preparation", "准备阶段"
-    PRELIMINARY = "preliminary", "初评阶段"
-    REVIEW = "review", "评议阶段"
-    RECTIFICATION = "rectification", "整改阶段"
-    CLOSED = "closed", "已结束"
+    PREPARATION = "preparation", _("准备阶段")
+    PRELIMINARY = "preliminary", _("初评阶段")
+    REVIEW = "review", _("评议阶段")
+    RECTIFICATION = "rectification", _("整改阶段")
+    CLOSED = "closed", _("已结束")
 
 
 WORK_STAGES = [
@@ -24,34 +25,36 @@ WORK_STAGES = [
 
 
 class Campaign(models.Model):
-    name = models.CharField("活动名称", max_length=120, unique=True)
-    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000)])
-    term = models.CharField("届次", max_length=60, blank=True, help_text="例如：县十七届人大常委会")
+    name = models.CharField(_("活动名称"), max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000)])
+    term = models.CharField(
+        _("届次"), max_length=60, blank=True, help_text=_("例如：县十七届人大常委会")
+    )
     composition_size = models.PositiveSmallIntegerField(
-        "常委会组成人员总数",
+        _("常委会组成人员总数"),
         validators=[MinValueValidator(1)],
-        help_text="测评结果按组成人员总数（不是到会人数）计算。",
+        help_text=_("测评结果按组成人员总数（不是到会人数）计算。"),
     )
     issuing_office = models.CharField(
-        "办公室名称", max_length=120, default="述职评议工作领导小组办公室"
+        _("办公室名称"), max_length=120, default="述职评议工作领导小组办公室"
     )
-    plan_approved_on = models.DateField("实施方案批准日期", null=True, blank=True)
+    plan_approved_on = models.DateField(_("实施方案批准日期"), null=True, blank=True)
     plan_document = models.FileField(
-        "实施方案文件", upload_to=PrivateUploadTo("plans"), blank=True, max_length=200
+        _("实施方案文件"), upload_to=PrivateUploadTo("plans"), blank=True, max_length=200
     )
-    plan_document_name = models.CharField("实施方案文件名", max_length=200, blank=True)
+    plan_document_name = models.CharField(_("实施方案文件名"), max_length=200, blank=True)
     stage = models.CharField(
-        "当前阶段",
+        _("当前阶段"),
         max_length=20,
         choices=CampaignStage.choices,
         default=CampaignStage.PREPARATION,
         editable=False,
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "评议活动"
-        verbose_name_plural = "评议活动"
+        verbose_name = _("评议活动")
+        verbose_name_plural = _("评议活动")
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
@@ -75,16 +78,16 @@ class Stage(models.Model):
     """One of a campaign's four stages with its planned window and when it really ran."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stages")
-    kind = models.CharField("阶段", max_length=20, choices=CampaignStage.choices, editable=False)
-    position = models.PositiveSmallIntegerField("顺序", editable=False)
-    planned_start = models.DateField("计划开始", null=True, blank=True)
-    planned_end = models.DateField("计划结束", null=True, blank=True)
-    started_at = models.DateTimeField("实际开始", null=True, blank=True, editable=False)
-    ended_at = models.DateTimeField("实际结束", null=True, blank=True, editable=False)
+    kind = models.CharField(_("阶段"), max_length=20, choices=CampaignStage.choices, editable=False)
+    position = models.PositiveSmallIntegerField(_("顺序"), editable=False)
+    planned_start = models.DateField(_("计划开始"), null=True, blank=True)
+    planned_end = models.DateField(_("计划结束"), null=True, blank=True)
+    started_at = models.DateTimeField(_("实际开始"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("实际结束"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "阶段"
-        verbose_name_plural = "阶段"
+        verbose_name = _("阶段")
+        verbose_name_plural = _("阶段")
         ordering = ["campaign", "position"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind"], name="stage_unique_per_campaign")
@@ -104,25 +107,25 @@ class StageTransition(models.Model):
     """A record of one stage move: who, when, from where to where, and why."""
 
     class Direction(models.TextChoices):
-        FORWARD = "forward", "推进"
-        BACK = "back", "退回"
+        FORWARD = "forward", _("推进")
+        BACK = "back", _("退回")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
-    from_stage = models.CharField("原阶段", max_length=20, choices=CampaignStage.choices)
-    to_stage = models.CharField("新阶段", max_length=20, choices=CampaignStage.choices)
-    direction = models.CharField("方向", max_length=10, choices=Direction.choices)
+    from_stage = models.CharField(_("原阶段"), max_length=20, choices=CampaignStage.choices)
+    to_stage = models.CharField(_("新阶段"), max_length=20, choices=CampaignStage.choices)
+    direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("理由", blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("理由"), blank=True)
 
     class Meta:
-        verbose_name = "阶段变更记录"
-        verbose_name_plural = "阶段变更记录"
+        verbose_name = _("阶段变更记录")
+        verbose_name_plural = _("阶段变更记录")
         ordering = ["campaign", "at", "id"]
 
     def __str__(self) -> str:
@@ -133,13 +136,13 @@ class ContentItem(models.Model):
     """One thing a campaign reviews (评议内容), e.g. 依法行政、公正司法情况."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="content_items")
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    title = models.CharField("评议内容", max_length=200)
-    description = models.TextField("说明", blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("评议内容"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = "评议内容"
-        verbose_name_plural = "评议内容"
+        verbose_name = _("评议内容")
+        verbose_name_plural = _("评议内容")
         ordering = ["campaign", "position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -156,23 +159,25 @@ class Member(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         on_delete=models.PROTECT,
         related_name="member",
     )
-    name = models.CharField("姓名", max_length=40)
-    title = models.CharField("职务", max_length=80, help_text="例如：常委会副主任、常委会委员")
-    counts_toward_composition = models.BooleanField(
-        "计入组成人员",
-        default=True,
-        help_text="列席人员等不计入常委会组成人员总数。",
+    name = models.CharField(_("姓名"), max_length=40)
+    title = models.CharField(
+        _("职务"), max_length=80, help_text=_("例如：常委会副主任、常委会委员")
     )
-    is_active = models.BooleanField("在任", default=True)
-    position = models.PositiveSmallIntegerField("排序", default=0)
+    counts_toward_composition = models.BooleanField(
+        _("计入组成人员"),
+        default=True,
+        help_text=_("列席人员等不计入常委会组成人员总数。"),
+    )
+    is_active = models.BooleanField(_("在任"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "常委会组成人员"
-        verbose_name_plural = "常委会组成人员"
+        verbose_name = _("常委会组成人员")
+        verbose_name_plural = _("常委会组成人员")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:

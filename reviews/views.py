@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.files import private_file_response
 from core.roles import Role, role_required, user_has_role
 
 from .models import Campaign, CampaignStage
@@ -60,6 +62,14 @@ def campaign_detail(request, pk: int):
             "is_office": is_office,
         },
     )
+
+
+@role_required(*CAMPAIGN_READERS)
+def campaign_plan_download(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not campaign.plan_document:
+        raise Http404("尚未上传实施方案。")
+    return private_file_response(campaign.plan_document, campaign.plan_document_name)
 
 
 @require_POST

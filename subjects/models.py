@@ -3,19 +3,20 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganType(models.TextChoices):
-    GOVERNMENT = "government", "政府及其组成部门"
-    COURT = "court", "人民法院"
-    PROCURATORATE = "procuratorate", "人民检察院"
-    SUPERVISORY = "supervisory", "监察委员会"
-    OTHER = "other", "其他"
+    GOVERNMENT = "government", _("政府及其组成部门")
+    COURT = "court", _("人民法院")
+    PROCURATORATE = "procuratorate", _("人民检察院")
+    SUPERVISORY = "supervisory", _("监察委员会")
+    OTHER = "other", _("其他")
 
 
 class ReviewForm(models.TextChoices):
-    ON_SITE = "on_site", "现场述职评议"
-    WRITTEN = "written", "书面述职评议"
+    ON_SITE = "on_site", _("现场述职评议")
+    WRITTEN = "written", _("书面述职评议")
 
 
 # What the office types in the Excel import, mapped to the review form.
@@ -32,12 +33,12 @@ REVIEW_FORM_WORDS = {
 class Unit(models.Model):
     """A state organ or department whose officials can be reviewed (县发改委, 县人民法院 …)."""
 
-    name = models.CharField("单位名称", max_length=80, unique=True)
-    organ_type = models.CharField("机关类别", max_length=20, choices=OrganType.choices)
+    name = models.CharField(_("单位名称"), max_length=80, unique=True)
+    organ_type = models.CharField(_("机关类别"), max_length=20, choices=OrganType.choices)
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
         ordering = ["organ_type", "name"]
 
     def __str__(self) -> str:
@@ -47,17 +48,17 @@ class Unit(models.Model):
 class LiaisonCommittee(models.Model):
     """A working committee of the standing committee (有关工作委员会) that follows its subjects."""
 
-    name = models.CharField("委室名称", max_length=80, unique=True)
+    name = models.CharField(_("委室名称"), max_length=80, unique=True)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        verbose_name="委室工作人员",
+        verbose_name=_("委室工作人员"),
         blank=True,
         related_name="liaison_committees",
     )
 
     class Meta:
-        verbose_name = "联系委室"
-        verbose_name_plural = "联系委室"
+        verbose_name = _("联系委室")
+        verbose_name_plural = _("联系委室")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -69,35 +70,35 @@ class Subject(models.Model):
 
     campaign = models.ForeignKey(
         "reviews.Campaign",
-        verbose_name="评议活动",
+        verbose_name=_("评议活动"),
         on_delete=models.PROTECT,
         related_name="subjects",
     )
-    person_name = models.CharField("姓名", max_length=40)
-    post = models.CharField("职务", max_length=80)
-    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT)
-    appointed_on = models.DateField("任现职时间")
-    review_form = models.CharField("评议形式", max_length=10, choices=ReviewForm.choices)
+    person_name = models.CharField(_("姓名"), max_length=40)
+    post = models.CharField(_("职务"), max_length=80)
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT)
+    appointed_on = models.DateField(_("任现职时间"))
+    review_form = models.CharField(_("评议形式"), max_length=10, choices=ReviewForm.choices)
     liaison_committee = models.ForeignKey(
         LiaisonCommittee,
-        verbose_name="联系委室",
+        verbose_name=_("联系委室"),
         on_delete=models.PROTECT,
         related_name="subjects",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         on_delete=models.PROTECT,
         related_name="subject_roles",
         null=True,
         blank=True,
     )
-    position = models.PositiveSmallIntegerField("排序", default=0)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "评议对象"
-        verbose_name_plural = "评议对象"
+        verbose_name = _("评议对象")
+        verbose_name_plural = _("评议对象")
         ordering = ["campaign", "position", "id"]
         constraints = [
             models.UniqueConstraint(

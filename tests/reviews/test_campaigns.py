@@ -167,3 +167,31 @@ class TestAdmin:
         response = client.post(f"/admin/reviews/campaign/{campaign.pk}/delete/", {"post": "yes"})
         assert response.status_code == 403
         assert Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+class TestPlanDownload:
+    def test_readers_get_original_name_others_do_not(self, client, office, make_user):
+        campaign = CampaignFactory(actor=office)
+        campaign_plan_attach(
+            actor=office,
+            campaign=campaign,
+            document=pdf_upload("实施方案.pdf"),
+            approved_on=datetime.date(2017, 8, 1),
+        )
+        url = f"/campaigns/{campaign.pk}/plan/"
+        assert client.get(url).status_code == 302
+        client.force_login(office)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert "%E5%AE%9E%E6%96%BD%E6%96%B9%E6%A1%88.pdf" in response["Content-Disposition"]
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        from core.roles import Role
+
+        client.force_login(make_user(Role.SUBJECT))
+        assert client.get(url).status_code == 403
+
+    def test_no_plan_is_404(self, client, office):
+        campaign = CampaignFactory(actor=office)
+        client.force_login(office)
+        assert client.get(f"/campaigns/{campaign.pk}/plan/").status_code == 404
