@@ -4,8 +4,10 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from .errors import ApplicationError
 from .files import CONTENT_TYPES, XLSX
@@ -98,3 +100,70 @@ def import_page(
 
 def template_download(title: str, columns: list[Column]) -> HttpResponse:
     return xlsx_response(template_workbook(title, columns), f"{title}导入模板.xlsx")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by services: listed and searchable, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ExcelImportMixin:
+    """Adds "import/" and "import/template/" pages to a ModelAdmin.
+
+    The admin sets import_title, import_columns, import_template_name (and import_form
+    for extra fields) and implements run_import(request, form) by calling its service.
+    """
+
+    import_title: str
+    import_columns: list[Column]
+    import_template_name: str
+    import_form: type[ImportForm] = ImportForm
+    change_list_template = "admin/change_list_import.html"
+
+    def _import_url_name(self, suffix: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_{suffix}"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=self._import_url_name("import"),
+            ),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name=self._import_url_name("import_template"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def run_import(self, request, form) -> ImportResult:
+        raise NotImplementedError
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return import_page(
+            request,
+            model_admin=self,
+            title=self.import_title,
+            form_class=self.import_form,
+            run=lambda form: self.run_import(request, form),
+            template_url=reverse(f"admin:{self._import_url_name('import_template')}"),
+            done_url=reverse(f"admin:{self._import_url_name('changelist')}"),
+        )
+
+    def import_template_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return template_download(self.import_template_name, self.import_columns)

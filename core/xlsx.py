@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -163,6 +164,26 @@ def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]
     if not result and not errors:
         raise ImportRejected([RowError(0, "", "表格中没有数据行")])
     return result, errors
+
+
+def import_rows(rows: list[Row], create: Callable[[Row], tuple[Any, tuple | None]]) -> ImportResult:
+    """Create one record per checked row, all in one transaction, or none.
+
+    `create` returns the record and, when it opened a login, (name, username, initial
+    password). A service refusing a row that the checks let through still rolls back the
+    whole file, and the refusal is reported against that row.
+    """
+    result = ImportResult()
+    with transaction.atomic():
+        for row in rows:
+            try:
+                record, account = create(row)
+            except ApplicationError as exc:
+                raise ImportRejected([RowError(row.number, "", exc.message)]) from exc
+            result.created.append(record)
+            if account:
+                result.new_accounts.append(account)
+    return result
 
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")

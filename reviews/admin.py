@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from core.admin_tools import ImportForm, ServiceAdmin, import_page, template_download
+from core.admin_tools import ExcelImportMixin, ReadOnlyAdmin, ServiceAdmin
 from core.errors import ApplicationError
 from core.files import check_upload
 
@@ -264,7 +264,7 @@ class MemberForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ServiceAdmin):
+class MemberAdmin(ExcelImportMixin, ServiceAdmin):
     form = MemberForm
     list_display = (
         "name",
@@ -277,7 +277,9 @@ class MemberAdmin(ServiceAdmin):
     list_filter = ("counts_toward_composition", "is_active")
     search_fields = ("name", "title", "user__username")
     list_editable = ("position",)
-    change_list_template = "admin/reviews/member/change_list.html"
+    import_title = "从 Excel 导入常委会组成人员"
+    import_columns = MEMBER_COLUMNS
+    import_template_name = "常委会组成人员"
 
     @admin.display(description="登录名", ordering="user__username")
     def username(self, obj):
@@ -315,51 +317,12 @@ class MemberAdmin(ServiceAdmin):
         # Ballots will point at members; a member who leaves is marked not in office instead.
         return False
 
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="reviews_member_import",
-            ),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.template_view),
-                name="reviews_member_import_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return import_page(
-            request,
-            model_admin=self,
-            title="从 Excel 导入常委会组成人员",
-            form_class=ImportForm,
-            run=lambda form: members_import(actor=request.user, upload=form.cleaned_data["file"]),
-            template_url=reverse("admin:reviews_member_import_template"),
-            done_url=reverse("admin:reviews_member_changelist"),
-        )
-
-    def template_view(self, request):
-        return template_download("常委会组成人员", MEMBER_COLUMNS)
+    def run_import(self, request, form):
+        return members_import(actor=request.user, upload=form.cleaned_data["file"])
 
 
 @admin.register(StageTransition)
-class StageTransitionAdmin(admin.ModelAdmin):
+class StageTransitionAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "at", "from_stage", "to_stage", "direction", "actor", "reason")
     list_filter = ("direction", "campaign")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

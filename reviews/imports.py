@@ -4,9 +4,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.audit import audit_log
-from core.errors import ApplicationError
 from core.services import USERNAME_RE, require_office
-from core.xlsx import Column, ImportRejected, ImportResult, RowError, parse_yes_no, read_table
+from core.xlsx import (
+    Column,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    import_rows,
+    parse_yes_no,
+    read_table,
+)
 
 from .models import Member
 from .services import member_create
@@ -64,25 +71,22 @@ def members_import(*, actor, upload) -> ImportResult:
     errors += _check_rows(rows)
     if errors:
         raise ImportRejected(errors)
-    result = ImportResult()
     start = Member.objects.count()
+
+    def create(row):
+        v = row.values
+        member, initial = member_create(
+            actor=actor,
+            name=v["name"],
+            title=v["title"],
+            username=v["username"],
+            counts_toward_composition=v["counts"] if v["counts"] is not None else True,
+            position=start + row.number - 1,
+        )
+        return member, (member.name, member.user.username, initial) if initial else None
+
     with transaction.atomic():
-        for offset, row in enumerate(rows, start=1):
-            v = row.values
-            try:
-                member, initial = member_create(
-                    actor=actor,
-                    name=v["name"],
-                    title=v["title"],
-                    username=v["username"],
-                    counts_toward_composition=v["counts"] if v["counts"] is not None else True,
-                    position=start + offset,
-                )
-            except ApplicationError as exc:
-                raise ImportRejected([RowError(row.number, "", exc.message)]) from exc
-            result.created.append(member)
-            if initial:
-                result.new_accounts.append((member.name, member.user.username, initial))
+        result = import_rows(rows, create)
         audit_log(
             actor=actor,
             action="member.import",

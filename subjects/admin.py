@@ -1,9 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.urls import path, reverse
 
-from core.admin_tools import ImportForm, ServiceAdmin, import_page, template_download
+from core.admin_tools import ExcelImportMixin, ImportForm, ServiceAdmin
 from reviews.models import Campaign, CampaignStage
 
 from .imports import SUBJECT_COLUMNS, subjects_import
@@ -91,7 +89,7 @@ class SubjectImportForm(ImportForm):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ServiceAdmin):
+class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
     form = SubjectForm
     list_display = (
         "person_name",
@@ -104,7 +102,10 @@ class SubjectAdmin(ServiceAdmin):
     )
     list_filter = ("campaign", "review_form", "unit__organ_type", "liaison_committee")
     search_fields = ("person_name", "unit__name", "post", "user__username")
-    change_list_template = "admin/subjects/subject/change_list.html"
+    import_title = "从 Excel 导入评议对象"
+    import_columns = SUBJECT_COLUMNS
+    import_template_name = "评议对象"
+    import_form = SubjectImportForm
 
     def get_queryset(self, request):
         return (
@@ -170,37 +171,9 @@ class SubjectAdmin(ServiceAdmin):
         for subject in queryset:
             subject_delete(actor=request.user, subject=subject)
 
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="subjects_subject_import",
-            ),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.template_view),
-                name="subjects_subject_import_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        return import_page(
-            request,
-            model_admin=self,
-            title="从 Excel 导入评议对象",
-            form_class=SubjectImportForm,
-            run=lambda form: subjects_import(
-                actor=request.user,
-                campaign=form.cleaned_data["campaign"],
-                upload=form.cleaned_data["file"],
-            ),
-            template_url=reverse("admin:subjects_subject_import_template"),
-            done_url=reverse("admin:subjects_subject_changelist"),
+    def run_import(self, request, form):
+        return subjects_import(
+            actor=request.user,
+            campaign=form.cleaned_data["campaign"],
+            upload=form.cleaned_data["file"],
         )
-
-    def template_view(self, request):
-        return template_download("评议对象", SUBJECT_COLUMNS)

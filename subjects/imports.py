@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.audit import audit_log
-from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 from core.services import USERNAME_RE, require_office
 from core.xlsx import (
@@ -12,6 +11,7 @@ from core.xlsx import (
     ImportRejected,
     ImportResult,
     RowError,
+    import_rows,
     parse_date,
     parse_text,
     read_table,
@@ -121,30 +121,26 @@ def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
         raise ImportRejected(errors)
     units = {u.name: u for u in Unit.objects.all()}
     committees = {c.name: c for c in LiaisonCommittee.objects.all()}
-    result = ImportResult()
     start = campaign.subjects.count()
+
+    def create(row):
+        v = row.values
+        subject, initial = subject_create(
+            actor=actor,
+            campaign=campaign,
+            person_name=v["person_name"],
+            post=v["post"],
+            unit=units[v["unit"]],
+            appointed_on=v["appointed_on"],
+            review_form=v["review_form"],
+            liaison_committee=committees[v["liaison_committee"]],
+            username=v.get("username") or "",
+            position=start + row.number - 1,
+        )
+        return subject, (subject.person_name, subject.user.username, initial) if initial else None
+
     with transaction.atomic():
-        for offset, row in enumerate(rows, start=1):
-            v = row.values
-            try:
-                subject, initial = subject_create(
-                    actor=actor,
-                    campaign=campaign,
-                    person_name=v["person_name"],
-                    post=v["post"],
-                    unit=units[v["unit"]],
-                    appointed_on=v["appointed_on"],
-                    review_form=v["review_form"],
-                    liaison_committee=committees[v["liaison_committee"]],
-                    username=v.get("username") or "",
-                    position=start + offset,
-                )
-            except ApplicationError as exc:
-                # Anything the row checks missed still rolls the whole file back.
-                raise ImportRejected([RowError(row.number, "", exc.message)]) from exc
-            result.created.append(subject)
-            if initial:
-                result.new_accounts.append((subject.person_name, subject.user.username, initial))
+        result = import_rows(rows, create)
         audit_log(
             actor=actor,
             action="subject.import",
