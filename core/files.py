@@ -78,7 +78,8 @@ def check_upload(
     """Refuse anything that is not really one of `allowed`, judged by content, not by name."""
     if upload is None:
         raise ApplicationError("请选择要上传的文件。")
-    name = check_original_name(upload.name or "")
+    # The name as sent (kept by core.uploads) when there is one; Django's is already cleaned.
+    name = check_original_name(getattr(upload, "client_name", None) or upload.name or "")
     limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
     if not upload.size:
         raise ApplicationError(f"文件“{name}”是空文件，请检查后重新上传。")

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from core.admin_tools import ExcelImportMixin, ReadOnlyAdmin, ServiceAdmin
 from core.errors import ApplicationError
 from core.files import check_upload
+from core.formats import cn_date
+from subjects.services import campaign_report_deadlines_set, report_deadlines_suggested
 
 from .imports import MEMBER_COLUMNS, members_import
 from .models import Campaign, CampaignStage, ContentItem, Member, Stage, StageTransition
@@ -125,8 +127,8 @@ class CampaignAdmin(ServiceAdmin):
     )
     list_filter = ("stage", "year")
     search_fields = ("name", "term")
-    readonly_fields = ("stage", "plan_document_name", "created_at")
-    actions = ["advance_stage"]
+    readonly_fields = ("stage", "plan_document_name", "created_at", "reports_distributed_at")
+    actions = ["advance_stage", "set_report_deadlines"]
     change_form_template = "admin/reviews/campaign/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
@@ -139,7 +141,25 @@ class CampaignAdmin(ServiceAdmin):
         return [
             (None, {"fields": (*main, "stage", "created_at")}),
             ("实施方案", {"fields": ("plan_approved_on", "plan_document_name", "plan_file")}),
+            (
+                "述职报告",
+                {
+                    "fields": ("report_draft_due", "report_final_due", "reports_distributed_at"),
+                    "description": self._deadline_hint(obj),
+                },
+            ),
         ]
+
+    @staticmethod
+    def _deadline_hint(obj) -> str:
+        meeting = obj.review_meeting_date()
+        if not meeting:
+            return "填写评议阶段的计划开始日期（评议会议）后，可按惯例推算：会前 20 天交初稿、会前 10 天交定稿。"
+        draft, final = report_deadlines_suggested(meeting)
+        return (
+            f"评议会议计划于 {cn_date(meeting)} 举行；按惯例初稿 {cn_date(draft)}、定稿 {cn_date(final)} 截止"
+            "（可在列表页用“按惯例设定述职报告期限”一键填入）。"
+        )
 
     def get_inlines(self, request, obj):
         # A new campaign gets its four stages and default content items from the service.
@@ -198,6 +218,25 @@ class CampaignAdmin(ServiceAdmin):
                     f"“{campaign.name}”已进入{CampaignStage(next_stage).label}。",
                     messages.SUCCESS,
                 )
+
+    @admin.action(description="按惯例设定述职报告期限（会前20天初稿、10天定稿）")
+    def set_report_deadlines(self, request, queryset):
+        for campaign in queryset.prefetch_related("stages"):
+            meeting = campaign.review_meeting_date()
+            if not meeting:
+                self.message_user(
+                    request, f"“{campaign.name}”尚未填写评议阶段的计划开始日期。", messages.ERROR
+                )
+                continue
+            draft, final = report_deadlines_suggested(meeting)
+            campaign_report_deadlines_set(
+                actor=request.user, campaign=campaign, draft_due=draft, final_due=final
+            )
+            self.message_user(
+                request,
+                f"“{campaign.name}”述职报告初稿 {cn_date(draft)}、定稿 {cn_date(final)} 截止。",
+                messages.SUCCESS,
+            )
 
     def get_urls(self):
         return [

@@ -50,6 +50,24 @@ class Campaign(models.Model):
         default=CampaignStage.PREPARATION,
         editable=False,
     )
+    report_draft_due = models.DateField(
+        _("述职报告初稿截止日期"), null=True, blank=True, help_text=_("惯例为评议会议前 20 天。")
+    )
+    report_final_due = models.DateField(
+        _("述职报告定稿截止日期"), null=True, blank=True, help_text=_("惯例为评议会议前 10 天。")
+    )
+    reports_distributed_at = models.DateTimeField(
+        _("述职报告分发时间"), null=True, blank=True, editable=False
+    )
+    reports_distributed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -64,14 +82,30 @@ class Campaign(models.Model):
     def is_closed(self) -> bool:
         return self.stage == CampaignStage.CLOSED
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.report_draft_due
+            and self.report_final_due
+            and self.report_final_due < self.report_draft_due
+        ):
+            raise ValidationError({"report_final_due": "定稿截止日期不能早于初稿截止日期。"})
+
+    @property
+    def reports_distributed(self) -> bool:
+        return self.reports_distributed_at is not None
+
+    def review_meeting_date(self):
+        """The planned day of the committee's review meeting: the review stage's planned start."""
+        review = next((s for s in self.stages.all() if s.kind == CampaignStage.REVIEW), None)
+        return review.planned_start if review else None
+
     def reference_date(self):
         """The day the campaign judges by (e.g. tenure): the review stage's planned start, else today."""
         from django.utils import timezone
 
-        review = next((s for s in self.stages.all() if s.kind == CampaignStage.REVIEW), None)
-        if review and review.planned_start:
-            return review.planned_start
-        return timezone.localdate()
+        return self.review_meeting_date() or timezone.localdate()
 
 
 class Stage(models.Model):

@@ -1,11 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from core.admin_tools import ExcelImportMixin, ImportForm, ServiceAdmin
+from core.admin_tools import ExcelImportMixin, ImportForm, ReadOnlyAdmin, ServiceAdmin
 from reviews.models import Campaign, CampaignStage
 
 from .imports import SUBJECT_COLUMNS, subjects_import
-from .models import LiaisonCommittee, Subject, Unit
+from .models import DutyReportVersion, LiaisonCommittee, Subject, Unit
+from .selectors import subject_report_state
 from .services import (
     SUBJECT_EDITABLE,
     liaison_committee_set_users,
@@ -93,6 +97,7 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
     form = SubjectForm
     list_display = (
         "person_name",
+        "report_state",
         "unit",
         "post",
         "campaign",
@@ -112,7 +117,15 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
             super()
             .get_queryset(request)
             .select_related("campaign", "unit", "liaison_committee", "user")
+            .prefetch_related("report_versions")
         )
+
+    @admin.display(description="述职报告")
+    def report_state(self, obj):
+        versions = sorted(obj.report_versions.all(), key=lambda v: -v.number)
+        return subject_report_state(
+            obj, versions, obj.campaign.report_final_due, timezone.localdate()
+        ).state.label
 
     @admin.display(description="登录账号", boolean=False)
     def has_account(self, obj):
@@ -176,4 +189,45 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
             actor=request.user,
             campaign=form.cleaned_data["campaign"],
             upload=form.cleaned_data["file"],
+        )
+
+
+@admin.register(DutyReportVersion)
+class DutyReportVersionAdmin(ReadOnlyAdmin):
+    """Versions are uploaded by subjects and reviewed on the campaign's report page."""
+
+    list_display = (
+        "subject",
+        "kind",
+        "number",
+        "original_name",
+        "uploaded_at",
+        "is_late",
+        "status",
+        "reviewed_by",
+    )
+    list_filter = ("subject__campaign", "kind", "status", "is_late")
+    search_fields = ("subject__person_name", "subject__unit__name", "original_name")
+    list_select_related = ("subject__unit", "reviewed_by")
+    exclude = ("file",)
+    readonly_fields = (
+        "download",
+        "subject",
+        "kind",
+        "number",
+        "original_name",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "is_late",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    )
+
+    @admin.display(description="下载")
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), obj.original_name
         )

@@ -19,7 +19,7 @@ from core.xlsx import (
 from reviews.models import Campaign
 
 from .models import REVIEW_FORM_WORDS, LiaisonCommittee, Unit
-from .services import _require_preparation, subject_create
+from .services import require_preparation, subject_create
 
 
 def _parse_review_form(value) -> str:
@@ -114,7 +114,7 @@ def _check_rows(campaign: Campaign, rows) -> list[RowError]:
 def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
     require_office(actor)
     campaign = Campaign.objects.get(pk=campaign.pk)
-    _require_preparation(campaign)
+    require_preparation(campaign)
     rows, errors = read_table(upload, SUBJECT_COLUMNS)
     errors += _check_rows(campaign, rows)
     if errors:

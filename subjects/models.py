@@ -1,9 +1,12 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateUploadTo
 
 
 class OrganType(models.TextChoices):
@@ -141,3 +144,74 @@ class Subject(models.Model):
     def tenure_display(self) -> str:
         """Tenure as of the campaign's review meeting, the day the 3-year rule is judged."""
         return self.tenure_text(self.campaign.reference_date())
+
+
+class ReportKind(models.TextChoices):
+    DRAFT = "draft", _("初稿")
+    FINAL = "final", _("定稿")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已接受")
+    SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+class DutyReportVersion(models.Model):
+    """One uploaded version of a subject's duty report (述职报告). Never overwritten."""
+
+    # Random ids: a version's URL reveals nothing and cannot be guessed from another's.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(
+        Subject,
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="report_versions",
+    )
+    kind = models.CharField(_("稿别"), max_length=10, choices=ReportKind.choices)
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    file = models.FileField(_("文件"), upload_to=PrivateUploadTo("reports"), max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_kind = models.CharField(_("文件类型"), max_length=10)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    is_late = models.BooleanField(_("逾期提交"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("述职报告版本")
+        verbose_name_plural = _("述职报告")
+        ordering = ["subject", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "number"], name="report_version_number_unique"
+            ),
+            # The database itself keeps an accepted final unique, so it cannot be replaced.
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=models.Q(kind="final", status="accepted"),
+                name="report_one_accepted_final",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.person_name} 述职报告{self.get_kind_display()} 第{self.number}版"

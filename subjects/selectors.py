@@ -1,14 +1,21 @@
-"""Who may see which subject: the one place that decides it."""
+"""Who may see which subject and which duty report: the one place that decides it."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet, TextChoices
 from django.http import Http404
+from django.utils import timezone
 
 from core.roles import Role, user_roles
+from reviews.models import Campaign
 
-from .models import Subject
+from .models import DutyReportVersion, ReportKind, ReportStatus, Subject
 
 # Roles that see every subject of every campaign.
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}
+# Roles that read a campaign's accepted duty reports once the office has distributed them.
+REPORT_READERS = {Role.MEMBER, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
 
 def subjects_visible_to(user) -> QuerySet[Subject]:
@@ -16,13 +23,12 @@ def subjects_visible_to(user) -> QuerySet[Subject]:
     qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
     if roles & _SEE_ALL:
         return qs
-    if Role.LIAISON in roles and Role.SUBJECT in roles:
-        return qs.filter(liaison_committee__users=user) | qs.filter(user=user)
+    visible = Q(pk__in=[])
     if Role.LIAISON in roles:
-        return qs.filter(liaison_committee__users=user)
+        visible |= Q(liaison_committee__users=user)
     if Role.SUBJECT in roles:
-        return qs.filter(user=user)
-    return qs.none()
+        visible |= Q(user=user)
+    return qs.filter(visible).distinct()
 
 
 def subject_for_user(*, user, pk: int) -> Subject:
@@ -40,3 +46,168 @@ def subjects_of_user(user) -> QuerySet[Subject]:
         .select_related("campaign", "unit", "liaison_committee")
         .order_by("-campaign__year", "campaign__name")
     )
+
+
+def assessment_group_subjects_q(user) -> Q:
+    """Subjects whose drafts `user` may read as a member of their assessment group.
+
+    The hook for the preliminary-assessment groups: until groups exist, nobody gains
+    access through it.
+    """
+    return Q(pk__in=[])
+
+
+def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
+    roles = user_roles(user)
+    qs = DutyReportVersion.objects.select_related("subject__campaign", "subject__unit")
+    if Role.OFFICE in roles:
+        return qs
+    visible = Q(subject__user=user) if user.is_authenticated else Q(pk__in=[])
+    if roles & REPORT_READERS:
+        visible |= Q(
+            kind=ReportKind.FINAL,
+            status=ReportStatus.ACCEPTED,
+            subject__campaign__reports_distributed_at__isnull=False,
+        )
+    group_subjects = assessment_group_subjects_q(user)
+    visible |= Q(subject__in=Subject.objects.filter(group_subjects))
+    return qs.filter(visible)
+
+
+def report_version_for_user(*, user, pk) -> DutyReportVersion:
+    version = report_versions_visible_to(user).filter(pk=pk).first()
+    if version is None:
+        raise Http404("没有找到该文件。")
+    return version
+
+
+class ReportState(TextChoices):
+    MISSING = "missing", "未提交"
+    DRAFT = "draft", "已交初稿"
+    SUBMITTED = "submitted", "定稿待审核"
+    RETURNED = "returned", "已退回"
+    ACCEPTED = "accepted", "已接受"
+    LATE = "late", "逾期未交定稿"
+
+
+@dataclass
+class SubjectReports:
+    subject: Subject
+    versions: list[DutyReportVersion]  # newest first
+    state: ReportState
+    accepted_final: DutyReportVersion | None
+    pending: DutyReportVersion | None  # the version waiting for office review, if any
+
+    @property
+    def latest(self) -> DutyReportVersion | None:
+        return self.versions[0] if self.versions else None
+
+
+def subject_report_state(
+    subject: Subject,
+    versions: list[DutyReportVersion],
+    final_due: datetime.date | None,
+    today: datetime.date,
+) -> SubjectReports:
+    """A subject's report status, derived from its versions and the final deadline."""
+    live = [v for v in versions if v.status != ReportStatus.SUPERSEDED]
+    accepted = next(
+        (v for v in live if v.kind == ReportKind.FINAL and v.status == ReportStatus.ACCEPTED), None
+    )
+    pending = next((v for v in live if v.status == ReportStatus.SUBMITTED), None)
+    latest = live[0] if live else None
+    if accepted:
+        state = ReportState.ACCEPTED
+    elif latest is None:
+        state = ReportState.MISSING
+    elif latest.kind == ReportKind.FINAL and latest.status == ReportStatus.SUBMITTED:
+        state = ReportState.SUBMITTED
+    elif latest.status == ReportStatus.RETURNED:
+        state = ReportState.RETURNED
+    else:
+        state = ReportState.DRAFT
+    if (
+        state in (ReportState.MISSING, ReportState.DRAFT, ReportState.RETURNED)
+        and final_due
+        and today > final_due
+    ):
+        state = ReportState.LATE
+    return SubjectReports(subject, versions, state, accepted, pending)
+
+
+def campaign_report_rows(
+    campaign: Campaign, today: datetime.date | None = None
+) -> list[SubjectReports]:
+    """Every subject of a campaign with its reports, in two queries."""
+    today = today or timezone.localdate()
+    subjects = (
+        campaign.subjects.select_related("unit", "user")
+        .prefetch_related(
+            Prefetch(
+                "report_versions",
+                queryset=DutyReportVersion.objects.select_related("reviewed_by").order_by(
+                    "-number"
+                ),
+            )
+        )
+        .order_by("position", "id")
+    )
+    return [
+        subject_report_state(s, list(s.report_versions.all()), campaign.report_final_due, today)
+        for s in subjects
+    ]
+
+
+def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int]]:
+    return [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due: datetime.date
+    done: bool
+    today: datetime.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def text(self) -> str:
+        if self.done:
+            return "已完成"
+        if self.days_left > 0:
+            return f"还剩 {self.days_left} 天"
+        if self.days_left == 0:
+            return "今天截止"
+        return f"已逾期 {-self.days_left} 天"
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.days_left < 0
+
+
+def subject_deadlines(
+    reports: SubjectReports, today: datetime.date | None = None
+) -> list[Deadline]:
+    """Every deadline that concerns the subject, soonest first."""
+    today = today or timezone.localdate()
+    campaign = reports.subject.campaign
+    live = [v for v in reports.versions if v.status != ReportStatus.SUPERSEDED]
+    deadlines = []
+    if campaign.report_draft_due:
+        has_draft_or_final = any(v.status != ReportStatus.RETURNED for v in live)
+        deadlines.append(
+            Deadline("提交述职报告初稿", campaign.report_draft_due, has_draft_or_final, today)
+        )
+    if campaign.report_final_due:
+        deadlines.append(
+            Deadline(
+                "提交述职报告定稿",
+                campaign.report_final_due,
+                reports.accepted_final is not None or reports.state == ReportState.SUBMITTED,
+                today,
+            )
+        )
+    return sorted(deadlines, key=lambda d: d.due)

@@ -4,4 +4,14 @@ from . import views
 
 urlpatterns = [
     path("subjects/<int:pk>/", views.subject_detail, name="subject_detail"),
+    path("subjects/<int:pk>/reports/upload/", views.report_upload, name="report_upload"),
+    path("reports/<uuid:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<uuid:pk>/review/", views.report_review, name="report_review"),
+    path("campaigns/<int:pk>/reports/", views.campaign_reports, name="campaign_reports"),
+    path(
+        "campaigns/<int:pk>/reports/distribute/",
+        views.reports_distribute,
+        name="reports_distribute",
+    ),
+    path("campaigns/<int:pk>/reports.zip", views.reports_zip, name="reports_zip"),
 ]

@@ -1,22 +1,204 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import os
+import tempfile
+import zipfile
+from urllib.parse import quote
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.files import private_file_response
 from core.models import AuditEntry
+from core.roles import Role, role_required, user_has_role
+from reviews.models import Campaign
 from reviews.selectors import campaign_stage_rows
 
-from .selectors import subject_for_user
+from .forms import DutyReportUploadForm
+from .models import DutyReportVersion, ReportKind, ReportStatus
+from .selectors import (
+    REPORT_READERS,
+    campaign_report_rows,
+    report_state_counts,
+    report_version_for_user,
+    subject_deadlines,
+    subject_for_user,
+    subject_report_state,
+)
+from .services import (
+    UPLOAD_STAGES,
+    duty_report_accept,
+    duty_report_return,
+    duty_report_upload,
+    duty_reports_distribute,
+)
+
+
+def _subject_context(request, subject, upload_form=None) -> dict:
+    from django.utils import timezone
+
+    versions = list(subject.report_versions.select_related("reviewed_by").order_by("-number"))
+    reports = subject_report_state(
+        subject, versions, subject.campaign.report_final_due, timezone.localdate()
+    )
+    is_owner = subject.user_id == request.user.pk
+    can_upload = (
+        is_owner and subject.campaign.stage in UPLOAD_STAGES and reports.accepted_final is None
+    )
+    return {
+        "subject": subject,
+        "stages": campaign_stage_rows(subject.campaign),
+        "timeline": AuditEntry.objects.filter(subject=subject)[:50],
+        "reports": reports,
+        "deadlines": subject_deadlines(reports),
+        "is_owner": is_owner,
+        "can_upload": can_upload,
+        "upload_form": upload_form or (DutyReportUploadForm() if can_upload else None),
+        # Versions are listed to the owner and office; others reach reports through the campaign list.
+        "show_versions": is_owner or user_has_role(request.user, Role.OFFICE),
+    }
 
 
 @login_required
 def subject_detail(request, pk: int):
     subject = subject_for_user(user=request.user, pk=pk)
-    timeline = AuditEntry.objects.filter(subject=subject).select_related("actor")[:50]
+    return render(request, "subjects/subject_detail.html", _subject_context(request, subject))
+
+
+@require_POST
+@login_required
+def report_upload(request, pk: int):
+    subject = subject_for_user(user=request.user, pk=pk)
+    if subject.user_id != request.user.pk:
+        raise PermissionDenied("只有评议对象本人可以上传述职报告。")
+    form = DutyReportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            version = duty_report_upload(
+                actor=request.user,
+                subject=subject,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            late = "（已逾期，系统已标注为逾期提交）" if version.is_late else ""
+            messages.success(
+                request,
+                f"已上传述职报告{version.get_kind_display()}第 {version.number} 版，等待办公室审核{late}。",
+            )
+            return redirect("subject_detail", pk=subject.pk)
+    else:
+        messages.error(request, "请选择稿别和要上传的文件。")
     return render(
         request,
         "subjects/subject_detail.html",
+        _subject_context(request, subject, form),
+        status=400,
+    )
+
+
+@login_required
+def report_download(request, pk):
+    version = report_version_for_user(user=request.user, pk=pk)
+    return private_file_response(version.file, version.original_name)
+
+
+def _campaign_for_reports(request, pk: int) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("stages"), pk=pk)
+    return campaign
+
+
+@role_required(Role.OFFICE, *REPORT_READERS)
+def campaign_reports(request, pk: int):
+    """Office: every subject's report status with review actions. Readers: distributed reports."""
+    campaign = _campaign_for_reports(request, pk)
+    rows = campaign_report_rows(campaign)
+    is_office = user_has_role(request.user, Role.OFFICE)
+    return render(
+        request,
+        "subjects/campaign_reports.html",
         {
-            "subject": subject,
-            "stages": campaign_stage_rows(subject.campaign),
-            "timeline": timeline,
+            "campaign": campaign,
+            "rows": rows,
+            "counts": report_state_counts(rows),
+            "is_office": is_office,
+            "accepted_count": sum(1 for r in rows if r.accepted_final),
         },
     )
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def report_review(request, pk):
+    version = get_object_or_404(
+        DutyReportVersion.objects.select_related("subject__campaign"), pk=pk
+    )
+    try:
+        if request.POST.get("decision") == "accept":
+            duty_report_accept(actor=request.user, version=version)
+            messages.success(
+                request,
+                f"已接受{version.subject.person_name}的述职报告{version.get_kind_display()}。",
+            )
+        elif request.POST.get("decision") == "return":
+            duty_report_return(
+                actor=request.user, version=version, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                f"已退回{version.subject.person_name}的述职报告{version.get_kind_display()}。",
+            )
+        else:
+            messages.error(request, "请选择接受或退回。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaign_reports", pk=version.subject.campaign_id)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def reports_distribute(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        duty_reports_distribute(actor=request.user, campaign=campaign)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "述职报告已分发，常委会组成人员和领导小组现在可以阅读已接受的定稿。"
+        )
+    return redirect("campaign_reports", pk=campaign.pk)
+
+
+@role_required(Role.OFFICE)
+def reports_zip(request, pk: int):
+    """All accepted finals of a campaign in one zip, each file named by its subject."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    finals = (
+        DutyReportVersion.objects.filter(
+            subject__campaign=campaign, kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED
+        )
+        .select_related("subject__unit")
+        .order_by("subject__position", "subject__id")
+    )
+    if not finals:
+        raise Http404("还没有已接受的述职报告定稿。")
+    # Spooled to disk past 10 MB: twelve 20 MB reports should not sit in memory.
+    buffer = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, version in enumerate(finals, start=1):
+            subject = version.subject
+            extension = os.path.splitext(version.file.name)[1]
+            name = f"{index:02d}_{subject.unit.name}{subject.post}_{subject.person_name}_述职报告{extension}"
+            with version.file.open("rb") as handle:
+                archive.writestr(name, handle.read())
+    buffer.seek(0)
+    filename = f"{campaign.name}_述职报告.zip"
+    response = FileResponse(buffer, as_attachment=True, content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

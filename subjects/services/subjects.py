@@ -16,10 +16,10 @@ from core.services import (
 )
 from reviews.models import Campaign, CampaignStage
 
-from .models import LiaisonCommittee, Subject, Unit
+from ..models import LiaisonCommittee, Subject, Unit
 
 
-def _require_preparation(campaign: Campaign) -> None:
+def require_preparation(campaign: Campaign) -> None:
     if campaign.stage != CampaignStage.PREPARATION:
         raise ApplicationError(
             f"“{campaign.name}”已进入{campaign.get_stage_display()}，只能在准备阶段增减评议对象。"
@@ -61,7 +61,7 @@ def subject_create(
     """Add a subject to a campaign in preparation; returns the subject and any new initial password."""
     require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_preparation(campaign)
+    require_preparation(campaign)
     if position is None:
         position = campaign.subjects.count() + 1
     subject = Subject(
@@ -153,7 +153,7 @@ def subject_account_set(*, actor, subject: Subject, username: str, password: str
 def subject_delete(*, actor, subject: Subject) -> None:
     require_office(actor)
     subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
-    _require_preparation(subject.campaign)
+    require_preparation(subject.campaign)
     audit_log(
         actor=actor,
         action="subject.delete",

@@ -1,0 +1,215 @@
+"""Duty reports (述职报告): upload, office review, distribution.
+
+A version moves submitted → accepted | returned, or submitted → superseded when the
+subject uploads a newer version of the same kind before it was reviewed. An accepted
+final is locked: no further final can be uploaded, and the database refuses a second.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.files import DOCUMENT_KINDS, check_upload
+from core.services import apply_changes, changed_labels, require_office, validate_or_raise
+from reviews.models import Campaign, CampaignStage
+
+from ..models import DutyReportVersion, ReportKind, ReportStatus, Subject
+
+# Reports are written in preparation and read before the meeting; after it, uploads close.
+UPLOAD_STAGES = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
+
+# The allowed moves of a version under office review.
+REVIEW_MOVES = {
+    ReportStatus.SUBMITTED: {ReportStatus.ACCEPTED, ReportStatus.RETURNED},
+}
+
+
+def report_deadlines_suggested(meeting: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Practice: the draft 20 days and the final 10 days before the review meeting."""
+    return meeting - datetime.timedelta(days=20), meeting - datetime.timedelta(days=10)
+
+
+@transaction.atomic
+def campaign_report_deadlines_set(
+    *, actor, campaign: Campaign, draft_due: datetime.date | None, final_due: datetime.date | None
+) -> Campaign:
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    changed = apply_changes(
+        campaign,
+        {"report_draft_due": draft_due, "report_final_due": final_due},
+        allowed=("report_draft_due", "report_final_due"),
+    )
+    if not changed:
+        return campaign
+    validate_or_raise(campaign)
+    campaign.save(update_fields=list(changed))
+    audit_log(
+        actor=actor,
+        action="campaign.report_deadlines",
+        summary=f"设定“{campaign.name}”{changed_labels(Campaign, changed)}",
+        target=campaign,
+        campaign=campaign,
+        data=changed,
+    )
+    return campaign
+
+
+def _due_for(campaign: Campaign, kind: str) -> datetime.date | None:
+    return campaign.report_draft_due if kind == ReportKind.DRAFT else campaign.report_final_due
+
+
+@transaction.atomic
+def duty_report_upload(
+    *, actor, subject: Subject, kind: str, upload: UploadedFile | None
+) -> DutyReportVersion:
+    """The subject uploads a new version; older versions are kept."""
+    if kind not in ReportKind.values:
+        raise ApplicationError("请选择上传的是初稿还是定稿。")
+    checked = check_upload(upload, allowed=DOCUMENT_KINDS)
+    # Lock the subject row: two uploads at once get distinct numbers, one after the other.
+    subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
+    if subject.user_id is None or subject.user_id != actor.pk:
+        raise ApplicationError("只有评议对象本人可以上传自己的述职报告。")
+    campaign = subject.campaign
+    if campaign.stage not in UPLOAD_STAGES:
+        raise ApplicationError(
+            f"“{campaign.name}”已进入{campaign.get_stage_display()}，述职报告已停止上传。"
+        )
+    versions = DutyReportVersion.objects.filter(subject=subject)
+    if versions.filter(kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED).exists():
+        raise ApplicationError("您的述职报告定稿已被接受并锁定，不能再上传新的版本。")
+
+    due = _due_for(campaign, kind)
+    today = timezone.localdate()
+    number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    # A newer upload of the same kind replaces one still waiting for review.
+    versions.filter(kind=kind, status=ReportStatus.SUBMITTED).update(status=ReportStatus.SUPERSEDED)
+    version = DutyReportVersion(
+        subject=subject,
+        kind=kind,
+        number=number,
+        original_name=checked.original_name,
+        size=checked.size,
+        content_kind=checked.kind,
+        uploaded_by=actor,
+        is_late=due is not None and today > due,
+    )
+    version.file.save(checked.original_name, upload, save=False)
+    try:
+        version.save()
+        late = "（逾期提交）" if version.is_late else ""
+        audit_log(
+            actor=actor,
+            action=f"report.upload.{kind}",
+            summary=f"{subject.person_name}上传述职报告{version.get_kind_display()}第 {number} 版："
+            f"{checked.original_name}{late}",
+            target=version,
+            campaign=campaign,
+            subject=subject,
+            data={"version": str(version.pk), "late": version.is_late},
+        )
+    except Exception:
+        # No row, no file: the stored copy goes with the failed write.
+        version.file.storage.delete(version.file.name)
+        raise
+    return version
+
+
+def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
+    return (
+        DutyReportVersion.objects.select_for_update()
+        .select_related("subject__campaign")
+        .get(pk=version.pk)
+    )
+
+
+def _review_move(version: DutyReportVersion, to_status: str) -> None:
+    if to_status not in REVIEW_MOVES.get(version.status, set()):
+        raise ApplicationError(
+            f"该版本{version.get_status_display()}，不能再{'接受' if to_status == ReportStatus.ACCEPTED else '退回'}。"
+        )
+
+
+@transaction.atomic
+def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersion:
+    require_office(actor)
+    version = _locked_version(version)
+    _review_move(version, ReportStatus.ACCEPTED)
+    version.status = ReportStatus.ACCEPTED
+    version.reviewed_by = actor
+    version.reviewed_at = timezone.now()
+    try:
+        with transaction.atomic():
+            version.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    except IntegrityError as exc:
+        raise ApplicationError("该评议对象已有被接受的定稿。") from exc
+    subject = version.subject
+    locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
+    audit_log(
+        actor=actor,
+        action=f"report.accept.{version.kind}",
+        summary=f"办公室接受{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版{locked}",
+        target=version,
+        campaign=subject.campaign,
+        subject=subject,
+    )
+    return version
+
+
+@transaction.atomic
+def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> DutyReportVersion:
+    require_office(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("退回述职报告必须写明理由，评议对象将看到这些理由。")
+    version = _locked_version(version)
+    _review_move(version, ReportStatus.RETURNED)
+    version.status = ReportStatus.RETURNED
+    version.reviewed_by = actor
+    version.reviewed_at = timezone.now()
+    version.return_reason = reason
+    version.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+    subject = version.subject
+    audit_log(
+        actor=actor,
+        action=f"report.return.{version.kind}",
+        summary=f"办公室退回{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版，理由：{reason}",
+        target=version,
+        campaign=subject.campaign,
+        subject=subject,
+        data={"reason": reason},
+    )
+    return version
+
+
+@transaction.atomic
+def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
+    """From now on members and the leading group read the campaign's accepted reports."""
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.reports_distributed_at:
+        raise ApplicationError("本次评议的述职报告已经分发。")
+    accepted = DutyReportVersion.objects.filter(
+        subject__campaign=campaign, kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED
+    ).count()
+    if not accepted:
+        raise ApplicationError("还没有已接受的述职报告定稿，无法分发。")
+    total = campaign.subjects.count()
+    campaign.reports_distributed_at = timezone.now()
+    campaign.reports_distributed_by = actor
+    campaign.save(update_fields=["reports_distributed_at", "reports_distributed_by"])
+    audit_log(
+        actor=actor,
+        action="report.distribute",
+        summary=f"分发“{campaign.name}”述职报告（已接受定稿 {accepted}/{total} 份）",
+        target=campaign,
+        campaign=campaign,
+        data={"accepted": accepted, "subjects": total},
+    )
+    return campaign
