@@ -1,8 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from reviews.selectors import campaign_office_todos, campaign_stage_rows, campaigns_open
-from subjects.selectors import subjects_of_user, subjects_visible_to
+from subjects.selectors import (
+    subject_deadlines,
+    subject_report_state,
+    subjects_of_user,
+    subjects_visible_to,
+)
 
 from .roles import Role, user_roles
 
@@ -27,7 +33,21 @@ def my_work(request):
             for c in campaigns
         ]
     if Role.SUBJECT in roles:
-        context["own_subjects"] = list(subjects_of_user(request.user))
+        own = subjects_of_user(request.user).prefetch_related("campaign__stages", "report_versions")
+        today = timezone.localdate()
+        context["own_subjects"] = []
+        for subject in own:
+            versions = sorted(subject.report_versions.all(), key=lambda v: -v.number)
+            reports = subject_report_state(
+                subject, versions, subject.campaign.report_final_due, today
+            )
+            context["own_subjects"].append(
+                {
+                    "subject": subject,
+                    "reports": reports,
+                    "deadlines": subject_deadlines(reports, today),
+                }
+            )
     if Role.LIAISON in roles:
         context["liaison_subjects"] = list(
             subjects_visible_to(request.user)

@@ -1,7 +1,17 @@
-"""A demo campaign shaped like the 2017 county campaign of seed 000, with invented people."""
+"""Demo data: two campaigns built through the same services the office uses.
+
+1. A county campaign shaped like the 2017 one of seed 000: 12 subjects (6 on-site,
+   6 written), the four stages in Aug–Nov of the current year, its stage following the
+   calendar. Its duty reports were accepted and distributed before the meeting.
+2. A second, smaller batch shaped like the district campaign of seed 002 (education,
+   industry, health, rural revitalisation), placed around today so that its reports are
+   being collected now: one missing, one accepted, one awaiting review, one returned.
+
+People are invented. Every login has the password DEMO_PASSWORD.
+"""
 
 import datetime
-import io
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -10,8 +20,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Role, user_add_role
-from subjects.models import LiaisonCommittee, OrganType, ReviewForm, Unit
-from subjects.services import liaison_committee_set_users, subject_create
+from subjects.models import LiaisonCommittee, OrganType, ReportKind, ReviewForm, Subject, Unit
+from subjects.services import (
+    campaign_report_deadlines_set,
+    duty_report_accept,
+    duty_report_return,
+    duty_report_upload,
+    duty_reports_distribute,
+    liaison_committee_set_users,
+    report_deadlines_suggested,
+    subject_create,
+)
 
 from .models import Campaign, CampaignStage, Member
 from .services import STAGE_ORDER, campaign_create, campaign_plan_attach, campaign_stage_move
@@ -28,88 +47,42 @@ UNITS = [
     ("县应急管理局", OrganType.GOVERNMENT),
     ("县民族宗教事务局", OrganType.GOVERNMENT),
     ("县统计局", OrganType.GOVERNMENT),
+    ("县教育局", OrganType.GOVERNMENT),
+    ("县工业和信息化局", OrganType.GOVERNMENT),
+    ("县卫生健康委员会", OrganType.GOVERNMENT),
+    ("县乡村振兴局", OrganType.GOVERNMENT),
 ]
-COMMITTEES = ["法制工作委员会", "财政经济工作委员会", "社会建设工作委员会"]
+COMMITTEES = [
+    "法制工作委员会",
+    "财政经济工作委员会",
+    "社会建设工作委员会",
+    "教育科学文化卫生工作委员会",
+]
 
-# (username, name, unit, post, appointed (years before the campaign, month, day), form,
-# liaison committee): 6 on-site and 6 written, all 3+ years in post as the seed's rule asks.
-SUBJECTS = [
-    (
-        "s01",
-        "林海波",
-        "县人民政府",
-        "常务副县长",
-        (-4, 9, 1),
-        ReviewForm.ON_SITE,
-        "财政经济工作委员会",
-    ),
-    ("s02", "唐晓云", "县人民法院", "副院长", (-5, 3, 15), ReviewForm.ON_SITE, "法制工作委员会"),
-    (
-        "s03",
-        "伍光明",
-        "县人民检察院",
-        "副检察长",
-        (-4, 1, 10),
-        ReviewForm.ON_SITE,
-        "法制工作委员会",
-    ),
-    (
-        "subject",
-        "金立新",
-        "县发展和改革委员会",
-        "主任",
-        (-3, 3, 1),
-        ReviewForm.ON_SITE,
-        "财政经济工作委员会",
-    ),
-    (
-        "s05",
-        "蒋文博",
-        "县人力资源和社会保障局",
-        "局长",
-        (-4, 6, 20),
-        ReviewForm.ON_SITE,
-        "社会建设工作委员会",
-    ),
-    (
-        "s06",
-        "朱志强",
-        "县应急管理局",
-        "局长",
-        (-3, 1, 8),
-        ReviewForm.ON_SITE,
-        "社会建设工作委员会",
-    ),
-    (
-        "s07",
-        "贾厚德",
-        "县民族宗教事务局",
-        "局长",
-        (-4, 11, 11),
-        ReviewForm.WRITTEN,
-        "社会建设工作委员会",
-    ),
-    ("s08", "胡培林", "县统计局", "局长", (-5, 8, 1), ReviewForm.WRITTEN, "财政经济工作委员会"),
-    (
-        "s09",
-        "吴银松",
-        "县人民法院",
-        "立案庭庭长",
-        (-4, 4, 1),
-        ReviewForm.WRITTEN,
-        "法制工作委员会",
-    ),
-    (
-        "s10",
-        "戴永清",
-        "县人民法院",
-        "民二庭庭长",
-        (-3, 2, 17),
-        ReviewForm.WRITTEN,
-        "法制工作委员会",
-    ),
-    ("s11", "郑洲明", "县人民检察院", "检察员", (-5, 12, 1), ReviewForm.WRITTEN, "法制工作委员会"),
-    ("s12", "戚玉海", "县人民检察院", "检察员", (-4, 7, 1), ReviewForm.WRITTEN, "法制工作委员会"),
+ON, WR = ReviewForm.ON_SITE, ReviewForm.WRITTEN
+FIN, LAW, SOC, EDU = COMMITTEES[1], COMMITTEES[0], COMMITTEES[2], COMMITTEES[3]
+
+# (username, name, unit, post, appointed: (years before the campaign, month, day), form, committee)
+# All have served 3+ years in post, the seed's rule for being chosen.
+COUNTY_SUBJECTS = [
+    ("s01", "林海波", "县人民政府", "常务副县长", (-4, 9, 1), ON, FIN),
+    ("s02", "唐晓云", "县人民法院", "副院长", (-5, 3, 15), ON, LAW),
+    ("s03", "伍光明", "县人民检察院", "副检察长", (-4, 1, 10), ON, LAW),
+    ("s04", "金立新", "县发展和改革委员会", "主任", (-3, 3, 1), ON, FIN),
+    ("s05", "蒋文博", "县人力资源和社会保障局", "局长", (-4, 6, 20), ON, SOC),
+    ("s06", "朱志强", "县应急管理局", "局长", (-3, 1, 8), ON, SOC),
+    ("s07", "贾厚德", "县民族宗教事务局", "局长", (-4, 11, 11), WR, SOC),
+    ("s08", "胡培林", "县统计局", "局长", (-5, 8, 1), WR, FIN),
+    ("s09", "吴银松", "县人民法院", "立案庭庭长", (-4, 4, 1), WR, LAW),
+    ("s10", "戴永清", "县人民法院", "民二庭庭长", (-3, 2, 17), WR, LAW),
+    ("s11", "郑洲明", "县人民检察院", "检察员", (-5, 12, 1), WR, LAW),
+    ("s12", "戚玉海", "县人民检察院", "检察员", (-4, 7, 1), WR, LAW),
+]
+BATCH_SUBJECTS = [
+    ("subject", "周文华", "县教育局", "局长", (-4, 2, 1), ON, EDU),
+    ("b02", "孙立业", "县工业和信息化局", "局长", (-3, 5, 6), ON, FIN),
+    ("b03", "钱卫民", "县卫生健康委员会", "主任", (-4, 9, 9), WR, EDU),
+    ("b04", "郭振兴", "县乡村振兴局", "局长", (-3, 4, 12), WR, FIN),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
@@ -120,18 +93,45 @@ LOGINS = [
     ("述职评议工作领导小组（组长）", "leader"),
     ("主任会议成员", "director"),
     ("常委会组成人员", "member"),
-    ("评议对象（县发改委主任）", "subject"),
+    ("评议对象（县教育局局长，述职报告待上传）", "subject"),
     ("联系委室（财政经济工作委员会）", "liaison"),
 ]
 
 
-def _stage_dates(year: int) -> dict:
+@dataclass
+class _Plan:
+    name: str
+    term: str
+    dates: dict
+    subjects: list
+
+
+def county_campaign_name(year: int) -> str:
+    return f"{year}年度县人大常委会述职评议"
+
+
+def batch_campaign_name(year: int) -> str:
+    return f"{year}年度县人大常委会述职评议（第二批）"
+
+
+def _county_dates(year: int) -> dict:
     d = datetime.date
     return {
         CampaignStage.PREPARATION: (d(year, 8, 1), d(year, 8, 19)),
         CampaignStage.PRELIMINARY: (d(year, 8, 20), d(year, 9, 20)),
         CampaignStage.REVIEW: (d(year, 9, 21), d(year, 9, 30)),
         CampaignStage.RECTIFICATION: (d(year, 10, 1), d(year, 11, 30)),
+    }
+
+
+def _batch_dates(today: datetime.date) -> dict:
+    """The review meeting 15 days ahead: reports are due around today."""
+    day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+    return {
+        CampaignStage.PREPARATION: (day(-40), day(-21)),
+        CampaignStage.PRELIMINARY: (day(-20), day(14)),
+        CampaignStage.REVIEW: (day(15), day(20)),
+        CampaignStage.RECTIFICATION: (day(21), day(110)),
     }
 
 
@@ -144,12 +144,37 @@ def _stage_for(today: datetime.date, dates: dict) -> str:
     return current
 
 
-def _plan_document() -> SimpleUploadedFile:
-    # A minimal valid PDF stands in for the approved work plan.
-    body = io.BytesIO()
-    body.write(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n")
-    body.write(b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-    return SimpleUploadedFile("述职评议工作实施方案.pdf", body.getvalue(), "application/pdf")
+def _pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
+    """A real, readable PDF for the demo, rendered with the CJK fonts the app installs."""
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    html = (
+        "<html><head><style>@page { size: A4; margin: 2.5cm }"
+        "body { font-family: 'Noto Serif CJK SC', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei'; font-size: 14pt }"
+        "h1 { text-align: center; font-size: 20pt }</style></head>"
+        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
+    )
+    return SimpleUploadedFile(filename, HTML(string=html).write_pdf(), "application/pdf")
+
+
+def _report(subject: Subject, kind: str) -> SimpleUploadedFile:
+    label = "初稿" if kind == ReportKind.DRAFT else "定稿"
+    return _pdf(
+        f"{subject.person_name}述职报告（{label}）.pdf",
+        "述职报告",
+        [
+            f"{subject.unit.name}{subject.post}　{subject.person_name}",
+            f"（{subject.campaign.name}，{label}）",
+            "一、贯彻执行宪法和法律法规情况……",
+            "二、履行职责、完成工作任务情况……",
+            "三、接受人大监督情况……",
+            "四、勤政廉政情况……",
+            "五、存在的不足和今后打算……",
+            "（本文件为演示数据，由系统生成。）",
+        ],
+    )
 
 
 def _user(username: str, name: str, role: Role, password_hash: str, *, staff: bool = False):
@@ -162,25 +187,11 @@ def _user(username: str, name: str, role: Role, password_hash: str, *, staff: bo
     return user
 
 
-def demo_campaign_name(year: int) -> str:
-    return f"{year}年度县人大常委会述职评议"
-
-
-@transaction.atomic
-def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
-    """Build the demo once; a second run finds it and changes nothing. Returns (campaign, created)."""
-    today = today or timezone.localdate()
-    year = today.year
-    existing = Campaign.objects.filter(name=demo_campaign_name(year)).first()
-    if existing:
-        return existing, False
-
-    password_hash = make_password(DEMO_PASSWORD)
+def _people(password_hash: str) -> dict:
     office = _user("office", "柏晓洁", Role.OFFICE, password_hash, staff=True)
     leader = _user("leader", "姚玉成", Role.LEADING_GROUP, password_hash, staff=True)
     director = _user("director", "王恒明", Role.DIRECTORS_MEETING, password_hash)
     liaison = _user("liaison", "陈蓬远", Role.LIAISON, password_hash)
-
     people = [(leader, "常委会主任"), (director, "常委会副主任")]
     for i in range(COMPOSITION_SIZE - len(people)):
         username = "member" if i == 0 else f"m{i + 1:02d}"
@@ -202,35 +213,33 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             "position": 99,
         },
     )
+    return {"office": office, "liaison": liaison}
 
-    units = {}
-    for name, organ_type in UNITS:
-        units[name], _ = Unit.objects.get_or_create(name=name, defaults={"organ_type": organ_type})
-    committees = {name: LiaisonCommittee.objects.get_or_create(name=name)[0] for name in COMMITTEES}
-    liaison_committee_set_users(
-        actor=office, committee=committees["财政经济工作委员会"], users=[liaison]
-    )
 
-    dates = _stage_dates(year)
+def _campaign(
+    plan: _Plan, *, office, year: int, today: datetime.date, units, committees, password_hash
+):
     campaign = campaign_create(
         actor=office,
-        name=demo_campaign_name(year),
+        name=plan.name,
         year=year,
-        term="县十七届人大常委会",
+        term=plan.term,
         composition_size=COMPOSITION_SIZE,
         issuing_office="县人大常委会述职评议工作领导小组办公室",
-        stage_dates=dates,
+        stage_dates=plan.dates,
     )
     campaign_plan_attach(
         actor=office,
         campaign=campaign,
-        document=_plan_document(),
-        approved_on=min(today, dates[CampaignStage.PREPARATION][0]),
+        document=_pdf("述职评议工作实施方案.pdf", f"{plan.name}实施方案", ["（演示数据）"]),
+        approved_on=min(today, plan.dates[CampaignStage.PREPARATION][0]),
     )
-    User = get_user_model()
+    subjects = []
     for position, (username, name, unit, post, appointed, form, committee) in enumerate(
-        SUBJECTS, start=1
+        plan.subjects, start=1
     ):
+        # The login exists first (hashing the password once for all), then is attached.
+        _user(username, name, Role.SUBJECT, password_hash)
         subject, _ = subject_create(
             actor=office,
             campaign=campaign,
@@ -241,13 +250,131 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             review_form=form,
             liaison_committee=committees[committee],
             username=username,
-            password=DEMO_PASSWORD,
             position=position,
         )
-    User.objects.filter(username__in=[s[0] for s in SUBJECTS]).update(password=password_hash)
+        subjects.append(subject)
+    return campaign, subjects
 
-    target = _stage_for(today, dates)
-    for stage in STAGE_ORDER[1 : STAGE_ORDER.index(target) + 1]:
-        campaign_stage_move(actor=office, campaign=campaign, to_stage=stage)
+
+def _move_to(campaign: Campaign, stage: str, office) -> Campaign:
+    for next_stage in STAGE_ORDER[1 : STAGE_ORDER.index(stage) + 1]:
+        campaign_stage_move(actor=office, campaign=campaign, to_stage=next_stage)
     campaign.refresh_from_db()
-    return campaign, True
+    return campaign
+
+
+def _set_report_deadlines(campaign: Campaign, office) -> None:
+    draft, final = report_deadlines_suggested(campaign.review_meeting_date())
+    campaign_report_deadlines_set(actor=office, campaign=campaign, draft_due=draft, final_due=final)
+
+
+@transaction.atomic
+def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
+    """Build the demo once; a second run finds it and changes nothing.
+
+    Returns the county campaign and whether it was created now.
+    """
+    today = today or timezone.localdate()
+    year = today.year
+    existing = Campaign.objects.filter(name=county_campaign_name(year)).first()
+    if existing:
+        return existing, False
+
+    password_hash = make_password(DEMO_PASSWORD)
+    people = _people(password_hash)
+    office = people["office"]
+    units = {
+        name: Unit.objects.get_or_create(name=name, defaults={"organ_type": kind})[0]
+        for name, kind in UNITS
+    }
+    committees = {name: LiaisonCommittee.objects.get_or_create(name=name)[0] for name in COMMITTEES}
+    liaison_committee_set_users(actor=office, committee=committees[FIN], users=[people["liaison"]])
+    common = {
+        "office": office,
+        "year": year,
+        "today": today,
+        "units": units,
+        "committees": committees,
+        "password_hash": password_hash,
+    }
+
+    # 1. The county campaign. Reports are collected while uploads are open, then its
+    #    deadlines are recorded and it moves on to the stage the calendar says.
+    county_dates = _county_dates(year)
+    county, subjects = _campaign(
+        _Plan(county_campaign_name(year), "县十七届人大常委会", county_dates, COUNTY_SUBJECTS),
+        **common,
+    )
+    target = _stage_for(today, county_dates)
+    if STAGE_ORDER.index(target) >= STAGE_ORDER.index(CampaignStage.REVIEW):
+        for i, subject in enumerate(subjects):
+            if i % 4 == 0:
+                draft = duty_report_upload(
+                    actor=subject.user,
+                    subject=subject,
+                    kind=ReportKind.DRAFT,
+                    upload=_report(subject, ReportKind.DRAFT),
+                )
+                duty_report_accept(actor=office, version=draft)
+            final = duty_report_upload(
+                actor=subject.user,
+                subject=subject,
+                kind=ReportKind.FINAL,
+                upload=_report(subject, ReportKind.FINAL),
+            )
+            if i == 4:
+                duty_report_return(
+                    actor=office,
+                    version=final,
+                    reason="报告写成了单位工作总结，请突出本人履职情况，补充存在的不足。",
+                )
+                final = duty_report_upload(
+                    actor=subject.user,
+                    subject=subject,
+                    kind=ReportKind.FINAL,
+                    upload=_report(subject, ReportKind.FINAL),
+                )
+            duty_report_accept(actor=office, version=final)
+        duty_reports_distribute(actor=office, campaign=county)
+    _set_report_deadlines(county, office)
+    county = _move_to(county, target, office)
+
+    # 2. The second batch: reports are being collected now.
+    batch_dates = _batch_dates(today)
+    batch, (education, industry, health, rural) = _campaign(
+        _Plan(batch_campaign_name(year), "县十七届人大常委会", batch_dates, BATCH_SUBJECTS),
+        **common,
+    )
+    for version in (
+        duty_report_upload(
+            actor=industry.user,
+            subject=industry,
+            kind=ReportKind.DRAFT,
+            upload=_report(industry, ReportKind.DRAFT),
+        ),
+        duty_report_upload(
+            actor=industry.user,
+            subject=industry,
+            kind=ReportKind.FINAL,
+            upload=_report(industry, ReportKind.FINAL),
+        ),
+    ):
+        duty_report_accept(actor=office, version=version)
+    duty_report_upload(
+        actor=health.user,
+        subject=health,
+        kind=ReportKind.FINAL,
+        upload=_report(health, ReportKind.FINAL),
+    )
+    returned = duty_report_upload(
+        actor=rural.user,
+        subject=rural,
+        kind=ReportKind.FINAL,
+        upload=_report(rural, ReportKind.FINAL),
+    )
+    duty_report_return(
+        actor=office, version=returned, reason="请补充接受人大监督、办理代表建议的情况。"
+    )
+    _set_report_deadlines(batch, office)
+    _move_to(batch, _stage_for(today, batch_dates), office)
+    return county, True

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.formats import cn_date
-from subjects.models import ReviewForm
+from subjects.models import ReportKind, ReportStatus, ReviewForm
 
 from .models import WORK_STAGES, Campaign, CampaignStage, Member, Stage, StageTransition
 
@@ -23,6 +23,19 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
             "subjects", filter=Q(subjects__review_form=ReviewForm.WRITTEN), distinct=True
         ),
         no_account_count=Count("subjects", filter=Q(subjects__user__isnull=True), distinct=True),
+        pending_report_count=Count(
+            "subjects__report_versions",
+            filter=Q(subjects__report_versions__status=ReportStatus.SUBMITTED),
+            distinct=True,
+        ),
+        accepted_report_count=Count(
+            "subjects__report_versions",
+            filter=Q(
+                subjects__report_versions__status=ReportStatus.ACCEPTED,
+                subjects__report_versions__kind=ReportKind.FINAL,
+            ),
+            distinct=True,
+        ),
     ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position")))
 
 
@@ -51,6 +64,28 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
             todos.append(Todo("确定评议对象（可从 Excel 导入）"))
         elif campaign.no_account_count:
             todos.append(Todo(f"为 {campaign.no_account_count} 名评议对象开通登录账号"))
+    if campaign.stage in (
+        CampaignStage.PREPARATION,
+        CampaignStage.PRELIMINARY,
+        CampaignStage.REVIEW,
+    ):
+        if not (campaign.report_draft_due and campaign.report_final_due):
+            todos.append(Todo("设定述职报告初稿和定稿的截止日期"))
+        if campaign.pending_report_count:
+            todos.append(
+                Todo(f"审核 {campaign.pending_report_count} 份待审核的述职报告", urgent=True)
+            )
+        missing = campaign.subject_count - campaign.accepted_report_count
+        if campaign.report_final_due and campaign.report_final_due < today and missing:
+            todos.append(
+                Todo(f"{missing} 名评议对象的述职报告定稿逾期未被接受，请催交", urgent=True)
+            )
+        if campaign.accepted_report_count and not campaign.reports_distributed_at:
+            todos.append(
+                Todo(
+                    f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"
+                )
+            )
     missing_dates = [
         s.get_kind_display()
         for s in campaign.stages.all()

@@ -78,3 +78,31 @@ def test_demo_subjects_have_three_years_in_post_at_the_meeting():
     as_of = campaign.reference_date()
     assert as_of == datetime.date(2017, 9, 21)
     assert all(s.tenure_on(as_of)[0] >= 3 for s in campaign.subjects.all())
+
+
+def test_demo_reports_in_several_states(client):
+    from reviews.demo import batch_campaign_name
+    from subjects.models import ReportStatus
+    from subjects.selectors import ReportState, campaign_report_rows
+
+    today = datetime.date(2017, 10, 8)
+    county, _ = demo_load(today=today)
+    rows = campaign_report_rows(county, today=today)
+    assert all(r.state == ReportState.ACCEPTED for r in rows) and len(rows) == 12
+    assert county.reports_distributed_at is not None
+    assert county.subjects.filter(report_versions__status=ReportStatus.RETURNED).count() == 1
+
+    batch = Campaign.objects.get(name=batch_campaign_name(2017))
+    assert batch.stage == CampaignStage.PRELIMINARY
+    states = {r.subject.person_name: r.state for r in campaign_report_rows(batch, today=today)}
+    assert states == {
+        "周文华": ReportState.MISSING,
+        "孙立业": ReportState.ACCEPTED,
+        "钱卫民": ReportState.SUBMITTED,
+        "郭振兴": ReportState.RETURNED,
+    }
+    assert batch.report_draft_due < today < batch.report_final_due
+    # The demo member can read the county's distributed reports, not the batch's.
+    assert client.login(username="member", password=DEMO_PASSWORD)
+    assert "定稿" in client.get(f"/campaigns/{county.pk}/reports/").content.decode()
+    assert "尚未分发" in client.get(f"/campaigns/{batch.pk}/reports/").content.decode()
