@@ -80,7 +80,9 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
             todos.append(
                 Todo(f"{missing} 名评议对象的述职报告定稿逾期未被接受，请催交", urgent=True)
             )
-        if campaign.accepted_report_count and not campaign.reports_distributed_at:
+        all_in = campaign.accepted_report_count == campaign.subject_count
+        due_passed = campaign.report_final_due is not None and campaign.report_final_due < today
+        if campaign.accepted_report_count and not campaign.reports_distributed_at and (all_in or due_passed):
             todos.append(
                 Todo(
                     f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"
