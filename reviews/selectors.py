@@ -82,7 +82,11 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
             )
         all_in = campaign.accepted_report_count == campaign.subject_count
         due_passed = campaign.report_final_due is not None and campaign.report_final_due < today
-        if campaign.accepted_report_count and not campaign.reports_distributed_at and (all_in or due_passed):
+        if (
+            campaign.accepted_report_count
+            and not campaign.reports_distributed_at
+            and (all_in or due_passed)
+        ):
             todos.append(
                 Todo(
                     f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"

@@ -16,6 +16,14 @@ class CampaignStage(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+# The satisfaction scale used by ballots and questionnaires unless the office sets another.
+DEFAULT_RATING_OPTIONS = ["满意", "基本满意", "不满意"]
+
+
+def default_rating_options() -> list[str]:
+    return list(DEFAULT_RATING_OPTIONS)
+
+
 WORK_STAGES = [
     CampaignStage.PREPARATION,
     CampaignStage.PRELIMINARY,
@@ -67,6 +75,11 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+    )
+    rating_options = models.JSONField(
+        _("满意度选项"),
+        default=default_rating_options,
+        help_text=_("测评和问卷使用的选项，按从好到差的顺序，例如 满意、基本满意、不满意。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

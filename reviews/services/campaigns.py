@@ -18,7 +18,7 @@ from core.services import (
     validate_or_raise,
 )
 
-from .models import (
+from ..models import (
     WORK_STAGES,
     Campaign,
     CampaignStage,
