@@ -187,6 +187,9 @@ class Response(models.Model):
         verbose_name = _("问卷答卷")
         verbose_name_plural = _("问卷答卷")
 
+    def __str__(self) -> str:
+        return f"{self.questionnaire} {self.submitted_on}"
+
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
