@@ -175,6 +175,9 @@ class DeviceMark(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.token_hash[:8]
+
 
 class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
