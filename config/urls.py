@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     path("", include("reviews.urls")),
     path("", include("subjects.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
 from .roles import Role, user_roles
 
 
 def roles(request) -> dict:
     user_role_set = user_roles(request.user) if hasattr(request, "user") else frozenset()
+
+    def in_assessment_group() -> bool:
+        from reviews.selectors import groups_of_user
+
+        return groups_of_user(request.user).exists()
+
     return {
+        "in_assessment_group": SimpleLazyObject(in_assessment_group) if user_role_set else False,
         "user_roles": user_role_set,
         "user_role_labels": [r.label for r in Role if r in user_role_set],
         "is_office": Role.OFFICE in user_role_set,

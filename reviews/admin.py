@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,18 @@ from core.formats import cn_date
 from subjects.services import campaign_report_deadlines_set, report_deadlines_suggested
 
 from .imports import MEMBER_COLUMNS, members_import
-from .models import Campaign, CampaignStage, ContentItem, Member, Stage, StageTransition
+from .models import (
+    AssessmentGroup,
+    Campaign,
+    CampaignStage,
+    ContentItem,
+    Finding,
+    InvestigationActivity,
+    InvestigationReport,
+    Member,
+    Stage,
+    StageTransition,
+)
 from .services import (
     CAMPAIGN_EDITABLE,
     MEMBER_EDITABLE,
@@ -23,6 +35,8 @@ from .services import (
     campaign_plan_attach,
     campaign_stage_move,
     campaign_update,
+    group_create,
+    group_update,
     member_create,
     member_update,
 )
@@ -365,3 +379,105 @@ class StageTransitionAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "at", "from_stage", "to_stage", "direction", "actor", "reason")
     list_filter = ("direction", "campaign")
     date_hierarchy = "at"
+
+
+class AssessmentGroupForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentGroup
+        fields = ("campaign", "name", "leader", "members", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["campaign"].disabled = True
+        # Groups are led by standing-committee members and made of them (and staff).
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["leader"].queryset = users.filter(member__isnull=False)
+        self.fields["members"].queryset = users
+
+
+@admin.register(AssessmentGroup)
+class AssessmentGroupAdmin(ServiceAdmin):
+    form = AssessmentGroupForm
+    list_display = ("name", "campaign", "leader", "subject_count")
+    list_filter = ("campaign",)
+    search_fields = ("name", "leader__first_name", "leader__username")
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("campaign", "leader")
+            .annotate(_subjects=Count("subjects"))
+        )
+
+    @admin.display(description="评议对象数", ordering="_subjects")
+    def subject_count(self, obj):
+        return obj._subjects
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            group_update(
+                actor=request.user,
+                group=obj,
+                name=data["name"],
+                leader=data["leader"],
+                members=list(data["members"]),
+                position=data["position"],
+            )
+        else:
+            group = group_create(
+                actor=request.user,
+                campaign=data["campaign"],
+                name=data["name"],
+                leader=data["leader"],
+                members=list(data["members"]),
+                position=data["position"],
+            )
+            obj.pk = group.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # Members were set by the service.
+        pass
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InvestigationActivity)
+class InvestigationActivityAdmin(ReadOnlyAdmin):
+    list_display = ("held_on", "kind", "group", "place", "participant_count", "created_by")
+    list_filter = ("group__campaign", "group", "kind")
+    search_fields = ("place", "participants", "notes")
+    date_hierarchy = "held_on"
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = (
+        "code",
+        "subject",
+        "kind",
+        "content_item",
+        "short_text",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("subject__campaign", "kind", "subject__assessment_group")
+    search_fields = ("text", "subject__person_name")
+    list_select_related = ("subject", "content_item", "created_by")
+
+    @admin.display(description="内容")
+    def short_text(self, obj):
+        return obj.text[:40]
+
+
+@admin.register(InvestigationReport)
+class InvestigationReportAdmin(ReadOnlyAdmin):
+    list_display = ("subject", "group", "status", "submitted_at", "heard_on")
+    list_filter = ("subject__campaign", "status", "group")
+    search_fields = ("subject__person_name", "body")

@@ -1,10 +1,30 @@
 from django.urls import path
 
 from . import views
+from .views import assessment
 
 urlpatterns = [
     path("office/", views.office_dashboard, name="office_dashboard"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/stage/", views.campaign_stage, name="campaign_stage"),
     path("campaigns/<int:pk>/plan/", views.campaign_plan_download, name="campaign_plan_download"),
+    path("campaigns/<int:pk>/groups/assign/", assessment.group_assign, name="group_assign"),
+    path(
+        "campaigns/<int:pk>/investigation-reports/",
+        assessment.investigation_report_list,
+        name="investigation_report_list",
+    ),
+    path("groups/", assessment.group_list, name="group_list"),
+    path("groups/<int:pk>/", assessment.group_detail, name="group_detail"),
+    path(
+        "groups/<int:pk>/subjects/<int:subject_pk>/", assessment.group_subject, name="group_subject"
+    ),
+    path("activities/<int:pk>/", assessment.activity_detail, name="activity_detail"),
+    path("attachments/<uuid:pk>/", assessment.attachment_download, name="attachment_download"),
+    path("findings/<uuid:pk>/delete/", assessment.finding_remove, name="finding_remove"),
+    path(
+        "investigation-reports/<int:pk>/",
+        assessment.investigation_report_detail,
+        name="investigation_report_detail",
+    ),
 ]

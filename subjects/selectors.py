@@ -49,12 +49,10 @@ def subjects_of_user(user) -> QuerySet[Subject]:
 
 
 def assessment_group_subjects_q(user) -> Q:
-    """Subjects whose drafts `user` may read as a member of their assessment group.
-
-    The hook for the preliminary-assessment groups: until groups exist, nobody gains
-    access through it.
-    """
-    return Q(pk__in=[])
+    """Subjects whose duty-report drafts `user` may read as a member of their assessment group."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(assessment_group__leader=user) | Q(assessment_group__members=user)
 
 
 def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
@@ -69,8 +67,7 @@ def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
             status=ReportStatus.ACCEPTED,
             subject__campaign__reports_distributed_at__isnull=False,
         )
-    group_subjects = assessment_group_subjects_q(user)
-    visible |= Q(subject__in=Subject.objects.filter(group_subjects))
+    visible |= Q(subject__in=Subject.objects.filter(assessment_group_subjects_q(user)))
     return qs.filter(visible)
 
 

@@ -413,3 +413,23 @@ def report_mark_heard(
         campaign=report.subject.campaign,
     )
     return report
+
+
+@transaction.atomic
+def group_update(
+    *, actor, group: AssessmentGroup, name: str, leader, members, position: int = 0
+) -> AssessmentGroup:
+    require_office(actor)
+    group = AssessmentGroup.objects.select_for_update().get(pk=group.pk)
+    group.name, group.leader, group.position = name.strip(), leader, position
+    validate_or_raise(group)
+    group.save()
+    group.members.set(members)
+    audit_log(
+        actor=actor,
+        action="group.update",
+        summary=f"修改{group.name}：组长 {leader.get_full_name() or leader.username}，组员 {len(members)} 名",
+        target=group,
+        campaign=group.campaign,
+    )
+    return group

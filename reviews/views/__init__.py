@@ -7,15 +7,15 @@ from core.errors import ApplicationError
 from core.files import private_file_response
 from core.roles import Role, role_required, user_has_role
 
-from .models import Campaign, CampaignStage
-from .selectors import (
+from ..models import Campaign, CampaignStage
+from ..selectors import (
     campaign_office_todos,
     campaign_stage_rows,
     campaign_transitions,
     campaigns_with_progress,
     members_composition_count,
 )
-from .services import STAGE_ORDER, campaign_next_stage, campaign_stage_move
+from ..services import STAGE_ORDER, campaign_next_stage, campaign_stage_move
 
 CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
@@ -60,6 +60,9 @@ def campaign_detail(request, pk: int):
             "next_stage": CampaignStage(next_stage) if next_stage else None,
             "earlier_stages": [CampaignStage(s) for s in earlier],
             "is_office": is_office,
+            "can_read_investigations": user_has_role(
+                request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
+            ),
         },
     )
 
