@@ -101,3 +101,21 @@ def xlsx_upload(rows: list[list], name: str = "导入.xlsx") -> SimpleUploadedFi
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), actor=None):
+    """A group of `campaign` with its subjects assigned, built through the services."""
+    from reviews.services import group_create, subjects_assign
+
+    actor = actor or UserFactory(role=Role.OFFICE, is_staff=True)
+    leader = leader or UserFactory(role=Role.MEMBER)
+    group = group_create(
+        actor=actor, campaign=campaign, name=name, leader=leader, members=list(members)
+    )
+    if subjects:
+        subjects_assign(
+            actor=actor, campaign=campaign, assignments={s.pk: group.pk for s in subjects}
+        )
+        for s in subjects:
+            s.refresh_from_db()
+    return group

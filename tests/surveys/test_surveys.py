@@ -1,0 +1,258 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from core.errors import ApplicationError
+from core.roles import Role
+from reviews.models import Finding
+from surveys.models import (
+    AccessMode,
+    Answer,
+    Deputy,
+    QuestionKind,
+    Questionnaire,
+    RespondentCode,
+    Response,
+)
+from surveys.selectors import questionnaire_tallies
+from surveys.services import (
+    codes_issue_sheets,
+    codes_issue_to_deputies,
+    questionnaire_close,
+    questionnaire_create,
+    questionnaire_open,
+    response_submit,
+)
+from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey(office):
+    campaign = CampaignFactory(actor=office)
+    a = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    b = SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
+    q = questionnaire_create(
+        actor=office, campaign=campaign, title="征求意见", access_mode=AccessMode.PERSONAL
+    )
+    deputies = [Deputy.objects.create(name=f"代表{i}", delegation="城关镇代表组") for i in range(5)]
+    codes = codes_issue_to_deputies(actor=office, questionnaire=q, deputies=deputies)
+    questionnaire_open(actor=office, questionnaire=q)
+    return q, a, b, codes
+
+
+def _answers(q, a_option, b_option, a_text="", general=""):
+    answers = {}
+    for question in q.questions.select_related("subject"):
+        if question.kind == QuestionKind.RATING:
+            answers[question.pk] = (
+                a_option if question.subject.person_name == "金立新" else b_option
+            )
+        elif question.subject and question.subject.person_name == "金立新":
+            answers[question.pk] = a_text
+        elif question.subject is None:
+            answers[question.pk] = general
+    return answers
+
+
+def test_questions_built_from_subjects_and_campaign_options(survey):
+    q, a, b, codes = survey
+    kinds = list(q.questions.values_list("kind", "subject__person_name"))
+    assert kinds[:4] == [
+        ("rating", "金立新"),
+        ("text", "金立新"),
+        ("rating", "唐晓云"),
+        ("text", "唐晓云"),
+    ]
+    assert kinds[-1] == ("text", None)
+    assert q.rating_options == ["满意", "基本满意", "不满意"]
+    assert len(codes) == 5 and len({c.code for c in codes}) == 5
+
+
+def test_code_used_once_forged_refused(survey):
+    q, a, b, codes = survey
+    response_submit(
+        questionnaire=q, answers=_answers(q, "满意", "不满意"), code=codes[0].code.lower()
+    )
+    with pytest.raises(ApplicationError, match="已经使用过"):
+        response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[0].code)
+    with pytest.raises(ApplicationError, match="答题码不正确"):
+        response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code="ZZZZZZZZ")
+    assert Response.objects.count() == 1
+
+
+def test_incomplete_or_forged_answers_refused_and_code_kept(survey):
+    q, a, b, codes = survey
+    answers = _answers(q, "满意", "")
+    with pytest.raises(ApplicationError, match="还有 1 题未作答：唐晓云"):
+        response_submit(questionnaire=q, answers=answers, code=codes[1].code)
+    with pytest.raises(ApplicationError, match="选项无效"):
+        response_submit(
+            questionnaire=q, answers=_answers(q, "非常满意", "满意"), code=codes[1].code
+        )
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not RespondentCode.objects.get(pk=codes[1].pk).used
+    response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[1].code)
+
+
+def test_closed_questionnaire_refuses(survey, office):
+    q, a, b, codes = survey
+    questionnaire_close(actor=office, questionnaire=q)
+    with pytest.raises(ApplicationError, match="不在收集期"):
+        response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[2].code)
+
+
+def test_tallies_and_excel_match_known_responses(survey, client, office):
+    q, a, b, codes = survey
+    for code, (x, y) in zip(
+        codes,
+        [("满意", "不满意"), ("满意", "基本满意"), ("基本满意", "不满意"), ("不满意", "不满意")],
+        strict=False,
+    ):
+        response_submit(
+            questionnaire=q, answers=_answers(q, x, y, a_text="窗口服务要改进"), code=code.code
+        )
+    tallies = {t.subject.person_name: t for t in questionnaire_tallies(q)}
+    assert [c for _, c, _ in tallies["金立新"].counts] == [2, 1, 1]
+    assert [c for _, c, _ in tallies["唐晓云"].counts] == [0, 1, 3]
+    assert tallies["金立新"].satisfied_rate == 75.0 and tallies["唐晓云"].satisfied_rate == 25.0
+    client.force_login(office)
+    response = client.get(f"/surveys/{q.pk}/results.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert rows[0][1:] == ["金立新", f"{a.unit.name}{a.post}", 2, 1, 1, 4, 75.0]
+    assert rows[1][1:] == ["唐晓云", f"{b.unit.name}{b.post}", 0, 1, 3, 4, 25.0]
+    texts = [c.value for c in load_workbook(io.BytesIO(response.content)).worksheets[1]["B"]][1:]
+    assert texts.count("窗口服务要改进") == 4
+    page = client.get(f"/surveys/{q.pk}/results/").content.decode()
+    assert "75.0%" in page
+
+
+def test_responses_carry_nothing_linking_to_a_code_or_person():
+    response_fields = {f.name for f in Response._meta.get_fields()}
+    assert response_fields == {"id", "questionnaire", "submitted_on", "answers"}
+    assert {f.name for f in Answer._meta.get_fields()} == {
+        "id",
+        "response",
+        "question",
+        "option",
+        "text",
+        "findings",
+    }
+    code_fields = {f.name for f in RespondentCode._meta.concrete_fields}
+    assert "used_at" not in code_fields and not any(
+        f.is_relation and f.related_model is Response for f in RespondentCode._meta.get_fields()
+    )
+
+
+def test_sheets_and_device_modes(office, client):
+    campaign = CampaignFactory(actor=office)
+    SubjectFactory(campaign=campaign, person_name="金立新")
+    sheets = questionnaire_create(
+        actor=office, campaign=campaign, title="纸质", access_mode=AccessMode.SHEET
+    )
+    with pytest.raises(ApplicationError, match="先发放答题码"):
+        questionnaire_open(actor=office, questionnaire=sheets)
+    with pytest.raises(ApplicationError, match="1 至 2000"):
+        codes_issue_sheets(actor=office, questionnaire=sheets, count=0)
+    codes = codes_issue_sheets(actor=office, questionnaire=sheets, count=30)
+    assert codes[0].label == "第 1 号问卷" and len(codes) == 30
+
+    device = questionnaire_create(
+        actor=office, campaign=campaign, title="链接", access_mode=AccessMode.DEVICE
+    )
+    questionnaire_open(actor=office, questionnaire=device)
+    url = f"/q/{device.public_token}/"
+    page = client.get(url)
+    assert "shuzhi_survey_device" in page.cookies
+    rating = device.questions.get(kind=QuestionKind.RATING)
+    assert client.post(url, {f"q{rating.pk}": "满意"}).status_code == 302
+    again = client.post(url, {f"q{rating.pk}": "满意"})
+    assert again.status_code == 400 and "这台设备已经提交过" in again.content.decode()
+    assert device.responses.count() == 1
+
+
+class TestRespondentPages:
+    def test_phone_page_shows_only_the_questionnaire(self, client, survey):
+        q, a, b, codes = survey
+        body = client.get(f"/q/{q.public_token}/?c={codes[0].code}").content.decode()
+        assert "征求意见" in body and "金立新" in body and codes[0].code in body
+        assert "我的工作" not in body and "办公室管理" not in body and 'name="viewport"' in body
+
+    def test_incomplete_submission_refused_nothing_saved(self, client, survey):
+        q, a, b, codes = survey
+        answers = {f"q{k}": v for k, v in _answers(q, "满意", "").items()}
+        response = client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers})
+        assert response.status_code == 400
+        assert "未作答" in response.content.decode()
+        assert not Response.objects.exists() and not RespondentCode.objects.get(pk=codes[0].pk).used
+
+    def test_reused_code_over_http(self, client, survey):
+        q, a, b, codes = survey
+        answers = {f"q{k}": v for k, v in _answers(q, "满意", "满意").items()}
+        assert (
+            client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers}).status_code
+            == 302
+        )
+        response = client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers})
+        assert response.status_code == 400 and "已经使用过" in response.content.decode()
+
+    def test_unknown_token_and_draft(self, client, office):
+        assert client.get("/q/nonexistent-token/").status_code == 404
+        campaign = CampaignFactory(actor=office)
+        SubjectFactory(campaign=campaign)
+        q = questionnaire_create(
+            actor=office, campaign=campaign, title="草稿", access_mode=AccessMode.DEVICE
+        )
+        assert client.get(f"/q/{q.public_token}/").status_code == 404
+
+
+def test_group_member_turns_answer_into_finding_others_cannot(client, survey, office):
+    q, a, b, codes = survey
+    member = UserFactory(role=Role.MEMBER)
+    outsider = UserFactory(role=Role.MEMBER)
+    make_group(q.campaign, name="第一组", members=[member], subjects=[a], actor=office)
+    make_group(q.campaign, name="第二组", members=[outsider], subjects=[b], actor=office)
+    response_submit(
+        questionnaire=q,
+        answers=_answers(q, "满意", "满意", a_text="审批时限过长"),
+        code=codes[0].code,
+    )
+    answer = Answer.objects.get(text="审批时限过长")
+    item = q.campaign.content_items.first()
+
+    client.force_login(outsider)
+    assert "审批时限过长" not in client.get(f"/surveys/{q.pk}/results/").content.decode()
+    assert (
+        client.post(
+            f"/survey-answers/{answer.pk}/finding/", {"content_item": item.pk, "kind": "problem"}
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/surveys/{q.pk}/results.xlsx").status_code == 403
+
+    client.force_login(member)
+    page = client.get(f"/surveys/{q.pk}/results/").content.decode()
+    assert "审批时限过长" in page and "唐晓云" not in page
+    client.post(
+        f"/survey-answers/{answer.pk}/finding/", {"content_item": item.pk, "kind": "problem"}
+    )
+    finding = Finding.objects.get(survey_answer=answer)
+    assert finding.subject == a and finding.text == "审批时限过长"
+
+
+def test_office_pages(client, office, survey):
+    q, a, b, codes = survey
+    client.force_login(office)
+    page = client.get(f"/surveys/{q.pk}/").content.decode()
+    assert "<svg" in page and q.public_token in page
+    slips = client.get(f"/surveys/{q.pk}/codes/").content.decode()
+    assert slips.count("<svg") == 5 and codes[0].code in slips
+    response = client.post(
+        f"/campaigns/{q.campaign.pk}/surveys/",
+        {"title": "第二份", "access_mode": "sheet", "intro": "", "text_questions": ""},
+    )
+    assert response.status_code == 302
+    assert Questionnaire.objects.filter(title="第二份").exists()
