@@ -31,9 +31,30 @@ from subjects.services import (
     report_deadlines_suggested,
     subject_create,
 )
+from surveys.models import AccessMode, Deputy, QuestionKind
+from surveys.services import (
+    codes_issue_to_deputies,
+    questionnaire_close,
+    questionnaire_create,
+    questionnaire_open,
+    response_submit,
+)
 
-from .models import Campaign, CampaignStage, Member
-from .services import STAGE_ORDER, campaign_create, campaign_plan_attach, campaign_stage_move
+from .models import ActivityKind, Campaign, CampaignStage, FindingKind, Member
+from .services import (
+    STAGE_ORDER,
+    activity_record,
+    campaign_create,
+    campaign_plan_attach,
+    campaign_stage_move,
+    finding_add,
+    group_create,
+    report_mark_heard,
+    report_prefill,
+    report_save,
+    report_submit,
+    subjects_assign,
+)
 
 DEMO_PASSWORD = "demo12345"
 COMPOSITION_SIZE = 27
@@ -177,6 +198,137 @@ def _report(subject: Subject, kind: str) -> SimpleUploadedFile:
     )
 
 
+DEPUTIES = [
+    ("张玉芬", "城关镇代表组"),
+    ("李永生", "城关镇代表组"),
+    ("王德明", "马坝镇代表组"),
+    ("刘春兰", "马坝镇代表组"),
+    ("陈国富", "官滩镇代表组"),
+    ("杨桂英", "官滩镇代表组"),
+    ("赵振华", "旧铺镇代表组"),
+    ("周海燕", "旧铺镇代表组"),
+    ("吴建军", "桂五镇代表组"),
+    ("徐丽萍", "桂五镇代表组"),
+    ("孙志勇", "河桥镇代表组"),
+    ("马晓东", "河桥镇代表组"),
+]
+
+# What groups found, by content item index: (kind, text). {unit} is the subject's unit.
+FINDINGS = [
+    (0, FindingKind.ACHIEVEMENT, "依法行政意识较强，重大决策履行了合法性审查程序。"),
+    (1, FindingKind.PROBLEM, "{unit}窗口服务效率不高，群众反映办事环节多、时限长。"),
+    (2, FindingKind.PROBLEM, "对常委会审议意见的办理反馈不够及时，部分代表建议答复后落实不到位。"),
+    (4, FindingKind.SUGGESTION, "建立群众来信来访台账，定期向联系委室通报办理情况。"),
+]
+TEXT_OPINIONS = [
+    "希望进一步提高办事效率。",
+    "多深入基层听取群众意见。",
+    "对企业的服务要更主动。",
+    "",
+]
+
+
+def _assessment(
+    campaign: Campaign,
+    subjects: list,
+    plan: list,
+    *,
+    office,
+    users: dict,
+    held_on,
+    submit: bool,
+    heard: bool,
+):
+    """Groups per `plan` [(name, leader, members, subject indexes)], one forum each, findings, reports."""
+    items = list(campaign.content_items.all())
+    groups = []
+    for position, (name, leader, members, indexes) in enumerate(plan, start=1):
+        group = group_create(
+            actor=office,
+            campaign=campaign,
+            name=name,
+            leader=users[leader],
+            members=[users[m] for m in members],
+            position=position,
+        )
+        subjects_assign(
+            actor=office, campaign=campaign, assignments={subjects[i].pk: group.pk for i in indexes}
+        )
+        groups.append((group, [subjects[i] for i in indexes]))
+    for group, own in groups:
+        for subject in own:
+            subject.refresh_from_db()
+        writer = group.leader
+        activity = activity_record(
+            actor=writer,
+            group=group,
+            subjects=own,
+            kind=ActivityKind.FORUM,
+            held_on=held_on,
+            place=f"{own[0].unit.name}会议室",
+            participant_count=12,
+            participants="服务对象代表、基层干部、企业代表",
+            notes="听取意见，查阅相关台账。",
+            attachments=[_pdf("座谈会记录.pdf", "座谈会记录", [group.name, "（演示数据）"])],
+        )
+        activity_record(
+            actor=writer,
+            group=group,
+            subjects=own,
+            kind=ActivityKind.QUESTIONNAIRE,
+            held_on=held_on,
+            place="线上及纸质",
+            participant_count=60,
+            participants="服务对象、企业",
+        )
+        for subject in own:
+            if subject.user and subject.user.username == "subject":
+                continue  # left for the member's own journey in the demo
+            for index, kind, text in FINDINGS:
+                finding_add(
+                    actor=writer,
+                    subject=subject,
+                    content_item=items[index],
+                    kind=kind,
+                    text=text.format(unit=subject.unit.name),
+                    activity=activity,
+                )
+            if submit:
+                report = report_save(actor=writer, subject=subject, body=report_prefill(subject))
+                report_submit(actor=group.leader, report=report)
+                if heard:
+                    report_mark_heard(actor=office, report=report, heard_on=timezone.localdate())
+    return [g for g, _ in groups]
+
+
+def _survey(campaign: Campaign, *, office, deputies, answered: int, close: bool, seed: int):
+    """A deputies' questionnaire with `answered` of its codes used."""
+    import random
+
+    rng = random.Random(seed)
+    q = questionnaire_create(
+        actor=office,
+        campaign=campaign,
+        title=f"{campaign.name}人大代表征求意见表",
+        access_mode=AccessMode.PERSONAL,
+        intro="请对评议对象的履职情况作出评价，并提出意见和建议。",
+    )
+    codes = codes_issue_to_deputies(actor=office, questionnaire=q, deputies=deputies)
+    questionnaire_open(actor=office, questionnaire=q)
+    questions = list(q.questions.all())
+    for code in codes[:answered]:
+        answers = {}
+        for question in questions:
+            if question.kind == QuestionKind.RATING:
+                answers[question.pk] = rng.choices(q.rating_options, weights=[6, 3, 1])[0]
+            else:
+                answers[question.pk] = rng.choice(TEXT_OPINIONS)
+        response_submit(questionnaire=q, answers=answers, code=code.code)
+    if close:
+        questionnaire_close(actor=office, questionnaire=q)
+    return q, codes[answered:]
+
+
 def _user(username: str, name: str, role: Role, password_hash: str, *, staff: bool = False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
@@ -213,7 +365,8 @@ def _people(password_hash: str) -> dict:
             "position": 99,
         },
     )
-    return {"office": office, "liaison": liaison}
+    users = {u.username: u for u, _ in people}
+    return {"office": office, "liaison": liaison, **users}
 
 
 def _campaign(
@@ -306,7 +459,25 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
         **common,
     )
     target = _stage_for(today, county_dates)
+    deputies = [Deputy.objects.get_or_create(name=n, delegation=d)[0] for n, d in DEPUTIES]
     if STAGE_ORDER.index(target) >= STAGE_ORDER.index(CampaignStage.REVIEW):
+        # Four groups as in seed 002, each led by a committee leader, three subjects each.
+        _assessment(
+            county,
+            subjects,
+            [
+                ("第一履职初评小组", "director", ["m03", "m04"], [0, 3, 7]),
+                ("第二履职初评小组", "m02", ["m05", "m06"], [1, 8, 9]),
+                ("第三履职初评小组", "m07", ["m08", "m09"], [2, 10, 11]),
+                ("第四履职初评小组", "m10", ["m11", "m12"], [4, 5, 6]),
+            ],
+            office=office,
+            users=people,
+            held_on=county_dates[CampaignStage.PRELIMINARY][0] + datetime.timedelta(days=10),
+            submit=True,
+            heard=True,
+        )
+        _survey(county, office=office, deputies=deputies, answered=10, close=True, seed=2017)
         for i, subject in enumerate(subjects):
             if i % 4 == 0:
                 draft = duty_report_upload(
@@ -375,6 +546,39 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     duty_report_return(
         actor=office, version=returned, reason="请补充接受人大监督、办理代表建议的情况。"
     )
+    # Two groups at work: the demo `member` sits in the first, led by `director`; its
+    # report on 周文华 (the `subject` login) is still to be written.
+    _assessment(
+        batch,
+        [education, industry, health, rural],
+        [
+            ("第一评议调查组", "director", ["member", "m03"], [0, 2]),
+            ("第二评议调查组", "m02", ["m05", "m06"], [1, 3]),
+        ],
+        office=office,
+        users=people,
+        held_on=today - datetime.timedelta(days=3),
+        submit=False,
+        heard=False,
+    )
+    second = batch.assessment_groups.get(name="第二评议调查组")
+    for subject in (industry, rural):
+        report = report_save(actor=second.leader, subject=subject, body=report_prefill(subject))
+        report_submit(actor=second.leader, report=report)
+    _survey(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)
     return county, True
+
+
+def demo_survey_codes(year: int) -> tuple[str, list[str]] | None:
+    """The second batch's open deputies' questionnaire: its link path and two unused codes."""
+    from surveys.models import Questionnaire, QuestionnaireStatus
+
+    q = Questionnaire.objects.filter(
+        campaign__name=batch_campaign_name(year), status=QuestionnaireStatus.OPEN
+    ).first()
+    if q is None:
+        return None
+    codes = list(q.codes.filter(used=False).values_list("code", flat=True)[:2])
+    return f"/q/{q.public_token}/", codes

@@ -33,7 +33,9 @@ class ActivityForm(_Form):
         label="涉及评议对象", queryset=None, widget=forms.CheckboxSelectMultiple
     )
     kind = forms.ChoiceField(label="方式", choices=ActivityKind.choices)
-    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     place = forms.CharField(label="地点", max_length=120)
     participant_count = forms.IntegerField(label="参加人数", min_value=1, max_value=10000)
     participants = forms.CharField(
@@ -83,5 +85,5 @@ class ReportBodyForm(forms.Form):
 
 class HeardForm(forms.Form):
     heard_on = forms.DateField(
-        label="主任会议听取日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="主任会议听取日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )

@@ -106,3 +106,31 @@ def test_demo_reports_in_several_states(client):
     assert client.login(username="member", password=DEMO_PASSWORD)
     assert "定稿" in client.get(f"/campaigns/{county.pk}/reports/").content.decode()
     assert "尚未分发" in client.get(f"/campaigns/{batch.pk}/reports/").content.decode()
+
+
+def test_demo_assessment_groups_findings_and_surveys():
+    from reviews.demo import batch_campaign_name, demo_survey_codes
+    from reviews.models import Finding, InvestigationReportStatus
+    from surveys.models import QuestionnaireStatus
+
+    today = datetime.date(2017, 10, 8)
+    county, _ = demo_load(today=today)
+    assert county.assessment_groups.count() == 4
+    assert all(g.subjects.count() == 3 for g in county.assessment_groups.all())
+    assert all(g.activities.count() == 2 for g in county.assessment_groups.all())
+    assert Finding.objects.filter(subject__campaign=county).count() == 12 * 4
+    assert {r.investigation_report.status for r in county.subjects.all()} == {
+        InvestigationReportStatus.HEARD
+    }
+    county_survey = county.questionnaires.get()
+    assert (
+        county_survey.status == QuestionnaireStatus.CLOSED and county_survey.responses.count() == 10
+    )
+
+    batch = Campaign.objects.get(name=batch_campaign_name(2017))
+    first = batch.assessment_groups.get(name="第一评议调查组")
+    assert first.leader.username == "director" and first.members.filter(username="member").exists()
+    assert not Finding.objects.filter(subject__user__username="subject").exists()
+    path, codes = demo_survey_codes(2017)
+    assert path.startswith("/q/") and len(codes) == 2
+    assert batch.questionnaires.get().responses.count() == 6

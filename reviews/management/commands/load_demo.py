@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reviews.demo import DEMO_PASSWORD, LOGINS, demo_load
+from reviews.demo import DEMO_PASSWORD, LOGINS, demo_load, demo_survey_codes
 
 
 class Command(BaseCommand):
@@ -15,3 +15,9 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for role, username in LOGINS:
             self.stdout.write(f"  {username:<10} {role}")
+        survey = demo_survey_codes(campaign.year)
+        if survey:
+            path, codes = survey
+            self.stdout.write(
+                f"人大代表征求意见问卷（手机打开）：http://127.0.0.1:8000{path}  可用答题码：{'、'.join(codes)}"
+            )
