@@ -2,7 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from reviews.selectors import campaign_office_todos, campaign_stage_rows, campaigns_open
+from reviews.models import CampaignStage
+from reviews.selectors import (
+    campaign_office_todos,
+    campaign_stage_rows,
+    campaigns_open,
+    groups_of_user,
+)
 from subjects.selectors import (
     subject_deadlines,
     subject_report_state,
@@ -48,6 +54,11 @@ def my_work(request):
                     "deadlines": subject_deadlines(reports, today),
                 }
             )
+    context["my_groups"] = list(
+        groups_of_user(request.user)
+        .select_related("campaign")
+        .exclude(campaign__stage=CampaignStage.CLOSED)
+    )
     if Role.LIAISON in roles:
         context["liaison_subjects"] = list(
             subjects_visible_to(request.user)

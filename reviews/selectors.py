@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,29 +28,36 @@ from .models import (
 )
 
 
+def _count(qs: QuerySet, campaign_field: str):
+    """A correlated COUNT per campaign: no joins that multiply each other's rows."""
+    grouped = qs.filter(**{campaign_field: OuterRef("pk")}).order_by().values(campaign_field)
+    return Coalesce(
+        Subquery(grouped.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+    )
+
+
 def campaigns_with_progress() -> QuerySet[Campaign]:
-    """Campaigns with their stages and subject counts, in a fixed number of queries."""
+    """Campaigns with their stages and the counts their pages show, in a fixed number of queries."""
+    from subjects.models import DutyReportVersion, Subject
+
+    subjects = Subject.objects.all()
+    versions = DutyReportVersion.objects.all()
     return Campaign.objects.annotate(
-        subject_count=Count("subjects", distinct=True),
-        on_site_count=Count(
-            "subjects", filter=Q(subjects__review_form=ReviewForm.ON_SITE), distinct=True
+        subject_count=_count(subjects, "campaign"),
+        on_site_count=_count(subjects.filter(review_form=ReviewForm.ON_SITE), "campaign"),
+        written_count=_count(subjects.filter(review_form=ReviewForm.WRITTEN), "campaign"),
+        no_account_count=_count(subjects.filter(user__isnull=True), "campaign"),
+        unassigned_count=_count(subjects.filter(assessment_group__isnull=True), "campaign"),
+        awaiting_hearing_count=_count(
+            InvestigationReport.objects.filter(status=InvestigationReportStatus.SUBMITTED),
+            "subject__campaign",
         ),
-        written_count=Count(
-            "subjects", filter=Q(subjects__review_form=ReviewForm.WRITTEN), distinct=True
+        pending_report_count=_count(
+            versions.filter(status=ReportStatus.SUBMITTED), "subject__campaign"
         ),
-        no_account_count=Count("subjects", filter=Q(subjects__user__isnull=True), distinct=True),
-        pending_report_count=Count(
-            "subjects__report_versions",
-            filter=Q(subjects__report_versions__status=ReportStatus.SUBMITTED),
-            distinct=True,
-        ),
-        accepted_report_count=Count(
-            "subjects__report_versions",
-            filter=Q(
-                subjects__report_versions__status=ReportStatus.ACCEPTED,
-                subjects__report_versions__kind=ReportKind.FINAL,
-            ),
-            distinct=True,
+        accepted_report_count=_count(
+            versions.filter(status=ReportStatus.ACCEPTED, kind=ReportKind.FINAL),
+            "subject__campaign",
         ),
     ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position")))
 

@@ -222,7 +222,7 @@ def finding_add(
     from subjects.models import Subject
 
     subject = (
-        Subject.objects.select_for_update()
+        Subject.objects.select_for_update(of=("self",))
         .select_related("assessment_group", "campaign")
         .get(pk=subject.pk)
     )
@@ -308,7 +308,7 @@ def report_save(*, actor, subject, body: str) -> InvestigationReport:
     from subjects.models import Subject
 
     subject = (
-        Subject.objects.select_for_update().select_related("assessment_group").get(pk=subject.pk)
+        Subject.objects.select_for_update(of=("self",)).select_related("assessment_group").get(pk=subject.pk)
     )
     group = subject.assessment_group
     if group is None:
@@ -337,7 +337,7 @@ def report_save(*, actor, subject, body: str) -> InvestigationReport:
 
 def _move_report(*, actor, report: InvestigationReport, to: str) -> InvestigationReport:
     report = (
-        InvestigationReport.objects.select_for_update()
+        InvestigationReport.objects.select_for_update(of=("self",))
         .select_related("group", "subject__campaign")
         .get(pk=report.pk)
     )

@@ -123,7 +123,7 @@ def duty_report_upload(
 
 def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
     return (
-        DutyReportVersion.objects.select_for_update()
+        DutyReportVersion.objects.select_for_update(of=("self",))
         .select_related("subject__campaign")
         .get(pk=version.pk)
     )
