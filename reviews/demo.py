@@ -546,14 +546,16 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     duty_report_return(
         actor=office, version=returned, reason="请补充接受人大监督、办理代表建议的情况。"
     )
-    # Two groups at work: the demo `member` sits in the first, led by `director`; its
-    # report on 周文华 (the `subject` login) is still to be written.
+    # Four groups, one subject each, as in seed 002. The demo `member` sits in the first,
+    # led by `director`; its report on 周文华 (the `subject` login) is still to be written.
     _assessment(
         batch,
         [education, industry, health, rural],
         [
-            ("第一评议调查组", "director", ["member", "m03"], [0, 2]),
-            ("第二评议调查组", "m02", ["m05", "m06"], [1, 3]),
+            ("第一评议调查组", "director", ["member", "m03"], [0]),
+            ("第二评议调查组", "m02", ["m05", "m06"], [1]),
+            ("第三评议调查组", "m07", ["m08", "m09"], [2]),
+            ("第四评议调查组", "m10", ["m11", "m12"], [3]),
         ],
         office=office,
         users=people,
@@ -561,10 +563,10 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
         submit=False,
         heard=False,
     )
-    second = batch.assessment_groups.get(name="第二评议调查组")
     for subject in (industry, rural):
-        report = report_save(actor=second.leader, subject=subject, body=report_prefill(subject))
-        report_submit(actor=second.leader, report=report)
+        group = subject.assessment_group
+        report = report_save(actor=group.leader, subject=subject, body=report_prefill(subject))
+        report_submit(actor=group.leader, report=report)
     _survey(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)

@@ -308,7 +308,9 @@ def report_save(*, actor, subject, body: str) -> InvestigationReport:
     from subjects.models import Subject
 
     subject = (
-        Subject.objects.select_for_update(of=("self",)).select_related("assessment_group").get(pk=subject.pk)
+        Subject.objects.select_for_update(of=("self",))
+        .select_related("assessment_group")
+        .get(pk=subject.pk)
     )
     group = subject.assessment_group
     if group is None:

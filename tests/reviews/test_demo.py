@@ -128,9 +128,22 @@ def test_demo_assessment_groups_findings_and_surveys():
     )
 
     batch = Campaign.objects.get(name=batch_campaign_name(2017))
+    assert batch.assessment_groups.count() == 4
+    assert Finding.objects.filter(subject__campaign=batch).count() == 3 * 4
     first = batch.assessment_groups.get(name="第一评议调查组")
     assert first.leader.username == "director" and first.members.filter(username="member").exists()
     assert not Finding.objects.filter(subject__user__username="subject").exists()
     path, codes = demo_survey_codes(2017)
     assert path.startswith("/q/") and len(codes) == 2
     assert batch.questionnaires.get().responses.count() == 6
+
+
+def test_demo_before_the_county_meeting_still_has_four_groups():
+    from reviews.demo import batch_campaign_name
+
+    county, _ = demo_load(today=datetime.date(2018, 3, 1))
+    assert county.stage == CampaignStage.PREPARATION and not county.assessment_groups.exists()
+    batch = Campaign.objects.get(name=batch_campaign_name(2018))
+    assert (
+        batch.assessment_groups.count() == 4 and batch.questionnaires.get().responses.count() == 6
+    )
