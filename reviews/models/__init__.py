@@ -8,6 +8,24 @@ from .assessment import (
     InvestigationReport,
     InvestigationReportStatus,
 )
+from .ballots import (
+    AgendaItem,
+    Ballot,
+    BallotItem,
+    BallotPurpose,
+    BallotResult,
+    BallotStatus,
+    CountedReceipt,
+    Eligibility,
+    Inquiry,
+    PaperCount,
+    PaperTally,
+    Participation,
+    ReviewMeeting,
+    SealedSheet,
+    Vote,
+    VoterGroup,
+)
 from .campaigns import (
     DEFAULT_RATING_OPTIONS,
     WORK_STAGES,
@@ -20,6 +38,22 @@ from .campaigns import (
 )
 
 __all__ = [
+    "AgendaItem",
+    "Ballot",
+    "BallotItem",
+    "BallotPurpose",
+    "BallotResult",
+    "BallotStatus",
+    "CountedReceipt",
+    "Eligibility",
+    "Inquiry",
+    "PaperCount",
+    "PaperTally",
+    "Participation",
+    "ReviewMeeting",
+    "SealedSheet",
+    "Vote",
+    "VoterGroup",
     "DEFAULT_RATING_OPTIONS",
     "WORK_STAGES",
     "ActivityAttachment",

@@ -16,6 +16,18 @@ from .assessment import (
     report_submit,
     subjects_assign,
 )
+from .ballots import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_discard_practice,
+    ballot_new_round,
+    ballot_open,
+    ballot_publish,
+    ballot_remind,
+    default_quorum,
+    paper_enter,
+)
 from .campaigns import (
     ALLOWED_MOVES,
     CAMPAIGN_EDITABLE,
@@ -32,6 +44,16 @@ from .campaigns import (
 )
 
 __all__ = [
+    "ballot_cast",
+    "ballot_close",
+    "ballot_create",
+    "ballot_discard_practice",
+    "ballot_new_round",
+    "ballot_open",
+    "ballot_publish",
+    "ballot_remind",
+    "default_quorum",
+    "paper_enter",
     "ALLOWED_MOVES",
     "CAMPAIGN_EDITABLE",
     "DEFAULT_CONTENT_ITEMS",

@@ -1,0 +1,539 @@
+"""The secret satisfaction ballot: configure, open, cast, close (tally once), publish.
+
+See reviews/models/ballots.py for how secrecy is built. States move
+draft → open → closed → published, only here, only by office staff.
+"""
+
+import json
+import secrets
+from decimal import Decimal
+from fractions import Fraction
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.services import require_office, validate_or_raise
+
+from ..models import (
+    Ballot,
+    BallotItem,
+    BallotPurpose,
+    BallotResult,
+    BallotStatus,
+    Campaign,
+    CountedReceipt,
+    Eligibility,
+    Member,
+    PaperCount,
+    PaperTally,
+    Participation,
+    ReviewMeeting,
+    SealedSheet,
+    Vote,
+    VoterGroup,
+)
+from ..rules import ResultRule, TallyInput, apply_rule, validate_params
+
+ABSTAIN = "弃权"
+COMMITTEE_GROUP = "常委会组成人员"
+MOVES = {
+    (BallotStatus.DRAFT, BallotStatus.OPEN),
+    (BallotStatus.OPEN, BallotStatus.CLOSED),
+    (BallotStatus.CLOSED, BallotStatus.PUBLISHED),
+}
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def default_quorum(composition: int) -> int:
+    """More than half of the composition (组成人员的过半数)."""
+    return composition // 2 + 1
+
+
+@transaction.atomic
+def ballot_create(
+    *,
+    actor,
+    campaign: Campaign,
+    name: str,
+    meeting: ReviewMeeting | None = None,
+    subjects=None,
+    options: list[str] | None = None,
+    abstain_allowed: bool = False,
+    favourable: list[str] | None = None,
+    rule: str = ResultRule.UNFAVOURABLE_OVER_HALF,
+    rule_params: dict | None = None,
+    quorum: int | None = None,
+    purpose: str = BallotPurpose.REVIEW,
+    extra_groups: list[tuple[str, Decimal]] = (),
+) -> Ballot:
+    require_office(actor)
+    options = [o.strip() for o in (options or campaign.rating_options)]
+    if (
+        len(options) < 2
+        or len(set(options)) != len(options)
+        or not all(options)
+        or ABSTAIN in options
+    ):
+        raise ApplicationError("选项至少两项，不能重复或为空；“弃权”请用单独的开关设置。")
+    favourable = list(favourable) if favourable is not None else options[:-1]
+    if not favourable or not set(favourable) <= set(options[:-1]):
+        raise ApplicationError("计为满意的选项须是除最后一项以外的选项。")
+    rule_params = rule_params or {}
+    problems = (
+        validate_params(rule, rule_params) if rule in ResultRule.values else ["结果规则无效。"]
+    )
+    if problems:
+        raise ApplicationError("；".join(problems))
+    composition = campaign.composition_size
+    quorum = quorum if quorum is not None else default_quorum(composition)
+    if not 1 <= quorum <= composition:
+        raise ApplicationError(f"最低参加人数应在 1 到组成人员总数 {composition} 之间。")
+    subjects = list(subjects if subjects is not None else campaign.subjects.order_by("position"))
+    if not subjects:
+        raise ApplicationError("没有可测评的评议对象。")
+    if any(s.campaign_id != campaign.pk for s in subjects):
+        raise ApplicationError("评议对象不属于本次评议活动。")
+    if meeting is not None and meeting.campaign_id != campaign.pk:
+        raise ApplicationError("会议不属于本次评议活动。")
+    ballot = Ballot(
+        campaign=campaign,
+        meeting=meeting,
+        name=name.strip(),
+        purpose=purpose,
+        options=options,
+        abstain_allowed=abstain_allowed,
+        favourable=favourable,
+        composition_size=composition,
+        quorum=quorum,
+        rule=rule,
+        rule_params=rule_params,
+    )
+    validate_or_raise(ballot)
+    ballot.save()
+    BallotItem.objects.bulk_create(
+        BallotItem(ballot=ballot, subject=s, position=i) for i, s in enumerate(subjects, 1)
+    )
+    VoterGroup.objects.create(
+        ballot=ballot, name=COMMITTEE_GROUP, weight=Decimal(1), is_committee=True
+    )
+    for group_name, weight in extra_groups:
+        if not group_name.strip() or Decimal(weight) <= 0:
+            raise ApplicationError("投票人类别须有名称，权重须大于 0。")
+        VoterGroup.objects.create(ballot=ballot, name=group_name.strip(), weight=Decimal(weight))
+    audit_log(
+        actor=actor,
+        action="ballot.create",
+        summary=f"建立{ballot.get_purpose_display()}“{ballot}”（{len(subjects)} 名评议对象）",
+        target=ballot,
+        campaign=campaign,
+    )
+    return ballot
+
+
+def _locked(ballot: Ballot) -> Ballot:
+    return (
+        Ballot.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=ballot.pk)
+    )
+
+
+def _move(ballot: Ballot, to: str) -> None:
+    if (ballot.status, to) not in MOVES:
+        raise ApplicationError(
+            f"测评{ballot.get_status_display()}，不能{'开始投票' if to == BallotStatus.OPEN else BallotStatus(to).label}。"
+        )
+
+
+def _key(ballot: Ballot) -> bytes:
+    if not ballot.seal_salt:
+        raise ApplicationError("测评未在投票中。")
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=bytes.fromhex(ballot.seal_salt),
+        info=f"ballot:{ballot.pk}".encode(),
+    )
+    return hkdf.derive(settings.SECRET_KEY.encode())
+
+
+def _seal(ballot: Ballot, payload: dict) -> bytes:
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(_key(ballot)).encrypt(
+        nonce, json.dumps(payload).encode(), str(ballot.pk).encode()
+    )
+
+
+def _unseal(ballot: Ballot, key: bytes, blob: bytes) -> dict:
+    blob = bytes(blob)
+    return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], str(ballot.pk).encode()))
+
+
+@transaction.atomic
+def ballot_open(*, actor, ballot: Ballot) -> Ballot:
+    require_office(actor)
+    ballot = _locked(ballot)
+    _move(ballot, BallotStatus.OPEN)
+    voters = list(
+        Member.objects.filter(is_active=True, counts_toward_composition=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not voters:
+        raise ApplicationError("系统中没有在任且计入组成人员的常委会组成人员，无法开始网上投票。")
+    Eligibility.objects.bulk_create(Eligibility(ballot=ballot, user_id=u) for u in voters)
+    ballot.status, ballot.opened_at, ballot.seal_salt = (
+        BallotStatus.OPEN,
+        timezone.now(),
+        secrets.token_hex(16),
+    )
+    ballot.save(update_fields=["status", "opened_at", "seal_salt"])
+    audit_log(
+        actor=actor,
+        action="ballot.open",
+        summary=f"“{ballot}”开始投票（应投 {len(voters)} 人）",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return ballot
+
+
+def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
+    """Cast the member's whole sheet once. Returns a receipt code to show them."""
+    with transaction.atomic():
+        # The ballot row lock orders casts with the close: no sheet lands after the count.
+        ballot = _locked(ballot)
+        if ballot.status != BallotStatus.OPEN:
+            raise ApplicationError("本次测评不在投票时间内。")
+        if not Eligibility.objects.filter(ballot=ballot, user=actor).exists():
+            raise ApplicationError("您不在本次测评的投票人名单中。")
+        if Participation.objects.filter(ballot=ballot, user=actor).exists():
+            raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。")
+        subject_ids = list(ballot.items.values_list("subject_id", flat=True))
+        allowed = set(ballot.choices)
+        missing = [sid for sid in subject_ids if choices.get(sid) not in allowed]
+        if missing or set(choices) - set(subject_ids):
+            raise ApplicationError(
+                f"还有 {len(missing)} 名评议对象未选择，请对每一名评议对象作出选择。"
+                if missing
+                else "选票内容无效。"
+            )
+        receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+        try:
+            with transaction.atomic():
+                Participation.objects.create(ballot=ballot, user=actor)
+        except IntegrityError:
+            raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。") from None
+        sheet = {"receipt": receipt, "choices": {str(sid): choices[sid] for sid in subject_ids}}
+        SealedSheet.objects.create(ballot=ballot, ciphertext=_seal(ballot, sheet))
+    return receipt
+
+
+def _fraction(value) -> Fraction:
+    return Fraction(str(value))
+
+
+def _tally(ballot: Ballot, votes: list[tuple[int, str]]) -> list[BallotResult]:
+    """Combine web votes and paper counts per subject, apply the rule, rank."""
+    groups = list(ballot.voter_groups.all())
+    committee = next(g for g in groups if g.is_committee)
+    eligible = Eligibility.objects.filter(ballot=ballot).count()
+    papers = {
+        t.voter_group_id: t
+        for t in PaperTally.objects.filter(ballot=ballot).prefetch_related("counts")
+    }
+    choices = ballot.choices
+    rule_snapshot = {
+        "rule": ballot.rule,
+        "name": ResultRule(ballot.rule).label,
+        "params": ballot.rule_params,
+        "favourable": ballot.favourable,
+        "unfavourable": ballot.unfavourable,
+        "composition": ballot.composition_size,
+        "quorum": ballot.quorum,
+        "weights": {g.name: str(g.weight) for g in groups},
+    }
+    issued = Fraction(eligible) * _fraction(committee.weight) + sum(
+        (_fraction(g.weight) * papers[g.pk].issued for g in groups if g.pk in papers), Fraction(0)
+    )
+    results = []
+    for item in ballot.items.select_related("subject"):
+        web = {o: 0 for o in choices}
+        for subject_id, option in votes:
+            if subject_id == item.subject_id:
+                web[option] += 1
+        paper = {o: 0 for o in choices}
+        weighted = {o: Fraction(web[o]) * _fraction(committee.weight) for o in choices}
+        committee_counts = {o: Fraction(web[o]) for o in choices}
+        for group in groups:
+            tally = papers.get(group.pk)
+            if tally is None:
+                continue
+            for count in tally.counts.all():
+                if count.subject_id == item.subject_id and count.option in paper:
+                    paper[count.option] += count.count
+                    weighted[count.option] += _fraction(group.weight) * count.count
+                    if group.is_committee:
+                        committee_counts[count.option] += count.count
+        valid = sum((weighted[o] for o in ballot.options), Fraction(0))
+        outcome = apply_rule(
+            ballot.rule,
+            ballot.rule_params,
+            TallyInput(
+                counts=weighted,
+                favourable=ballot.favourable,
+                unfavourable=ballot.unfavourable,
+                composition=ballot.composition_size,
+                valid=valid,
+                issued=issued,
+                composition_counts=committee_counts,
+            ),
+        )
+        results.append(
+            BallotResult(
+                ballot=ballot,
+                subject=item.subject,
+                counts={o: float(weighted[o]) for o in choices},
+                web_counts=web,
+                paper_counts=paper,
+                valid=Decimal(str(float(valid))),
+                issued=Decimal(str(float(issued))),
+                rate=Decimal(str(round(float(outcome.rate), 2)))
+                if outcome.rate is not None
+                else None,
+                outcome=outcome.label,
+                explanation=outcome.explanation,
+                rule_snapshot=rule_snapshot,
+                rank=0,
+            )
+        )
+    ordered = sorted(
+        results, key=lambda r: (-(r.rate or 0), -sum(r.counts[o] for o in ballot.favourable))
+    )
+    for rank, result in enumerate(ordered, start=1):
+        result.rank = rank
+    return results
+
+
+@transaction.atomic
+def ballot_close(*, actor, ballot: Ballot) -> Ballot:
+    """Unseal, shuffle and store every vote, compute the tally once, and wipe the key."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    _move(ballot, BallotStatus.CLOSED)
+    key = _key(ballot)
+    sheets = [_unseal(ballot, key, s.ciphertext) for s in SealedSheet.objects.filter(ballot=ballot)]
+    participants = Participation.objects.filter(ballot=ballot).count()
+    if len(sheets) != participants:
+        raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    rng = secrets.SystemRandom()
+    votes = [(int(sid), option) for sheet in sheets for sid, option in sheet["choices"].items()]
+    rng.shuffle(votes)
+    Vote.objects.bulk_create(
+        Vote(ballot=ballot, subject_id=sid, option=option) for sid, option in votes
+    )
+    receipts = [sheet["receipt"] for sheet in sheets]
+    rng.shuffle(receipts)
+    CountedReceipt.objects.bulk_create(
+        CountedReceipt(ballot=ballot, code=code) for code in receipts
+    )
+    SealedSheet.objects.filter(ballot=ballot).delete()
+
+    BallotResult.objects.bulk_create(_tally(ballot, votes))
+    committee = ballot.voter_groups.get(is_committee=True)
+    paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
+    took_part = participants + (paper.returned if paper else 0)
+    ballot.is_valid = took_part >= ballot.quorum
+    ballot.invalid_reason = (
+        ""
+        if ballot.is_valid
+        else (
+            f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人（组成人员总数 {ballot.composition_size} 人的过半数），本轮测评无效。"
+        )
+    )
+    ballot.status, ballot.closed_at, ballot.seal_salt = BallotStatus.CLOSED, timezone.now(), ""
+    ballot.web_participants = participants
+    ballot.save()
+    audit_log(
+        actor=actor,
+        action="ballot.close",
+        summary=f"“{ballot}”结束投票并计票（网上 {participants} 人{f'，纸质 {paper.returned} 张' if paper else ''}）"
+        + ("" if ballot.is_valid else "：" + ballot.invalid_reason),
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return ballot
+
+
+@transaction.atomic
+def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.purpose == BallotPurpose.PRACTICE:
+        raise ApplicationError("试投票的结果不公布，用后请作废。")
+    _move(ballot, BallotStatus.PUBLISHED)
+    ballot.status, ballot.published_at = BallotStatus.PUBLISHED, timezone.now()
+    ballot.save(update_fields=["status", "published_at"])
+    audit_log(
+        actor=actor,
+        action="ballot.publish",
+        summary=f"公布“{ballot}”测评结果",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return ballot
+
+
+@transaction.atomic
+def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
+    """A practice ballot has done its job once closed: it leaves no votes behind."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.purpose != BallotPurpose.PRACTICE:
+        raise ApplicationError("只有试投票可以作废。")
+    if ballot.status == BallotStatus.OPEN:
+        raise ApplicationError("请先结束试投票。")
+    name, campaign = str(ballot), ballot.campaign
+    for model in (Vote, CountedReceipt, BallotResult, Participation, Eligibility, SealedSheet):
+        model.objects.filter(ballot=ballot).delete()
+    PaperTally.objects.filter(ballot=ballot).delete()
+    ballot.delete()
+    audit_log(
+        actor=actor, action="ballot.discard", summary=f"作废试投票“{name}”", campaign=campaign
+    )
+
+
+@transaction.atomic
+def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
+    """After an invalid round (quorum), hold another; the earlier round stays on record."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.status != BallotStatus.CLOSED or ballot.is_valid is not False:
+        raise ApplicationError("只有因人数不足而无效的测评可以重新组织投票。")
+    if hasattr(ballot, "next_round"):
+        raise ApplicationError("已经组织过下一轮投票。")
+    new = Ballot.objects.create(
+        campaign=ballot.campaign,
+        meeting=ballot.meeting,
+        name=ballot.name,
+        purpose=ballot.purpose,
+        round=ballot.round + 1,
+        previous=ballot,
+        options=ballot.options,
+        abstain_allowed=ballot.abstain_allowed,
+        favourable=ballot.favourable,
+        composition_size=ballot.composition_size,
+        quorum=ballot.quorum,
+        rule=ballot.rule,
+        rule_params=ballot.rule_params,
+    )
+    BallotItem.objects.bulk_create(
+        BallotItem(ballot=new, subject_id=i.subject_id, position=i.position)
+        for i in ballot.items.all()
+    )
+    VoterGroup.objects.bulk_create(
+        VoterGroup(ballot=new, name=g.name, weight=g.weight, is_committee=g.is_committee)
+        for g in ballot.voter_groups.all()
+    )
+    audit_log(
+        actor=actor,
+        action="ballot.round",
+        summary=f"“{ballot.name}”组织第 {new.round} 轮投票",
+        target=new,
+        campaign=ballot.campaign,
+    )
+    return new
+
+
+@transaction.atomic
+def paper_enter(
+    *,
+    actor,
+    ballot: Ballot,
+    voter_group: VoterGroup,
+    issued: int,
+    returned: int,
+    counts: dict[int, dict[str, int]],
+) -> PaperTally:
+    """Paper ballots counted at the meeting: per subject, option counts plus invalid sheets
+    must add up to the sheets returned."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
+        raise ApplicationError("测评已结束，不能再录入纸质票。")
+    if voter_group.ballot_id != ballot.pk:
+        raise ApplicationError("投票人类别不属于本次测评。")
+    if issued < 0 or returned < 0:
+        raise ApplicationError("票数不能为负数。")
+    if returned > issued:
+        raise ApplicationError(f"收回票数 {returned} 多于发出票数 {issued}，请核对。")
+    items = list(ballot.items.select_related("subject"))
+    problems = []
+    for item in items:
+        row = counts.get(item.subject_id, {})
+        if any(n < 0 for n in row.values()):
+            raise ApplicationError("票数不能为负数。")
+        unknown = set(row) - set(ballot.choices) - {"invalid"}
+        if unknown:
+            raise ApplicationError("选项无效。")
+        total = sum(row.values())
+        if total != returned:
+            problems.append(f"{item.subject.person_name}（合计 {total}，应为 {returned}）")
+    if problems:
+        raise ApplicationError("各选项票数与废票之和应等于收回票数：" + "；".join(problems) + "。")
+    PaperTally.objects.filter(ballot=ballot, voter_group=voter_group).delete()
+    tally = PaperTally.objects.create(
+        ballot=ballot, voter_group=voter_group, issued=issued, returned=returned
+    )
+    PaperCount.objects.bulk_create(
+        PaperCount(tally=tally, subject_id=item.subject_id, option=option, count=n)
+        for item in items
+        for option, n in counts.get(item.subject_id, {}).items()
+        if option != "invalid"
+    )
+    audit_log(
+        actor=actor,
+        action="ballot.paper",
+        summary=f"“{ballot}”录入{voter_group.name}纸质票：发出 {issued} 张，收回 {returned} 张",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return tally
+
+
+def ballot_remind(*, actor, ballot: Ballot) -> int:
+    """Email the eligible members who have not voted yet. Returns how many were reminded."""
+    require_office(actor)
+    if ballot.status != BallotStatus.OPEN:
+        raise ApplicationError("测评不在投票中。")
+    voted = Participation.objects.filter(ballot=ballot).values("user_id")
+    users = [
+        e.user
+        for e in Eligibility.objects.filter(ballot=ballot)
+        .exclude(user_id__in=voted)
+        .select_related("user")
+    ]
+    messages = [
+        (
+            f"请参加“{ballot}”",
+            f"{u.get_full_name() or u.username}：“{ballot}”正在进行，请登录系统投票。",
+            None,
+            [u.email],
+        )
+        for u in users
+        if u.email
+    ]
+    send_mass_mail(messages, fail_silently=True)
+    audit_log(
+        actor=actor,
+        action="ballot.remind",
+        summary=f"提醒 {len(users)} 名未投票人员参加“{ballot}”",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return len(users)
