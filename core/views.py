@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from reviews.models import CampaignStage
 from reviews.selectors import (
+    ballots_open_for,
     campaign_office_todos,
     campaign_stage_rows,
     campaigns_open,
@@ -54,6 +55,7 @@ def my_work(request):
                     "deadlines": subject_deadlines(reports, today),
                 }
             )
+    context["open_ballots"] = list(ballots_open_for(request.user))
     context["my_groups"] = list(
         groups_of_user(request.user)
         .select_related("campaign")

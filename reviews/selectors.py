@@ -251,3 +251,34 @@ def investigation_report_for_user(*, user, pk: int) -> InvestigationReport:
     if report is None:
         raise Http404("没有找到该调查报告。")
     return report
+
+
+# --- Ballots ------------------------------------------------------------------------------
+def ballot_turnout(ballot) -> dict:
+    """已投/应投 and who has not voted yet. Never anything about what was voted."""
+    from .models import Eligibility, Participation
+
+    voted = set(Participation.objects.filter(ballot=ballot).values_list("user_id", flat=True))
+    eligible = list(
+        Eligibility.objects.filter(ballot=ballot).select_related("user").order_by("user__username")
+    )
+    return {
+        "eligible": len(eligible),
+        "voted": len(voted),
+        "not_voted": [e.user for e in eligible if e.user_id not in voted],
+    }
+
+
+def ballots_open_for(user):
+    from .models import Ballot, BallotStatus, Participation
+
+    voted = Participation.objects.filter(user=user).values("ballot_id")
+    return (
+        Ballot.objects.filter(status=BallotStatus.OPEN, eligible__user=user)
+        .exclude(pk__in=voted)
+        .select_related("campaign")
+    )
+
+
+def ballot_results(ballot):
+    return list(ballot.results.select_related("subject__unit").order_by("rank"))

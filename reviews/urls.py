@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import assessment
+from .views import assessment, ballots
 
 urlpatterns = [
     path("office/", views.office_dashboard, name="office_dashboard"),
@@ -14,6 +14,13 @@ urlpatterns = [
         assessment.investigation_report_list,
         name="investigation_report_list",
     ),
+    path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
+    path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot_detail"),
+    path("ballots/<int:pk>/vote/", ballots.ballot_vote, name="ballot_vote"),
+    path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
+    path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
+    path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
+    path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
     path("groups/", assessment.group_list, name="group_list"),
     path("groups/<int:pk>/", assessment.group_detail, name="group_detail"),
     path(
