@@ -15,14 +15,19 @@ from subjects.services import campaign_report_deadlines_set, report_deadlines_su
 
 from .imports import MEMBER_COLUMNS, members_import
 from .models import (
+    AgendaItem,
     AssessmentGroup,
+    Ballot,
+    BallotResult,
     Campaign,
     CampaignStage,
     ContentItem,
     Finding,
+    Inquiry,
     InvestigationActivity,
     InvestigationReport,
     Member,
+    ReviewMeeting,
     Stage,
     StageTransition,
 )
@@ -481,3 +486,53 @@ class InvestigationReportAdmin(ReadOnlyAdmin):
     list_display = ("subject", "group", "status", "submitted_at", "heard_on")
     list_filter = ("subject__campaign", "status", "group")
     search_fields = ("subject__person_name", "body")
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("position", "subject")
+
+
+@admin.register(ReviewMeeting)
+class ReviewMeetingAdmin(admin.ModelAdmin):
+    list_display = ("name", "campaign", "held_on", "place")
+    list_filter = ("campaign",)
+    filter_horizontal = ("attendees",)
+    inlines = [AgendaInline]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(ReadOnlyAdmin):
+    list_display = ("meeting", "subject", "asked_by", "short_question", "answered_at")
+    list_filter = ("meeting",)
+    search_fields = ("question", "answer", "subject__person_name")
+
+    @admin.display(description="询问内容")
+    def short_question(self, obj):
+        return obj.question[:40]
+
+
+class BallotResultInline(admin.TabularInline):
+    model = BallotResult
+    fields = ("rank", "subject", "counts", "valid", "rate", "outcome", "explanation")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    """Ballots are run on their own pages through the services; here they are listed, and
+    stored results are shown read-only (after close only: before, there are none)."""
+
+    list_display = ("__str__", "campaign", "purpose", "status", "rule", "is_valid", "closed_at")
+    list_filter = ("campaign", "status", "purpose")
+    exclude = ("seal_salt",)
+    inlines = [BallotResultInline]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import assessment, ballots
+from .views import assessment, ballots, meetings
 
 urlpatterns = [
     path("office/", views.office_dashboard, name="office_dashboard"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
     path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
     path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("groups/", assessment.group_list, name="group_list"),
     path("groups/<int:pk>/", assessment.group_detail, name="group_detail"),
     path(

@@ -42,8 +42,11 @@ from .campaigns import (
     member_create,
     member_update,
 )
+from .meetings import inquiry_answer, inquiry_submit
 
 __all__ = [
+    "inquiry_answer",
+    "inquiry_submit",
     "ballot_cast",
     "ballot_close",
     "ballot_create",

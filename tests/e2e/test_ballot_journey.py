@@ -1,0 +1,90 @@
+"""Office opens a ballot; a member votes on a phone; the big screen's turnout goes up;
+office closes and publishes; results show."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from core.roles import Role
+from reviews.services import ballot_create, campaign_update
+from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, url, username):
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("登录名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/my-work/")
+
+
+def test_ballot_from_opening_to_published_results(browser, live_server):
+    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
+    campaign = campaign_update(
+        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
+    )
+    SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
+    MemberFactory(user__username="weiyuan1", user__role=Role.MEMBER)
+    MemberFactory(user__username="weiyuan2", user__role=Role.MEMBER)
+    MemberFactory(user__username="weiyuan3", user__role=Role.MEMBER)
+    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    office_page = desk.new_page()
+    _login(office_page, live_server.url, "office")
+    office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
+    office_page.get_by_role("button", name="开始投票").click()
+    expect(office_page.get_by_test_id("ballot-status")).to_have_text("投票中")
+    expect(office_page.get_by_test_id("turnout")).to_contain_text("0 / 3")
+
+    screen = desk.new_page()
+    screen.goto(f"{live_server.url}/ballots/{ballot.pk}/screen/")
+    expect(screen.get_by_test_id("screen-turnout")).to_contain_text("0 / 3")
+
+    for username, choices in [
+        ("weiyuan1", ("满意", "不满意")),
+        ("weiyuan2", ("基本满意", "不满意")),
+    ]:
+        phone = browser.new_context(
+            viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+        )
+        member_page = phone.new_page()
+        _login(member_page, live_server.url, username)
+        member_page.get_by_role("link", name="参加投票").click()
+        for subject, choice in zip(("金立新", "唐晓云"), choices, strict=True):
+            member_page.locator(f"fieldset[data-subject='{subject}']").get_by_text(
+                choice, exact=True
+            ).click()
+        member_page.get_by_role("button", name="下一步：核对").click()
+        expect(member_page.get_by_test_id("confirm-list")).to_contain_text(choices[1])
+        member_page.get_by_role("button", name="确认投票").click()
+        expect(member_page.get_by_test_id("vote-state")).to_contain_text("投票成功")
+        expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[A-Z2-9]{10}$"))
+        member_page.goto(f"{live_server.url}/ballots/{ballot.pk}/vote/")
+        expect(member_page.get_by_test_id("vote-state")).to_contain_text("您已投票")
+        phone.close()
+
+    # The big screen updates itself without a reload.
+    expect(screen.get_by_test_id("screen-turnout")).to_contain_text("2 / 3", timeout=10000)
+
+    office_page.reload()
+    expect(office_page.get_by_test_id("turnout")).to_contain_text("2 / 3")
+    office_page.once("dialog", lambda dialog: dialog.accept())
+    office_page.get_by_role("button", name="结束投票并计票").click()
+    expect(office_page.get_by_test_id("ballot-status")).to_have_text("已结束")
+    expect(office_page.get_by_test_id("results")).to_contain_text("唐晓云")
+    office_page.get_by_role("button", name="公布结果").click()
+    expect(office_page.get_by_test_id("ballot-status")).to_have_text("已公布")
+
+    expect(screen.get_by_test_id("screen-results")).to_contain_text("金立新", timeout=10000)
+    expect(screen.get_by_test_id("screen-results")).to_contain_text("不满意")
+    screen.screenshot(path="/tmp/ballot_screen.png", full_page=True)
+    office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/results/")
+    rows = office_page.get_by_test_id("results")
+    expect(rows).to_contain_text("金立新")
+    expect(rows.locator("tr", has_text="唐晓云")).to_contain_text("不满意")
+    desk.close()
