@@ -160,6 +160,7 @@ class CampaignAdmin(ServiceAdmin):
         return [
             (None, {"fields": (*main, "stage", "created_at")}),
             ("实施方案", {"fields": ("plan_approved_on", "plan_document_name", "plan_file")}),
+            ("满意度测评", {"fields": ("rating_options",)}),
             (
                 "述职报告",
                 {

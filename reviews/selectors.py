@@ -16,6 +16,8 @@ from .models import (
     WORK_STAGES,
     ActivityAttachment,
     AssessmentGroup,
+    Ballot,
+    BallotStatus,
     Campaign,
     CampaignStage,
     Finding,
@@ -55,6 +57,7 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
         pending_report_count=_count(
             versions.filter(status=ReportStatus.SUBMITTED), "subject__campaign"
         ),
+        open_ballot_count=_count(Ballot.objects.filter(status=BallotStatus.OPEN), "campaign"),
         accepted_report_count=_count(
             versions.filter(status=ReportStatus.ACCEPTED, kind=ReportKind.FINAL),
             "subject__campaign",
@@ -87,6 +90,15 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
             todos.append(Todo("确定评议对象（可从 Excel 导入）"))
         elif campaign.no_account_count:
             todos.append(Todo(f"为 {campaign.no_account_count} 名评议对象开通登录账号"))
+    if campaign.stage in (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY):
+        if campaign.subject_count and campaign.unassigned_count:
+            todos.append(Todo(f"将 {campaign.unassigned_count} 名评议对象分配到履职初评小组"))
+        if campaign.awaiting_hearing_count:
+            todos.append(
+                Todo(f"{campaign.awaiting_hearing_count} 份调查报告已提交，待主任会议听取")
+            )
+    if campaign.stage == CampaignStage.REVIEW and campaign.open_ballot_count:
+        todos.append(Todo("满意度测评正在投票，投票结束后请结束投票并计票", urgent=True))
     if campaign.stage in (
         CampaignStage.PREPARATION,
         CampaignStage.PRELIMINARY,

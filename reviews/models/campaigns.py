@@ -98,6 +98,17 @@ class Campaign(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        options = self.rating_options
+        if (
+            not isinstance(options, list)
+            or len(options) < 2
+            or not all(isinstance(o, str) and o.strip() for o in options)
+            or len(set(options)) != len(options)
+            or "弃权" in options
+        ):
+            raise ValidationError(
+                {"rating_options": "满意度选项至少两项，每项不能为空，不能重复，也不含“弃权”。"}
+            )
         if (
             self.report_draft_due
             and self.report_final_due

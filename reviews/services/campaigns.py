@@ -113,6 +113,9 @@ CAMPAIGN_EDITABLE = (
     "composition_size",
     "issuing_office",
     "plan_approved_on",
+    "report_draft_due",
+    "report_final_due",
+    "rating_options",
 )
 
 
@@ -177,8 +180,19 @@ def _check_leave_preparation(campaign: Campaign) -> list[str]:
     return problems
 
 
+def _check_leave_review(campaign: Campaign) -> list[str]:
+    from ..models import BallotStatus
+
+    if campaign.ballots.filter(status=BallotStatus.OPEN).exists():
+        return ["满意度测评尚在投票中，请先结束投票"]
+    return []
+
+
 # Preconditions for moving forward out of a stage; later stages add theirs here.
-_FORWARD_CHECKS = {CampaignStage.PREPARATION: _check_leave_preparation}
+_FORWARD_CHECKS = {
+    CampaignStage.PREPARATION: _check_leave_preparation,
+    CampaignStage.REVIEW: _check_leave_review,
+}
 
 
 @transaction.atomic

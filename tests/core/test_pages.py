@@ -93,3 +93,21 @@ def test_tenure_counted_to_the_review_meeting(client, office):
     assert "3年6个月" in body and "任现职时间计算至 2017年9月21日" in body
     body = client.get(f"/subjects/{subject.pk}/").content.decode()
     assert "至 2017年9月21日 任职 3年6个月" in body
+
+
+def test_office_todos_follow_the_assessment(client, office):
+    from reviews.services import report_save, report_submit
+    from tests.factories import make_group
+
+    campaign = CampaignFactory(actor=office, name="初评中的活动")
+    first = SubjectFactory(campaign=campaign)
+    SubjectFactory(campaign=campaign)
+    client.force_login(office)
+    assert "将 2 名评议对象分配到履职初评小组" in client.get("/my-work/").content.decode()
+    group = make_group(campaign, name="第一组", subjects=[first], actor=office)
+    report = report_save(actor=group.leader, subject=first, body="报告")
+    report_submit(actor=group.leader, report=report)
+    body = client.get("/my-work/").content.decode()
+    assert "将 1 名评议对象分配" in body and "1 份调查报告已提交，待主任会议听取" in body
+    client.force_login(group.leader)
+    assert "第一组" in client.get("/my-work/").content.decode()

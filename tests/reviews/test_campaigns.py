@@ -195,3 +195,50 @@ class TestPlanDownload:
         campaign = CampaignFactory(actor=office)
         client.force_login(office)
         assert client.get(f"/campaigns/{campaign.pk}/plan/").status_code == 404
+
+
+def test_admin_change_saves_deadlines_and_scale(client, office):
+    campaign = CampaignFactory(actor=office)
+    client.force_login(office)
+    url = f"/admin/reviews/campaign/{campaign.pk}/change/"
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update(
+        {
+            "name": campaign.name,
+            "year": "2017",
+            "composition_size": "27",
+            "issuing_office": "办公室",
+            "plan_approved_on": "",
+            "report_draft_due": "2017-09-01",
+            "report_final_due": "2017-09-11",
+            "rating_options": '["满意", "较满意", "基本满意", "不满意"]',
+        }
+    )
+    for prefix, formset in (
+        (fs.formset.prefix, fs.formset) for fs in page.context["inline_admin_formsets"]
+    ):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+                f"{prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+            }
+        )
+        for i, f in enumerate(formset.forms):
+            for name, field in f.fields.items():
+                value = f.initial.get(name, field.initial)
+                data[f"{prefix}-{i}-{name}"] = "" if value is None else getattr(value, "pk", value)
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
+    campaign.refresh_from_db()
+    assert campaign.report_draft_due == datetime.date(2017, 9, 1)
+    assert campaign.rating_options == ["满意", "较满意", "基本满意", "不满意"]
+
+    data["rating_options"] = '["满意"]'
+    response = client.post(url, data, follow=True)
+    campaign.refresh_from_db()
+    assert "满意度选项至少两项" in response.content.decode(), campaign.rating_options
+    assert campaign.rating_options == ["满意", "较满意", "基本满意", "不满意"]
