@@ -58,7 +58,8 @@ beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=info
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do $(BIN)/python $$f; done
+	$(BIN)/python benchmarks/import_and_overview.py
+	$(BIN)/python benchmarks/vote_throughput.py
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -40,15 +40,30 @@ from surveys.services import (
     response_submit,
 )
 
-from .models import ActivityKind, Campaign, CampaignStage, FindingKind, Member
+from .models import (
+    ActivityKind,
+    BallotPurpose,
+    Campaign,
+    CampaignStage,
+    FindingKind,
+    Member,
+    ReviewMeeting,
+)
 from .services import (
     STAGE_ORDER,
     activity_record,
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
     campaign_create,
     campaign_plan_attach,
     campaign_stage_move,
     finding_add,
     group_create,
+    inquiry_answer,
+    inquiry_submit,
     report_mark_heard,
     report_prefill,
     report_save,
@@ -329,6 +344,51 @@ def _survey(campaign: Campaign, *, office, deputies, answered: int, close: bool,
     return q, codes[answered:]
 
 
+def _meeting_and_ballot(
+    campaign: Campaign, subjects: list, *, office, users: dict, held_on, seed: int
+):
+    """The review meeting with inquiries, and the ballot cast, counted and published."""
+    import random
+
+    meeting = ReviewMeeting.objects.create(
+        campaign=campaign,
+        name="县十七届人大常委会第五次会议",
+        held_on=held_on,
+        place="县人大常委会会议室",
+    )
+    meeting.attendees.set(Member.objects.filter(counts_toward_composition=True)[:24])
+    on_site = [s for s in subjects if s.review_form == ReviewForm.ON_SITE]
+    for position, subject in enumerate(on_site, start=1):
+        meeting.agenda.create(subject=subject, position=position)
+    for subject, asker in zip(on_site[:3], ("m03", "m07", "m10"), strict=False):
+        inquiry = inquiry_submit(
+            actor=users[asker],
+            meeting=meeting,
+            subject=subject,
+            question="针对调查中群众反映的办事时限长问题，下一步有哪些具体措施？",
+        )
+        inquiry_answer(
+            actor=office, inquiry=inquiry, answer="将推行并联审批，压缩办理时限，年底前完成。"
+        )
+    ballot = ballot_create(
+        actor=office, campaign=campaign, name="述职评议满意度测评", meeting=meeting
+    )
+    ballot_open(actor=office, ballot=ballot)
+    rng = random.Random(seed)
+    voters = [
+        m.user for m in Member.objects.filter(counts_toward_composition=True).select_related("user")
+    ][:24]
+    for voter in voters:
+        choices = {
+            s.pk: rng.choices(ballot.options, weights=[7, 3, 1] if i != 4 else [2, 3, 5])[0]
+            for i, s in enumerate(subjects)
+        }
+        ballot_cast(actor=voter, ballot=ballot, choices=choices)
+    ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
+    return meeting, ballot
+
+
 def _user(username: str, name: str, role: Role, password_hash: str, *, staff: bool = False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
@@ -507,6 +567,14 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
                 )
             duty_report_accept(actor=office, version=final)
         duty_reports_distribute(actor=office, campaign=county)
+        _meeting_and_ballot(
+            county,
+            subjects,
+            office=office,
+            users=people,
+            held_on=county_dates[CampaignStage.REVIEW][0],
+            seed=2017,
+        )
     _set_report_deadlines(county, office)
     county = _move_to(county, target, office)
 
@@ -570,6 +638,11 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     _survey(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)
+    # A practice ballot is open so that members can try voting on their phones.
+    practice = ballot_create(
+        actor=office, campaign=batch, name="试投票（测试手机）", purpose=BallotPurpose.PRACTICE
+    )
+    ballot_open(actor=office, ballot=practice)
     return county, True
 
 

@@ -147,3 +147,23 @@ def test_demo_before_the_county_meeting_still_has_four_groups():
     assert (
         batch.assessment_groups.count() == 4 and batch.questionnaires.get().responses.count() == 6
     )
+
+
+def test_demo_meeting_ballot_and_practice_ballot(client):
+    from reviews.demo import batch_campaign_name
+    from reviews.models import BallotPurpose, BallotStatus
+
+    county, _ = demo_load(today=datetime.date(2017, 10, 8))
+    ballot = county.ballots.get()
+    assert (
+        ballot.status == BallotStatus.PUBLISHED
+        and ballot.is_valid
+        and ballot.web_participants == 24
+    )
+    assert ballot.results.count() == 12
+    meeting = county.meetings.get()
+    assert meeting.agenda.count() == 6 and meeting.inquiries.exclude(answer="").count() == 3
+    practice = Campaign.objects.get(name=batch_campaign_name(2017)).ballots.get()
+    assert practice.purpose == BallotPurpose.PRACTICE and practice.status == BallotStatus.OPEN
+    assert client.login(username="member", password=DEMO_PASSWORD)
+    assert "参加投票" in client.get("/my-work/").content.decode()
