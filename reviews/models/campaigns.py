@@ -81,6 +81,20 @@ class Campaign(models.Model):
         default=default_rating_options,
         help_text=_("测评和问卷使用的选项，按从好到差的顺序，例如 满意、基本满意、不满意。"),
     )
+    plan_limit = models.PositiveSmallIntegerField(_("整改方案期限"), default=1)
+    plan_limit_unit = models.CharField(
+        _("整改方案期限单位"),
+        max_length=6,
+        choices=[("months", "个月"), ("days", "天")],
+        default="months",
+    )
+    report_limit = models.PositiveSmallIntegerField(_("整改情况报告期限"), default=3)
+    report_limit_unit = models.CharField(
+        _("整改情况报告期限单位"),
+        max_length=6,
+        choices=[("months", "个月"), ("days", "天")],
+        default="months",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
