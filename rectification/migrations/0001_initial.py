@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('reviews', '0006_campaign_plan_limit_campaign_plan_limit_unit_and_more'),
+        ('reviews', '0006_rectification_limits'),
         ('subjects', '0003_subject_assessment_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
