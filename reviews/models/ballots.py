@@ -112,6 +112,7 @@ class BallotStatus(models.TextChoices):
 
 class BallotPurpose(models.TextChoices):
     REVIEW = "review", _("述职评议满意度测评")
+    RECTIFICATION = "rectification", _("整改情况满意度测评")
     PRACTICE = "practice", _("试投票")
 
 
@@ -129,7 +130,7 @@ class Ballot(models.Model):
     )
     name = models.CharField(_("测评名称"), max_length=120)
     purpose = models.CharField(
-        _("用途"), max_length=12, choices=BallotPurpose.choices, default=BallotPurpose.REVIEW
+        _("用途"), max_length=16, choices=BallotPurpose.choices, default=BallotPurpose.REVIEW
     )
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     previous = models.OneToOneField(

@@ -1,0 +1,564 @@
+"""Everything that writes review opinions and rectification.
+
+Plans move draft/returned → submitted → approved | returned; reports draft → submitted →
+satisfied | continued (a new round). Who may act: the subject on their own plan and
+report, the liaison committee on the plans of the subjects it liaises with, the office
+on everything, the director's meeting on approvals and orders.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.files import DOCUMENT_KINDS, check_upload
+from core.roles import Role, user_has_role
+from core.services import require_office
+from reviews.models import BallotPurpose, BallotStatus, ContentItem, FindingKind
+from reviews.services import ballot_create, ballot_open
+
+from .dates import add_period
+from .models import (
+    Escalation,
+    EscalationKind,
+    OpinionProblem,
+    OpinionStatus,
+    PlanRow,
+    PlanStatus,
+    ProblemSource,
+    RectificationPlan,
+    RectificationReport,
+    ReportingStep,
+    ReportRow,
+    ReportStatus,
+    ReviewOpinion,
+    RowStatus,
+    StepKind,
+)
+
+
+def plan_due(subject) -> datetime.date | None:
+    opinion = getattr(subject, "opinion", None)
+    if opinion is None or opinion.delivered_on is None:
+        return None
+    campaign = subject.campaign
+    return add_period(opinion.delivered_on, campaign.plan_limit, campaign.plan_limit_unit)
+
+
+def report_due(subject) -> datetime.date | None:
+    opinion = getattr(subject, "opinion", None)
+    if opinion is None or opinion.delivered_on is None:
+        return None
+    campaign = subject.campaign
+    return add_period(opinion.delivered_on, campaign.report_limit, campaign.report_limit_unit)
+
+
+def _log(actor, action: str, summary: str, subject, target=None) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        summary=summary,
+        target=target,
+        campaign=subject.campaign,
+        subject=subject,
+    )
+
+
+def _is_liaison_for(user, subject) -> bool:
+    return subject.liaison_committee.users.filter(pk=user.pk).exists()
+
+
+# --- Review opinions -----------------------------------------------------------------------
+@transaction.atomic
+def opinion_draft(*, actor, subject, summary: str = "") -> ReviewOpinion:
+    """Start the opinion, prefilled with the problems the investigation found."""
+    require_office(actor)
+    if ReviewOpinion.objects.filter(subject=subject).exists():
+        raise ApplicationError(f"已有对{subject.person_name}的评议意见。")
+    opinion = ReviewOpinion.objects.create(subject=subject, summary=summary.strip())
+    problems = (
+        subject.findings.filter(kind=FindingKind.PROBLEM)
+        .select_related("content_item")
+        .order_by("content_item__position", "number")
+    )
+    OpinionProblem.objects.bulk_create(
+        OpinionProblem(
+            opinion=opinion,
+            position=i,
+            content_item=f.content_item,
+            text=f.text,
+            source=ProblemSource.FINDING,
+            finding=f,
+        )
+        for i, f in enumerate(problems, start=1)
+    )
+    _log(
+        actor,
+        "opinion.draft",
+        f"起草对{subject.person_name}的评议意见（{problems.count()} 个问题来自调查发现）",
+        subject,
+        opinion,
+    )
+    return opinion
+
+
+@transaction.atomic
+def opinion_problem_add(
+    *,
+    actor,
+    opinion: ReviewOpinion,
+    content_item: ContentItem,
+    text: str,
+    source: str,
+    inquiry=None,
+) -> OpinionProblem:
+    require_office(actor)
+    opinion = ReviewOpinion.objects.select_for_update().select_related("subject").get(pk=opinion.pk)
+    if opinion.status != OpinionStatus.DRAFT:
+        raise ApplicationError("评议意见已通过，不能再增加问题。")
+    if content_item.campaign_id != opinion.subject.campaign_id:
+        raise ApplicationError("类别不属于本次评议活动。")
+    if source not in ProblemSource.values or source == ProblemSource.FINDING:
+        raise ApplicationError(
+            "来自调查发现的问题在起草时已带入；请选择会议询问、征求意见或会议审议。"
+        )
+    if not (text or "").strip():
+        raise ApplicationError("请填写问题。")
+    if inquiry is not None and inquiry.subject_id != opinion.subject_id:
+        raise ApplicationError("该询问不是向本评议对象提出的。")
+    position = (
+        opinion.problems.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    problem = OpinionProblem.objects.create(
+        opinion=opinion,
+        position=position,
+        content_item=content_item,
+        text=text.strip(),
+        source=source,
+        inquiry=inquiry,
+    )
+    _log(
+        actor,
+        "opinion.problem",
+        f"评议意见增加问题 {position}（{problem.get_source_display()}）",
+        opinion.subject,
+        problem,
+    )
+    return problem
+
+
+@transaction.atomic
+def opinion_approve(*, actor, opinion: ReviewOpinion, approved_on: datetime.date) -> ReviewOpinion:
+    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
+        raise ApplicationError("只有评议办公室或主任会议成员可以登记主任会议通过评议意见。")
+    opinion = (
+        ReviewOpinion.objects.select_for_update()
+        .select_related("subject__campaign")
+        .get(pk=opinion.pk)
+    )
+    if opinion.status != OpinionStatus.DRAFT:
+        raise ApplicationError("评议意见已通过。")
+    if not opinion.problems.exists():
+        raise ApplicationError("评议意见还没有列出问题。")
+    if approved_on > timezone.localdate():
+        raise ApplicationError("通过日期不能晚于今天。")
+    opinion.status, opinion.approved_on = OpinionStatus.APPROVED, approved_on
+    opinion.save(update_fields=["status", "approved_on", "updated_at"])
+    _log(
+        actor,
+        "opinion.approve",
+        f"主任会议于 {approved_on:%Y-%m-%d} 通过对{opinion.subject.person_name}的评议意见",
+        opinion.subject,
+        opinion,
+    )
+    return opinion
+
+
+@transaction.atomic
+def opinion_deliver(*, actor, opinion: ReviewOpinion, delivered_on: datetime.date) -> ReviewOpinion:
+    """Record delivery; the plan and the first report are due from this day."""
+    require_office(actor)
+    opinion = (
+        ReviewOpinion.objects.select_for_update()
+        .select_related("subject__campaign")
+        .get(pk=opinion.pk)
+    )
+    if opinion.status != OpinionStatus.APPROVED:
+        raise ApplicationError("评议意见须经主任会议通过后才能送达。")
+    if delivered_on > timezone.localdate() or delivered_on < opinion.approved_on:
+        raise ApplicationError("送达日期应在通过日期之后、今天之前。")
+    opinion.status, opinion.delivered_on = OpinionStatus.DELIVERED, delivered_on
+    opinion.save(update_fields=["status", "delivered_on", "updated_at"])
+    subject = opinion.subject
+    RectificationPlan.objects.get_or_create(subject=subject)
+    RectificationReport.objects.get_or_create(
+        subject=subject, round=1, defaults={"due_on": report_due(subject)}
+    )
+    _log(
+        actor,
+        "opinion.deliver",
+        f"评议意见于 {delivered_on:%Y-%m-%d} 送达{subject.person_name}：整改方案 {plan_due(subject):%Y-%m-%d} 前、整改情况报告 {report_due(subject):%Y-%m-%d} 前报送",
+        subject,
+        opinion,
+    )
+    return opinion
+
+
+# --- Plans ---------------------------------------------------------------------------------
+def _own_plan(actor, subject) -> RectificationPlan:
+    if subject.user_id != actor.pk:
+        raise ApplicationError("只有评议对象本人可以填写和报送整改方案。")
+    plan = RectificationPlan.objects.select_for_update().filter(subject=subject).first()
+    if plan is None:
+        raise ApplicationError("评议意见尚未送达，还不能填写整改方案。")
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        raise ApplicationError(f"整改方案{plan.get_status_display()}，不能修改。")
+    return plan
+
+
+@transaction.atomic
+def plan_save(
+    *, actor, subject, rows: dict[int, dict], document: UploadedFile | None = None
+) -> RectificationPlan:
+    """Save the ledger rows the subject has filled in so far (a row needs all four fields)."""
+    plan = _own_plan(actor, subject)
+    problems = {p.pk: p for p in subject.opinion.problems.all()}
+    problems_text = []
+    for problem_id, values in rows.items():
+        if problem_id not in problems:
+            raise ApplicationError("问题不属于本评议意见。")
+        filled = {k: (values.get(k) or "") for k in ("measures", "responsible", "target")}
+        limit = values.get("time_limit")
+        if not any(filled.values()) and not limit:
+            PlanRow.objects.filter(plan=plan, problem_id=problem_id).delete()
+            continue
+        if not all(v.strip() for v in filled.values()) or not isinstance(limit, datetime.date):
+            problems_text.append(f"问题 {problems[problem_id].position}")
+            continue
+        PlanRow.objects.update_or_create(
+            plan=plan,
+            problem_id=problem_id,
+            defaults={
+                "measures": filled["measures"].strip(),
+                "responsible": filled["responsible"].strip()[:80],
+                "target": filled["target"].strip()[:300],
+                "time_limit": limit,
+            },
+        )
+    if problems_text:
+        raise ApplicationError(
+            f"{'、'.join(problems_text)}的整改措施、责任人、完成时限、整改目标须填写完整。"
+        )
+    if document is not None:
+        checked = check_upload(document, allowed=DOCUMENT_KINDS)
+        plan.document.save(checked.original_name, document, save=False)
+        plan.document_name = checked.original_name
+        plan.save(update_fields=["document", "document_name"])
+    _log(actor, "plan.save", f"{subject.person_name}保存整改方案", subject, plan)
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, actor, subject) -> RectificationPlan:
+    plan = _own_plan(actor, subject)
+    covered = set(plan.rows.values_list("problem_id", flat=True))
+    missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
+    if missing:
+        named = "；".join(f"问题 {p.position}：{p.text[:30]}" for p in missing)
+        raise ApplicationError(f"以下问题还没有整改措施，每个问题都要有一行：{named}。")
+    plan.status, plan.submitted_on, plan.return_reason = (
+        PlanStatus.SUBMITTED,
+        timezone.localdate(),
+        "",
+    )
+    plan.save(update_fields=["status", "submitted_on", "return_reason"])
+    due = plan_due(subject)
+    late = "（逾期）" if due and plan.submitted_on > due else ""
+    _log(
+        actor,
+        "plan.submit",
+        f"{subject.person_name}向{subject.liaison_committee.name}报送整改方案{late}",
+        subject,
+        plan,
+    )
+    return plan
+
+
+def _decide_plan(actor, subject) -> RectificationPlan:
+    if not (user_has_role(actor, Role.OFFICE) or _is_liaison_for(actor, subject)):
+        raise ApplicationError(f"整改方案由{subject.liaison_committee.name}审核。")
+    plan = RectificationPlan.objects.select_for_update().get(subject=subject)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ApplicationError(f"整改方案{plan.get_status_display()}，不能审核。")
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor, subject) -> RectificationPlan:
+    plan = _decide_plan(actor, subject)
+    plan.status, plan.decided_on = PlanStatus.APPROVED, timezone.localdate()
+    plan.save(update_fields=["status", "decided_on"])
+    _log(
+        actor,
+        "plan.approve",
+        f"{subject.liaison_committee.name}通过{subject.person_name}的整改方案",
+        subject,
+        plan,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor, subject, reason: str) -> RectificationPlan:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("退回整改方案必须写明理由。")
+    plan = _decide_plan(actor, subject)
+    plan.status, plan.decided_on, plan.return_reason = (
+        PlanStatus.RETURNED,
+        timezone.localdate(),
+        reason,
+    )
+    plan.save(update_fields=["status", "decided_on", "return_reason"])
+    _log(
+        actor,
+        "plan.return",
+        f"{subject.liaison_committee.name}退回{subject.person_name}的整改方案，理由：{reason}",
+        subject,
+        plan,
+    )
+    return plan
+
+
+# --- Reports -------------------------------------------------------------------------------
+def _current_report(subject) -> RectificationReport:
+    report = (
+        RectificationReport.objects.select_for_update()
+        .filter(subject=subject)
+        .order_by("-round")
+        .first()
+    )
+    if report is None:
+        raise ApplicationError("评议意见尚未送达。")
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor,
+    subject,
+    text: str,
+    rows: dict[int, dict],
+    evidence: dict[int, UploadedFile] | None = None,
+) -> RectificationReport:
+    if subject.user_id != actor.pk:
+        raise ApplicationError("只有评议对象本人可以填写整改情况报告。")
+    plan = RectificationPlan.objects.filter(subject=subject).first()
+    if plan is None or plan.status != PlanStatus.APPROVED:
+        raise ApplicationError("整改方案通过后才能填报整改情况。")
+    report = _current_report(subject)
+    if report.status != ReportStatus.DRAFT:
+        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能修改。")
+    problems = {p.pk: p for p in subject.opinion.problems.all()}
+    evidence = evidence or {}
+    for upload in evidence.values():
+        check_upload(upload, allowed=DOCUMENT_KINDS)
+    for problem_id, values in rows.items():
+        if problem_id not in problems:
+            raise ApplicationError("问题不属于本评议意见。")
+        status, done = values.get("status") or "", (values.get("done") or "").strip()
+        if not status and not done:
+            continue
+        if status not in RowStatus.values or not done:
+            raise ApplicationError(
+                f"问题 {problems[problem_id].position} 须选择完成情况并写明整改情况。"
+            )
+        row, _ = ReportRow.objects.update_or_create(
+            report=report, problem_id=problem_id, defaults={"status": status, "done": done}
+        )
+        upload = evidence.get(problem_id)
+        if upload is not None:
+            row.evidence.save(upload.name, upload, save=False)
+            row.evidence_name = upload.name
+            row.save(update_fields=["evidence", "evidence_name"])
+    report.text = (text or "").strip()
+    report.save(update_fields=["text"])
+    _log(
+        actor,
+        "rectification_report.save",
+        f"{subject.person_name}保存第 {report.round} 轮整改情况报告",
+        subject,
+        report,
+    )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, subject) -> RectificationReport:
+    if subject.user_id != actor.pk:
+        raise ApplicationError("只有评议对象本人可以报送整改情况报告。")
+    report = _current_report(subject)
+    if report.status != ReportStatus.DRAFT:
+        raise ApplicationError(f"整改情况报告{report.get_status_display()}。")
+    covered = set(report.rows.values_list("problem_id", flat=True))
+    missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
+    if missing or not report.text:
+        named = "、".join(f"问题 {p.position}" for p in missing)
+        raise ApplicationError(
+            "请写明书面报告，并逐条填报整改情况" + (f"（尚缺：{named}）" if named else "") + "。"
+        )
+    report.status, report.submitted_on = ReportStatus.SUBMITTED, timezone.localdate()
+    report.save(update_fields=["status", "submitted_on"])
+    late = "（逾期）" if report.submitted_on > report.due_on else ""
+    _log(
+        actor,
+        "rectification_report.submit",
+        f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
+        subject,
+        report,
+    )
+    return report
+
+
+@transaction.atomic
+def assessment_open(*, actor, subject):
+    """Members assess the submitted report by a secret satisfaction ballot."""
+    require_office(actor)
+    report = _current_report(subject)
+    if report.status != ReportStatus.SUBMITTED or report.ballot_id:
+        raise ApplicationError("只有已报送、尚未测评的整改情况报告可以组织测评。")
+    ballot = ballot_create(
+        actor=actor,
+        campaign=subject.campaign,
+        name=f"{subject.person_name}第 {report.round} 轮整改情况满意度测评",
+        subjects=[subject],
+        purpose=BallotPurpose.RECTIFICATION,
+    )
+    ballot_open(actor=actor, ballot=ballot)
+    report.ballot = ballot
+    report.save(update_fields=["ballot"])
+    _log(
+        actor,
+        "rectification.assess",
+        f"组织对{subject.person_name}第 {report.round} 轮整改情况的满意度测评",
+        subject,
+        report,
+    )
+    return ballot
+
+
+@transaction.atomic
+def assessment_conclude(
+    *, actor, subject, new_due_on: datetime.date | None = None
+) -> RectificationReport:
+    """After the assessment ballot is closed: satisfied ends rectification; more than half
+    of the composition unsatisfied (the ballot's rule a) means the director's meeting
+    orders continued rectification with a new due date."""
+    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
+        raise ApplicationError("只有评议办公室或主任会议成员可以登记测评结论。")
+    report = _current_report(subject)
+    ballot = report.ballot
+    if ballot is None or ballot.status not in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
+        raise ApplicationError("整改情况满意度测评尚未结束。")
+    if not ballot.is_valid:
+        raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
+    result = ballot.results.get(subject=subject)
+    if result.outcome != "不满意":
+        report.status = ReportStatus.SATISFIED
+        report.save(update_fields=["status"])
+        _log(
+            actor,
+            "rectification.satisfied",
+            f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
+            subject,
+            report,
+        )
+        return report
+    today = timezone.localdate()
+    if new_due_on is None or new_due_on <= today:
+        raise ApplicationError(
+            "组成人员过半数不满意：请填写主任会议责成继续整改的报告期限（晚于今天）。"
+        )
+    report.status, report.ordered_on = ReportStatus.CONTINUED, today
+    report.save(update_fields=["status", "ordered_on"])
+    new = RectificationReport.objects.create(
+        subject=subject, round=report.round + 1, due_on=new_due_on
+    )
+    _log(
+        actor,
+        "rectification.continued",
+        f"主任会议责成{subject.person_name}继续整改，第 {new.round} 轮整改情况报告 {new_due_on:%Y-%m-%d} 前报送",
+        subject,
+        new,
+    )
+    return new
+
+
+# --- Reporting the results, escalation ------------------------------------------------------
+@transaction.atomic
+def reporting_steps_create(*, actor, campaign, meeting_on: datetime.date) -> list[ReportingStep]:
+    require_office(actor)
+    due = meeting_on + datetime.timedelta(days=7)
+    steps = [
+        ReportingStep.objects.get_or_create(campaign=campaign, kind=kind, defaults={"due_on": due})[
+            0
+        ]
+        for kind in StepKind
+    ]
+    audit_log(
+        actor=actor,
+        action="reporting.steps",
+        summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开",
+        campaign=campaign,
+    )
+    return steps
+
+
+@transaction.atomic
+def reporting_step_done(
+    *, actor, step: ReportingStep, done_on: datetime.date, note: str = ""
+) -> ReportingStep:
+    require_office(actor)
+    if done_on > timezone.localdate():
+        raise ApplicationError("完成日期不能晚于今天。")
+    step.done_on, step.note = done_on, note.strip()[:300]
+    step.save(update_fields=["done_on", "note"])
+    audit_log(
+        actor=actor,
+        action="reporting.done",
+        summary=f"{step.get_kind_display()}：{done_on:%Y-%m-%d} 完成",
+        campaign=step.campaign,
+    )
+    return step
+
+
+@transaction.atomic
+def escalation_record(
+    *, actor, subject, kind: str, text: str, due_on: datetime.date | None = None
+) -> Escalation:
+    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
+        raise ApplicationError("只有评议办公室或主任会议成员可以登记。")
+    if kind not in EscalationKind.values or not (text or "").strip():
+        raise ApplicationError("请选择事项并写明内容。")
+    if kind == EscalationKind.EXPLANATION_DUE and not due_on:
+        raise ApplicationError("责成说明情况须写明期限。")
+    record = Escalation.objects.create(
+        subject=subject,
+        kind=kind,
+        text=text.strip(),
+        due_on=due_on,
+        recorded_on=timezone.localdate(),
+        recorded_by=actor,
+    )
+    _log(
+        actor,
+        f"escalation.{kind}",
+        f"{record.get_kind_display()}：{text.strip()[:80]}",
+        subject,
+        record,
+    )
+    return record
