@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("subjects.urls")),
     path("", include("surveys.urls")),
+    path("", include("rectification.urls")),
     path("admin/", admin.site.urls),
 ]

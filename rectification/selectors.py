@@ -1,0 +1,114 @@
+"""Who may see a subject's rectification, and the statuses derived from dates."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.roles import Role, user_roles
+from subjects.models import Subject
+
+from .models import PlanStatus, RectificationReport, ReportStatus
+from .services import plan_due
+
+_SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
+
+
+def rectification_subjects_for(user) -> QuerySet[Subject]:
+    """Office, leading group, director's meeting: all. A liaison committee: only the
+    subjects it liaises with. A subject: only themselves."""
+    roles = user_roles(user)
+    qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
+    if roles & _SEE_ALL:
+        return qs
+    visible = Q(pk__in=[])
+    if Role.LIAISON in roles:
+        visible |= Q(liaison_committee__users=user)
+    if user.is_authenticated:
+        visible |= Q(user=user)
+    return qs.filter(visible).distinct()
+
+
+def rectification_subject_for_user(*, user, pk: int) -> Subject:
+    subject = rectification_subjects_for(user).filter(pk=pk).first()
+    if subject is None:
+        raise Http404("没有找到该评议对象。")
+    return subject
+
+
+@dataclass
+class RectificationRow:
+    subject: Subject
+    opinion: object
+    plan: object
+    report: RectificationReport | None
+    plan_due: datetime.date | None
+    today: datetime.date
+
+    @property
+    def plan_state(self) -> str:
+        if self.plan is None:
+            return (
+                "评议意见未送达" if self.opinion is None or not self.opinion.delivered_on else "—"
+            )
+        if self.plan.status == PlanStatus.APPROVED:
+            return "已通过"
+        if self.plan.status == PlanStatus.SUBMITTED:
+            return "待联系委室审核"
+        return "逾期未报送" if self.plan_overdue else self.plan.get_status_display()
+
+    @property
+    def plan_overdue(self) -> bool:
+        return (
+            self.plan is not None
+            and self.plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+            and self.plan_due is not None
+            and self.today > self.plan_due
+        )
+
+    @property
+    def report_overdue(self) -> bool:
+        return (
+            self.report is not None
+            and self.report.status == ReportStatus.DRAFT
+            and self.today > self.report.due_on
+        )
+
+    @property
+    def report_state(self) -> str:
+        if self.report is None:
+            return "—"
+        if self.report_overdue:
+            return f"第 {self.report.round} 轮逾期未报送"
+        return f"第 {self.report.round} 轮{self.report.get_status_display()}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.plan_overdue or self.report_overdue
+
+
+def rectification_rows(
+    subjects: QuerySet[Subject], today: datetime.date | None = None
+) -> list[RectificationRow]:
+    today = today or timezone.localdate()
+    subjects = subjects.select_related("opinion", "rectification_plan").prefetch_related(
+        Prefetch("rectification_reports", queryset=RectificationReport.objects.order_by("-round"))
+    )
+    rows = []
+    for s in subjects.order_by("campaign__name", "position"):
+        opinion = getattr(s, "opinion", None)  # a missing one-to-one reads as None
+        plan = getattr(s, "rectification_plan", None)
+        reports = list(s.rectification_reports.all())
+        rows.append(
+            RectificationRow(
+                s,
+                opinion,
+                plan,
+                reports[0] if reports else None,
+                plan_due(s) if opinion else None,
+                today,
+            )
+        )
+    return rows

@@ -1,0 +1,225 @@
+import datetime
+
+import pytest
+import time_machine
+
+from core.errors import ApplicationError
+from core.models import AuditEntry
+from core.roles import Role
+from rectification.models import (
+    OpinionStatus,
+    PlanStatus,
+    ProblemSource,
+    RectificationReport,
+    ReportStatus,
+    RowStatus,
+)
+from rectification.services import (
+    assessment_conclude,
+    assessment_open,
+    opinion_approve,
+    opinion_deliver,
+    opinion_draft,
+    opinion_problem_add,
+    plan_approve,
+    plan_due,
+    plan_return,
+    plan_save,
+    plan_submit,
+    report_due,
+    report_save,
+    report_submit,
+)
+from reviews.models import FindingKind
+from reviews.services import ballot_cast, ballot_close, campaign_update, finding_add
+from tests.factories import (
+    CampaignFactory,
+    LiaisonCommitteeFactory,
+    MemberFactory,
+    SubjectFactory,
+    UserFactory,
+    make_group,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(office):
+    campaign = campaign_update(
+        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
+    )
+    committee = LiaisonCommitteeFactory(name="财政经济工作委员会")
+    liaison = UserFactory(role=Role.LIAISON)
+    committee.users.add(liaison)
+    subject = SubjectFactory(campaign=campaign, person_name="金立新", liaison_committee=committee)
+    group = make_group(campaign, name="第一组", subjects=[subject], actor=office)
+    items = list(campaign.content_items.all())
+    finding_add(
+        actor=group.leader,
+        subject=subject,
+        content_item=items[1],
+        kind=FindingKind.PROBLEM,
+        text="审批时限长",
+    )
+    finding_add(
+        actor=group.leader,
+        subject=subject,
+        content_item=items[0],
+        kind=FindingKind.ACHIEVEMENT,
+        text="依法行政好",
+    )
+    voters = [MemberFactory().user for _ in range(3)]
+    return campaign, subject, liaison, items, voters
+
+
+def _rows(opinion, **override):
+    return {
+        p.pk: {
+            "measures": f"措施{p.position}",
+            "responsible": "金立新",
+            "time_limit": datetime.date(2018, 3, 1),
+            "target": "按期完成",
+            **override,
+        }
+        for p in opinion.problems.all()
+    }
+
+
+@time_machine.travel(datetime.datetime(2017, 10, 8, 2, tzinfo=datetime.UTC))
+def test_the_whole_loop_through_services(office, world, make_user):
+    campaign, subject, liaison, items, voters = world
+    director = make_user(Role.DIRECTORS_MEETING)
+
+    opinion = opinion_draft(actor=office, subject=subject, summary="总体满意，存在以下问题")
+    first = opinion.problems.get()
+    assert first.source == ProblemSource.FINDING and first.finding.text == "审批时限长"
+    opinion_problem_add(
+        actor=office,
+        opinion=opinion,
+        content_item=items[3],
+        text="接受询问时回答不够具体",
+        source=ProblemSource.DELIBERATION,
+    )
+    opinion_approve(actor=director, opinion=opinion, approved_on=datetime.date(2017, 10, 1))
+    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date(2017, 10, 8))
+    opinion.refresh_from_db()
+    subject.refresh_from_db()
+    assert opinion.status == OpinionStatus.DELIVERED
+    assert plan_due(subject) == datetime.date(2017, 11, 8) and report_due(subject) == datetime.date(
+        2018, 1, 8
+    )
+
+    # A plan leaving a problem without a row is refused, naming the problem.
+    rows = _rows(opinion)
+    second_id = opinion.problems.get(position=2).pk
+    plan_save(actor=subject.user, subject=subject, rows={first.pk: rows[first.pk]})
+    with pytest.raises(ApplicationError, match="问题 2：接受询问时回答不够具体"):
+        plan_submit(actor=subject.user, subject=subject)
+    with pytest.raises(ApplicationError, match="须填写完整"):
+        plan_save(
+            actor=subject.user,
+            subject=subject,
+            rows={second_id: {**rows[second_id], "responsible": ""}},
+        )
+    plan_save(actor=subject.user, subject=subject, rows=rows)
+    plan_submit(actor=subject.user, subject=subject)
+
+    # Returned, fixed, resubmitted, approved.
+    with pytest.raises(ApplicationError, match="写明理由"):
+        plan_return(actor=liaison, subject=subject, reason="")
+    plan_return(actor=liaison, subject=subject, reason="措施不够具体，请明确时间节点")
+    assert (
+        subject.rectification_plan.__class__.objects.get(subject=subject).status
+        == PlanStatus.RETURNED
+    )
+    plan_save(
+        actor=subject.user,
+        subject=subject,
+        rows=_rows(opinion, measures="推行并联审批，11月底前上线"),
+    )
+    plan_submit(actor=subject.user, subject=subject)
+    plan_approve(actor=liaison, subject=subject)
+
+    # The report, assessed unsatisfied by more than half of the composition.
+    def report_everything(status):
+        report_save(
+            actor=subject.user,
+            subject=subject,
+            text="整改情况如下",
+            rows={
+                p.pk: {"status": status, "done": "已推行并联审批"} for p in opinion.problems.all()
+            },
+        )
+        report_submit(actor=subject.user, subject=subject)
+
+    report_everything(RowStatus.IN_PROGRESS)
+    ballot = assessment_open(actor=office, subject=subject)
+    for voter, choice in zip(voters, ["不满意", "不满意", "满意"], strict=True):
+        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
+    ballot_close(actor=office, ballot=ballot)
+    with pytest.raises(ApplicationError, match="报告期限"):
+        assessment_conclude(actor=director, subject=subject)
+    second = assessment_conclude(
+        actor=director, subject=subject, new_due_on=datetime.date(2018, 3, 31)
+    )
+    assert second.round == 2 and second.due_on == datetime.date(2018, 3, 31)
+    assert (
+        RectificationReport.objects.get(subject=subject, round=1).status == ReportStatus.CONTINUED
+    )
+
+    # The second report satisfies.
+    report_everything(RowStatus.DONE)
+    ballot = assessment_open(actor=office, subject=subject)
+    for voter, choice in zip(voters, ["满意", "基本满意", "不满意"], strict=True):
+        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
+    ballot_close(actor=office, ballot=ballot)
+    final = assessment_conclude(actor=office, subject=subject)
+    assert final.round == 2 and final.status == ReportStatus.SATISFIED
+    actions = set(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))
+    assert {
+        "plan.return",
+        "plan.approve",
+        "rectification.continued",
+        "rectification.satisfied",
+    } <= actions
+
+
+def test_only_the_right_people_act(office, world, make_user):
+    campaign, subject, liaison, items, voters = world
+    opinion = opinion_draft(actor=office, subject=subject)
+    with pytest.raises(ApplicationError, match="主任会议"):
+        opinion_approve(actor=liaison, opinion=opinion, approved_on=datetime.date.today())
+    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+    subject.refresh_from_db()
+    other = SubjectFactory(campaign=campaign)
+    with pytest.raises(ApplicationError, match="本人"):
+        plan_save(actor=other.user, subject=subject, rows={})
+    plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+    plan_submit(actor=subject.user, subject=subject)
+    other_liaison = UserFactory(role=Role.LIAISON)
+    LiaisonCommitteeFactory(name="法制工作委员会").users.add(other_liaison)
+    with pytest.raises(ApplicationError, match="财政经济工作委员会审核"):
+        plan_approve(actor=other_liaison, subject=subject)
+    with pytest.raises(ApplicationError, match="不能修改"):
+        plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+
+
+def test_configured_day_limits(office, world):
+    campaign, subject, liaison, items, voters = world
+    (
+        campaign.plan_limit,
+        campaign.plan_limit_unit,
+        campaign.report_limit,
+        campaign.report_limit_unit,
+    ) = 15, "days", 4, "months"
+    campaign.save()
+    opinion = opinion_draft(actor=office, subject=subject)
+    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date(2017, 11, 29))
+    with time_machine.travel(datetime.datetime(2017, 12, 1, 2, tzinfo=datetime.UTC)):
+        opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date(2017, 11, 30))
+    subject.refresh_from_db()
+    assert plan_due(subject) == datetime.date(2017, 12, 15)
+    assert report_due(subject) == datetime.date(2018, 3, 30)
+    assert RectificationReport.objects.get(subject=subject).due_on == datetime.date(2018, 3, 30)
