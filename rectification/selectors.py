@@ -57,7 +57,13 @@ class RectificationRow:
             return "已通过"
         if self.plan.status == PlanStatus.SUBMITTED:
             return "待联系委室审核"
-        return "逾期未报送" if self.plan_overdue else self.plan.get_status_display()
+        if self.plan_overdue:
+            return (
+                "已退回，逾期未重新报送"
+                if self.plan.status == PlanStatus.RETURNED
+                else "逾期未报送"
+            )
+        return self.plan.get_status_display()
 
     @property
     def plan_overdue(self) -> bool:

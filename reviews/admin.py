@@ -162,6 +162,15 @@ class CampaignAdmin(ServiceAdmin):
             ("实施方案", {"fields": ("plan_approved_on", "plan_document_name", "plan_file")}),
             ("满意度测评", {"fields": ("rating_options",)}),
             (
+                "整改期限（自评议意见送达之日起）",
+                {
+                    "fields": (
+                        ("plan_limit", "plan_limit_unit"),
+                        ("report_limit", "report_limit_unit"),
+                    )
+                },
+            ),
+            (
                 "述职报告",
                 {
                     "fields": ("report_draft_due", "report_final_due", "reports_distributed_at"),

@@ -389,6 +389,91 @@ def _meeting_and_ballot(
     return meeting, ballot
 
 
+def _rectification(
+    campaign: Campaign, subjects: list, *, office, users: dict, today, dates: dict
+) -> None:
+    """Opinions approved and delivered after the meeting; plans in every state."""
+    from rectification.models import ProblemSource
+    from rectification.services import (
+        opinion_approve,
+        opinion_deliver,
+        opinion_draft,
+        opinion_problem_add,
+        plan_approve,
+        plan_return,
+        plan_save,
+        plan_submit,
+        report_save,
+        reporting_step_done,
+        reporting_steps_create,
+    )
+
+    meeting_on = dates[CampaignStage.REVIEW][0]
+    steps = reporting_steps_create(actor=office, campaign=campaign, meeting_on=meeting_on)
+    for step in steps:
+        reporting_step_done(
+            actor=office,
+            step=step,
+            done_on=meeting_on + datetime.timedelta(days=5),
+            note="县人大常委会办公室文件",
+        )
+    delivered_on = min(today, dates[CampaignStage.RECTIFICATION][0] + datetime.timedelta(days=7))
+    approved_on = min(delivered_on, dates[CampaignStage.RECTIFICATION][0])
+    items = list(campaign.content_items.all())
+    liaison = users["liaison"]
+    for i, subject in enumerate(subjects):
+        opinion = opinion_draft(
+            actor=office, subject=subject, summary="总体上能够依法履职，工作取得一定成效。"
+        )
+        if i % 3 == 0:
+            opinion_problem_add(
+                actor=office,
+                opinion=opinion,
+                content_item=items[3],
+                source=ProblemSource.DELIBERATION,
+                text="接受询问时对具体问题回答不够具体，整改措施针对性不强。",
+            )
+        opinion_approve(actor=office, opinion=opinion, approved_on=approved_on)
+        opinion_deliver(actor=office, opinion=opinion, delivered_on=delivered_on)
+        subject.refresh_from_db()
+        if subject.user.username == "s12":
+            continue  # nothing yet: overdue once the month has passed
+        rows = {
+            p.pk: {
+                "measures": "制定专项方案，明确时间表和责任人，按月调度。",
+                "responsible": subject.person_name,
+                "time_limit": delivered_on + datetime.timedelta(days=60),
+                "target": "问题按期整改到位",
+            }
+            for p in subject.opinion.problems.all()
+        }
+        plan_save(actor=subject.user, subject=subject, rows=rows)
+        plan_submit(actor=subject.user, subject=subject)
+        decider = (
+            liaison if subject.liaison_committee.users.filter(pk=liaison.pk).exists() else office
+        )
+        if subject.user.username == "s04":
+            continue  # awaiting the demo liaison committee's decision
+        if subject.user.username == "s08":
+            plan_return(
+                actor=decider,
+                subject=subject,
+                reason="整改措施不够具体，请细化到月并明确量化目标。",
+            )
+            continue
+        plan_approve(actor=decider, subject=subject)
+        if subject.user.username == "s01":
+            report_save(
+                actor=subject.user,
+                subject=subject,
+                text="正在按整改方案推进，情况如下。",
+                rows={
+                    p.pk: {"status": "in_progress", "done": "已完成流程梳理，正在推进。"}
+                    for p in subject.opinion.problems.all()
+                },
+            )
+
+
 def _user(username: str, name: str, role: Role, password_hash: str, *, staff: bool = False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
@@ -575,6 +660,10 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             held_on=county_dates[CampaignStage.REVIEW][0],
             seed=2017,
         )
+        if STAGE_ORDER.index(target) >= STAGE_ORDER.index(CampaignStage.RECTIFICATION):
+            _rectification(
+                county, subjects, office=office, users=people, today=today, dates=county_dates
+            )
     _set_report_deadlines(county, office)
     county = _move_to(county, target, office)
 

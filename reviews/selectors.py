@@ -127,6 +127,18 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
                     f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"
                 )
             )
+    if campaign.stage == CampaignStage.RECTIFICATION:
+        from rectification.selectors import rectification_rows
+
+        rows = rectification_rows(campaign.subjects.all(), today)
+        undelivered = sum(1 for r in rows if r.opinion is None or not r.opinion.delivered_on)
+        overdue = sum(1 for r in rows if r.overdue)
+        if undelivered:
+            todos.append(Todo(f"{undelivered} 名评议对象的评议意见尚未送达"))
+        if overdue:
+            todos.append(
+                Todo(f"{overdue} 名评议对象的整改方案或整改情况报告逾期未报送", urgent=True)
+            )
     missing_dates = [
         s.get_kind_display()
         for s in campaign.stages.all()

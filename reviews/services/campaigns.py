@@ -116,6 +116,10 @@ CAMPAIGN_EDITABLE = (
     "report_draft_due",
     "report_final_due",
     "rating_options",
+    "plan_limit",
+    "plan_limit_unit",
+    "report_limit",
+    "report_limit_unit",
 )
 
 

@@ -167,3 +167,18 @@ def test_demo_meeting_ballot_and_practice_ballot(client):
     assert practice.purpose == BallotPurpose.PRACTICE and practice.status == BallotStatus.OPEN
     assert client.login(username="member", password=DEMO_PASSWORD)
     assert "参加投票" in client.get("/my-work/").content.decode()
+
+
+def test_demo_rectification_in_several_states():
+    from rectification.selectors import rectification_rows
+
+    today = datetime.date(2017, 11, 25)
+    county, _ = demo_load(today=today)
+    states = {r.subject.user.username: r for r in rectification_rows(county.subjects.all(), today)}
+    assert states["s04"].plan_state == "待联系委室审核"
+    assert (
+        states["s08"].plan_state == "已退回，逾期未重新报送"
+        and states["s12"].plan_state == "逾期未报送"
+    )
+    assert states["s02"].plan_state == "已通过"
+    assert county.reporting_steps.filter(done_on__isnull=False).count() == 3

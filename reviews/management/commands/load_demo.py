@@ -15,6 +15,10 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for role, username in LOGINS:
             self.stdout.write(f"  {username:<10} {role}")
+        if campaign.subjects.filter(opinion__isnull=False).exists():
+            self.stdout.write(
+                "整改：s04（县发改委主任）的整改方案待 liaison 审核；s08 的方案被退回；s01 正在填报整改情况。"
+            )
         survey = demo_survey_codes(campaign.year)
         if survey:
             path, codes = survey
