@@ -9,6 +9,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("", core_views.home, name="home"),
     path("my-work/", core_views.my_work, name="my_work"),
+    path("notifications/", core_views.notifications, name="notifications"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -11,7 +11,13 @@ def roles(request) -> dict:
 
         return groups_of_user(request.user).exists()
 
+    def unread() -> int:
+        from .models import Notification
+
+        return Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+
     return {
+        "unread_notifications": SimpleLazyObject(unread) if user_role_set else 0,
         "in_assessment_group": SimpleLazyObject(in_assessment_group) if user_role_set else False,
         "user_roles": user_role_set,
         "user_role_labels": [r.label for r in Role if r in user_role_set],

@@ -44,3 +44,47 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user; the navigation bar counts the unread ones."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reminder(models.Model):
+    """One reminder sent for one deadline, kind and day. The unique key is written before
+    anything is sent, so a second sweep, a retried task or a second worker sends nothing."""
+
+    key = models.CharField("提醒标识", max_length=200, unique=True)
+    deadline = models.CharField("期限", max_length=150)
+    kind = models.CharField("类型", max_length=20)
+    day = models.DateField("日期")
+    claim = models.UUIDField("发送批次")
+    summary = models.CharField("内容", max_length=300)
+    recipients = models.PositiveSmallIntegerField("收件人数", default=0)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "期限提醒"
+        verbose_name_plural = "期限提醒"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -68,3 +68,15 @@ def my_work(request):
             .order_by("campaign__name", "position")
         )
     return render(request, "core/my_work.html", context)
+
+
+@login_required
+def notifications(request):
+    """The user's messages, newest first; opening the page marks them read."""
+    from .models import Notification
+
+    items = list(Notification.objects.filter(user=request.user)[:200])
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return render(request, "core/notifications.html", {"items": items})

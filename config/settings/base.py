@@ -132,7 +132,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Entries here are copied into django-celery-beat's tables, where the office can edit them.
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-reminders": {"task": "core.reminders_sweep", "schedule": 3600.0},
+}
+# Days before a deadline on which a reminder goes out (plus the due day, then weekly when overdue).
+REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["7", "1"])]
 
 LOGGING = {
     "version": 1,
