@@ -30,11 +30,13 @@ def sweep(day: datetime.date) -> int:
     from django.test import TestCase
 
     # E-mails go out when the sweep's transaction commits.
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        with time_machine.travel(
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        time_machine.travel(
             datetime.datetime.combine(day, datetime.time(9)).astimezone(datetime.UTC)
-        ):
-            return reminders_sweep(today=day)
+        ),
+    ):
+        return reminders_sweep(today=day)
 
 
 def test_reminders_on_the_right_days_once_each(subject):
