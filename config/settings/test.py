@@ -1,3 +1,4 @@
+import os
 import tempfile
 from pathlib import Path
 
@@ -6,7 +7,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shuzhi-test-media-"))
+# A worker started by a test inherits the test's directory through the environment.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="shuzhi-test-media-")
+)
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 ALLOWED_HOSTS = ["*"]
 

@@ -26,6 +26,7 @@ from .ballots import (
     Vote,
     VoterGroup,
 )
+from .briefings import Briefing, BriefingBlock, RenderStatus
 from .campaigns import (
     DEFAULT_RATING_OPTIONS,
     WORK_STAGES,
@@ -38,6 +39,9 @@ from .campaigns import (
 )
 
 __all__ = [
+    "Briefing",
+    "BriefingBlock",
+    "RenderStatus",
     "AgendaItem",
     "Ballot",
     "BallotItem",

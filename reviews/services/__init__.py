@@ -28,6 +28,13 @@ from .ballots import (
     default_quorum,
     paper_enter,
 )
+from .briefings import (
+    briefing_context,
+    briefing_create,
+    briefing_render,
+    briefing_render_request,
+    briefing_update,
+)
 from .campaigns import (
     ALLOWED_MOVES,
     CAMPAIGN_EDITABLE,
@@ -45,6 +52,11 @@ from .campaigns import (
 from .meetings import inquiry_answer, inquiry_submit
 
 __all__ = [
+    "briefing_context",
+    "briefing_create",
+    "briefing_render",
+    "briefing_render_request",
+    "briefing_update",
     "inquiry_answer",
     "inquiry_submit",
     "ballot_cast",
