@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
-from .views import assessment, ballots, meetings
+from .views import assessment, ballots, briefings, meetings, public
 
 urlpatterns = [
     path("office/", views.office_dashboard, name="office_dashboard"),
+    path("public/", public.public_index, name="public_index"),
+    path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/stage/", views.campaign_stage, name="campaign_stage"),
     path("campaigns/<int:pk>/plan/", views.campaign_plan_download, name="campaign_plan_download"),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
     path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),
+    path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
     path("groups/", assessment.group_list, name="group_list"),
     path("groups/<int:pk>/", assessment.group_detail, name="group_detail"),
     path(
