@@ -1,0 +1,111 @@
+"""A real Celery worker process, fed through Redis, writing to the test's PostgreSQL."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery_app import app as celery_app
+from core.models import Reminder
+from core.tasks import reminders_sweep_task
+from reviews.models import RenderStatus
+from reviews.services import briefing_create, briefing_render_request
+from subjects.services import campaign_report_deadlines_set
+from tests.factories import CampaignFactory, SubjectFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not settings.REDIS_URL or connection.vendor != "postgresql",
+        reason="needs Redis and PostgreSQL (as CI has)",
+    ),
+]
+
+
+@pytest.fixture
+def worker():
+    """Start a worker on a queue of its own; tasks of this test are published there."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_default_queue
+    conf.task_always_eager, conf.task_default_queue = False, queue
+    try:
+        yield queue
+    finally:
+        conf.task_always_eager, conf.task_default_queue = saved
+        process.terminate()
+        process.wait(timeout=30)
+        connection.close()
+
+
+def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
+    today = datetime.date.today()
+    campaign = campaign_report_deadlines_set(
+        actor=office,
+        campaign=CampaignFactory(actor=office),
+        draft_due=None,
+        final_due=today + datetime.timedelta(days=7),
+    )
+    SubjectFactory(campaign=campaign, person_name="金立新")
+
+    sent = reminders_sweep_task.apply_async().get(timeout=120)
+    assert sent == 1
+    assert Reminder.objects.get().kind == "before_7"
+    assert reminders_sweep_task.apply_async().get(timeout=60) == 0  # the second run sends nothing
+
+    briefing = briefing_create(
+        actor=office,
+        campaign=campaign,
+        title="述职评议工作动员会召开",
+        issuing_office="办公室",
+        issued_on=today,
+        articles="正文",
+        editor="甲",
+        reviewer="乙",
+        issuer="丙",
+        distribution="存档",
+        blocks=["stages"],
+    )
+    briefing_render_request(actor=office, briefing=briefing)  # published to Redis on commit
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        briefing.refresh_from_db()
+        if briefing.status in (RenderStatus.DONE, RenderStatus.FAILED):
+            break
+        time.sleep(0.5)
+    assert briefing.status == RenderStatus.DONE, briefing.error
+    assert Path(briefing.pdf.path).read_bytes().startswith(b"%PDF-")
