@@ -1,0 +1,58 @@
+"""Office drafts a briefing with a results block, renders it, downloads the PDF; the public
+page shows only published data."""
+
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from core.roles import Role
+from reviews.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish, campaign_update
+from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp_path):
+    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
+    campaign = campaign_update(actor=office, campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"), composition_size=2)
+    SubjectFactory(campaign=campaign, person_name="金立新")
+    voters = [MemberFactory().user for _ in range(2)]
+    published = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+    ballot_open(actor=office, ballot=published)
+    for voter in voters:
+        ballot_cast(actor=voter, ballot=published, choices={published.items.get().subject_id: "满意"})
+    ballot_close(actor=office, ballot=published)
+    ballot_publish(actor=office, ballot=published)
+    draft_only = CampaignFactory(actor=office, name="2018年度县人大常委会述职评议")
+    SubjectFactory(campaign=draft_only, person_name="未公布对象")
+
+    login("office", PASSWORD)
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/briefings/")
+    page.get_by_label("标题").fill("县人大常委会召开述职评议会议")
+    page.locator("#id_articles").fill("## 会议概况\n\n会议听取了述职报告，进行了满意度测评。")
+    page.get_by_label("测评结果统计表（已公布的）").check()
+    page.get_by_label("编辑").fill("柏素洁")
+    page.get_by_label("审核").fill("陈蓬")
+    page.get_by_label("签发").fill("王恒亮")
+    page.get_by_label("本期发至").fill("县委办、政府办，存档。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("第 1 期")
+    page.get_by_role("button", name="生成 PDF").click()
+    expect(page.get_by_test_id("render-status")).to_have_text("已生成", timeout=30000)
+    with page.expect_download() as download:
+        page.get_by_test_id("pdf-link").click()
+    path = tmp_path / "briefing.pdf"
+    download.value.save_as(path)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "县人大常委会召开述职评议会议" in text and "第1期" in text and "本期发至：县委办、政府办，存档。" in text
+    assert "金立新" in text
+
+    page.get_by_role("button", name="退出").click()
+    page.goto(f"{live_server.url}/public/")
+    expect(page.get_by_test_id("public-campaigns")).to_contain_text("2017年度县人大常委会述职评议")
+    expect(page.get_by_test_id("public-campaigns")).not_to_contain_text("2018年度")
+    page.get_by_role("link", name="2017年度县人大常委会述职评议").click()
+    expect(page.get_by_test_id("public-results")).to_contain_text("金立新")
+    expect(page.locator("body")).not_to_contain_text("未公布对象")
+    assert page.goto(f"{live_server.url}/public/campaigns/{draft_only.pk}/").status == 404
