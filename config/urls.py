@@ -10,6 +10,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("my-work/", core_views.my_work, name="my_work"),
     path("notifications/", core_views.notifications, name="notifications"),
+    path("documents/<str:kind>/<int:object_id>/", core_views.document, name="document"),
+    path("documents/<str:kind>/<int:object_id>/pdf/", core_views.document_pdf, name="document_pdf"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .files import PrivateUploadTo
+
 
 class AuditEntry(models.Model):
     """Who did what, when. Written only by core.audit.audit_log, never edited."""
@@ -88,3 +90,30 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class RenderedDocument(models.Model):
+    """A PDF of a document (评议意见书, 调查报告) rendered by a worker."""
+
+    kind = models.CharField("文书", max_length=20)
+    object_id = models.PositiveIntegerField("对象编号")
+    status = models.CharField("状态", max_length=10, default="queued")
+    error = models.TextField("错误信息", blank=True)
+    pdf = models.FileField(
+        "PDF", upload_to=PrivateUploadTo("documents"), blank=True, max_length=200
+    )
+    name = models.CharField("文件名", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "文书 PDF"
+        verbose_name_plural = "文书 PDF"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="rendered_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.kind} {self.object_id}"

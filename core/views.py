@@ -80,3 +80,55 @@ def notifications(request):
         read_at=timezone.now()
     )
     return render(request, "core/notifications.html", {"items": items})
+
+
+def _document_subject(request, kind: str, object_id: int):
+    """The one access check for rendered documents: the same as for the document's page."""
+    from django.http import Http404
+
+    if kind == "opinion":
+        from rectification.selectors import rectification_subject_for_user
+
+        subject = rectification_subject_for_user(user=request.user, pk=object_id)
+        opinion = getattr(subject, "opinion", None)
+        if opinion is None or (
+            opinion.status == "draft" and not user_roles(request.user) & {Role.OFFICE}
+        ):
+            raise Http404("评议意见尚未通过。")
+        return f"对{subject.person_name}的评议意见书"
+    if kind == "investigation":
+        from reviews.selectors import investigation_report_for_user
+
+        return str(investigation_report_for_user(user=request.user, pk=object_id))
+    raise Http404
+
+
+@login_required
+def document(request, kind: str, object_id: int):
+    from .documents import document_request
+    from .models import RenderedDocument
+
+    title = _document_subject(request, kind, object_id)
+    if request.method == "POST":
+        document_request(actor=request.user, kind=kind, object_id=object_id)
+        return redirect("document", kind=kind, object_id=object_id)
+    doc = RenderedDocument.objects.filter(kind=kind, object_id=object_id).first()
+    return render(
+        request,
+        "core/document.html",
+        {"title": title, "doc": doc, "kind": kind, "object_id": object_id},
+    )
+
+
+@login_required
+def document_pdf(request, kind: str, object_id: int):
+    from django.http import Http404
+
+    from .files import private_file_response
+    from .models import RenderedDocument
+
+    _document_subject(request, kind, object_id)
+    doc = RenderedDocument.objects.filter(kind=kind, object_id=object_id, status="done").first()
+    if doc is None:
+        raise Http404("PDF 尚未生成。")
+    return private_file_response(doc.pdf, doc.name)

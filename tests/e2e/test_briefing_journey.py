@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from reviews.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish, campaign_update
+from reviews.services import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
+    campaign_update,
+)
 from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,13 +22,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp_path):
     office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
-    campaign = campaign_update(actor=office, campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"), composition_size=2)
+    campaign = campaign_update(
+        actor=office,
+        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
+        composition_size=2,
+    )
     SubjectFactory(campaign=campaign, person_name="金立新")
     voters = [MemberFactory().user for _ in range(2)]
     published = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
     ballot_open(actor=office, ballot=published)
     for voter in voters:
-        ballot_cast(actor=voter, ballot=published, choices={published.items.get().subject_id: "满意"})
+        ballot_cast(
+            actor=voter, ballot=published, choices={published.items.get().subject_id: "满意"}
+        )
     ballot_close(actor=office, ballot=published)
     ballot_publish(actor=office, ballot=published)
     draft_only = CampaignFactory(actor=office, name="2018年度县人大常委会述职评议")
@@ -44,8 +57,16 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
         page.get_by_test_id("pdf-link").click()
     path = tmp_path / "briefing.pdf"
     download.value.save_as(path)
-    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
-    assert "县人大常委会召开述职评议会议" in text and "第1期" in text and "本期发至：县委办、政府办，存档。" in text
+    text = "".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert (
+        "县人大常委会召开述职评议会议" in text
+        and "第1期" in text
+        and "本期发至：县委办、政府办，存档。" in text
+    )
     assert "金立新" in text
 
     page.get_by_role("button", name="退出").click()
