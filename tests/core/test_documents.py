@@ -19,15 +19,25 @@ def world(office):
     subject = SubjectFactory(campaign=campaign, person_name="金立新")
     other = SubjectFactory(campaign=campaign, person_name="唐晓云")
     group = make_group(campaign, name="第一组", subjects=[subject], actor=office)
-    finding_add(actor=group.leader, subject=subject, content_item=campaign.content_items.first(), kind=FindingKind.PROBLEM, text="审批时限长")
+    finding_add(
+        actor=group.leader,
+        subject=subject,
+        content_item=campaign.content_items.first(),
+        kind=FindingKind.PROBLEM,
+        text="审批时限长",
+    )
     report = report_save(actor=group.leader, subject=subject, body="关于金立新的调查报告正文")
     opinion = opinion_draft(actor=office, subject=subject)
     opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
     return subject, other, report, group
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup")
-def test_opinion_letter_and_investigation_report_render_to_pdf(client, office, world, django_capture_on_commit_callbacks):
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
+)
+def test_opinion_letter_and_investigation_report_render_to_pdf(
+    client, office, world, django_capture_on_commit_callbacks
+):
     subject, other, report, group = world
     client.force_login(office)
     with django_capture_on_commit_callbacks(execute=True):
@@ -36,7 +46,11 @@ def test_opinion_letter_and_investigation_report_render_to_pdf(client, office, w
     assert doc.status == "done", doc.error
     response = client.get(f"/documents/opinion/{subject.pk}/pdf/")
     pdf = b"".join(response.streaming_content)
-    text = "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split())
+    text = "".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
     assert "评议意见书" in text and "审批时限长" in text
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/documents/investigation/{report.pk}/")

@@ -182,3 +182,14 @@ def test_demo_rectification_in_several_states():
     )
     assert states["s02"].plan_state == "已通过"
     assert county.reporting_steps.filter(done_on__isnull=False).count() == 3
+
+
+def test_demo_briefing_and_reminders(django_capture_on_commit_callbacks):
+    from core.models import Reminder
+    from reviews.models import RenderStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        county, _ = demo_load(today=datetime.date(2017, 11, 25))
+    briefing = county.briefings.get()
+    assert briefing.number == 1 and briefing.status == RenderStatus.DONE, briefing.error
+    assert Reminder.objects.exists()
