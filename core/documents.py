@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import RenderedDocument
+from .models import RenderedDocument, render_in_progress
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +53,11 @@ def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
     document, created = RenderedDocument.objects.select_for_update().get_or_create(
         kind=kind, object_id=object_id, defaults={"requested_by": actor}
     )
-    if not created and document.status in ("queued", "rendering"):
+    if not created and render_in_progress(document.status, document.requested_at):
         return document  # already on its way
     document.status, document.error, document.requested_by = "queued", "", actor
-    document.save(update_fields=["status", "error", "requested_by"])
+    document.requested_at = timezone.now()
+    document.save(update_fields=["status", "error", "requested_by", "requested_at"])
     transaction.on_commit(lambda: document_render_task.delay(document.pk))
     return document
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +109,7 @@ class RenderedDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
+    requested_at = models.DateTimeField("提交生成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "文书 PDF"
@@ -117,3 +120,18 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.kind} {self.object_id}"
+
+
+# A job still queued or rendering after this long is taken as lost (e.g. the broker was
+# restarted) and may be requested again; the task itself is idempotent.
+STALE_RENDER = datetime.timedelta(minutes=10)
+
+
+def render_in_progress(status: str, requested_at) -> bool:
+    from django.utils import timezone
+
+    return (
+        status in ("queued", "rendering")
+        and requested_at is not None
+        and timezone.now() - requested_at < STALE_RENDER
+    )

@@ -46,6 +46,7 @@ class Briefing(models.Model):
         _("PDF"), upload_to=PrivateUploadTo("briefings"), blank=True, max_length=200
     )
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("提交生成时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

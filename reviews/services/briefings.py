@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.models import render_in_progress
 from core.services import require_office, validate_or_raise
 
 from ..models import Ballot, BallotStatus, Briefing, BriefingBlock, Campaign, RenderStatus
@@ -86,10 +87,10 @@ def briefing_render_request(*, actor, briefing: Briefing) -> Briefing:
 
     require_office(actor)
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if briefing.status in (RenderStatus.QUEUED, RenderStatus.RENDERING):
+    if render_in_progress(briefing.status, briefing.requested_at):
         raise ApplicationError("简报已在生成中。")
-    briefing.status, briefing.error = RenderStatus.QUEUED, ""
-    briefing.save(update_fields=["status", "error"])
+    briefing.status, briefing.error, briefing.requested_at = RenderStatus.QUEUED, "", timezone.now()
+    briefing.save(update_fields=["status", "error", "requested_at"])
     audit_log(
         actor=actor,
         action="briefing.render",

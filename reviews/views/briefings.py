@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.files import private_file_response
+from core.models import render_in_progress
 from core.roles import Role, role_required
 
 from ..models import Briefing, BriefingBlock, Campaign, RenderStatus
@@ -83,7 +84,7 @@ def briefing_detail(request, pk: int):
         else:
             return redirect("briefing_detail", pk=briefing.pk)
     briefing.refresh_from_db()
-    working = briefing.status in (RenderStatus.QUEUED, RenderStatus.RENDERING)
+    working = render_in_progress(briefing.status, briefing.requested_at)
     return render(
         request, "reviews/briefing_detail.html", {"b": briefing, "form": form, "working": working}
     )

@@ -95,3 +95,16 @@ def test_a_broken_briefing_fails_with_a_message(office):
     briefing = briefing_render(briefing_id=briefing.pk)
     assert briefing.status == RenderStatus.FAILED
     assert "还没有已公布的测评结果" in briefing.error
+
+
+def test_a_lost_render_job_can_be_requested_again(office):
+    import time_machine
+
+    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing_render_request(actor=office, briefing=briefing)  # on_commit never runs here: the job is "lost"
+    with pytest.raises(ApplicationError, match="已在生成中"):
+        briefing_render_request(actor=office, briefing=briefing)
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=11)):
+        briefing_render_request(actor=office, briefing=briefing)
+    briefing.refresh_from_db()
+    assert briefing.status == RenderStatus.QUEUED
