@@ -10,8 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .errors import ApplicationError
-from .files import CONTENT_TYPES, XLSX
-from .xlsx import Column, ImportRejected, ImportResult, template_workbook
+from .xlsx import Column, ImportRejected, ImportResult, template_workbook, xlsx_response
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -45,15 +44,6 @@ class ServiceAdmin(admin.ModelAdmin):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[XLSX])
-    # RFC 5987 so that Chinese file names survive every browser.
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def import_page(

@@ -10,14 +10,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.db import transaction
+from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import ApplicationError
-from .files import XLSX, check_upload
+from .files import CONTENT_TYPES, XLSX, check_upload
 
 MAX_ROWS = 2000
 
@@ -221,3 +223,10 @@ def build_workbook(title: str, columns: list[Column], rows: list[list[Any]]) -> 
 def template_workbook(title: str, columns: list[Column]) -> bytes:
     """An empty table to fill in; examples are on the instructions sheet, not as data."""
     return build_workbook(title, columns, [])
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[XLSX])
+    # RFC 5987 so that Chinese file names survive every browser.
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

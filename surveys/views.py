@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from core.admin_tools import xlsx_response
 from core.errors import ApplicationError
 from core.roles import Role, role_required, user_has_role
+from core.xlsx import xlsx_response
 from reviews.models import Campaign, FindingKind
 from reviews.selectors import groups_of_user
 from reviews.services import finding_add

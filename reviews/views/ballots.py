@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core.admin_tools import xlsx_response
 from core.errors import ApplicationError
 from core.roles import Role, role_required, user_has_role
+from core.xlsx import xlsx_response
 
 from ..models import (
     Ballot,

@@ -101,7 +101,9 @@ def test_a_lost_render_job_can_be_requested_again(office):
     import time_machine
 
     briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
-    briefing_render_request(actor=office, briefing=briefing)  # on_commit never runs here: the job is "lost"
+    briefing_render_request(
+        actor=office, briefing=briefing
+    )  # on_commit never runs here: the job is "lost"
     with pytest.raises(ApplicationError, match="已在生成中"):
         briefing_render_request(actor=office, briefing=briefing)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=11)):
