@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_log
@@ -143,6 +143,14 @@ def _locked(ballot: Ballot) -> Ballot:
     )
 
 
+def _share_locked(ballot: Ballot) -> Ballot:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM reviews_ballot WHERE id = %s FOR SHARE", [ballot.pk])
+    # SQLite takes the database's write lock at the transaction's start instead.
+    return Ballot.objects.select_related("campaign").get(pk=ballot.pk)
+
+
 def _move(ballot: Ballot, to: str) -> None:
     if (ballot.status, to) not in MOVES:
         raise ApplicationError(
@@ -206,8 +214,9 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
 def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
     """Cast the member's whole sheet once. Returns a receipt code to show them."""
     with transaction.atomic():
-        # The ballot row lock orders casts with the close: no sheet lands after the count.
-        ballot = _locked(ballot)
+        # A shared lock on the ballot row: casts run side by side, but the close (which
+        # takes the row exclusively) waits for them, and no sheet lands after the count.
+        ballot = _share_locked(ballot)
         if ballot.status != BallotStatus.OPEN:
             raise ApplicationError("本次测评不在投票时间内。")
         if not Eligibility.objects.filter(ballot=ballot, user=actor).exists():
