@@ -364,9 +364,11 @@ def report_save(
     if report.status != ReportStatus.DRAFT:
         raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能修改。")
     problems = {p.pk: p for p in subject.opinion.problems.all()}
-    evidence = evidence or {}
-    for upload in evidence.values():
-        check_upload(upload, allowed=DOCUMENT_KINDS)
+    # Every file is checked before anything is written; the checked name is what is shown.
+    checked = {
+        pid: check_upload(upload, allowed=DOCUMENT_KINDS)
+        for pid, upload in (evidence or {}).items()
+    }
     for problem_id, values in rows.items():
         if problem_id not in problems:
             raise ApplicationError("问题不属于本评议意见。")
@@ -380,10 +382,10 @@ def report_save(
         row, _ = ReportRow.objects.update_or_create(
             report=report, problem_id=problem_id, defaults={"status": status, "done": done}
         )
-        upload = evidence.get(problem_id)
-        if upload is not None:
-            row.evidence.save(upload.name, upload, save=False)
-            row.evidence_name = upload.name
+        if problem_id in checked:
+            name = checked[problem_id].original_name
+            row.evidence.save(name, evidence[problem_id], save=False)
+            row.evidence_name = name
             row.save(update_fields=["evidence", "evidence_name"])
     report.text = (text or "").strip()
     report.save(update_fields=["text"])

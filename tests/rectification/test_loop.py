@@ -223,3 +223,38 @@ def test_configured_day_limits(office, world):
     assert plan_due(subject) == datetime.date(2017, 12, 15)
     assert report_due(subject) == datetime.date(2018, 3, 30)
     assert RectificationReport.objects.get(subject=subject).due_on == datetime.date(2018, 3, 30)
+
+
+def test_report_evidence_checked_before_anything_is_written(office, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rectification.models import ReportRow
+    from tests.factories import pdf_upload
+
+    campaign, subject, liaison, items, voters = world
+    opinion = opinion_draft(actor=office, subject=subject)
+    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+    subject.refresh_from_db()
+    plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+    plan_submit(actor=subject.user, subject=subject)
+    plan_approve(actor=liaison, subject=subject)
+    problem = opinion.problems.get()
+    row = {problem.pk: {"status": RowStatus.DONE, "done": "已完成"}}
+    with pytest.raises(ApplicationError, match="内容不是"):
+        report_save(
+            actor=subject.user,
+            subject=subject,
+            text="报告",
+            rows=row,
+            evidence={problem.pk: SimpleUploadedFile("佐证.pdf", b"MZ" + b"\0" * 50)},
+        )
+    assert not ReportRow.objects.exists()
+    report_save(
+        actor=subject.user,
+        subject=subject,
+        text="报告",
+        rows=row,
+        evidence={problem.pk: pdf_upload("佐证材料.pdf")},
+    )
+    assert ReportRow.objects.get().evidence_name == "佐证材料.pdf"
