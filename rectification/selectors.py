@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.roles import Role, user_roles
+from core.roles import Role
 from subjects.models import Subject
+from subjects.selectors import subjects_visible_to
 
 from .models import PlanStatus, RectificationReport, ReportStatus
 from .services import plan_due
@@ -18,17 +19,8 @@ _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
 def rectification_subjects_for(user) -> QuerySet[Subject]:
     """Office, leading group, director's meeting: all. A liaison committee: only the
-    subjects it liaises with. A subject: only themselves."""
-    roles = user_roles(user)
-    qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
-    if roles & _SEE_ALL:
-        return qs
-    visible = Q(pk__in=[])
-    if Role.LIAISON in roles:
-        visible |= Q(liaison_committee__users=user)
-    if user.is_authenticated:
-        visible |= Q(user=user)
-    return qs.filter(visible).distinct()
+    subjects it liaises with. A subject: only themselves. Members as such: none."""
+    return subjects_visible_to(user, see_all=_SEE_ALL)
 
 
 def rectification_subject_for_user(*, user, pk: int) -> Subject:

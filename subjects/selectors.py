@@ -18,10 +18,12 @@ _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER
 REPORT_READERS = {Role.MEMBER, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
 
-def subjects_visible_to(user) -> QuerySet[Subject]:
+def subjects_visible_to(user, *, see_all: set[Role] = _SEE_ALL) -> QuerySet[Subject]:
+    """Roles in `see_all` see every subject; a liaison committee the subjects it liaises
+    with; a subject only themselves. Other areas pass their own `see_all`."""
     roles = user_roles(user)
     qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
-    if roles & _SEE_ALL:
+    if roles & see_all:
         return qs
     visible = Q(pk__in=[])
     if Role.LIAISON in roles:
