@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .files import replace_file
 from .models import RenderedDocument, render_in_progress
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def document_render(*, document_id: int) -> RenderedDocument:
         )
         document.refresh_from_db()
         return document
-    document.pdf.save(f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf), save=False)
+    replace_file(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
     document.name, document.status, document.rendered_at = name, "done", timezone.now()
     document.save(update_fields=["pdf", "name", "status", "rendered_at"])
     return document

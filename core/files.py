@@ -130,3 +130,15 @@ def private_file_response(field_file, original_name: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def replace_file(field_file, name: str, content) -> None:
+    """Store `content` as the field's file (the instance is saved by the caller); the file
+    it replaces is deleted only once the surrounding transaction commits."""
+    from django.db import transaction
+
+    old = field_file.name if field_file else ""
+    field_file.save(name, content, save=False)
+    if old and old != field_file.name:
+        storage = field_file.storage
+        transaction.on_commit(lambda: storage.delete(old))

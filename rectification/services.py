@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload
+from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role, user_has_role
 from core.services import require_office
 from reviews.models import BallotPurpose, BallotStatus, ContentItem, FindingKind
@@ -254,7 +254,7 @@ def plan_save(
         )
     if document is not None:
         checked = check_upload(document, allowed=DOCUMENT_KINDS)
-        plan.document.save(checked.original_name, document, save=False)
+        replace_file(plan.document, checked.original_name, document)
         plan.document_name = checked.original_name
         plan.save(update_fields=["document", "document_name"])
     _log(actor, "plan.save", f"{subject.person_name}保存整改方案", subject, plan)
@@ -384,7 +384,7 @@ def report_save(
         )
         if problem_id in checked:
             name = checked[problem_id].original_name
-            row.evidence.save(name, evidence[problem_id], save=False)
+            replace_file(row.evidence, name, evidence[problem_id])
             row.evidence_name = name
             row.save(update_fields=["evidence", "evidence_name"])
     report.text = (text or "").strip()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.files import replace_file
 from core.models import render_in_progress
 from core.services import require_office, validate_or_raise
 
@@ -183,17 +184,13 @@ def briefing_render(*, briefing_id: int) -> Briefing:
         return _fail(briefing, f"生成 PDF 时出错：{exc}")
     with transaction.atomic():
         briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
-        old = briefing.pdf.name if briefing.pdf else ""
-        briefing.pdf.save(f"briefing-{briefing.number}.pdf", ContentFile(pdf), save=False)
+        replace_file(briefing.pdf, f"briefing-{briefing.number}.pdf", ContentFile(pdf))
         briefing.status, briefing.error, briefing.rendered_at = (
             RenderStatus.DONE,
             "",
             timezone.now(),
         )
         briefing.save(update_fields=["pdf", "status", "error", "rendered_at"])
-        if old:
-            storage = briefing.pdf.storage
-            transaction.on_commit(lambda: storage.delete(old))
     return briefing
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload
+from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role
 from core.services import (
     account_create,
@@ -154,15 +154,10 @@ def campaign_plan_attach(
     if approved_on > timezone.localdate():
         raise ApplicationError("实施方案批准日期不能晚于今天。")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    old_file = campaign.plan_document.name if campaign.plan_document else ""
     campaign.plan_approved_on = approved_on
     campaign.plan_document_name = checked.original_name
-    campaign.plan_document.save(checked.original_name, document, save=False)
+    replace_file(campaign.plan_document, checked.original_name, document)
     campaign.save()
-    if old_file:
-        # The old file goes only once the new one is committed.
-        storage = campaign.plan_document.storage
-        transaction.on_commit(lambda: storage.delete(old_file))
     audit_log(
         actor=actor,
         action="campaign.plan",
