@@ -18,6 +18,7 @@ from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role, user_has_role
 from core.services import require_office
 from reviews.models import BallotPurpose, BallotStatus, ContentItem, FindingKind
+from reviews.selectors import ballot_results, ballot_results_visible
 from reviews.services import ballot_create, ballot_open
 
 from .dates import add_period
@@ -457,7 +458,7 @@ def assessment_open(*, actor, subject):
 def assessment_conclude(
     *, actor, subject, new_due_on: datetime.date | None = None
 ) -> RectificationReport:
-    """After the assessment ballot is closed: satisfied ends rectification; more than half
+    """After the assessment ballot is published: satisfied ends rectification; more than half
     of the composition unsatisfied (the ballot's rule a) means the director's meeting
     orders continued rectification with a new due date."""
     if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
@@ -466,9 +467,13 @@ def assessment_conclude(
     ballot = report.ballot
     if ballot is None or ballot.status not in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
         raise ApplicationError("整改情况满意度测评尚未结束。")
+    # A conclusion is itself a verdict: recording it before publication would show the
+    # result on the subject's pages and the public page while the ballot is still sealed.
+    if not ballot_results_visible(ballot):
+        raise ApplicationError("整改情况满意度测评结果尚未公布，公布后才能登记测评结论。")
     if not ballot.is_valid:
         raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
-    result = ballot.results.get(subject=subject)
+    result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
     if result.outcome != "不满意":
         report.status = ReportStatus.SATISFIED
         report.save(update_fields=["status"])

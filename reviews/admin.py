@@ -14,6 +14,7 @@ from core.formats import cn_date
 from subjects.services import campaign_report_deadlines_set, report_deadlines_suggested
 
 from .imports import MEMBER_COLUMNS, members_import
+from .selectors import published_ballots
 from .models import (
     AgendaItem,
     AssessmentGroup,
@@ -536,13 +537,17 @@ class BallotResultInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # The same rule as every page: nothing of a ballot's result before it is published.
+        return super().get_queryset(request).filter(ballot__in=published_ballots())
+
 
 @admin.register(Ballot)
 class BallotAdmin(ReadOnlyAdmin):
     """Ballots are run on their own pages through the services; here they are listed, and
-    stored results are shown read-only (after close only: before, there are none)."""
+    stored results are shown read-only once published."""
 
     list_display = ("__str__", "campaign", "purpose", "status", "rule", "is_valid", "closed_at")
     list_filter = ("campaign", "status", "purpose")
-    exclude = ("seal_salt",)
+    exclude = ("public_key", "slot_bits", "tally_proof")
     inlines = [BallotResultInline]

@@ -304,5 +304,38 @@ def ballots_open_for(user):
     )
 
 
+def ballot_results_visible(ballot) -> bool:
+    """The one rule for every reader (pages, exports, the big screen, briefings, the public
+    page, the admin, rectification): no count, rate or outcome of a ballot is shown to
+    anyone, office included, before the office publishes it."""
+    from .models import BallotStatus
+
+    return ballot.status == BallotStatus.PUBLISHED
+
+
+def published_ballots():
+    """The ballots whose results may be read: the queryset form of ballot_results_visible."""
+    from .models import Ballot, BallotStatus
+
+    return Ballot.objects.filter(status=BallotStatus.PUBLISHED)
+
+
 def ballot_results(ballot):
+    """The stored results, or nothing at all while the ballot is not published."""
+    if not ballot_results_visible(ballot):
+        return []
     return list(ballot.results.select_related("subject__unit").order_by("rank"))
+
+
+def ballot_receipts(ballot) -> list[str]:
+    """The receipts (sheet trackers) of every counted sheet, in alphabetical order, once
+    published, so a member can find theirs."""
+    from .ballot_crypto import tracker
+    from .models import SealedSheet
+
+    if not ballot_results_visible(ballot):
+        return []
+    return sorted(
+        tracker(c)
+        for c in SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+    )

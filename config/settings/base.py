@@ -113,6 +113,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # are handed out only by views that check who asks.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# Keys that open sealed ballots and questionnaire answers live here, never in the database:
+# a file per open ballot or questionnaire, destroyed when it closes. Keep it out of backups.
+SEALING_KEY_DIR = Path(env("SEALING_KEY_DIR", default=str(BASE_DIR / "var" / "keys")))
+# Questionnaire answers are written in shuffled batches of at least this many responses.
+QUESTIONNAIRE_BATCH_SIZE = env.int("QUESTIONNAIRE_BATCH_SIZE", default=5)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Let large uploads reach our own size check (which answers in Chinese) instead of a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -12,6 +12,9 @@ PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="shuzhi-test-media-")
 )
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+SEALING_KEY_DIR = Path(
+    os.environ.get("SEALING_KEY_DIR") or tempfile.mkdtemp(prefix="shuzhi-test-keys-")
+)
 ALLOWED_HOSTS = ["*"]
 
 # Tests call services directly; tasks run in-process even when Redis is the broker.

@@ -15,7 +15,6 @@ from .ballots import (
     BallotPurpose,
     BallotResult,
     BallotStatus,
-    CountedReceipt,
     Eligibility,
     Inquiry,
     PaperCount,
@@ -23,7 +22,6 @@ from .ballots import (
     Participation,
     ReviewMeeting,
     SealedSheet,
-    Vote,
     VoterGroup,
 )
 from .briefings import Briefing, BriefingBlock, RenderStatus
@@ -48,7 +46,6 @@ __all__ = [
     "BallotPurpose",
     "BallotResult",
     "BallotStatus",
-    "CountedReceipt",
     "Eligibility",
     "Inquiry",
     "PaperCount",
@@ -56,7 +53,6 @@ __all__ = [
     "Participation",
     "ReviewMeeting",
     "SealedSheet",
-    "Vote",
     "VoterGroup",
     "DEFAULT_RATING_OPTIONS",
     "WORK_STAGES",

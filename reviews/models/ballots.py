@@ -1,13 +1,16 @@
 """The review meeting, inquiries and the secret satisfaction ballot.
 
-Secrecy by construction:
+Secrecy by construction (the README's threat model lists who learns what, and the test
+that shows it):
 - Participation records THAT a member voted: (ballot, user), unique, no time.
-- While the ballot is open, each cast sheet is a SealedSheet: ciphertext under a key
-  derived from SECRET_KEY and a per-ballot salt, a random id, no user, no time.
-- On close, one transaction decrypts the sheets, shuffles every single vote, writes
-  them as Vote rows (random ids, no user, no time, no sheet grouping), deletes the sealed
-  sheets, wipes the salt and stores the tally. Vote rows therefore never share a
-  transaction id with a participation row, and their physical order says nothing.
+- A cast sheet is a SealedSheet: one fixed-width Paillier encryption of every choice
+  (reviews/ballot_crypto.py) under the ballot's public key, a random id, no user, no time.
+  Its length is the same whatever was chosen. The private key is never in the database:
+  it is a file under SEALING_KEY_DIR while the ballot is open.
+- On close the sheets are multiplied together and only that product is decrypted, into
+  the counts per subject and option; the key file is then destroyed. No single sheet is
+  ever decrypted, so there are no per-vote rows at all, and what the database keeps of
+  the sheets (live rows, dead tuples, WAL, dumps) can no longer be opened by anyone.
 """
 
 import uuid
@@ -158,8 +161,13 @@ class Ballot(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
-    # Random salt for the sealing key while open; wiped on close so sealed copies stay sealed.
-    seal_salt = models.CharField(max_length=64, blank=True, editable=False)
+    # The Paillier public key (n, hexadecimal) and slot width of the sheets, set at open.
+    # The private key is a file outside the database, destroyed on close.
+    public_key = models.TextField(blank=True, editable=False)
+    slot_bits = models.PositiveSmallIntegerField(default=0, editable=False)
+    # At close: the product of all sheets, its plaintext and the proof factors (hex), so
+    # anyone can check the published counts against the stored sheets.
+    tally_proof = models.JSONField(default=dict, blank=True, editable=False)
     opened_at = models.DateTimeField(_("开始投票"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束投票"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
@@ -248,28 +256,14 @@ class Participation(models.Model):
 
 
 class SealedSheet(models.Model):
-    """A cast sheet kept sealed until close: ciphertext only, random id, no user, no time."""
+    """A cast sheet: a fixed-width Paillier ciphertext only, random id, no user, no time.
+
+    Kept after close (without the key nobody can open it) so that members find their
+    receipt among the counted sheets and anyone can recompute the product."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
     ciphertext = models.BinaryField()
-
-
-class Vote(models.Model):
-    """One counted choice for one subject: random id, no user, no time, no sheet."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
-    option = models.CharField(max_length=20)
-
-
-class CountedReceipt(models.Model):
-    """Receipt codes of the sheets counted at close, so a member can check theirs is in."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="receipts")
-    code = models.CharField(max_length=16)
 
 
 class PaperTally(models.Model):

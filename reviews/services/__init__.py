@@ -25,6 +25,8 @@ from .ballots import (
     ballot_open,
     ballot_publish,
     ballot_remind,
+    ballot_verify,
+    ballot_keys_purge,
     default_quorum,
     paper_enter,
 )
@@ -67,6 +69,8 @@ __all__ = [
     "ballot_open",
     "ballot_publish",
     "ballot_remind",
+    "ballot_verify",
+    "ballot_keys_purge",
     "default_quorum",
     "paper_enter",
     "ALLOWED_MOVES",

@@ -4,21 +4,16 @@ See reviews/models/ballots.py for how secrecy is built. States move
 draft → open → closed → published, only here, only by office staff.
 """
 
-import json
-import secrets
 from decimal import Decimal
 from fractions import Fraction
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.keystore import key_destroy, key_names, key_read, key_write
 from core.services import require_office, validate_or_raise
 
 from ..models import (
@@ -28,7 +23,6 @@ from ..models import (
     BallotResult,
     BallotStatus,
     Campaign,
-    CountedReceipt,
     Eligibility,
     Member,
     PaperCount,
@@ -36,9 +30,9 @@ from ..models import (
     Participation,
     ReviewMeeting,
     SealedSheet,
-    Vote,
     VoterGroup,
 )
+from .. import ballot_crypto
 from ..rules import ResultRule, TallyInput, apply_rule, validate_params
 
 ABSTAIN = "弃权"
@@ -48,7 +42,6 @@ MOVES = {
     (BallotStatus.OPEN, BallotStatus.CLOSED),
     (BallotStatus.CLOSED, BallotStatus.PUBLISHED),
 }
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def default_quorum(composition: int) -> int:
@@ -76,12 +69,12 @@ def ballot_create(
     require_office(actor)
     options = [o.strip() for o in (options or campaign.rating_options)]
     if (
-        len(options) < 2
+        not 2 <= len(options) <= 8
         or len(set(options)) != len(options)
         or not all(options)
         or ABSTAIN in options
     ):
-        raise ApplicationError("选项至少两项，不能重复或为空；“弃权”请用单独的开关设置。")
+        raise ApplicationError("选项须有 2 至 8 项，不能重复或为空；“弃权”请用单独的开关设置。")
     favourable = list(favourable) if favourable is not None else options[:-1]
     if not favourable or not set(favourable) <= set(options[:-1]):
         raise ApplicationError("计为满意的选项须是除最后一项以外的选项。")
@@ -158,28 +151,17 @@ def _move(ballot: Ballot, to: str) -> None:
         )
 
 
-def _key(ballot: Ballot) -> bytes:
-    if not ballot.seal_salt:
-        raise ApplicationError("测评未在投票中。")
-    hkdf = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=bytes.fromhex(ballot.seal_salt),
-        info=f"ballot:{ballot.pk}".encode(),
+def _key_name(ballot: Ballot) -> str:
+    return f"ballot-{ballot.pk}"
+
+
+def _layout(ballot: Ballot, items: int | None = None) -> ballot_crypto.Layout:
+    return ballot_crypto.Layout(
+        subjects=items if items is not None else ballot.items.count(),
+        options=len(ballot.choices),
+        slot_bits=ballot.slot_bits,
+        n=int(ballot.public_key, 16),
     )
-    return hkdf.derive(settings.SECRET_KEY.encode())
-
-
-def _seal(ballot: Ballot, payload: dict) -> bytes:
-    nonce = secrets.token_bytes(12)
-    return nonce + AESGCM(_key(ballot)).encrypt(
-        nonce, json.dumps(payload).encode(), str(ballot.pk).encode()
-    )
-
-
-def _unseal(ballot: Ballot, key: bytes, blob: bytes) -> dict:
-    blob = bytes(blob)
-    return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], str(ballot.pk).encode()))
 
 
 @transaction.atomic
@@ -195,12 +177,14 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
     if not voters:
         raise ApplicationError("系统中没有在任且计入组成人员的常委会组成人员，无法开始网上投票。")
     Eligibility.objects.bulk_create(Eligibility(ballot=ballot, user_id=u) for u in voters)
-    ballot.status, ballot.opened_at, ballot.seal_salt = (
-        BallotStatus.OPEN,
-        timezone.now(),
-        secrets.token_hex(16),
-    )
-    ballot.save(update_fields=["status", "opened_at", "seal_salt"])
+    # Only the public key goes to the database; the private key is a file outside it.
+    # Should this transaction roll back, the file is left for a draft ballot and replaced
+    # at the next open (or removed by ballot_keys_purge).
+    n, secret = ballot_crypto.keypair_new()
+    key_write(name=_key_name(ballot), data=secret)
+    ballot.status, ballot.opened_at = BallotStatus.OPEN, timezone.now()
+    ballot.public_key, ballot.slot_bits = format(n, "x"), ballot_crypto.slot_bits_for(len(voters))
+    ballot.save(update_fields=["status", "opened_at", "public_key", "slot_bits"])
     audit_log(
         actor=actor,
         action="ballot.open",
@@ -212,7 +196,11 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
 
 
 def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
-    """Cast the member's whole sheet once. Returns a receipt code to show them."""
+    """Cast the member's whole sheet once, encrypted under the ballot's public key.
+
+    Returns the receipt to show them: the tracker of their sheet, listed after publication
+    among the counted sheets. The participation and the sheet share a transaction; that is
+    harmless because nothing in the database can open the sheet."""
     with transaction.atomic():
         # A shared lock on the ballot row: casts run side by side, but the close (which
         # takes the row exclusively) waits for them, and no sheet lands after the count.
@@ -223,7 +211,7 @@ def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
             raise ApplicationError("您不在本次测评的投票人名单中。")
         if Participation.objects.filter(ballot=ballot, user=actor).exists():
             raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。")
-        subject_ids = list(ballot.items.values_list("subject_id", flat=True))
+        subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
         allowed = set(ballot.choices)
         missing = [sid for sid in subject_ids if choices.get(sid) not in allowed]
         if missing or set(choices) - set(subject_ids):
@@ -232,22 +220,24 @@ def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
                 if missing
                 else "选票内容无效。"
             )
-        receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+        sheet = ballot_crypto.sheet_encrypt(
+            _layout(ballot, len(subject_ids)),
+            [ballot.choices.index(choices[sid]) for sid in subject_ids],
+        )
         try:
             with transaction.atomic():
                 Participation.objects.create(ballot=ballot, user=actor)
         except IntegrityError:
             raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。") from None
-        sheet = {"receipt": receipt, "choices": {str(sid): choices[sid] for sid in subject_ids}}
-        SealedSheet.objects.create(ballot=ballot, ciphertext=_seal(ballot, sheet))
-    return receipt
+        SealedSheet.objects.create(ballot=ballot, ciphertext=sheet)
+    return ballot_crypto.tracker(sheet)
 
 
 def _fraction(value) -> Fraction:
     return Fraction(str(value))
 
 
-def _tally(ballot: Ballot, votes: list[tuple[int, str]]) -> list[BallotResult]:
+def _tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotResult]:
     """Combine web votes and paper counts per subject, apply the rule, rank."""
     groups = list(ballot.voter_groups.all())
     committee = next(g for g in groups if g.is_committee)
@@ -272,10 +262,7 @@ def _tally(ballot: Ballot, votes: list[tuple[int, str]]) -> list[BallotResult]:
     )
     results = []
     for item in ballot.items.select_related("subject"):
-        web = {o: 0 for o in choices}
-        for subject_id, option in votes:
-            if subject_id == item.subject_id:
-                web[option] += 1
+        web = dict(web_counts[item.subject_id])
         paper = {o: 0 for o in choices}
         weighted = {o: Fraction(web[o]) * _fraction(committee.weight) for o in choices}
         committee_counts = {o: Fraction(web[o]) for o in choices}
@@ -329,31 +316,43 @@ def _tally(ballot: Ballot, votes: list[tuple[int, str]]) -> list[BallotResult]:
     return results
 
 
+def _count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
+    """Multiply every sheet, decrypt only the product, and check it before trusting it."""
+    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
+    layout = _layout(ballot, len(subject_ids))
+    sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+    product = ballot_crypto.sheets_multiply(layout, sheets.iterator())
+    plains, proofs = ballot_crypto.product_decrypt(
+        layout, key_read(name=_key_name(ballot)), product
+    )
+    if not ballot_crypto.product_verify(layout, product, plains, proofs):
+        raise ApplicationError("计票校验未通过，已停止计票，请联系系统管理员。")
+    rows = ballot_crypto.counts_unpack(layout, plains)
+    counts = {
+        sid: dict(zip(ballot.choices, row, strict=True))
+        for sid, row in zip(subject_ids, rows, strict=True)
+    }
+    proof = {
+        "product": [format(c, "x") for c in product],
+        "plaintext": [format(m, "x") for m in plains],
+        "randomness": [format(r, "x") for r in proofs],
+    }
+    return counts, proof
+
+
 @transaction.atomic
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
-    """Unseal, shuffle and store every vote, compute the tally once, and wipe the key."""
+    """Count by multiplying the sheets and decrypting only the product; destroy the key."""
     require_office(actor)
     ballot = _locked(ballot)
     _move(ballot, BallotStatus.CLOSED)
-    key = _key(ballot)
-    sheets = [_unseal(ballot, key, s.ciphertext) for s in SealedSheet.objects.filter(ballot=ballot)]
     participants = Participation.objects.filter(ballot=ballot).count()
-    if len(sheets) != participants:
+    if SealedSheet.objects.filter(ballot=ballot).count() != participants:
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
-    rng = secrets.SystemRandom()
-    votes = [(int(sid), option) for sheet in sheets for sid, option in sheet["choices"].items()]
-    rng.shuffle(votes)
-    Vote.objects.bulk_create(
-        Vote(ballot=ballot, subject_id=sid, option=option) for sid, option in votes
-    )
-    receipts = [sheet["receipt"] for sheet in sheets]
-    rng.shuffle(receipts)
-    CountedReceipt.objects.bulk_create(
-        CountedReceipt(ballot=ballot, code=code) for code in receipts
-    )
-    SealedSheet.objects.filter(ballot=ballot).delete()
-
-    BallotResult.objects.bulk_create(_tally(ballot, votes))
+    counts, ballot.tally_proof = _count_sheets(ballot)
+    if any(sum(row.values()) != participants for row in counts.values()):
+        raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    BallotResult.objects.bulk_create(_tally(ballot, counts))
     committee = ballot.voter_groups.get(is_committee=True)
     paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
     took_part = participants + (paper.returned if paper else 0)
@@ -365,9 +364,12 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
             f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人（组成人员总数 {ballot.composition_size} 人的过半数），本轮测评无效。"
         )
     )
-    ballot.status, ballot.closed_at, ballot.seal_salt = BallotStatus.CLOSED, timezone.now(), ""
+    ballot.status, ballot.closed_at = BallotStatus.CLOSED, timezone.now()
     ballot.web_participants = participants
     ballot.save()
+    # Only once the count is committed may the key go: a rolled-back close stays open.
+    name = _key_name(ballot)
+    transaction.on_commit(lambda: (key_destroy(name=name), ballot_keys_purge()))
     audit_log(
         actor=actor,
         action="ballot.close",
@@ -383,8 +385,6 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
 def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
     require_office(actor)
     ballot = _locked(ballot)
-    if ballot.purpose == BallotPurpose.PRACTICE:
-        raise ApplicationError("试投票的结果不公布，用后请作废。")
     _move(ballot, BallotStatus.PUBLISHED)
     ballot.status, ballot.published_at = BallotStatus.PUBLISHED, timezone.now()
     ballot.save(update_fields=["status", "published_at"])
@@ -408,10 +408,12 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     if ballot.status == BallotStatus.OPEN:
         raise ApplicationError("请先结束试投票。")
     name, campaign = str(ballot), ballot.campaign
-    for model in (Vote, CountedReceipt, BallotResult, Participation, Eligibility, SealedSheet):
+    for model in (BallotResult, Participation, Eligibility, SealedSheet):
         model.objects.filter(ballot=ballot).delete()
     PaperTally.objects.filter(ballot=ballot).delete()
+    key_name = _key_name(ballot)
     ballot.delete()
+    transaction.on_commit(lambda: key_destroy(name=key_name))
     audit_log(
         actor=actor, action="ballot.discard", summary=f"作废试投票“{name}”", campaign=campaign
     )
@@ -513,6 +515,42 @@ def paper_enter(
         campaign=ballot.campaign,
     )
     return tally
+
+
+def ballot_verify(*, ballot: Ballot) -> bool:
+    """Anyone's check of a published count: the product of the stored sheets, with the
+    published proof, gives exactly the published web counts."""
+    if ballot.status != BallotStatus.PUBLISHED or not ballot.tally_proof:
+        return False
+    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
+    layout = _layout(ballot, len(subject_ids))
+    sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+    product = ballot_crypto.sheets_multiply(layout, sheets.iterator())
+    proof = ballot.tally_proof
+    plains = [int(m, 16) for m in proof["plaintext"]]
+    if [format(c, "x") for c in product] != proof["product"] or not ballot_crypto.product_verify(
+        layout, product, plains, [int(r, 16) for r in proof["randomness"]]
+    ):
+        return False
+    rows = ballot_crypto.counts_unpack(layout, plains)
+    web = dict(BallotResult.objects.filter(ballot=ballot).values_list("subject_id", "web_counts"))
+    return all(
+        web.get(sid) == dict(zip(ballot.choices, row, strict=True))
+        for sid, row in zip(subject_ids, rows, strict=True)
+    )
+
+
+def ballot_keys_purge() -> int:
+    """Destroy key files left behind for ballots that are no longer open (a crash between
+    the close's commit and its key deletion, or an open that rolled back)."""
+    names = key_names(prefix="ballot")
+    open_ids = set(
+        Ballot.objects.filter(status=BallotStatus.OPEN).values_list("pk", flat=True)
+    )
+    stale = [n for n in names if int(n.split("-")[1]) not in open_ids]
+    for name in stale:
+        key_destroy(name=name)
+    return len(stale)
 
 
 def ballot_remind(*, actor, ballot: Ballot) -> int:

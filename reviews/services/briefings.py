@@ -14,7 +14,7 @@ from core.files import replace_file
 from core.models import render_in_progress
 from core.services import require_office, validate_or_raise
 
-from ..models import Ballot, BallotStatus, Briefing, BriefingBlock, Campaign, RenderStatus
+from ..models import Ballot, BallotPurpose, BallotStatus, Briefing, BriefingBlock, Campaign, RenderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ def briefing_context(briefing: Briefing) -> dict:
         ballot_turnout,
         campaign_stage_rows,
         campaigns_with_progress,
+        published_ballots,
     )
 
     campaign = campaigns_with_progress().get(pk=briefing.campaign_id)
@@ -148,7 +149,9 @@ def briefing_context(briefing: Briefing) -> dict:
         context["turnout_ballot"], context["turnout"] = ballot, ballot_turnout(ballot)
     if BriefingBlock.RESULTS in blocks:
         ballot = (
-            Ballot.objects.filter(campaign=campaign, status=BallotStatus.PUBLISHED)
+            published_ballots()
+            .filter(campaign=campaign)
+            .exclude(purpose=BallotPurpose.PRACTICE)
             .order_by("-published_at")
             .first()
         )

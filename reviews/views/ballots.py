@@ -26,7 +26,7 @@ from ..models import (
     ReviewMeeting,
 )
 from ..rules import DEFAULT_BANDS, ResultRule
-from ..selectors import ballot_results, ballot_turnout
+from ..selectors import ballot_receipts, ballot_results, ballot_results_visible, ballot_turnout
 from ..services import (
     ballot_cast,
     ballot_close,
@@ -36,6 +36,7 @@ from ..services import (
     ballot_open,
     ballot_publish,
     ballot_remind,
+    ballot_verify,
     paper_enter,
 )
 
@@ -179,7 +180,8 @@ def ballot_detail(request, pk: int):
             "items": items,
             "groups": groups,
             "closed": closed,
-            "results": ballot_results(ballot) if closed else [],
+            "published": ballot_results_visible(ballot),
+            "results": ballot_results(ballot),
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
         },
     )
@@ -232,18 +234,24 @@ def ballot_vote(request, pk: int):
     if ballot.status != BallotStatus.OPEN:
         return render(request, "reviews/ballot_vote.html", {**context, "state": "closed"})
     items = list(ballot.items.select_related("subject__unit"))
-    choices = {item.subject_id: request.POST.get(f"s{item.subject_id}", "") for item in items}
+    # Option indices travel, never labels: one digit each, so the request and the review
+    # page have the same size whatever was chosen (a network observer sees only sizes).
+    picked = {item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot) for item in items}
     state, status = "form", 200
     if request.method == "POST":
         step = request.POST.get("step")
-        if any(v not in ballot.choices for v in choices.values()):
+        if any(i is None for i in picked.values()):
             messages.error(request, "请对每一名评议对象作出选择。")
             status = 400
         elif step == "review":
             state = "confirm"
         elif step == "confirm":
             try:
-                receipt = ballot_cast(actor=request.user, ballot=ballot, choices=choices)
+                receipt = ballot_cast(
+                    actor=request.user,
+                    ballot=ballot,
+                    choices={sid: ballot.choices[i] for sid, i in picked.items()},
+                )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 status = 400
@@ -253,13 +261,30 @@ def ballot_vote(request, pk: int):
                     "reviews/ballot_vote.html",
                     {**context, "state": "receipt", "receipt": receipt},
                 )
-    rows = [{"item": item, "choice": choices[item.subject_id]} for item in items]
+    rows = [
+        {
+            "item": item,
+            "picked": picked[item.subject_id],
+            "options": [
+                (i, label, i == picked[item.subject_id]) for i, label in enumerate(ballot.choices)
+            ],
+        }
+        for item in items
+    ]
     return render(
         request,
         "reviews/ballot_vote.html",
         {**context, "state": state, "rows": rows},
         status=status,
     )
+
+
+def _option_index(raw: str | None, ballot: Ballot) -> int | None:
+    # ASCII digits only: str.isdigit() would also take "١" (Arabic-Indic one).
+    if raw is None or len(raw) != 1 or not "0" <= raw <= "9":
+        return None
+    index = int(raw)
+    return index if index < len(ballot.choices) else None
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
@@ -281,7 +306,7 @@ def ballot_screen_data(request, pk: int):
         "voted": turnout["voted"],
         "results": [],
     }
-    if ballot.status == BallotStatus.PUBLISHED:
+    if ballot_results_visible(ballot):
         data["options"] = ballot.choices
         data["valid"] = ballot.is_valid
         data["results"] = [
@@ -300,8 +325,7 @@ def ballot_screen_data(request, pk: int):
 
 def _result_ballot(request, pk: int) -> Ballot:
     ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
-    office = user_has_role(request.user, Role.OFFICE)
-    if ballot.status == BallotStatus.PUBLISHED or (office and ballot.status == BallotStatus.CLOSED):
+    if ballot_results_visible(ballot):
         return ballot
     raise Http404("测评结果尚未公布。")
 
@@ -315,7 +339,8 @@ def ballot_result_page(request, pk: int):
         {
             "ballot": ballot,
             "results": ballot_results(ballot),
-            "receipts": ballot.receipts.order_by("code"),
+            "receipts": ballot_receipts(ballot),
+            "verified": ballot_verify(ballot=ballot),
         },
     )
 

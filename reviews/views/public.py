@@ -4,12 +4,13 @@ counts of a ballot that is not published."""
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from ..models import Ballot, BallotPurpose, BallotStatus, Campaign
+from ..models import BallotPurpose, Campaign
+from ..selectors import ballot_results, published_ballots
 
 
 def _published_campaigns():
     return Campaign.objects.filter(
-        Q(ballots__status=BallotStatus.PUBLISHED, ballots__purpose=BallotPurpose.REVIEW)
+        Q(ballots__in=published_ballots().filter(purpose=BallotPurpose.REVIEW))
         | Q(subjects__opinion__delivered_on__isnull=False)
     ).distinct()
 
@@ -27,10 +28,10 @@ def public_campaign(request, pk: int):
 
     campaign = get_object_or_404(_published_campaigns(), pk=pk)
     ballots = [
-        (b, list(b.results.select_related("subject__unit").order_by("rank")))
-        for b in Ballot.objects.filter(
-            campaign=campaign, status=BallotStatus.PUBLISHED, purpose=BallotPurpose.REVIEW
-        ).order_by("published_at")
+        (b, ballot_results(b))
+        for b in published_ballots()
+        .filter(campaign=campaign, purpose=BallotPurpose.REVIEW)
+        .order_by("published_at")
     ]
     delivered = campaign.subjects.filter(opinion__delivered_on__isnull=False)
     rows = rectification_rows(delivered)

@@ -31,7 +31,13 @@ from rectification.services import (
     report_submit,
 )
 from reviews.models import FindingKind
-from reviews.services import ballot_cast, ballot_close, campaign_update, finding_add
+from reviews.services import (
+    ballot_cast,
+    ballot_close,
+    ballot_publish,
+    campaign_update,
+    finding_add,
+)
 from tests.factories import (
     CampaignFactory,
     LiaisonCommitteeFactory,
@@ -158,6 +164,9 @@ def test_the_whole_loop_through_services(office, world, make_user):
     for voter, choice in zip(voters, ["不满意", "不满意", "满意"], strict=True):
         ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
     ballot_close(actor=office, ballot=ballot)
+    with pytest.raises(ApplicationError, match="尚未公布"):
+        assessment_conclude(actor=director, subject=subject)  # the verdict waits for publication
+    ballot_publish(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="报告期限"):
         assessment_conclude(actor=director, subject=subject)
     second = assessment_conclude(
@@ -174,6 +183,7 @@ def test_the_whole_loop_through_services(office, world, make_user):
     for voter, choice in zip(voters, ["满意", "基本满意", "不满意"], strict=True):
         ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
     ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
     final = assessment_conclude(actor=office, subject=subject)
     assert final.round == 2 and final.status == ReportStatus.SATISFIED
     actions = set(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))

@@ -42,19 +42,20 @@ def test_vote_flow_confirm_then_receipt_then_only_voted(client, ballot_world):
     client.force_login(voters[0])
     page = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
     assert "金立新" in page and "唐晓云" in page and "下一步：核对" in page
+    # Option indices are posted, never labels: 0 = 满意, 2 = 不满意.
     review = client.post(
-        f"/ballots/{ballot.pk}/vote/", {"step": "review", f"s{a.pk}": "满意", f"s{b.pk}": "不满意"}
+        f"/ballots/{ballot.pk}/vote/", {"step": "review", f"s{a.pk}": "0", f"s{b.pk}": "2"}
     )
     assert "确认投票" in review.content.decode() and not Participation.objects.exists()
     done = client.post(
-        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "满意", f"s{b.pk}": "不满意"}
+        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "2"}
     )
     assert "投票成功" in done.content.decode() and 'data-testid="receipt"' in done.content.decode()
     again = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
     assert "您已投票" in again and "不满意" not in again and "金立新" not in again
     second = client.post(
         f"/ballots/{ballot.pk}/vote/",
-        {"step": "confirm", f"s{a.pk}": "不满意", f"s{b.pk}": "不满意"},
+        {"step": "confirm", f"s{a.pk}": "2", f"s{b.pk}": "2"},
     )
     assert "您已投票" in second.content.decode()
     assert SealedSheet.objects.count() == 1
@@ -63,12 +64,13 @@ def test_vote_flow_confirm_then_receipt_then_only_voted(client, ballot_world):
 def test_forged_or_incomplete_sheet_refused(client, ballot_world):
     campaign, ballot, a, b, voters = ballot_world
     client.force_login(voters[0])
-    response = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "满意"})
+    response = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0"})
     assert response.status_code == 400 and "请对每一名评议对象作出选择" in response.content.decode()
-    response = client.post(
-        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "满意", f"s{b.pk}": "很好"}
-    )
-    assert response.status_code == 400
+    for forged in ("满意", "3", "-1", "00", "9", "", "0x1", "١"):  # labels, out of range, junk
+        response = client.post(
+            f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": forged}
+        )
+        assert response.status_code == 400, forged
     assert not Participation.objects.exists()
 
 
@@ -78,7 +80,7 @@ def test_outsiders_cannot_vote(client, ballot_world, make_user, office):
         client.force_login(user)
         response = client.post(
             f"/ballots/{ballot.pk}/vote/",
-            {"step": "confirm", f"s{a.pk}": "满意", f"s{b.pk}": "满意"},
+            {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "0"},
         )
         assert response.status_code == 403
     assert not Participation.objects.exists()
@@ -103,16 +105,18 @@ def test_no_counts_anywhere_while_open_or_before_publication(
     assert not BallotResult.objects.exists()  # nothing countable exists before the close
 
     ballot_close(actor=office, ballot=ballot)
-    member = voters[0]
-    client.force_login(member)
-    assert (
-        client.get(f"/ballots/{ballot.pk}/results/").status_code == 404
-    )  # closed, not yet published
-    client.force_login(office)
-    assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 200
+    # Closed, not yet published: nobody sees a count, the office included.
+    for user in (voters[0], office):
+        client.force_login(user)
+        assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 404
+        assert client.get(f"/ballots/{ballot.pk}/results.xlsx").status_code == 404
     assert client.get(f"/ballots/{ballot.pk}/screen.json").json()["results"] == []
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'data-testid="sealed"' in page and 'data-testid="results"' not in page
+    admin_page = client.get(f"/admin/reviews/ballot/{ballot.pk}/change/").content.decode()
+    assert "不满意" not in admin_page.split("测评结果")[-1]
     ballot_publish(actor=office, ballot=ballot)
-    client.force_login(member)
+    client.force_login(voters[0])
     body = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
     assert "金立新" in body and "不满意" in body
     screen_user = make_user(Role.LEADING_GROUP)
@@ -130,6 +134,7 @@ def test_results_excel_matches_stored_results(client, ballot_world, office):
     ):
         ballot_cast(actor=voter, ballot=ballot, choices={a.pk: x, b.pk: y})
     ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
     client.force_login(office)
     sheet = load_workbook(
         io.BytesIO(client.get(f"/ballots/{ballot.pk}/results.xlsx").content)
