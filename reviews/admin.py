@@ -14,7 +14,6 @@ from core.formats import cn_date
 from subjects.services import campaign_report_deadlines_set, report_deadlines_suggested
 
 from .imports import MEMBER_COLUMNS, members_import
-from .selectors import published_ballots
 from .models import (
     AgendaItem,
     AssessmentGroup,
@@ -32,6 +31,7 @@ from .models import (
     Stage,
     StageTransition,
 )
+from .selectors import published_ballots
 from .services import (
     CAMPAIGN_EDITABLE,
     MEMBER_EDITABLE,

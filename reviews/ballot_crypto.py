@@ -85,9 +85,7 @@ def sheet_encrypt(layout: Layout, chosen: list[int]) -> bytes:
         slot = subject * layout.options + option
         chunk, offset = divmod(slot, layout.slots_per_chunk)
         plain[chunk] += 1 << (offset * layout.slot_bits)
-    return b"".join(
-        int(public.raw_encrypt(m)).to_bytes(layout.chunk_bytes, "big") for m in plain
-    )
+    return b"".join(int(public.raw_encrypt(m)).to_bytes(layout.chunk_bytes, "big") for m in plain)
 
 
 def _chunks(layout: Layout, sheet: bytes) -> list[int]:
@@ -108,7 +106,9 @@ def sheets_multiply(layout: Layout, sheets) -> list[int]:
     return [int(p) for p in product]
 
 
-def product_decrypt(layout: Layout, secret: bytes, product: list[int]) -> tuple[list[int], list[int]]:
+def product_decrypt(
+    layout: Layout, secret: bytes, product: list[int]
+) -> tuple[list[int], list[int]]:
     """Decrypt the product only. Returns the plaintexts and, for each, the proof factor R."""
     private = _private(layout.n, secret)
     n = gmpy2.mpz(layout.n)
@@ -122,7 +122,9 @@ def product_decrypt(layout: Layout, secret: bytes, product: list[int]) -> tuple[
     return plains, proofs
 
 
-def product_verify(layout: Layout, product: list[int], plains: list[int], proofs: list[int]) -> bool:
+def product_verify(
+    layout: Layout, product: list[int], plains: list[int], proofs: list[int]
+) -> bool:
     """C == (1 + n)^M * R^n (mod n^2) for every chunk: the counts belong to these sheets."""
     n = gmpy2.mpz(layout.n)
     n2 = n * n

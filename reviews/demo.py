@@ -38,6 +38,7 @@ from surveys.services import (
     questionnaire_create,
     questionnaire_open,
     response_submit,
+    responses_flush,
 )
 
 from .models import (
@@ -339,6 +340,9 @@ def _survey(campaign: Campaign, *, office, deputies, answered: int, close: bool,
             else:
                 answers[question.pk] = rng.choice(TEXT_OPINIONS)
         response_submit(questionnaire=q, answers=answers, code=code.code)
+        # Outside a request the batch write must be asked for (load_demo runs in one
+        # transaction, where the after-commit write would come only at the very end).
+        responses_flush(questionnaire=q)
     if close:
         questionnaire_close(actor=office, questionnaire=q)
     return q, codes[answered:]

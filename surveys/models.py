@@ -1,7 +1,13 @@
 """Questionnaires (征求意见) for deputies, the public and enterprises.
 
-Responses are anonymous: a response row carries no code, no user, no device mark and
-only the day it came in. A respondent code records only that it was used.
+Responses are anonymous, also to a database reader. Submitting marks the code (or the
+device) used and stores a SealedResponse: fixed-size AES-GCM ciphertext under the
+questionnaire's key, which lives outside the database (core.keystore). Once at least
+QUESTIONNAIRE_BATCH_SIZE sealed responses wait, another transaction opens them all, shuffles
+them and writes them as Response rows with random ids, no code, no device, no time. So a
+response shares no transaction id with the code that produced it, its row order is a
+shuffle within its batch, and the sealed rows it came from all have one length. On close
+the rest are written and the key is destroyed, so dead sealed rows can never be opened.
 """
 
 import secrets
@@ -179,19 +185,31 @@ class DeviceMark(models.Model):
         return self.token_hash[:8]
 
 
+class SealedResponse(models.Model):
+    """A submitted response waiting for its batch: ciphertext of one fixed length only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    ciphertext = models.BinaryField()
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
 class Response(models.Model):
+    """One anonymous response, written in a shuffled batch: random id, nothing else."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire = models.ForeignKey(
         Questionnaire, verbose_name=_("问卷"), on_delete=models.PROTECT, related_name="responses"
     )
-    submitted_on = models.DateField(_("提交日期"))
 
     class Meta:
         verbose_name = _("问卷答卷")
         verbose_name_plural = _("问卷答卷")
 
     def __str__(self) -> str:
-        return f"{self.questionnaire} {self.submitted_on}"
+        return str(self.questionnaire)
 
 
 class Answer(models.Model):

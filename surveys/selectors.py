@@ -71,3 +71,10 @@ def questionnaires_of_campaign(campaign) -> QuerySet[Questionnaire]:
         code_count=Count("codes", distinct=True),
         used_count=Count("codes", filter=Q(codes__used=True), distinct=True),
     )
+
+
+def responses_waiting(questionnaire: Questionnaire) -> int:
+    """Submitted responses still sealed, waiting for their batch (counts only, no content)."""
+    from .models import SealedResponse
+
+    return SealedResponse.objects.filter(questionnaire=questionnaire).count()

@@ -1,12 +1,16 @@
 """Everything that writes questionnaires, respondent codes and responses."""
 
 import hashlib
+import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.keystore import key_destroy, key_exists, key_read, key_write
+from core.sealing import seal_fixed, sealing_key_new, unseal_fixed
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign
 
@@ -21,9 +25,11 @@ from .models import (
     QuestionnaireStatus,
     RespondentCode,
     Response,
+    SealedResponse,
 )
 
 DEFAULT_TEXT_QUESTIONS = ["您对以上评议对象的履职情况还有哪些意见和建议？"]
+TEXT_MAX_CHARS = 2000
 MAX_SHEETS = 2000
 
 # The questionnaire's state machine.
@@ -115,6 +121,7 @@ def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
         raise ApplicationError("请先发放答题码，再开始收集。")
     questionnaire.opened_at = timezone.now()
     questionnaire.save(update_fields=["status", "opened_at"])
+    key_write(name=_key_name(questionnaire), data=sealing_key_new())
     audit_log(
         actor=actor,
         action="survey.open",
@@ -127,9 +134,14 @@ def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
 
 @transaction.atomic
 def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+    """Write every waiting response (the last batch may be smaller than the batch size),
+    then destroy the key once committed: what the database kept can no longer be opened."""
     questionnaire = _move(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.CLOSED)
+    _flush(questionnaire, force=True)
     questionnaire.closed_at = timezone.now()
     questionnaire.save(update_fields=["status", "closed_at"])
+    name = _key_name(questionnaire)
+    transaction.on_commit(lambda: key_destroy(name=name))
     audit_log(
         actor=actor,
         action="survey.close",
@@ -208,16 +220,69 @@ def device_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+def _key_name(questionnaire: Questionnaire) -> str:
+    return f"questionnaire-{questionnaire.pk}"
+
+
+def _sealed_size(questions: list[Question]) -> int:
+    """The longest possible encoding: every text answer at its limit in 4-byte characters."""
+    return sum(1 if q.kind == QuestionKind.RATING else 2 + 4 * TEXT_MAX_CHARS for q in questions)
+
+
+def _encode(questionnaire: Questionnaire, questions: list[Question], values: dict) -> bytes:
+    """Rating: one byte (0 none, else option index + 1). Text: 2-byte length, UTF-8."""
+    out = bytearray()
+    for q in questions:
+        value = values.get(q.pk, "")
+        if q.kind == QuestionKind.RATING:
+            out.append(questionnaire.rating_options.index(value) + 1 if value else 0)
+        else:
+            data = value.encode()
+            out += len(data).to_bytes(2, "big") + data
+    return bytes(out)
+
+
+def _decode(questionnaire: Questionnaire, questions: list[Question], data: bytes) -> list[Answer]:
+    answers, at = [], 0
+    for q in questions:
+        if q.kind == QuestionKind.RATING:
+            index, at = data[at], at + 1
+            if index:
+                answers.append(Answer(question=q, option=questionnaire.rating_options[index - 1]))
+        else:
+            length = int.from_bytes(data[at : at + 2], "big")
+            text, at = data[at + 2 : at + 2 + length].decode(), at + 2 + length
+            if text:
+                answers.append(Answer(question=q, text=text))
+    return answers
+
+
+def _aad(questionnaire: Questionnaire) -> bytes:
+    return f"questionnaire:{questionnaire.pk}".encode()
+
+
 def response_submit(
     *, questionnaire: Questionnaire, answers: dict[int, str], code: str = "", device_token: str = ""
-) -> Response:
-    """Record one anonymous response, or refuse it whole with the reason."""
+) -> None:
+    """Accept one anonymous response, sealed until its batch is written, or refuse it whole
+    with the reason. Nothing of it is readable in the database until then."""
+    with transaction.atomic():
+        questionnaire = _response_seal(
+            questionnaire=questionnaire, answers=answers, code=code, device_token=device_token
+        )
+    # A separate transaction, after this one committed: the batch write never shares a
+    # transaction id with the code or device mark.
+    transaction.on_commit(lambda: responses_flush(questionnaire=questionnaire))
+
+
+def _response_seal(
+    *, questionnaire: Questionnaire, answers: dict[int, str], code: str, device_token: str
+) -> Questionnaire:
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         raise ApplicationError("该问卷目前不在收集期内。")
-    questions = list(questionnaire.questions.select_related("subject"))
-    missing, cleaned = [], []
+    questions = list(questionnaire.questions.select_related("subject").order_by("position"))
+    missing, cleaned = [], {}
     for question in questions:
         value = (answers.get(question.pk) or "").strip()
         if question.kind == QuestionKind.RATING:
@@ -227,12 +292,10 @@ def response_submit(
                 missing.append(
                     question.subject.person_name if question.subject else str(question.position)
                 )
-            if value:
-                cleaned.append(Answer(question=question, option=value))
-        elif value:
-            if len(value) > 2000:
-                raise ApplicationError("意见建议请控制在 2000 字以内。")
-            cleaned.append(Answer(question=question, text=value))
+        elif len(value) > TEXT_MAX_CHARS:
+            raise ApplicationError(f"意见建议请控制在 {TEXT_MAX_CHARS} 字以内。")
+        if value:
+            cleaned[question.pk] = value
     if missing:
         raise ApplicationError(
             f"还有 {len(missing)} 题未作答：{'、'.join(missing)}。请全部作答后再提交。"
@@ -262,13 +325,55 @@ def response_submit(
         except IntegrityError:
             raise ApplicationError("这台设备已经提交过本问卷，谢谢参与。") from None
 
-    response = Response.objects.create(
-        questionnaire=questionnaire, submitted_on=timezone.localdate()
+    name = _key_name(questionnaire)
+    if not key_exists(name=name):  # opened before sealing existed: make its key now
+        key_write(name=name, data=sealing_key_new())
+    SealedResponse.objects.create(
+        questionnaire=questionnaire,
+        ciphertext=seal_fixed(
+            key=key_read(name=name),
+            plaintext=_encode(questionnaire, questions, cleaned),
+            size=_sealed_size(questions),
+            aad=_aad(questionnaire),
+        ),
     )
-    for answer in cleaned:
-        answer.response = response
-    Answer.objects.bulk_create(cleaned)
-    return response
+    return questionnaire
+
+
+def _flush(questionnaire: Questionnaire, *, force: bool) -> int:
+    pending = list(SealedResponse.objects.filter(questionnaire=questionnaire))
+    if not pending or (not force and len(pending) < settings.QUESTIONNAIRE_BATCH_SIZE):
+        return 0
+    key = key_read(name=_key_name(questionnaire))
+    questions = list(questionnaire.questions.order_by("position"))
+    opened = [
+        _decode(
+            questionnaire,
+            questions,
+            unseal_fixed(key=key, sealed=p.ciphertext, aad=_aad(questionnaire)),
+        )
+        for p in pending
+    ]
+    secrets.SystemRandom().shuffle(opened)
+    responses = Response.objects.bulk_create(Response(questionnaire=questionnaire) for _ in opened)
+    rows = []
+    for response, answers in zip(responses, opened, strict=True):
+        for answer in answers:
+            answer.response = response
+            rows.append(answer)
+    Answer.objects.bulk_create(rows)
+    SealedResponse.objects.filter(pk__in=[p.pk for p in pending]).delete()
+    return len(pending)
+
+
+@transaction.atomic
+def responses_flush(*, questionnaire: Questionnaire, force: bool = False) -> int:
+    """Write the waiting responses as one shuffled batch once there are at least
+    QUESTIONNAIRE_BATCH_SIZE of them (or all of them when forced). Returns how many."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        return 0
+    return _flush(questionnaire, force=force)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ import secrets
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,7 +20,12 @@ from reviews.selectors import groups_of_user
 from reviews.services import finding_add
 
 from .models import AccessMode, Answer, Deputy, QuestionKind, Questionnaire, QuestionnaireStatus
-from .selectors import questionnaire_tallies, questionnaires_of_campaign, text_answers_visible_to
+from .selectors import (
+    questionnaire_tallies,
+    questionnaires_of_campaign,
+    responses_waiting,
+    text_answers_visible_to,
+)
 from .services import (
     codes_issue_sheets,
     codes_issue_to_deputies,
@@ -129,6 +135,8 @@ def survey_detail(request, pk: int):
             "codes": codes,
             "used": sum(1 for c in codes if c.used),
             "responses": questionnaire.responses.count(),
+            "waiting": responses_waiting(questionnaire),
+            "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
             "deputies": Deputy.objects.filter(is_active=True).exclude(
                 pk__in=codes.exclude(deputy=None).values("deputy_id")
             ),
@@ -195,6 +203,8 @@ def survey_results(request, pk: int):
                 ).values_list("pk", flat=True)
             ),
             "is_office": user_has_role(request.user, Role.OFFICE),
+            "waiting": responses_waiting(questionnaire),
+            "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
         },
     )
 
@@ -284,7 +294,7 @@ def survey_respond(request, token: str):
     status = 200
     if request.method == "POST":
         code = request.POST.get("code", "")
-        values = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
+        values = {q.pk: _posted_value(request, q, questionnaire) for q in questions}
         device = request.COOKIES.get(DEVICE_COOKIE, "")
         try:
             response_submit(
@@ -316,6 +326,18 @@ def survey_respond(request, token: str):
             samesite="Lax",
         )
     return response
+
+
+def _posted_value(request, question, questionnaire: Questionnaire) -> str:
+    """Ratings travel as option indices (one digit), never labels, so a request's size does
+    not depend on the choice; anything else becomes a value the service refuses."""
+    raw = request.POST.get(f"q{question.pk}", "")
+    if question.kind != QuestionKind.RATING or not raw:
+        return raw
+    options = questionnaire.rating_options
+    if len(raw) == 1 and "0" <= raw <= "9" and int(raw) < len(options):
+        return options[int(raw)]
+    return "?"
 
 
 def survey_done(request, token: str):

@@ -21,12 +21,12 @@ from .ballots import (
     ballot_close,
     ballot_create,
     ballot_discard_practice,
+    ballot_keys_purge,
     ballot_new_round,
     ballot_open,
     ballot_publish,
     ballot_remind,
     ballot_verify,
-    ballot_keys_purge,
     default_quorum,
     paper_enter,
 )

@@ -16,6 +16,7 @@ from core.errors import ApplicationError
 from core.keystore import key_destroy, key_names, key_read, key_write
 from core.services import require_office, validate_or_raise
 
+from .. import ballot_crypto
 from ..models import (
     Ballot,
     BallotItem,
@@ -32,7 +33,6 @@ from ..models import (
     SealedSheet,
     VoterGroup,
 )
-from .. import ballot_crypto
 from ..rules import ResultRule, TallyInput, apply_rule, validate_params
 
 ABSTAIN = "弃权"
@@ -544,9 +544,7 @@ def ballot_keys_purge() -> int:
     """Destroy key files left behind for ballots that are no longer open (a crash between
     the close's commit and its key deletion, or an open that rolled back)."""
     names = key_names(prefix="ballot")
-    open_ids = set(
-        Ballot.objects.filter(status=BallotStatus.OPEN).values_list("pk", flat=True)
-    )
+    open_ids = set(Ballot.objects.filter(status=BallotStatus.OPEN).values_list("pk", flat=True))
     stale = [n for n in names if int(n.split("-")[1]) not in open_ids]
     for name in stale:
         key_destroy(name=name)

@@ -14,7 +14,15 @@ from core.files import replace_file
 from core.models import render_in_progress
 from core.services import require_office, validate_or_raise
 
-from ..models import Ballot, BallotPurpose, BallotStatus, Briefing, BriefingBlock, Campaign, RenderStatus
+from ..models import (
+    Ballot,
+    BallotPurpose,
+    BallotStatus,
+    Briefing,
+    BriefingBlock,
+    Campaign,
+    RenderStatus,
+)
 
 logger = logging.getLogger(__name__)
 

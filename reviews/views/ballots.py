@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.errors import ApplicationError
-from core.roles import Role, role_required, user_has_role
+from core.roles import Role, role_required
 from core.xlsx import xlsx_response
 
 from ..models import (
@@ -236,7 +236,10 @@ def ballot_vote(request, pk: int):
     items = list(ballot.items.select_related("subject__unit"))
     # Option indices travel, never labels: one digit each, so the request and the review
     # page have the same size whatever was chosen (a network observer sees only sizes).
-    picked = {item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot) for item in items}
+    picked = {
+        item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot)
+        for item in items
+    }
     state, status = "form", 200
     if request.method == "POST":
         step = request.POST.get("step")

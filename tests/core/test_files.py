@@ -75,7 +75,9 @@ def test_names_with_path_parts_refused(name):
 
 
 @pytest.mark.django_db
-def test_replacing_a_stored_file_removes_the_old_one_after_commit(office, django_capture_on_commit_callbacks):
+def test_replacing_a_stored_file_removes_the_old_one_after_commit(
+    office, django_capture_on_commit_callbacks
+):
     import datetime
     from pathlib import Path
 
@@ -84,11 +86,21 @@ def test_replacing_a_stored_file_removes_the_old_one_after_commit(office, django
 
     campaign = CampaignFactory(actor=office)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_plan_attach(actor=office, campaign=campaign, document=pdf_upload("一稿.pdf"), approved_on=datetime.date(2017, 8, 1))
+        campaign_plan_attach(
+            actor=office,
+            campaign=campaign,
+            document=pdf_upload("一稿.pdf"),
+            approved_on=datetime.date(2017, 8, 1),
+        )
     campaign.refresh_from_db()
     first = Path(campaign.plan_document.path)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_plan_attach(actor=office, campaign=campaign, document=pdf_upload("二稿.pdf"), approved_on=datetime.date(2017, 8, 2))
+        campaign_plan_attach(
+            actor=office,
+            campaign=campaign,
+            document=pdf_upload("二稿.pdf"),
+            approved_on=datetime.date(2017, 8, 2),
+        )
     campaign.refresh_from_db()
     assert not first.exists() and Path(campaign.plan_document.path).is_file()
     assert campaign.plan_document_name == "二稿.pdf"

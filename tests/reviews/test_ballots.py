@@ -5,6 +5,7 @@ import pytest
 from django.db import connection, connections
 
 from core.errors import ApplicationError
+from core.keystore import key_exists
 from core.roles import Role
 from reviews.models import (
     Ballot,
@@ -14,6 +15,7 @@ from reviews.models import (
     Participation,
     SealedSheet,
 )
+from reviews.selectors import ballot_receipts, ballot_results
 from reviews.services import (
     ballot_cast,
     ballot_close,
@@ -26,8 +28,6 @@ from reviews.services import (
     campaign_update,
     paper_enter,
 )
-from core.keystore import key_exists
-from reviews.selectors import ballot_receipts, ballot_results
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

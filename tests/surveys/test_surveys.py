@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.test import TestCase
 from openpyxl import load_workbook
 
 from core.errors import ApplicationError
@@ -14,6 +15,7 @@ from surveys.models import (
     Questionnaire,
     RespondentCode,
     Response,
+    SealedResponse,
 )
 from surveys.selectors import questionnaire_tallies
 from surveys.services import (
@@ -23,10 +25,39 @@ from surveys.services import (
     questionnaire_create,
     questionnaire_open,
     response_submit,
+    responses_flush,
 )
 from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def batch_of_one(settings):
+    """Most tests here look at one response at a time; the anonymity tests set their own k."""
+    settings.QUESTIONNAIRE_BATCH_SIZE = 1
+
+
+def submit(**kwargs):
+    """Submit and run what happens after the commit (the batch write), as in production."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return response_submit(**kwargs)
+
+
+def post(client, url, data):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data)
+
+
+def form(q, answers):
+    """What the phone page posts: ratings as option indices, text as typed."""
+    data = {}
+    for question in q.questions.all():
+        value = answers.get(question.pk, "")
+        if question.kind == QuestionKind.RATING and value in q.rating_options:
+            value = str(q.rating_options.index(value))
+        data[f"q{question.pk}"] = value
+    return data
 
 
 @pytest.fixture
@@ -73,9 +104,7 @@ def test_questions_built_from_subjects_and_campaign_options(survey):
 
 def test_code_used_once_forged_refused(survey):
     q, a, b, codes = survey
-    response_submit(
-        questionnaire=q, answers=_answers(q, "满意", "不满意"), code=codes[0].code.lower()
-    )
+    submit(questionnaire=q, answers=_answers(q, "满意", "不满意"), code=codes[0].code.lower())
     with pytest.raises(ApplicationError, match="已经使用过"):
         response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[0].code)
     with pytest.raises(ApplicationError, match="答题码不正确"):
@@ -111,9 +140,7 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
         [("满意", "不满意"), ("满意", "基本满意"), ("基本满意", "不满意"), ("不满意", "不满意")],
         strict=False,
     ):
-        response_submit(
-            questionnaire=q, answers=_answers(q, x, y, a_text="窗口服务要改进"), code=code.code
-        )
+        submit(questionnaire=q, answers=_answers(q, x, y, a_text="窗口服务要改进"), code=code.code)
     tallies = {t.subject.person_name: t for t in questionnaire_tallies(q)}
     assert [c for _, c, _ in tallies["金立新"].counts] == [2, 1, 1]
     assert [c for _, c, _ in tallies["唐晓云"].counts] == [0, 1, 3]
@@ -132,7 +159,12 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
 
 def test_responses_carry_nothing_linking_to_a_code_or_person():
     response_fields = {f.name for f in Response._meta.get_fields()}
-    assert response_fields == {"id", "questionnaire", "submitted_on", "answers"}
+    assert response_fields == {"id", "questionnaire", "answers"}
+    assert {f.column for f in SealedResponse._meta.concrete_fields} == {
+        "id",
+        "questionnaire_id",
+        "ciphertext",
+    }
     assert {f.name for f in Answer._meta.get_fields()} == {
         "id",
         "response",
@@ -168,8 +200,9 @@ def test_sheets_and_device_modes(office, client):
     page = client.get(url)
     assert "shuzhi_survey_device" in page.cookies
     rating = device.questions.get(kind=QuestionKind.RATING)
-    assert client.post(url, {f"q{rating.pk}": "满意"}).status_code == 302
-    again = client.post(url, {f"q{rating.pk}": "满意"})
+    assert client.post(url, {f"q{rating.pk}": "满意"}).status_code == 400  # labels are not posted
+    assert post(client, url, {f"q{rating.pk}": "0"}).status_code == 302
+    again = client.post(url, {f"q{rating.pk}": "0"})
     assert again.status_code == 400 and "这台设备已经提交过" in again.content.decode()
     assert device.responses.count() == 1
 
@@ -183,7 +216,7 @@ class TestRespondentPages:
 
     def test_incomplete_submission_refused_nothing_saved(self, client, survey):
         q, a, b, codes = survey
-        answers = {f"q{k}": v for k, v in _answers(q, "满意", "").items()}
+        answers = form(q, _answers(q, "满意", ""))
         response = client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers})
         assert response.status_code == 400
         assert "未作答" in response.content.decode()
@@ -191,9 +224,9 @@ class TestRespondentPages:
 
     def test_reused_code_over_http(self, client, survey):
         q, a, b, codes = survey
-        answers = {f"q{k}": v for k, v in _answers(q, "满意", "满意").items()}
+        answers = form(q, _answers(q, "满意", "满意"))
         assert (
-            client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers}).status_code
+            post(client, f"/q/{q.public_token}/", {"code": codes[0].code, **answers}).status_code
             == 302
         )
         response = client.post(f"/q/{q.public_token}/", {"code": codes[0].code, **answers})
@@ -215,7 +248,7 @@ def test_group_member_turns_answer_into_finding_others_cannot(client, survey, of
     outsider = UserFactory(role=Role.MEMBER)
     make_group(q.campaign, name="第一组", members=[member], subjects=[a], actor=office)
     make_group(q.campaign, name="第二组", members=[outsider], subjects=[b], actor=office)
-    response_submit(
+    submit(
         questionnaire=q,
         answers=_answers(q, "满意", "满意", a_text="审批时限过长"),
         code=codes[0].code,
@@ -256,3 +289,37 @@ def test_office_pages(client, office, survey):
     )
     assert response.status_code == 302
     assert Questionnaire.objects.filter(title="第二份").exists()
+
+
+def test_responses_wait_sealed_until_a_batch_is_full(survey, office, settings):
+    q, a, b, codes = survey
+    settings.QUESTIONNAIRE_BATCH_SIZE = 3
+    for code in codes[:2]:
+        submit(
+            questionnaire=q, answers=_answers(q, "满意", "不满意", a_text="意见"), code=code.code
+        )
+    assert not Response.objects.exists() and SealedResponse.objects.count() == 2
+    assert responses_flush(questionnaire=q) == 0  # two are not yet a batch
+    submit(questionnaire=q, answers=_answers(q, "不满意", "满意"), code=codes[2].code)
+    assert Response.objects.count() == 3 and not SealedResponse.objects.exists()
+    submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[3].code)
+    assert Response.objects.count() == 3 and SealedResponse.objects.count() == 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        questionnaire_close(actor=office, questionnaire=q)  # the rest is written on close
+    assert Response.objects.count() == 4 and not SealedResponse.objects.exists()
+    tallies = {t.subject.person_name: t for t in questionnaire_tallies(q)}
+    assert [c for _, c, _ in tallies["金立新"].counts] == [3, 0, 1]
+    assert Answer.objects.filter(text="意见").count() == 2
+
+
+def test_sealed_responses_all_have_one_length(survey, settings):
+    q, a, b, codes = survey
+    settings.QUESTIONNAIRE_BATCH_SIZE = 100
+    submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[0].code)
+    submit(
+        questionnaire=q,
+        answers=_answers(q, "不满意", "基本满意", a_text="长" * 2000, general="😀" * 2000),
+        code=codes[1].code,
+    )
+    lengths = {len(bytes(s.ciphertext)) for s in SealedResponse.objects.all()}
+    assert len(lengths) == 1
