@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from reviews.models import Finding, InvestigationReportStatus
-from surveys.models import AccessMode, Deputy, RespondentCode, Response
+from surveys.models import AccessMode, Deputy, RespondentCode, Response, SealedResponse
 from surveys.services import codes_issue_to_deputies, questionnaire_create, questionnaire_open
 from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory, make_group
 
@@ -101,7 +101,9 @@ def test_deputy_answers_on_a_phone(browser, live_server):
     page.screenshot(path="/tmp/deputy_phone.png", full_page=True)
     page.get_by_role("button", name="提交问卷").click()
     expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
-    assert Response.objects.count() == 1 and RespondentCode.objects.get(pk=code.pk).used
+    # Sealed until its batch is full: nothing readable is written yet.
+    assert SealedResponse.objects.count() == 1 and RespondentCode.objects.get(pk=code.pk).used
+    assert not Response.objects.exists()
 
     # The same code again is refused with a clear message.
     page.goto(f"{live_server.url}/q/{q.public_token}/?c={code.code}")
@@ -109,5 +111,5 @@ def test_deputy_answers_on_a_phone(browser, live_server):
     page.locator("fieldset", has_text="唐晓云的履职情况").get_by_text("满意", exact=True).click()
     page.get_by_role("button", name="提交问卷").click()
     expect(page.get_by_role("alert")).to_contain_text("已经使用过")
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1
     context.close()

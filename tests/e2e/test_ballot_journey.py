@@ -63,7 +63,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
         expect(member_page.get_by_test_id("confirm-list")).to_contain_text(choices[1])
         member_page.get_by_role("button", name="确认投票").click()
         expect(member_page.get_by_test_id("vote-state")).to_contain_text("投票成功")
-        expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[A-Z2-9]{10}$"))
+        expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[A-Z2-7]{12}$"))
         member_page.goto(f"{live_server.url}/ballots/{ballot.pk}/vote/")
         expect(member_page.get_by_test_id("vote-state")).to_contain_text("您已投票")
         phone.close()
@@ -76,7 +76,10 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     office_page.once("dialog", lambda dialog: dialog.accept())
     office_page.get_by_role("button", name="结束投票并计票").click()
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已结束")
-    expect(office_page.get_by_test_id("results")).to_contain_text("唐晓云")
+    # Counted but sealed: not even the office sees a count before publishing.
+    expect(office_page.get_by_test_id("sealed")).to_be_visible()
+    expect(office_page.get_by_test_id("results")).to_have_count(0)
+    office_page.once("dialog", lambda dialog: dialog.accept())
     office_page.get_by_role("button", name="公布结果").click()
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已公布")
 
@@ -87,4 +90,6 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     rows = office_page.get_by_test_id("results")
     expect(rows).to_contain_text("金立新")
     expect(rows.locator("tr", has_text="唐晓云")).to_contain_text("不满意")
+    office_page.get_by_text("已计入的回执码").click()
+    expect(office_page.get_by_test_id("verified")).to_have_text("核对一致")
     desk.close()
