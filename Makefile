@@ -60,6 +60,7 @@ beat: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_overview.py
 	$(BIN)/python benchmarks/vote_throughput.py
+	$(BIN)/python benchmarks/ballot_close.py
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -107,7 +107,7 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
 
-        sheet = {"step": "confirm", **{f"s{s.pk}": "满意" for s in subjects}}
+        sheet = {"step": "confirm", **{f"s{s.pk}": "0" for s in subjects}}  # option indices
         vote_url = f"{base}/ballots/{ballot.pk}/vote/"
         vote_time = _run(threads, [lambda s=s: _post(vote_url, s, sheet) for s in sessions])
         cast = Participation.objects.filter(ballot=ballot).count()

@@ -1,0 +1,68 @@
+"""Keys that must never reach the database: files only this user can read, destroyed for
+good, and a ballot whose key is lost cannot be counted (it says so and stays open)."""
+
+import stat
+
+import pytest
+from django.conf import settings
+
+from core.errors import ApplicationError
+from core.keystore import key_destroy, key_exists, key_names, key_read, key_write
+from reviews.models import BallotStatus
+from reviews.services import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_keys_purge,
+    ballot_open,
+    campaign_update,
+)
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+
+
+def test_key_files_are_private_and_destroyed(tmp_path, settings):
+    settings.SEALING_KEY_DIR = tmp_path / "keys"
+    key_write(name="ballot-7", data=b"secret-key-bytes")
+    path = settings.SEALING_KEY_DIR / "ballot-7.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(settings.SEALING_KEY_DIR.stat().st_mode) == 0o700
+    assert key_read(name="ballot-7") == b"secret-key-bytes" and key_names(prefix="ballot") == [
+        "ballot-7"
+    ]
+    key_destroy(name="ballot-7")
+    key_destroy(name="ballot-7")  # twice is fine
+    assert not path.exists() and not key_exists(name="ballot-7")
+    with pytest.raises(ValueError):
+        key_write(name="../escape", data=b"x")
+
+
+@pytest.mark.django_db
+def test_a_lost_key_stops_the_close_with_a_message_and_the_ballot_stays_open(office):
+    campaign = campaign_update(
+        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
+    )
+    subject = SubjectFactory(campaign=campaign)
+    voters = [MemberFactory().user for _ in range(3)]
+    ballot = ballot_open(
+        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    )
+    ballot_cast(actor=voters[0], ballot=ballot, choices={subject.pk: "满意"})
+    (settings.SEALING_KEY_DIR / f"ballot-{ballot.pk}.key").unlink()
+    with pytest.raises(ApplicationError, match="找不到本项的密钥文件"):
+        ballot_close(actor=office, ballot=ballot)
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_keys_left_for_ballots_no_longer_open_are_purged(office, settings, tmp_path):
+    settings.SEALING_KEY_DIR = tmp_path
+    key_write(name="ballot-999999", data=b"left behind by a crash")
+    campaign = CampaignFactory(actor=office)
+    SubjectFactory(campaign=campaign)
+    MemberFactory()
+    ballot = ballot_open(
+        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    )
+    assert ballot_keys_purge() == 1
+    assert not key_exists(name="ballot-999999") and key_exists(name=f"ballot-{ballot.pk}")
