@@ -320,3 +320,20 @@ def test_casts_racing_the_close_are_counted_or_refused_never_lost(office):
     )
     for result in BallotResult.objects.filter(ballot=ballot):
         assert result.web_counts == {"满意": cast_count, "不满意": 0}
+
+
+def test_the_close_writes_no_row_per_voter_or_per_vote(office):
+    """What replaced the shuffled vote rows: there are none. The close adds one result per
+    subject and its audit entry; no table grows with the number of voters."""
+    from django.apps import apps
+
+    def counts():
+        return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+    ballot, people, members = _world(office, subjects=3, voters=7, options=["满意", "不满意"])
+    for member in members:
+        ballot_cast(actor=member, ballot=ballot, choices={s.pk: "满意" for s in people})
+    before = counts()
+    ballot_close(actor=office, ballot=ballot)
+    grown = {label: n - before[label] for label, n in counts().items() if n != before[label]}
+    assert grown == {"reviews.BallotResult": 3, "core.AuditEntry": 1}, grown
