@@ -440,6 +440,7 @@ def assessment_open(*, actor, subject):
         name=f"{subject.person_name}第 {report.round} 轮整改情况满意度测评",
         subjects=[subject],
         purpose=BallotPurpose.RECTIFICATION,
+        rule_preset="majority_unsatisfied",
     )
     ballot_open(actor=actor, ballot=ballot)
     report.ballot = ballot
@@ -474,7 +475,7 @@ def assessment_conclude(
     if not ballot.is_valid:
         raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
     result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
-    if result.outcome != "不满意":
+    if result.outcome != ballot.lowest_outcome:
         report.status = ReportStatus.SATISFIED
         report.save(update_fields=["status"])
         _log(

@@ -547,7 +547,39 @@ class BallotAdmin(ReadOnlyAdmin):
     """Ballots are run on their own pages through the services; here they are listed, and
     stored results are shown read-only once published."""
 
-    list_display = ("__str__", "campaign", "purpose", "status", "rule", "is_valid", "closed_at")
+    list_display = (
+        "__str__",
+        "campaign",
+        "purpose",
+        "status",
+        "rule_preset",
+        "is_valid",
+        "closed_at",
+    )
     list_filter = ("campaign", "status", "purpose")
-    exclude = ("public_key", "slot_bits", "tally_proof")
+    # Options, outcomes and the rule are shown as sentences, not JSON boxes; they are set
+    # on the office's ballot page, where every combination is checked.
+    exclude = (
+        "public_key",
+        "slot_bits",
+        "tally_proof",
+        "options",
+        "outcomes",
+        "favourable",
+        "rule_spec",
+    )
+    readonly_fields = ("scale", "outcome_labels", "rule_sentence")
+
+    @admin.display(description="选项")
+    def scale(self, obj):
+        return " / ".join(obj.choices)
+
+    @admin.display(description="测评结果档次")
+    def outcome_labels(self, obj):
+        return " / ".join(obj.outcomes)
+
+    @admin.display(description="结果规则")
+    def rule_sentence(self, obj):
+        return obj.rule_text
+
     inlines = [BallotResultInline]

@@ -1,138 +1,422 @@
-"""Result rules of the satisfaction ballot (测评结果规则). Pure functions, no database.
+"""Result rules (测评结果规则): data, not code. Pure functions, no database.
 
-Every rule receives the same inputs and returns an Outcome whose `explanation` says, in
-Chinese, which numbers decided it. The rule's code and parameters are copied into each
-stored result, so a result can be explained after the rule's defaults change.
+A rule is a RuleSpec stored as JSON on the ballot:
+- an optional threshold test that assigns the scale's lowest outcome, e.g. 不满意 votes
+  > 1/2 of the composition, or 满意 + 基本满意 <= 1/2 of the composition;
+- then either bands on a rate (chosen options ÷ a base, each band strict or not, each
+  naming one of the scale's own outcome labels; below every band, the lowest outcome) or
+  a plurality (the option with most votes, ties going to the lower one).
+
+Bases: the composition (组成人员总数), members present, ballots issued, ballots cast
+(returned) and valid ballots, each either of the committee's own votes or weighted over
+every voter group. Comparisons use exact fractions, so "exactly 2/3" is exactly 2/3.
+
+Named presets (rule_presets.json) are the same specs written with role tokens
+(@favourable, @unfavourable, @top, @0/@1/@-1 for outcomes), so each can be applied to any
+ballot's own scale. Every Outcome carries the numbers it used and a Chinese sentence that
+lets anyone redo the decision by hand.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
-from django.db import models
+BASES = {
+    "composition": "组成人员总数",
+    "present": "出席人数",
+    "issued": "发出票",
+    "cast": "收回票",
+    "valid": "有效票",
+}
+COMPARES = {"gt": "超过", "ge": "达到", "le": "不超过", "lt": "少于"}
+COUNTINGS = {"committee": "常委会组成人员的票", "weighted": "各类投票人加权合计"}
+METHODS = {"bands": "按比率分档", "plurality": "得票最多的选项"}
+_NEGATED = {"gt": "未超过", "ge": "未达到", "le": "超过", "lt": "不少于"}
+_SHARE_WORDS = {
+    Fraction(1, 2): "一半",
+    Fraction(1, 3): "三分之一",
+    Fraction(2, 3): "三分之二",
+    Fraction(1, 4): "四分之一",
+    Fraction(3, 4): "四分之三",
+}
 
-SATISFIED = "满意"
-UNSATISFIED = "不满意"
+
+class RuleError(ValueError):
+    """A rule that cannot be read or does not fit the ballot; the message is Chinese."""
 
 
-class ResultRule(models.TextChoices):
-    UNFAVOURABLE_OVER_HALF = "a", "不满意票超过组成人员总数的一半为不满意（默认）"
-    FAVOURABLE_AT_MOST_HALF = "b", "满意和基本满意票之和不超过组成人员总数的一半为不满意"
-    FAVOURABLE_TWO_THIRDS = "c", "满意和基本满意票之和达到有效票的三分之二为满意"
-    RATE_BANDS = "d", "按满意率分档（满意率 = 满意和基本满意票 ÷ 有效票或发出票）"
+def parse_share(raw) -> Fraction:
+    """'80%', '2/3', '0.5', 0.8 or [2, 3] → a Fraction between 0 and 1."""
+    try:
+        if isinstance(raw, list | tuple):
+            value = Fraction(int(raw[0]), int(raw[1]))
+        else:
+            text = str(raw).strip().replace("％", "%")
+            value = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError, IndexError, TypeError):
+        raise RuleError(f"“{raw}”不是有效的比例，请写成 80%、2/3 或 0.5。") from None
+    if not 0 <= value <= 1:
+        raise RuleError(f"比例“{raw}”应在 0 到 100% 之间。")
+    return value
 
 
-DEFAULT_BANDS = [[80, "满意"], [50, "基本满意"], [0, "不满意"]]
+def share_text(value: Fraction, *, words: bool = True) -> str:
+    """一半 / 三分之二 for thresholds; 80% for bands, unless a percent would not be exact."""
+    if words and value in _SHARE_WORDS:
+        return _SHARE_WORDS[value]
+    percent = value * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return _SHARE_WORDS.get(value) or f"{value.numerator}/{value.denominator}"
+
+
+def _band_text(spec: "RuleSpec", lowest: str) -> str:
+    parts, rest = [], lowest
+    for b in spec.bands:
+        if b.share == 0 and not b.strict:
+            rest = b.outcome
+            break
+        parts.append(
+            f"{'超过' if b.strict else '达到'}{share_text(b.share, words=False)}为{b.outcome}"
+        )
+    return "，".join([*parts, f"其余为{rest}"])
+
+
+def share_json(value: Fraction) -> str:
+    percent = value * 100
+    return (
+        f"{percent.numerator}%"
+        if percent.denominator == 1
+        else f"{value.numerator}/{value.denominator}"
+    )
+
+
+def _num(value: Fraction | int) -> str:
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(int(value))
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
-class TallyInput:
-    counts: dict[str, Fraction]  # option -> (weighted) count
-    favourable: list[str]  # options counted as favourable, e.g. 满意, 基本满意
-    unfavourable: str  # e.g. 不满意
-    composition: int  # 组成人员总数
-    valid: Fraction  # valid ballots for this subject (abstentions excluded)
-    issued: Fraction  # ballots issued
-    composition_counts: dict[str, Fraction] | None = None  # committee members' own counts
+class Threshold:
+    options: tuple[str, ...]
+    compare: str
+    share: Fraction
+    base: str
+    counting: str = "committee"
 
-    @property
-    def favourable_count(self) -> Fraction:
-        return sum((self.counts.get(o, Fraction(0)) for o in self.favourable), Fraction(0))
+
+@dataclass(frozen=True)
+class Band:
+    share: Fraction
+    strict: bool
+    outcome: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    threshold: Threshold | None
+    method: str = "bands"
+    rate_options: tuple[str, ...] = ()
+    rate_base: str = "valid"
+    counting: str = "weighted"
+    bands: tuple[Band, ...] = ()
+
+    def to_json(self) -> dict:
+        data = {
+            "threshold": None,
+            "method": self.method,
+            "rate_options": list(self.rate_options),
+            "rate_base": self.rate_base,
+            "counting": self.counting,
+            "bands": [
+                {"share": share_json(b.share), "strict": b.strict, "outcome": b.outcome}
+                for b in self.bands
+            ],
+        }
+        if self.threshold:
+            t = self.threshold
+            data["threshold"] = {
+                "options": list(t.options),
+                "compare": t.compare,
+                "share": share_json(t.share),
+                "base": t.base,
+                "counting": t.counting,
+            }
+        return data
+
+    @classmethod
+    def from_json(cls, data) -> "RuleSpec":
+        if not isinstance(data, dict):
+            raise RuleError("结果规则格式不正确。")
+        try:
+            raw = data.get("threshold")
+            threshold = (
+                Threshold(
+                    options=tuple(str(o) for o in raw["options"]),
+                    compare=str(raw["compare"]),
+                    share=parse_share(raw["share"]),
+                    base=str(raw["base"]),
+                    counting=str(raw.get("counting", "committee")),
+                )
+                if raw
+                else None
+            )
+            bands = tuple(
+                Band(parse_share(b["share"]), bool(b.get("strict")), str(b["outcome"]))
+                for b in data.get("bands") or []
+            )
+            return cls(
+                threshold=threshold,
+                method=str(data.get("method", "bands")),
+                rate_options=tuple(str(o) for o in data.get("rate_options") or []),
+                rate_base=str(data.get("rate_base", "valid")),
+                counting=str(data.get("counting", "weighted")),
+                bands=bands,
+            )
+        except (KeyError, TypeError, AttributeError):
+            raise RuleError("结果规则格式不正确。") from None
+
+
+def spec_problems(spec: RuleSpec, *, options: list[str], outcomes: list[str]) -> list[str]:
+    """Everything wrong with a rule for a ballot with these options and outcomes, in Chinese."""
+    problems = []
+    if len(outcomes) < 2 or len(set(outcomes)) != len(outcomes) or not all(outcomes):
+        problems.append("测评结果的档次至少两档，不能重复或为空。")
+    t = spec.threshold
+    if t is not None:
+        if not t.options or not set(t.options) <= set(options):
+            problems.append("门槛条件所计的选项须是本次测评的选项。")
+        if t.compare not in COMPARES:
+            problems.append("门槛条件的比较方式无效。")
+        if t.base not in BASES:
+            problems.append("门槛条件的基数无效。")
+        if t.counting not in COUNTINGS:
+            problems.append("门槛条件的计票口径无效。")
+        if not 0 < t.share <= 1:
+            problems.append("门槛比例应大于 0、不超过 100%。")
+    if spec.method not in METHODS:
+        problems.append("结果的确定方式无效。")
+    if spec.counting not in COUNTINGS:
+        problems.append("计票口径无效。")
+    if spec.method == "bands":
+        if not spec.rate_options or not set(spec.rate_options) <= set(options):
+            problems.append("满意率所计的选项须是本次测评的选项。")
+        if spec.rate_base not in BASES:
+            problems.append("满意率的分母无效。")
+        if not spec.bands:
+            problems.append("请至少设置一档（例如 ≥80% 为满意）。")
+        shares = [b.share for b in spec.bands]
+        if shares != sorted(shares, reverse=True) or len(set(shares)) != len(shares):
+            problems.append("各档比例须从高到低排列，且不能重复。")
+        unknown = [b.outcome for b in spec.bands if b.outcome not in outcomes]
+        if unknown:
+            problems.append(f"档次“{'、'.join(unknown)}”不是本次测评的结果档次。")
+    elif spec.method == "plurality":
+        missing = [o for o in options if o not in outcomes]
+        if missing:
+            problems.append(
+                f"按得票最多确定结果时，每个选项都须是结果档次（缺少：{'、'.join(missing)}）。"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One subject's counts and the bases they are measured against."""
+
+    weighted: dict[str, Fraction]  # option -> weighted count, every voter group
+    committee: dict[str, Fraction]  # option -> the committee members' own count
+    scale: list[str]  # the options that are valid votes (abstain excluded)
+    composition: int
+    present: int | None
+    issued: dict[str, Fraction]  # counting -> ballots issued
+    cast: dict[str, Fraction]  # counting -> ballots cast (returned)
+
+    def counts(self, counting: str) -> dict[str, Fraction]:
+        return self.committee if counting == "committee" else self.weighted
+
+    def base(self, base: str, counting: str) -> Fraction | None:
+        if base == "composition":
+            return Fraction(self.composition)
+        if base == "present":
+            return Fraction(self.present) if self.present is not None else None
+        if base == "valid":
+            counts = self.counts(counting)
+            return sum((counts.get(o, Fraction(0)) for o in self.scale), Fraction(0))
+        return (self.issued if base == "issued" else self.cast)[counting]
+
+    def bases(self) -> dict:
+        return {
+            counting: {b: _json_num(self.base(b, counting)) for b in BASES}
+            for counting in COUNTINGS
+        }
+
+
+def _json_num(value: Fraction | None):
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else float(value)
 
 
 @dataclass(frozen=True)
 class Outcome:
     label: str
-    rate: Fraction | None
+    rate: Fraction | None  # percent
     explanation: str
+    numbers: dict = field(default_factory=dict)
 
 
-def _num(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
+def _compare(value: Fraction, compare: str, limit: Fraction) -> bool:
+    return {
+        "gt": value > limit,
+        "ge": value >= limit,
+        "le": value <= limit,
+        "lt": value < limit,
+    }[compare]
 
 
-def _composition_counts(t: TallyInput) -> dict[str, Fraction]:
-    # Rules measured against the composition count the committee members' own ballots.
-    return t.composition_counts if t.composition_counts is not None else t.counts
+def _sum(counts: dict[str, Fraction], options) -> Fraction:
+    return sum((counts.get(o, Fraction(0)) for o in options), Fraction(0))
 
 
-def rule_a(t: TallyInput, params: dict) -> Outcome:
-    against = _composition_counts(t).get(t.unfavourable, Fraction(0))
-    half = Fraction(t.composition, 2)
-    label = UNSATISFIED if against > half else SATISFIED
-    return Outcome(
-        label,
-        _rate(t, params),
-        f"{t.unfavourable} {_num(against)} 票，组成人员总数 {t.composition} 人的一半为 {_num(half)}，{'超过' if against > half else '未超过'}一半，结果为{label}。",
+def rate_of(spec: RuleSpec, tally: Tally) -> Fraction | None:
+    """The rule's rate in percent (None when its base is 0 or unknown)."""
+    options = spec.rate_options or tally.scale[:-1]
+    base = tally.base(spec.rate_base, spec.counting)
+    if not base:
+        return None
+    return _sum(tally.counts(spec.counting), options) / base * 100
+
+
+def apply_spec(spec: RuleSpec, outcomes: list[str], tally: Tally) -> Outcome:
+    lowest = outcomes[-1]
+    parts, numbers = [], {}
+    t = spec.threshold
+    if t is not None:
+        value = _sum(tally.counts(t.counting), t.options)
+        base = tally.base(t.base, t.counting)
+        if base is None:
+            raise RuleError(f"规则要用到{BASES[t.base]}，但尚未填写。")
+        limit = base * t.share
+        met = _compare(value, t.compare, limit)
+        numbers["threshold"] = {"value": _json_num(value), "base": _json_num(base)}
+        words = COMPARES[t.compare] if met else _NEGATED[t.compare]
+        who = "（常委会组成人员）" if t.counting == "committee" else "（加权合计）"
+        parts.append(
+            f"{'+'.join(t.options)} {_num(value)} 票{who}，{BASES[t.base]} {_num(base)} 的"
+            f"{share_text(t.share)}为 {_num(limit)}，{words}"
+        )
+        if met:
+            return Outcome(
+                lowest,
+                rate_of(spec, tally),
+                "，".join(parts) + f"，结果为{lowest}。",
+                numbers,
+            )
+    counts = tally.counts(spec.counting)
+    if spec.method == "plurality":
+        best = max(
+            reversed(tally.scale), key=lambda o: counts.get(o, Fraction(0))
+        )  # reversed: a tie goes to the lower option
+        parts.append(
+            f"得票最多的是{best}（{_num(counts.get(best, Fraction(0)))} 票，并列时取较低一档）"
+        )
+        return Outcome(best, rate_of(spec, tally), "；".join(parts) + f"，结果为{best}。", numbers)
+    value = _sum(counts, spec.rate_options)
+    base = tally.base(spec.rate_base, spec.counting)
+    if base is None:
+        raise RuleError(f"规则要用到{BASES[spec.rate_base]}，但尚未填写。")
+    numbers["rate"] = {"value": _json_num(value), "base": _json_num(base)}
+    band_text = _band_text(spec, lowest)
+    if not base:
+        parts.append(f"{BASES[spec.rate_base]}为 0，无法计算比率")
+        return Outcome(lowest, None, "；".join(parts) + f"，结果为{lowest}。", numbers)
+    share = value / base
+    label = next(
+        (b.outcome for b in spec.bands if (share > b.share if b.strict else share >= b.share)),
+        lowest,
     )
-
-
-def rule_b(t: TallyInput, params: dict) -> Outcome:
-    counts = _composition_counts(t)
-    fav = sum((counts.get(o, Fraction(0)) for o in t.favourable), Fraction(0))
-    half = Fraction(t.composition, 2)
-    label = UNSATISFIED if fav <= half else SATISFIED
-    return Outcome(
-        label,
-        _rate(t, params),
-        f"{'+'.join(t.favourable)} {_num(fav)} 票，组成人员总数 {t.composition} 人的一半为 {_num(half)}，{'不超过' if fav <= half else '超过'}一半，结果为{label}。",
+    parts.append(
+        f"{'+'.join(spec.rate_options)} {_num(value)} ÷ {BASES[spec.rate_base]} {_num(base)}"
+        f" = {float(share * 100):.2f}%（{band_text}）"
     )
+    return Outcome(label, share * 100, "；".join(parts) + f"，结果为{label}。", numbers)
 
 
-def rule_c(t: TallyInput, params: dict) -> Outcome:
-    fav = t.favourable_count
-    needed = t.valid * Fraction(2, 3)
-    label = SATISFIED if t.valid and fav >= needed else UNSATISFIED
-    return Outcome(
-        label,
-        _rate(t, params),
-        f"{'+'.join(t.favourable)} {_num(fav)} 票，有效票 {_num(t.valid)} 的三分之二为 {_num(needed)}，{'达到' if label == SATISFIED else '未达到'}，结果为{label}。",
-    )
+def describe(spec: RuleSpec, outcomes: list[str]) -> str:
+    """The rule in one Chinese sentence, for the office's live preview and the README."""
+    lowest = outcomes[-1] if outcomes else "最低一档"
+    parts = []
+    t = spec.threshold
+    if t is not None:
+        who = "常委会组成人员的" if t.counting == "committee" else "加权合计的"
+        parts.append(
+            f"{who}{'+'.join(t.options)}票{COMPARES.get(t.compare, '?')}"
+            f"{BASES.get(t.base, '?')}的{share_text(t.share)}，为{lowest}"
+        )
+    if spec.method == "plurality":
+        parts.append(
+            "否则以得票最多的选项为结果（并列取较低一档）" if parts else "以得票最多的选项为结果"
+        )
+    else:
+        rate = f"（{'+'.join(spec.rate_options)}）÷ {BASES.get(spec.rate_base, '?')}"
+        if len(spec.bands) == 1 and spec.bands[0].share == 0 and not spec.bands[0].strict:
+            parts.append(
+                f"否则为{spec.bands[0].outcome}" if parts else f"一律为{spec.bands[0].outcome}"
+            )
+        else:
+            lead = "否则按" if parts else "按"
+            parts.append(f"{lead}{rate}的比率分档：{_band_text(spec, lowest)}")
+    return "；".join(parts) + "。"
 
 
-def _rate(t: TallyInput, params: dict) -> Fraction | None:
-    base = t.issued if params.get("rate_base") == "issued" else t.valid
-    return t.favourable_count / base * 100 if base else None
+# --- Presets ------------------------------------------------------------------------------
+PRESETS_FILE = Path(__file__).with_name("rule_presets.json")
 
 
-def rule_d(t: TallyInput, params: dict) -> Outcome:
-    rate = _rate(t, params)
-    base_name = "发出票" if params.get("rate_base") == "issued" else "有效票"
-    if rate is None:
-        return Outcome(UNSATISFIED, None, f"{base_name}为 0，无法计算满意率。")
-    bands = sorted(params.get("bands") or DEFAULT_BANDS, key=lambda b: -b[0])
-    label = next((name for floor, name in bands if rate >= floor), bands[-1][1])
-    return Outcome(
-        label,
-        rate,
-        f"满意率 = {'+'.join(t.favourable)} {_num(t.favourable_count)} ÷ {base_name} = {float(rate):.1f}%，按 {'、'.join(f'≥{f}% {n}' for f, n in bands)} 分档，结果为{label}。",
-    )
+def presets() -> list[dict]:
+    return json.loads(PRESETS_FILE.read_text(encoding="utf-8"))
 
 
-RULES = {
-    ResultRule.UNFAVOURABLE_OVER_HALF: rule_a,
-    ResultRule.FAVOURABLE_AT_MOST_HALF: rule_b,
-    ResultRule.FAVOURABLE_TWO_THIRDS: rule_c,
-    ResultRule.RATE_BANDS: rule_d,
-}
+def preset(key: str) -> dict:
+    found = next((p for p in presets() if p["key"] == key), None)
+    if found is None:
+        raise RuleError("没有这个预设规则。")
+    return found
 
 
-def apply_rule(rule: str, params: dict, tally: TallyInput) -> Outcome:
-    return RULES[ResultRule(rule)](tally, params)
+def _resolve(token: str, *, options, outcomes, favourable) -> list[str]:
+    if not token.startswith("@"):
+        return [token]
+    if token == "@favourable":
+        return list(favourable)
+    if token == "@unfavourable":
+        return [options[-1]]
+    if token == "@top":
+        return [options[0]]
+    index = int(token[1:])
+    if -len(outcomes) <= index < len(outcomes):
+        return [outcomes[index]]
+    raise RuleError("该预设的档次多于本次测评的结果档次，不适用。")
 
 
-def validate_params(rule: str, params: dict) -> list[str]:
-    problems = []
-    if params.get("rate_base", "valid") not in ("valid", "issued"):
-        problems.append("满意率的分母只能是有效票或发出票。")
-    if rule == ResultRule.RATE_BANDS:
-        bands = params.get("bands") or DEFAULT_BANDS
-        try:
-            floors = [float(b[0]) for b in bands]
-            names = [str(b[1]).strip() for b in bands]
-        except (TypeError, ValueError, IndexError):
-            return ["分档格式不正确，应为 [下限, 名称] 的列表。"]
-        if not all(0 <= f <= 100 for f in floors) or 0 not in floors or not all(names):
-            problems.append("分档下限应在 0 到 100 之间，且必须有一档从 0 开始，每档须有名称。")
-        if len(set(floors)) != len(floors):
-            problems.append("分档下限不能重复。")
-    return problems
+def preset_spec(key: str, *, options, outcomes, favourable) -> RuleSpec:
+    """A preset's rule resolved against a ballot's own options and outcome labels."""
+    raw = json.loads(json.dumps(preset(key)["spec"]))
+
+    def expand(tokens):
+        return [
+            label
+            for token in tokens
+            for label in _resolve(token, options=options, outcomes=outcomes, favourable=favourable)
+        ]
+
+    if raw.get("threshold"):
+        raw["threshold"]["options"] = expand(raw["threshold"]["options"])
+    raw["rate_options"] = expand(raw.get("rate_options") or [])
+    for band in raw.get("bands") or []:
+        band["outcome"] = expand([band["outcome"]])[0]
+    return RuleSpec.from_json(raw)

@@ -339,3 +339,65 @@ def ballot_receipts(ballot) -> list[str]:
         tracker(c)
         for c in SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
     )
+
+
+def result_tally(ballot, result):
+    """A stored result's counts and bases as the rules read them, to apply another rule."""
+    from fractions import Fraction
+
+    from .rules import Tally
+
+    def fractions(counts: dict) -> dict:
+        return {o: Fraction(str(n)) for o, n in counts.items()}
+
+    bases = result.bases or {}
+    weighted = fractions(result.counts)
+    committee = fractions(result.committee_counts) if result.committee_counts else weighted
+
+    def base(counting: str, name: str, fallback):
+        value = (bases.get(counting) or {}).get(name)
+        return Fraction(str(value)) if value is not None else fallback
+
+    issued = Fraction(str(result.issued))
+    cast = Fraction(ballot.web_participants)
+    return Tally(
+        weighted=weighted,
+        committee=committee,
+        scale=list(ballot.options),
+        composition=ballot.composition_size,
+        present=ballot.present_count,
+        issued={c: base(c, "issued", issued) for c in ("committee", "weighted")},
+        cast={c: base(c, "cast", cast) for c in ("committee", "weighted")},
+    )
+
+
+def rule_simulation(ballot, rules: list[tuple[str, object, list[str]]]) -> list[dict]:
+    """Each subject's outcome under each (name, spec, outcomes); never stores anything.
+    A spec of None means the rule does not apply to this ballot (shown as 不适用)."""
+    from .rules import RuleError, apply_spec
+
+    rows = []
+    for result in ballot_results(ballot):
+        tally = result_tally(ballot, result)
+        cells = []
+        for _name, spec, outcomes in rules:
+            try:
+                outcome = apply_spec(spec, outcomes, tally) if spec is not None else None
+            except RuleError as exc:
+                cells.append({"label": "不适用", "rate": None, "explanation": str(exc)})
+                continue
+            if outcome is None:
+                cells.append({"label": "不适用", "rate": None, "explanation": ""})
+            else:
+                cells.append(
+                    {
+                        "label": outcome.label,
+                        "rate": round(float(outcome.rate), 2) if outcome.rate is not None else None,
+                        "explanation": outcome.explanation,
+                    }
+                )
+        first = cells[0]["label"] if cells else None
+        for cell in cells[1:]:
+            cell["differs"] = cell["label"] != first
+        rows.append({"result": result, "cells": cells})
+    return rows

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import assessment, ballots, briefings, meetings, public
+from .views import assessment, ballot_tools, ballots, briefings, meetings, public
 
 urlpatterns = [
     path("office/", views.office_dashboard, name="office_dashboard"),
@@ -17,11 +17,23 @@ urlpatterns = [
         name="investigation_report_list",
     ),
     path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
+    path(
+        "campaigns/<int:pk>/ballots/preview/",
+        ballots.ballot_rule_preview,
+        name="ballot_rule_preview",
+    ),
     path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot_detail"),
     path("ballots/<int:pk>/vote/", ballots.ballot_vote, name="ballot_vote"),
     path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
     path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
     path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
+    path("ballots/<int:pk>/simulate/", ballot_tools.ballot_simulate, name="ballot_simulate"),
+    path(
+        "ballots/<int:pk>/simulate.xlsx",
+        ballot_tools.ballot_simulate_xlsx,
+        name="ballot_simulate_xlsx",
+    ),
+    path("ballots/<int:pk>/receipt/", ballot_tools.ballot_receipt_check, name="ballot_receipt"),
     path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..rules import ResultRule
+from ..rules import BASES
 from .campaigns import Campaign
 
 
@@ -151,13 +151,18 @@ class Ballot(models.Model):
     quorum = models.PositiveSmallIntegerField(
         _("最低参加人数"), help_text=_("默认：超过组成人员总数的一半")
     )
-    rule = models.CharField(
-        _("结果规则"),
-        max_length=2,
-        choices=ResultRule.choices,
-        default=ResultRule.UNFAVOURABLE_OVER_HALF,
+    outcomes = models.JSONField(
+        _("测评结果档次"), default=list, help_text=_("从好到差，例如 满意、基本满意、不满意")
     )
-    rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
+    rule_preset = models.CharField(_("结果规则（预设）"), max_length=40, default="default")
+    rule_spec = models.JSONField(_("结果规则"), default=dict)
+    present_count = models.PositiveSmallIntegerField(_("出席人数"), null=True, blank=True)
+    quorum_base = models.CharField(
+        _("最低参加人数的基数"),
+        max_length=12,
+        choices=[("composition", BASES["composition"]), ("present", BASES["present"])],
+        default="composition",
+    )
     status = models.CharField(
         _("状态"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
@@ -187,6 +192,22 @@ class Ballot(models.Model):
     @property
     def unfavourable(self) -> str:
         return self.options[-1]
+
+    @property
+    def spec(self):
+        from ..rules import RuleSpec
+
+        return RuleSpec.from_json(self.rule_spec)
+
+    @property
+    def rule_text(self) -> str:
+        from ..rules import describe
+
+        return describe(self.spec, self.outcomes)
+
+    @property
+    def lowest_outcome(self) -> str:
+        return self.outcomes[-1]
 
     @property
     def choices(self) -> list[str]:
@@ -304,9 +325,11 @@ class BallotResult(models.Model):
         on_delete=models.PROTECT,
         related_name="ballot_results",
     )
-    counts = models.JSONField(_("各选项票数"))
+    counts = models.JSONField(_("各选项票数（加权）"))
+    committee_counts = models.JSONField(_("常委会组成人员票数"), default=dict)
     web_counts = models.JSONField(_("网上票数"))
     paper_counts = models.JSONField(_("纸质票数"))
+    bases = models.JSONField(_("各项基数"), default=dict)
     valid = models.DecimalField(_("有效票"), max_digits=10, decimal_places=2)
     issued = models.DecimalField(_("发出票"), max_digits=10, decimal_places=2)
     rate = models.DecimalField(_("满意率（%）"), max_digits=6, decimal_places=2, null=True)

@@ -33,7 +33,16 @@ from ..models import (
     SealedSheet,
     VoterGroup,
 )
-from ..rules import ResultRule, TallyInput, apply_rule, validate_params
+from ..rules import (
+    RuleError,
+    RuleSpec,
+    Tally,
+    apply_spec,
+    describe,
+    preset,
+    preset_spec,
+    spec_problems,
+)
 
 ABSTAIN = "弃权"
 COMMITTEE_GROUP = "常委会组成人员"
@@ -49,6 +58,61 @@ def default_quorum(composition: int) -> int:
     return composition // 2 + 1
 
 
+def _labels(values, what: str) -> list[str]:
+    labels = [str(v).strip() for v in values]
+    if (
+        not 2 <= len(labels) <= 8
+        or len(set(labels)) != len(labels)
+        or not all(labels)
+        or any(len(v) > 20 for v in labels)
+        or ABSTAIN in labels
+    ):
+        raise ApplicationError(
+            f"{what}须有 2 至 8 项，每项不超过 20 字，不能重复或为空；“弃权”请用单独的开关设置。"
+        )
+    return labels
+
+
+def _groups(
+    committee_weight, extra_groups: list[tuple[str, Decimal]]
+) -> list[tuple[str, Decimal, bool]]:
+    groups = [(COMMITTEE_GROUP, committee_weight, True)]
+    for name, weight in extra_groups:
+        groups.append((str(name).strip(), weight, False))
+    names = [g[0] for g in groups]
+    if len(set(names)) != len(names):
+        raise ApplicationError(f"投票人类别的名称不能重复，也不能叫“{COMMITTEE_GROUP}”。")
+    for name, weight, _ in groups:
+        try:
+            weight = Decimal(str(weight))
+        except ArithmeticError:
+            raise ApplicationError(f"“{name}”的权重不是数字。") from None
+        if not name or len(name) > 40 or not Decimal("0.01") <= weight <= Decimal("999.99"):
+            raise ApplicationError(
+                "投票人类别须有名称（40 字以内），权重须在 0.01 至 999.99 之间。"
+            )
+    return [(n, Decimal(str(w)).quantize(Decimal("0.01")), c) for n, w, c in groups]
+
+
+def ballot_rule_check(
+    *, options: list[str], outcomes: list[str], rule_spec: dict, present_count: int | None
+) -> RuleSpec:
+    """Read and check a rule for a ballot's scale; raise with every problem in Chinese."""
+    try:
+        spec = RuleSpec.from_json(rule_spec)
+    except RuleError as exc:
+        raise ApplicationError(str(exc)) from None
+    problems = spec_problems(spec, options=options, outcomes=outcomes)
+    uses_present = spec.rate_base == "present" or (
+        spec.threshold is not None and spec.threshold.base == "present"
+    )
+    if uses_present and present_count is None:
+        problems.append("规则要用到出席人数，请填写出席人数。")
+    if problems:
+        raise ApplicationError("；".join(problems))
+    return spec
+
+
 @transaction.atomic
 def ballot_create(
     *,
@@ -58,36 +122,57 @@ def ballot_create(
     meeting: ReviewMeeting | None = None,
     subjects=None,
     options: list[str] | None = None,
+    outcomes: list[str] | None = None,
     abstain_allowed: bool = False,
     favourable: list[str] | None = None,
-    rule: str = ResultRule.UNFAVOURABLE_OVER_HALF,
-    rule_params: dict | None = None,
+    rule_preset: str = "default",
+    rule_spec: dict | None = None,
+    present_count: int | None = None,
     quorum: int | None = None,
+    quorum_base: str = "composition",
     purpose: str = BallotPurpose.REVIEW,
+    committee_weight: Decimal = Decimal(1),
     extra_groups: list[tuple[str, Decimal]] = (),
 ) -> Ballot:
+    """A ballot with its scale, outcome labels, voter groups and result rule. The rule is a
+    preset resolved against this scale, or the office's own spec (rules.RuleSpec JSON)."""
     require_office(actor)
-    options = [o.strip() for o in (options or campaign.rating_options)]
-    if (
-        not 2 <= len(options) <= 8
-        or len(set(options)) != len(options)
-        or not all(options)
-        or ABSTAIN in options
-    ):
-        raise ApplicationError("选项须有 2 至 8 项，不能重复或为空；“弃权”请用单独的开关设置。")
+    options = _labels(options or campaign.rating_options, "选项")
+    outcomes = _labels(outcomes or options, "结果档次")
     favourable = list(favourable) if favourable is not None else options[:-1]
     if not favourable or not set(favourable) <= set(options[:-1]):
         raise ApplicationError("计为满意的选项须是除最后一项以外的选项。")
-    rule_params = rule_params or {}
-    problems = (
-        validate_params(rule, rule_params) if rule in ResultRule.values else ["结果规则无效。"]
-    )
-    if problems:
-        raise ApplicationError("；".join(problems))
     composition = campaign.composition_size
-    quorum = quorum if quorum is not None else default_quorum(composition)
+    if present_count is not None and not 0 < present_count <= composition:
+        raise ApplicationError(f"出席人数应在 1 到组成人员总数 {composition} 之间。")
+    if quorum_base not in ("composition", "present") or (
+        quorum_base == "present" and present_count is None
+    ):
+        raise ApplicationError("最低参加人数的基数须是组成人员总数，或已填写的出席人数。")
+    if rule_spec is None:
+        try:
+            preset(rule_preset)
+            rule_spec = preset_spec(
+                rule_preset, options=options, outcomes=outcomes, favourable=favourable
+            ).to_json()
+        except RuleError as exc:
+            raise ApplicationError(str(exc)) from None
+    else:
+        try:
+            same = preset_spec(
+                rule_preset, options=options, outcomes=outcomes, favourable=favourable
+            ) == RuleSpec.from_json(rule_spec)
+        except RuleError:
+            same = False
+        rule_preset = rule_preset if same else "custom"
+    spec = ballot_rule_check(
+        options=options, outcomes=outcomes, rule_spec=rule_spec, present_count=present_count
+    )
+    quorum_of = composition if quorum_base == "composition" else present_count
+    quorum = quorum if quorum is not None else default_quorum(quorum_of)
     if not 1 <= quorum <= composition:
         raise ApplicationError(f"最低参加人数应在 1 到组成人员总数 {composition} 之间。")
+    groups = _groups(committee_weight, extra_groups)
     subjects = list(subjects if subjects is not None else campaign.subjects.order_by("position"))
     if not subjects:
         raise ApplicationError("没有可测评的评议对象。")
@@ -101,29 +186,28 @@ def ballot_create(
         name=name.strip(),
         purpose=purpose,
         options=options,
+        outcomes=outcomes,
         abstain_allowed=abstain_allowed,
         favourable=favourable,
         composition_size=composition,
+        present_count=present_count,
         quorum=quorum,
-        rule=rule,
-        rule_params=rule_params,
+        quorum_base=quorum_base,
+        rule_preset=rule_preset,
+        rule_spec=spec.to_json(),
     )
     validate_or_raise(ballot)
     ballot.save()
     BallotItem.objects.bulk_create(
         BallotItem(ballot=ballot, subject=s, position=i) for i, s in enumerate(subjects, 1)
     )
-    VoterGroup.objects.create(
-        ballot=ballot, name=COMMITTEE_GROUP, weight=Decimal(1), is_committee=True
+    VoterGroup.objects.bulk_create(
+        VoterGroup(ballot=ballot, name=n, weight=w, is_committee=c) for n, w, c in groups
     )
-    for group_name, weight in extra_groups:
-        if not group_name.strip() or Decimal(weight) <= 0:
-            raise ApplicationError("投票人类别须有名称，权重须大于 0。")
-        VoterGroup.objects.create(ballot=ballot, name=group_name.strip(), weight=Decimal(weight))
     audit_log(
         actor=actor,
         action="ballot.create",
-        summary=f"建立{ballot.get_purpose_display()}“{ballot}”（{len(subjects)} 名评议对象）",
+        summary=f"建立{ballot.get_purpose_display()}“{ballot}”（{len(subjects)} 名评议对象；规则：{describe(spec, outcomes)}）",
         target=ballot,
         campaign=campaign,
     )
@@ -237,29 +321,62 @@ def _fraction(value) -> Fraction:
     return Fraction(str(value))
 
 
-def _tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotResult]:
-    """Combine web votes and paper counts per subject, apply the rule, rank."""
-    groups = list(ballot.voter_groups.all())
+def _bases(ballot: Ballot, groups, papers) -> tuple[dict, dict]:
+    """Ballots issued and cast, of the committee alone and weighted over every group.
+
+    The committee's issued count: every eligible member got one web ballot when anyone
+    voted on the web (those who voted on paper instead are among them); with no web
+    votes at all, the paper sheets handed out. Never both added together."""
     committee = next(g for g in groups if g.is_committee)
     eligible = Eligibility.objects.filter(ballot=ballot).count()
+    web = ballot.web_participants
+    paper = papers.get(committee.pk)
+    committee_issued = eligible if web or paper is None else paper.issued
+    committee_cast = web + (paper.returned if paper else 0)
+    issued = {"committee": Fraction(committee_issued)}
+    cast = {"committee": Fraction(committee_cast)}
+    issued["weighted"] = _fraction(committee.weight) * committee_issued + sum(
+        (
+            _fraction(g.weight) * papers[g.pk].issued
+            for g in groups
+            if not g.is_committee and g.pk in papers
+        ),
+        Fraction(0),
+    )
+    cast["weighted"] = _fraction(committee.weight) * committee_cast + sum(
+        (
+            _fraction(g.weight) * papers[g.pk].returned
+            for g in groups
+            if not g.is_committee and g.pk in papers
+        ),
+        Fraction(0),
+    )
+    return issued, cast
+
+
+def _tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotResult]:
+    """Combine web votes and paper counts per subject, apply the ballot's rule, rank."""
+    groups = list(ballot.voter_groups.all())
+    committee = next(g for g in groups if g.is_committee)
     papers = {
         t.voter_group_id: t
         for t in PaperTally.objects.filter(ballot=ballot).prefetch_related("counts")
     }
+    issued, cast = _bases(ballot, groups, papers)
     choices = ballot.choices
+    spec = ballot.spec
     rule_snapshot = {
-        "rule": ballot.rule,
-        "name": ResultRule(ballot.rule).label,
-        "params": ballot.rule_params,
+        "preset": ballot.rule_preset,
+        "spec": ballot.rule_spec,
+        "text": describe(spec, ballot.outcomes),
+        "options": ballot.options,
+        "outcomes": ballot.outcomes,
         "favourable": ballot.favourable,
-        "unfavourable": ballot.unfavourable,
         "composition": ballot.composition_size,
+        "present": ballot.present_count,
         "quorum": ballot.quorum,
         "weights": {g.name: str(g.weight) for g in groups},
     }
-    issued = Fraction(eligible) * _fraction(committee.weight) + sum(
-        (_fraction(g.weight) * papers[g.pk].issued for g in groups if g.pk in papers), Fraction(0)
-    )
     results = []
     for item in ballot.items.select_related("subject"):
         web = dict(web_counts[item.subject_id])
@@ -276,29 +393,30 @@ def _tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[Ballot
                     weighted[count.option] += _fraction(group.weight) * count.count
                     if group.is_committee:
                         committee_counts[count.option] += count.count
-        valid = sum((weighted[o] for o in ballot.options), Fraction(0))
-        outcome = apply_rule(
-            ballot.rule,
-            ballot.rule_params,
-            TallyInput(
-                counts=weighted,
-                favourable=ballot.favourable,
-                unfavourable=ballot.unfavourable,
-                composition=ballot.composition_size,
-                valid=valid,
-                issued=issued,
-                composition_counts=committee_counts,
-            ),
+        numbers = Tally(
+            weighted=weighted,
+            committee=committee_counts,
+            scale=list(ballot.options),
+            composition=ballot.composition_size,
+            present=ballot.present_count,
+            issued=issued,
+            cast=cast,
         )
+        try:
+            outcome = apply_spec(spec, ballot.outcomes, numbers)
+        except RuleError as exc:
+            raise ApplicationError(str(exc)) from None
         results.append(
             BallotResult(
                 ballot=ballot,
                 subject=item.subject,
-                counts={o: float(weighted[o]) for o in choices},
+                counts={o: _json_number(weighted[o]) for o in choices},
+                committee_counts={o: _json_number(committee_counts[o]) for o in choices},
                 web_counts=web,
                 paper_counts=paper,
-                valid=Decimal(str(float(valid))),
-                issued=Decimal(str(float(issued))),
+                valid=_decimal(numbers.base("valid", spec.counting)),
+                issued=_decimal(issued[spec.counting]),
+                bases=numbers.bases(),
                 rate=Decimal(str(round(float(outcome.rate), 2)))
                 if outcome.rate is not None
                 else None,
@@ -309,11 +427,25 @@ def _tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[Ballot
             )
         )
     ordered = sorted(
-        results, key=lambda r: (-(r.rate or 0), -sum(r.counts[o] for o in ballot.favourable))
+        results,
+        key=lambda r: (
+            r.rate is None,
+            -(r.rate or 0),
+            ballot.outcomes.index(r.outcome),
+            -sum(r.counts[o] for o in ballot.favourable),
+        ),
     )
     for rank, result in enumerate(ordered, start=1):
         result.rank = rank
     return results
+
+
+def _json_number(value: Fraction):
+    return int(value) if value.denominator == 1 else round(float(value), 4)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(str(round(float(value), 2)))
 
 
 def _count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
@@ -352,6 +484,7 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     counts, ballot.tally_proof = _count_sheets(ballot)
     if any(sum(row.values()) != participants for row in counts.values()):
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    ballot.web_participants = participants
     BallotResult.objects.bulk_create(_tally(ballot, counts))
     committee = ballot.voter_groups.get(is_committee=True)
     paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
@@ -360,9 +493,7 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     ballot.invalid_reason = (
         ""
         if ballot.is_valid
-        else (
-            f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人（组成人员总数 {ballot.composition_size} 人的过半数），本轮测评无效。"
-        )
+        else (f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人，本轮测评无效。")
     )
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, timezone.now()
     ballot.web_participants = participants
@@ -438,10 +569,13 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
         options=ballot.options,
         abstain_allowed=ballot.abstain_allowed,
         favourable=ballot.favourable,
+        outcomes=ballot.outcomes,
         composition_size=ballot.composition_size,
+        present_count=ballot.present_count,
         quorum=ballot.quorum,
-        rule=ballot.rule,
-        rule_params=ballot.rule_params,
+        quorum_base=ballot.quorum_base,
+        rule_preset=ballot.rule_preset,
+        rule_spec=ballot.rule_spec,
     )
     BallotItem.objects.bulk_create(
         BallotItem(ballot=new, subject_id=i.subject_id, position=i.position)

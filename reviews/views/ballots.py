@@ -1,10 +1,8 @@
 """Ballot pages: the office's control page, the member's voting page, the big screen, results."""
 
 import io
-from decimal import Decimal
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,20 +11,25 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.errors import ApplicationError
-from core.roles import Role, role_required
+from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
 
+from ..ballot_forms import BallotSetupForm, preset_fields
 from ..models import (
     Ballot,
-    BallotPurpose,
     BallotStatus,
     Campaign,
     Eligibility,
     Participation,
-    ReviewMeeting,
 )
-from ..rules import DEFAULT_BANDS, ResultRule
-from ..selectors import ballot_receipts, ballot_results, ballot_results_visible, ballot_turnout
+from ..rules import RuleError, describe
+from ..selectors import (
+    ballot_receipts,
+    ballot_results,
+    ballot_results_visible,
+    ballot_turnout,
+    published_ballots,
+)
 from ..services import (
     ballot_cast,
     ballot_close,
@@ -36,6 +39,7 @@ from ..services import (
     ballot_open,
     ballot_publish,
     ballot_remind,
+    ballot_rule_check,
     ballot_verify,
     paper_enter,
 )
@@ -47,43 +51,6 @@ SCALES = {
 RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
 
-class BallotForm(forms.Form):
-    name = forms.CharField(label="测评名称", max_length=120, initial="述职评议满意度测评")
-    purpose = forms.ChoiceField(label="用途", choices=BallotPurpose.choices)
-    meeting = forms.ModelChoiceField(
-        label="会议", queryset=ReviewMeeting.objects.none(), required=False
-    )
-    scale = forms.ChoiceField(
-        label="选项",
-        choices=[
-            ("campaign", "按评议活动设置"),
-            ("3", "满意 / 基本满意 / 不满意"),
-            ("4", "满意 / 较满意 / 基本满意 / 不满意"),
-        ],
-    )
-    abstain_allowed = forms.BooleanField(label="设“弃权”选项", required=False)
-    rule = forms.ChoiceField(label="结果规则", choices=ResultRule.choices)
-    rate_base = forms.ChoiceField(
-        label="满意率的分母", choices=[("valid", "有效票"), ("issued", "发出票")]
-    )
-    quorum = forms.IntegerField(
-        label="最低参加人数",
-        required=False,
-        min_value=1,
-        help_text="不填则为组成人员总数的过半数。",
-    )
-    extra_group = forms.CharField(
-        label="其他投票人类别（纸质票）", required=False, max_length=40, help_text="例如：人大代表"
-    )
-    extra_weight = forms.DecimalField(
-        label="其权重", required=False, min_value=Decimal("0.01"), max_digits=5, decimal_places=2
-    )
-
-    def __init__(self, *args, campaign, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = campaign.meetings.all()
-
-
 def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=5)
 
@@ -91,33 +58,17 @@ def _qr(url: str) -> str:
 @role_required(Role.OFFICE)
 def ballot_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = BallotForm(request.POST or None, campaign=campaign)
+    form = BallotSetupForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        extra = (
-            [(data["extra_group"], data["extra_weight"] or Decimal(1))]
-            if data["extra_group"]
-            else []
-        )
-        params = {"rate_base": data["rate_base"]}
-        if data["rule"] == ResultRule.RATE_BANDS:
-            params["bands"] = DEFAULT_BANDS
         try:
             ballot = ballot_create(
                 actor=request.user,
                 campaign=campaign,
-                name=data["name"],
-                meeting=data["meeting"],
-                options=SCALES.get(data["scale"]),
-                abstain_allowed=data["abstain_allowed"],
-                rule=data["rule"],
-                rule_params=params,
-                quorum=data["quorum"],
-                purpose=data["purpose"],
-                extra_groups=extra,
+                rule_preset=form.cleaned_data["preset"] or "custom",
+                **form.service_arguments(),
             )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        except (ApplicationError, RuleError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
         else:
             messages.success(request, "测评已建立。")
             return redirect("ballot_detail", pk=ballot.pk)
@@ -125,8 +76,42 @@ def ballot_list(request, pk: int):
     return render(
         request,
         "reviews/ballot_list.html",
-        {"campaign": campaign, "ballots": ballots, "form": form},
+        {
+            "campaign": campaign,
+            "ballots": ballots,
+            "form": form,
+            "presets": preset_fields(),
+            "past": published_ballots()
+            .filter(campaign__isnull=False)
+            .order_by("-published_at")[:20],
+        },
     )
+
+
+@role_required(Role.OFFICE)
+def ballot_rule_preview(request, pk: int):
+    """The rule builder's live sentence: what the rule says, or what is wrong with it."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = BallotSetupForm(request.POST or None, campaign=campaign)
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[f].label}：{' '.join(e)}"
+            for f, e in form.errors.items()
+            if f in form.fields
+        ]
+        return JsonResponse({"text": "", "problems": problems})
+    try:
+        args = form.service_arguments()
+        outcomes = args["outcomes"]
+        spec = ballot_rule_check(
+            options=args["options"],
+            outcomes=outcomes,
+            rule_spec=args["rule_spec"],
+            present_count=args["present_count"],
+        )
+    except (ApplicationError, RuleError) as exc:
+        return JsonResponse({"text": "", "problems": [getattr(exc, "message", str(exc))]})
+    return JsonResponse({"text": describe(spec, outcomes), "problems": []})
 
 
 @role_required(Role.OFFICE)
@@ -183,6 +168,9 @@ def ballot_detail(request, pk: int):
             "published": ballot_results_visible(ballot),
             "results": ballot_results(ballot),
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
+            "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
+            if ballot.status == BallotStatus.DRAFT
+            else [],
         },
     )
 
@@ -344,6 +332,12 @@ def ballot_result_page(request, pk: int):
             "results": ballot_results(ballot),
             "receipts": ballot_receipts(ballot),
             "verified": ballot_verify(ballot=ballot),
+            "can_simulate": user_has_role(
+                request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
+            ),
+            "can_check_receipt": Eligibility.objects.filter(
+                ballot=ballot, user=request.user
+            ).exists(),
         },
     )
 
@@ -359,7 +353,7 @@ def ballot_result_xlsx(request, pk: int):
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
-            f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；规则：{ballot.get_rule_display()}"
+            f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；规则：{ballot.rule_text}"
             + ("" if ballot.is_valid else f"；{ballot.invalid_reason}")
         ]
     )

@@ -51,7 +51,9 @@ def test_defaults_from_the_campaign(setup):
         "满意",
         "基本满意",
     ]
-    assert ballot.quorum == 3 and ballot.rule == "a" and ballot.composition_size == 5
+    assert ballot.quorum == 3 and ballot.rule_preset == "default" and ballot.composition_size == 5
+    assert ballot.outcomes == ["满意", "基本满意", "不满意"]
+    assert ballot.rule_text.startswith("常委会组成人员的不满意票超过组成人员总数的一半")
     assert ballot.voter_groups.get().is_committee
 
 
@@ -84,16 +86,16 @@ def test_full_cycle_counts_and_hides_until_close(office, setup, django_capture_o
     assert not ballot_verify(ballot=ballot)
     results = {r.subject.person_name: r for r in BallotResult.objects.filter(ballot=ballot)}
     assert results["金立新"].counts == {"满意": 2.0, "基本满意": 1.0, "不满意": 1.0}
-    assert results["金立新"].outcome == "满意" and float(results["金立新"].rate) == 75.0
+    # 不满意 1 is not more than half of 5; (2 + 1) / 4 = 75 % is below 80 %: 基本满意.
+    assert results["金立新"].outcome == "基本满意" and float(results["金立新"].rate) == 75.0
     assert (
         results["唐晓云"].counts["不满意"] == 3.0 and results["唐晓云"].outcome == "不满意"
     )  # 3 > 5/2
     assert results["金立新"].rank == 1 and results["唐晓云"].rank == 2
-    assert (
-        results["唐晓云"].rule_snapshot["rule"] == "a"
-        and results["唐晓云"].rule_snapshot["composition"] == 5
-    )
-    assert "超过一半" in results["唐晓云"].explanation
+    snapshot = results["唐晓云"].rule_snapshot
+    assert snapshot["preset"] == "default" and snapshot["composition"] == 5
+    assert snapshot["spec"]["threshold"]["base"] == "composition"
+    assert "组成人员总数 5 的一半为 2.5，超过，结果为不满意" in results["唐晓云"].explanation
 
     with pytest.raises(ApplicationError):
         ballot_close(actor=office, ballot=ballot)
@@ -180,7 +182,6 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
         campaign=campaign,
         name="含代表的测评",
         extra_groups=[("人大代表", Decimal("0.5"))],
-        rule="d",
     )
     committee = ballot.voter_groups.get(is_committee=True)
     deputies = ballot.voter_groups.get(name="人大代表")
@@ -224,6 +225,13 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
     assert result.web_counts == {"满意": 3, "基本满意": 0, "不满意": 0}
     assert result.paper_counts == {"满意": 6, "基本满意": 0, "不满意": 4}
     assert float(result.valid) == 8.5 and float(result.rate) == round(6 / 8.5 * 100, 2)
+    # The committee's own 不满意 (1) is far from half of 5; 6 / 8.5 = 70.59 % is 基本满意.
+    assert result.outcome == "基本满意" and "70.59%" in result.explanation
+    assert result.committee_counts == {"满意": 3, "基本满意": 0, "不满意": 1}
+    # Issued: the 5 eligible members (web voting happened; the one paper sheet is one of
+    # them, not added on top) + 12 deputies' sheets at 0.5. Cast: 3 + 1, + 10 at 0.5.
+    assert result.bases["committee"]["issued"] == 5 and result.bases["weighted"]["issued"] == 11
+    assert result.bases["committee"]["cast"] == 4 and result.bases["weighted"]["cast"] == 9
     ballot.refresh_from_db()
     assert ballot.is_valid  # 3 on the web + 1 committee paper sheet reach the quorum of 3
     with pytest.raises(ApplicationError, match="已结束"):

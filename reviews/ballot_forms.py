@@ -1,0 +1,204 @@
+"""The office's ballot set-up form: scale, outcome labels, voter groups, quorum and the
+result rule, built field by field (a preset fills them; every one can be changed)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from .models import BallotPurpose, ReviewMeeting
+from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, preset_spec, presets, share_json
+
+_SPLIT = re.compile(r"[、,，;；/\s]+")
+MAX_TEXT = 300
+
+
+def split_labels(text: str) -> list[str]:
+    return [p for p in _SPLIT.split(text or "") if p]
+
+
+def preset_fields() -> dict:
+    """Each preset as the form's own field values, for the page's preset picker."""
+    out = {}
+    for p in presets():
+        spec = preset_spec(
+            p["key"], options=p["scale"], outcomes=p["outcomes"], favourable=p["favourable"]
+        )
+        t = spec.threshold
+        out[p["key"]] = {
+            "options": "、".join(p["scale"]),
+            "outcomes": "、".join(p["outcomes"]),
+            "favourable": "、".join(p["favourable"]),
+            "threshold_on": t is not None,
+            "threshold_options": "、".join(t.options) if t else "",
+            "threshold_counting": t.counting if t else "committee",
+            "threshold_compare": t.compare if t else "gt",
+            "threshold_share": share_json(t.share) if t else "1/2",
+            "threshold_base": t.base if t else "composition",
+            "method": spec.method,
+            "rate_options": "、".join(spec.rate_options),
+            "rate_base": spec.rate_base,
+            "counting": spec.counting,
+            "bands": "\n".join(
+                f"{'>' if b.strict else '>='}{share_json(b.share)} {b.outcome}" for b in spec.bands
+            ),
+        }
+    return out
+
+
+def parse_bands(text: str) -> list[dict]:
+    """Lines like '>=80% 满意' or '>2/3 满意' (≥ is the default) → band dicts."""
+    bands = []
+    for line in (text or "").splitlines():
+        line = line.strip().replace("≥", ">=").replace("＞", ">")
+        if not line:
+            continue
+        match = re.fullmatch(r"(>=|>)?\s*([0-9./%％]+)\s+(\S+)", line)
+        if not match:
+            raise RuleError(f"分档“{line}”看不懂：请写成“>=80% 满意”或“>2/3 满意”，每行一档。")
+        bands.append(
+            {"share": match.group(2), "strict": match.group(1) == ">", "outcome": match.group(3)}
+        )
+    return bands
+
+
+def parse_groups(text: str) -> list[tuple[str, Decimal]]:
+    """Lines like '人大代表 0.5' → (name, weight)."""
+    groups = []
+    for line in (text or "").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            weight = Decimal(parts[-1]) if len(parts) > 1 else Decimal(1)
+        except InvalidOperation:
+            raise RuleError(f"“{line.strip()}”的权重不是数字：请写成“人大代表 0.5”。") from None
+        name = " ".join(parts[:-1]) if len(parts) > 1 else parts[0]
+        groups.append((name, weight))
+    return groups
+
+
+class BallotSetupForm(forms.Form):
+    name = forms.CharField(label="测评名称", max_length=120, initial="述职评议满意度测评")
+    purpose = forms.ChoiceField(label="用途", choices=BallotPurpose.choices)
+    meeting = forms.ModelChoiceField(
+        label="会议", queryset=ReviewMeeting.objects.none(), required=False
+    )
+    preset = forms.ChoiceField(label="预设规则", required=False)
+    options = forms.CharField(
+        label="选项（从好到差）", max_length=MAX_TEXT, initial="满意、基本满意、不满意"
+    )
+    outcomes = forms.CharField(
+        label="测评结果档次（从好到差）",
+        max_length=MAX_TEXT,
+        initial="满意、基本满意、不满意",
+        help_text="结果只会是这里的某一档，例如 称职、基本称职、不称职。",
+    )
+    favourable = forms.CharField(
+        label="计为满意的选项", max_length=MAX_TEXT, initial="满意、基本满意"
+    )
+    abstain_allowed = forms.BooleanField(label="设“弃权”选项", required=False)
+    committee_weight = forms.DecimalField(
+        label="常委会组成人员的权重",
+        initial=Decimal(1),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999.99"),
+        max_digits=5,
+        decimal_places=2,
+    )
+    extra_groups = forms.CharField(
+        label="其他投票人类别（纸质票）",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一类：名称 权重，例如“人大代表 0.5”。",
+    )
+    present_count = forms.IntegerField(label="出席人数", required=False, min_value=1, max_value=999)
+    quorum_base = forms.ChoiceField(
+        label="最低参加人数的基数",
+        choices=[("composition", BASES["composition"]), ("present", BASES["present"])],
+    )
+    quorum = forms.IntegerField(
+        label="最低参加人数",
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text="不填则为所选基数的过半数。",
+    )
+    threshold_on = forms.BooleanField(label="先看门槛条件（满足即为最低一档）", required=False)
+    threshold_options = forms.CharField(label="门槛：所计选项", required=False, max_length=MAX_TEXT)
+    threshold_counting = forms.ChoiceField(label="门槛：计票口径", choices=COUNTINGS.items())
+    threshold_compare = forms.ChoiceField(label="门槛：比较", choices=COMPARES.items())
+    threshold_share = forms.CharField(
+        label="门槛：比例", max_length=20, initial="1/2", help_text="例如 1/2、2/3、60%。"
+    )
+    threshold_base = forms.ChoiceField(label="门槛：基数", choices=BASES.items())
+    method = forms.ChoiceField(label="其余按", choices=METHODS.items())
+    rate_options = forms.CharField(
+        label="比率：分子所计选项", required=False, max_length=MAX_TEXT, initial="满意、基本满意"
+    )
+    rate_base = forms.ChoiceField(label="比率：分母", choices=BASES.items(), initial="valid")
+    counting = forms.ChoiceField(
+        label="比率：计票口径", choices=COUNTINGS.items(), initial="weighted"
+    )
+    bands = forms.CharField(
+        label="分档（从高到低，每行一档）",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=">=80% 满意\n>=50% 基本满意",
+        help_text="“>=80% 满意”为达到，“>2/3 满意”为超过；低于各档为最低一档。",
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = campaign.meetings.all()
+        self.fields["preset"].choices = [
+            ("", "自定义"),
+            *((p["key"], p["name"]) for p in presets()),
+        ]
+        self.initial.setdefault("preset", "default")
+        self.initial.setdefault("threshold_on", True)
+        self.initial.setdefault("threshold_options", "不满意")
+        self.initial.setdefault("threshold_counting", "committee")
+        self.initial.setdefault("threshold_base", "composition")
+
+    def rule_spec(self) -> dict:
+        """The rule as RuleSpec JSON; raises RuleError with a Chinese message."""
+        data = self.cleaned_data
+        threshold = None
+        if data["threshold_on"]:
+            threshold = {
+                "options": split_labels(data["threshold_options"]),
+                "compare": data["threshold_compare"],
+                "share": data["threshold_share"],
+                "base": data["threshold_base"],
+                "counting": data["threshold_counting"],
+            }
+        return {
+            "threshold": threshold,
+            "method": data["method"],
+            "rate_options": split_labels(data["rate_options"]),
+            "rate_base": data["rate_base"],
+            "counting": data["counting"],
+            "bands": parse_bands(data["bands"]),
+        }
+
+    def service_arguments(self) -> dict:
+        """Everything ballot_create takes from this form; raises RuleError."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "purpose": data["purpose"],
+            "meeting": data["meeting"],
+            "options": split_labels(data["options"]),
+            "outcomes": split_labels(data["outcomes"]),
+            "favourable": split_labels(data["favourable"]),
+            "abstain_allowed": data["abstain_allowed"],
+            "committee_weight": data["committee_weight"],
+            "extra_groups": parse_groups(data["extra_groups"]),
+            "present_count": data["present_count"],
+            "quorum_base": data["quorum_base"],
+            "quorum": data["quorum"],
+            "rule_spec": self.rule_spec(),
+        }
