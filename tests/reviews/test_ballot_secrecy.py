@@ -26,6 +26,7 @@ from reviews.services import (
     ballot_publish,
     campaign_update,
 )
+from tests.attacker import encodings, raw_database_bytes
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,40 +218,6 @@ def test_the_close_decrypts_only_the_product_never_a_sheet(office, monkeypatch):
         assert counts[s.pk] == {"满意": expected, "不满意": 12 - expected}
 
 
-def _raw_database_bytes() -> bytes:
-    """Every page of every table, index and TOAST relation, dead tuples included, as
-    pageinspect reads them, plus the WAL segment being written."""
-    chunks = []
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
-        cursor.execute(
-            "SELECT c.oid::regclass::text, pg_relation_size(c.oid) / current_setting('block_size')::int"
-            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind IN ('r', 't', 'i') AND n.nspname IN ('public', 'pg_toast')"
-            " AND c.relpersistence = 'p'"
-        )
-        for name, blocks in cursor.fetchall():
-            for block in range(blocks):
-                cursor.execute("SELECT get_raw_page(%s, %s)", [name, block])
-                chunks.append(bytes(cursor.fetchone()[0]))
-        cursor.execute("SELECT pg_walfile_name(pg_current_wal_insert_lsn())")
-        wal = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_read_binary_file('pg_wal/' || %s)", [wal])
-        chunks.append(bytes(cursor.fetchone()[0]))
-    return b"".join(chunks)
-
-
-def _encodings(number: int) -> list[bytes]:
-    size = (number.bit_length() + 7) // 8
-    return [
-        format(number, "x").encode(),
-        format(number, "X").encode(),
-        str(number).encode(),
-        number.to_bytes(size, "big"),
-        number.to_bytes(size, "little"),
-    ]
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_after_close_nothing_in_the_database_or_wal_opens_a_sheet(office):
@@ -268,11 +235,11 @@ def test_after_close_nothing_in_the_database_or_wal_opens_a_sheet(office):
     assert not key_exists(name=f"ballot-{ballot.pk}")
     assert not any(settings.SEALING_KEY_DIR.glob(f"ballot-{ballot.pk}*"))
 
-    raw = _raw_database_bytes()
+    raw = raw_database_bytes()
     n = int(Ballot.objects.get(pk=ballot.pk).public_key, 16)
     assert format(n, "x").encode() in raw, "control: the search finds what is stored"
     for secret_number in (p_factor, q_factor, (p_factor - 1) * (q_factor - 1)):
-        for encoding in _encodings(secret_number):
+        for encoding in encodings(secret_number):
             assert encoding not in raw
     assert settings.SECRET_KEY.encode() not in raw
     # Nothing derived from SECRET_KEY opens anything: sealing uses no SECRET_KEY at all.

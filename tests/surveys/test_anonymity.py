@@ -1,11 +1,13 @@
 """Questionnaire answers tried from a database reader's side on PostgreSQL: every column and
 system column (xmin, xmax, ctid), dead tuples through pageinspect, lengths and ids."""
 
+import base64
+
 import pytest
 from django.db import connection
 from django.test import Client
 
-from core.keystore import key_exists
+from core.keystore import key_exists, key_read
 from surveys.models import AccessMode, Deputy, QuestionKind, Response
 from surveys.services import (
     codes_issue_to_deputies,
@@ -13,6 +15,7 @@ from surveys.services import (
     questionnaire_create,
     questionnaire_open,
 )
+from tests.attacker import raw_database_bytes
 from tests.factories import CampaignFactory, SubjectFactory
 
 pytestmark = [
@@ -59,8 +62,14 @@ def test_no_response_can_be_linked_to_the_code_that_produced_it(office, settings
     assert Response.objects.count() == K
     _submit_all(q, codes[K : K + 2])  # two more wait sealed
     assert Response.objects.count() == K
+    key = key_read(name=f"questionnaire-{q.pk}")
     questionnaire_close(actor=office, questionnaire=q)
     assert Response.objects.count() == K + 2 and not key_exists(name=f"questionnaire-{q.pk}")
+
+    # 0. The key that opened the sealed rows is in no page of any table, nor in the WAL.
+    raw = raw_database_bytes()
+    for encoding in (key, key.hex().encode(), base64.b64encode(key), base64.urlsafe_b64encode(key)):
+        assert encoding not in raw
 
     # 1. Transaction ids: no response or answer was written by a code's transaction.
     code_xids = {r[0] for r in _rows("SELECT xmin::text FROM surveys_respondentcode WHERE used")}
