@@ -46,6 +46,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 migrate: $(STAMP)
+	$(BIN)/python manage.py dev_db_check
 	$(BIN)/python manage.py migrate --noinput
 
 demo: $(STAMP)
@@ -68,6 +69,7 @@ superuser: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -51,14 +51,9 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from reviews.models import BallotResult
-        from reviews.services import (
-            ballot_cast,
-            ballot_close,
-            ballot_create,
-            ballot_open,
-            campaign_update,
-        )
+        from ballots.models import BallotResult
+        from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open
+        from reviews.services import campaign_update
         from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, UserFactory
 
         office = UserFactory(is_staff=True, role="office")

@@ -86,8 +86,9 @@ def main() -> None:
     try:
         from django.core.handlers.wsgi import WSGIHandler
 
-        from reviews.models import Participation, SealedSheet
-        from reviews.services import ballot_create, ballot_open, campaign_update
+        from ballots.models import Participation, SealedSheet
+        from ballots.services import ballot_create, ballot_open
+        from reviews.services import campaign_update
         from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, UserFactory
 
         office = UserFactory(is_staff=True, role="office")

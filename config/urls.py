@@ -7,8 +7,6 @@ from core import views as core_views
 
 urlpatterns = [
     path("favicon.ico", lambda request: HttpResponse(status=204)),
-    path("", core_views.home, name="home"),
-    path("my-work/", core_views.my_work, name="my_work"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("documents/<str:kind>/<int:object_id>/", core_views.document, name="document"),
     path("documents/<str:kind>/<int:object_id>/pdf/", core_views.document_pdf, name="document_pdf"),
@@ -35,6 +33,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("subjects.urls")),
     path("", include("surveys.urls")),
+    path("", include("ballots.urls")),
     path("", include("rectification.urls")),
+    path("", include("workbench.urls")),
     path("admin/", admin.site.urls),
 ]

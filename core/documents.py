@@ -3,9 +3,13 @@ same way: a request queues a job, a Celery task renders it with WeasyPrint, the 
 done or failed with the reason, and the file is served only through a checking view."""
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -15,36 +19,31 @@ from .models import RenderedDocument, render_in_progress
 logger = logging.getLogger(__name__)
 
 
-def _opinion_context(object_id: int) -> tuple[str, dict, str]:
-    from subjects.models import Subject
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document: how to render one, and who may see it (the same rule as its page).
 
-    subject = Subject.objects.select_related(
-        "campaign", "unit", "liaison_committee", "opinion"
-    ).get(pk=object_id)
-    problems = subject.opinion.problems.select_related("content_item").order_by(
-        "content_item__position", "position"
-    )
-    return (
-        "rectification/opinion_print.html",
-        {"subject": subject, "opinion": subject.opinion, "problems": problems, "pdf": True},
-        f"{subject.person_name}评议意见书.pdf",
-    )
+    render(object_id) -> (template, context, file name)
+    title_for(user, object_id) -> the document's title, or Http404 when not allowed."""
+
+    render: Callable[[int], tuple[str, dict, str]]
+    title_for: Callable[[Any, int], str]
 
 
-def _investigation_context(object_id: int) -> tuple[str, dict, str]:
-    from reviews.models import InvestigationReport
-
-    report = InvestigationReport.objects.select_related(
-        "subject__unit", "subject__campaign", "group"
-    ).get(pk=object_id)
-    return (
-        "reviews/investigation_report_pdf.html",
-        {"report": report},
-        f"{report.subject.person_name}调查报告.pdf",
-    )
+# Filled by the apps that own the documents, from their AppConfig.ready: core never
+# imports a feature app.
+KINDS: dict[str, DocumentKind] = {}
 
 
-KINDS = {"opinion": _opinion_context, "investigation": _investigation_context}
+def document_kind_register(name: str, *, render, title_for) -> None:
+    KINDS[name] = DocumentKind(render=render, title_for=title_for)
+
+
+def document_title_for(*, user, kind: str, object_id: int) -> str:
+    """The one access check for rendered documents."""
+    if kind not in KINDS:
+        raise Http404("没有这种文件。")
+    return KINDS[kind].title_for(user, object_id)
 
 
 @transaction.atomic
@@ -73,7 +72,7 @@ def document_render(*, document_id: int) -> RenderedDocument:
         document.status = "rendering"
         document.save(update_fields=["status"])
     try:
-        template, context, name = KINDS[document.kind](document.object_id)
+        template, context, name = KINDS[document.kind].render(document.object_id)
         pdf = HTML(string=render_to_string(template, context)).write_pdf()
     except Exception as exc:  # noqa: BLE001 - the job must end, with its reason
         logger.exception("document %s failed", document_id)

@@ -27,7 +27,20 @@ class Role(models.TextChoices):
 GROUP_NAMES = {role: str(role.label) for role in Role}
 _ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
-_PROJECT_APPS = ("core", "reviews", "subjects", "surveys", "rectification")
+
+def _project_apps() -> list[str]:
+    """This project's own apps (those inside its directory), whatever they are called: core
+    does not name the feature apps above it."""
+    from django.conf import settings
+
+    root = str(settings.BASE_DIR)
+    return [
+        c.label
+        for c in apps.get_app_configs()
+        if c.path.startswith(root) and ".venv" not in c.path and "site-packages" not in c.path
+    ]
+
+
 # (app_label, model) pairs the office may fully manage in the admin, besides the project apps.
 _OFFICE_EXTRA = [("auth", "user"), ("django_celery_beat", None)]
 
@@ -35,7 +48,7 @@ _OFFICE_EXTRA = [("auth", "user"), ("django_celery_beat", None)]
 def _permissions_for(role: Role) -> models.QuerySet[Permission]:
     perms = Permission.objects.none()
     if role == Role.OFFICE:
-        perms = Permission.objects.filter(content_type__app_label__in=_PROJECT_APPS).exclude(
+        perms = Permission.objects.filter(content_type__app_label__in=_project_apps()).exclude(
             # The audit log is written by services only.
             content_type__app_label="core",
             codename__in=["add_auditentry", "change_auditentry", "delete_auditentry"],
@@ -47,7 +60,7 @@ def _permissions_for(role: Role) -> models.QuerySet[Permission]:
         perms |= Permission.objects.filter(content_type__app_label="django_celery_beat")
     elif role in (Role.LEADING_GROUP, Role.DIRECTORS_MEETING):
         perms = Permission.objects.filter(
-            content_type__app_label__in=_PROJECT_APPS, codename__startswith="view_"
+            content_type__app_label__in=_project_apps(), codename__startswith="view_"
         )
     return perms
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = "整改"
+
+    def ready(self):
+        from core.documents import document_kind_register
+
+        from .documents import opinion_render, opinion_title_for
+
+        document_kind_register("opinion", render=opinion_render, title_for=opinion_title_for)

@@ -62,7 +62,7 @@ class OpinionProblem(models.Model):
     text = models.TextField(_("问题"))
     source = models.CharField(_("来源"), max_length=14, choices=ProblemSource.choices)
     finding = models.ForeignKey(
-        "reviews.Finding",
+        "surveys.Finding",
         verbose_name=_("来源调查发现"),
         null=True,
         blank=True,
@@ -70,7 +70,7 @@ class OpinionProblem(models.Model):
         related_name="+",
     )
     inquiry = models.ForeignKey(
-        "reviews.Inquiry",
+        "ballots.Inquiry",
         verbose_name=_("来源询问"),
         null=True,
         blank=True,
@@ -167,7 +167,7 @@ class RectificationReport(models.Model):
     text = models.TextField(_("整改情况报告"), blank=True)
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     ballot = models.OneToOneField(
-        "reviews.Ballot",
+        "ballots.Ballot",
         verbose_name=_("满意度测评"),
         null=True,
         blank=True,

@@ -12,14 +12,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ballots.models import BallotPurpose, BallotStatus
+from ballots.selectors import ballot_results, ballot_results_visible
+from ballots.services import ballot_create, ballot_open
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role, user_has_role
 from core.services import require_office
-from reviews.models import BallotPurpose, BallotStatus, ContentItem, FindingKind
-from reviews.selectors import ballot_results, ballot_results_visible
-from reviews.services import ballot_create, ballot_open
+from reviews.models import ContentItem
+from surveys.models import FindingKind
 
 from .dates import add_period
 from .models import (

@@ -97,7 +97,7 @@ class Subject(models.Model):
         blank=True,
     )
     assessment_group = models.ForeignKey(
-        "reviews.AssessmentGroup",
+        "surveys.AssessmentGroup",
         verbose_name=_("履职初评小组"),
         on_delete=models.PROTECT,
         related_name="subjects",

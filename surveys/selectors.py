@@ -1,13 +1,26 @@
-"""Tallies of questionnaires and who may read which answers."""
+"""Reads of the preliminary assessment: who sees which group's work, tallies of
+questionnaires and who may read which answers."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from core.roles import Role, user_has_role
-from reviews.selectors import groups_of_user
+from subjects.models import Subject
 
-from .models import Answer, QuestionKind, Questionnaire
+from .models import (
+    ActivityAttachment,
+    Answer,
+    AssessmentGroup,
+    Finding,
+    InvestigationActivity,
+    InvestigationReport,
+    InvestigationReportStatus,
+    QuestionKind,
+    Questionnaire,
+    SealedResponse,
+)
 
 
 @dataclass
@@ -75,6 +88,97 @@ def questionnaires_of_campaign(campaign) -> QuerySet[Questionnaire]:
 
 def responses_waiting(questionnaire: Questionnaire) -> int:
     """Submitted responses still sealed, waiting for their batch (counts only, no content)."""
-    from .models import SealedResponse
-
     return SealedResponse.objects.filter(questionnaire=questionnaire).count()
+
+
+# --- Preliminary assessment: who sees which group's work -------------------------------
+# The office and the leading group see every group; anyone else only the groups they lead
+# or sit in. The director's meeting hears submitted investigation reports.
+_SEE_ALL_GROUPS = (Role.OFFICE, Role.LEADING_GROUP)
+
+
+def groups_of_user(user) -> QuerySet[AssessmentGroup]:
+    if not user.is_authenticated:
+        return AssessmentGroup.objects.none()
+    return AssessmentGroup.objects.filter(Q(leader=user) | Q(members=user)).distinct()
+
+
+def groups_visible_to(user) -> QuerySet[AssessmentGroup]:
+    qs = AssessmentGroup.objects.select_related("campaign", "leader")
+    if user_has_role(user, *_SEE_ALL_GROUPS):
+        return qs
+    return qs.filter(pk__in=groups_of_user(user).values("pk"))
+
+
+def group_for_user(*, user, pk: int) -> AssessmentGroup:
+    group = groups_visible_to(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404("没有找到该小组。")
+    return group
+
+
+def group_subject_for_user(*, user, group: AssessmentGroup, subject_pk: int):
+    subject = (
+        Subject.objects.select_related("campaign", "unit", "assessment_group")
+        .filter(pk=subject_pk, assessment_group=group)
+        .first()
+    )
+    if subject is None:
+        raise Http404("该评议对象不在本小组。")
+    return subject
+
+
+def activities_visible_to(user) -> QuerySet[InvestigationActivity]:
+    return InvestigationActivity.objects.select_related("group__campaign", "created_by").filter(
+        group__in=groups_visible_to(user)
+    )
+
+
+def activity_for_user(*, user, pk: int) -> InvestigationActivity:
+    activity = activities_visible_to(user).filter(pk=pk).first()
+    if activity is None:
+        raise Http404("没有找到该调查活动。")
+    return activity
+
+
+def attachment_for_user(*, user, pk) -> ActivityAttachment:
+    attachment = (
+        ActivityAttachment.objects.select_related("activity__group")
+        .filter(pk=pk, activity__group__in=groups_visible_to(user))
+        .first()
+    )
+    if attachment is None:
+        raise Http404("没有找到该文件。")
+    return attachment
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    return Finding.objects.select_related("subject", "content_item", "activity").filter(
+        subject__assessment_group__in=groups_visible_to(user)
+    )
+
+
+def finding_for_user(*, user, pk) -> Finding:
+    finding = findings_visible_to(user).filter(pk=pk).first()
+    if finding is None:
+        raise Http404("没有找到该调查发现。")
+    return finding
+
+
+def investigation_reports_visible_to(user) -> QuerySet[InvestigationReport]:
+    qs = InvestigationReport.objects.select_related("subject__unit", "subject__campaign", "group")
+    if user_has_role(user, *_SEE_ALL_GROUPS):
+        return qs
+    visible = Q(group__in=groups_of_user(user))
+    if user_has_role(user, Role.DIRECTORS_MEETING):
+        visible |= Q(
+            status__in=[InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.HEARD]
+        )
+    return qs.filter(visible)
+
+
+def investigation_report_for_user(*, user, pk: int) -> InvestigationReport:
+    report = investigation_reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("没有找到该调查报告。")
+    return report

@@ -1,14 +1,41 @@
 from django.urls import path
 
-from . import views
+from .views import assessment, questionnaires
 
 urlpatterns = [
-    path("campaigns/<int:pk>/surveys/", views.survey_list, name="survey_list"),
-    path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
-    path("surveys/<int:pk>/codes/", views.survey_codes_print, name="survey_codes_print"),
-    path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
-    path("surveys/<int:pk>/results.xlsx", views.survey_results_xlsx, name="survey_results_xlsx"),
-    path("survey-answers/<uuid:pk>/finding/", views.answer_to_finding, name="answer_to_finding"),
-    path("q/<str:token>/", views.survey_respond, name="survey_respond"),
-    path("q/<str:token>/done/", views.survey_done, name="survey_done"),
+    path("campaigns/<int:pk>/groups/assign/", assessment.group_assign, name="group_assign"),
+    path(
+        "campaigns/<int:pk>/investigation-reports/",
+        assessment.investigation_report_list,
+        name="investigation_report_list",
+    ),
+    path("groups/", assessment.group_list, name="group_list"),
+    path("groups/<int:pk>/", assessment.group_detail, name="group_detail"),
+    path(
+        "groups/<int:pk>/subjects/<int:subject_pk>/", assessment.group_subject, name="group_subject"
+    ),
+    path("activities/<int:pk>/", assessment.activity_detail, name="activity_detail"),
+    path("attachments/<uuid:pk>/", assessment.attachment_download, name="attachment_download"),
+    path("findings/<uuid:pk>/delete/", assessment.finding_remove, name="finding_remove"),
+    path(
+        "investigation-reports/<int:pk>/",
+        assessment.investigation_report_detail,
+        name="investigation_report_detail",
+    ),
+    path("campaigns/<int:pk>/surveys/", questionnaires.survey_list, name="survey_list"),
+    path("surveys/<int:pk>/", questionnaires.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/codes/", questionnaires.survey_codes_print, name="survey_codes_print"),
+    path("surveys/<int:pk>/results/", questionnaires.survey_results, name="survey_results"),
+    path(
+        "surveys/<int:pk>/results.xlsx",
+        questionnaires.survey_results_xlsx,
+        name="survey_results_xlsx",
+    ),
+    path(
+        "survey-answers/<uuid:pk>/finding/",
+        questionnaires.answer_to_finding,
+        name="answer_to_finding",
+    ),
+    path("q/<str:token>/", questionnaires.survey_respond, name="survey_respond"),
+    path("q/<str:token>/done/", questionnaires.survey_done, name="survey_done"),
 ]

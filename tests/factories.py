@@ -105,7 +105,7 @@ def xlsx_upload(rows: list[list], name: str = "导入.xlsx") -> SimpleUploadedFi
 
 def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), actor=None):
     """A group of `campaign` with its subjects assigned, built through the services."""
-    from reviews.services import group_create, subjects_assign
+    from surveys.services import group_create, subjects_assign
 
     actor = actor or UserFactory(role=Role.OFFICE, is_staff=True)
     leader = leader or UserFactory(role=Role.MEMBER)

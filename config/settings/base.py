@@ -31,7 +31,9 @@ INSTALLED_APPS = [
     "reviews",
     "subjects",
     "surveys",
+    "ballots",
     "rectification",
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.roles",
+                "workbench.context_processors.roles",
             ],
         },
     },
@@ -145,7 +147,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are copied into django-celery-beat's tables, where the office can edit them.
 CELERY_BEAT_SCHEDULE: dict = {
-    "deadline-reminders": {"task": "core.reminders_sweep", "schedule": 3600.0},
+    "deadline-reminders": {"task": "workbench.reminders_sweep", "schedule": 3600.0},
 }
 # Days before a deadline on which a reminder goes out (plus the due day, then weekly when overdue).
 REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["7", "1"])]

@@ -179,19 +179,17 @@ def _check_leave_preparation(campaign: Campaign) -> list[str]:
     return problems
 
 
-def _check_leave_review(campaign: Campaign) -> list[str]:
-    from ..models import BallotStatus
-
-    if campaign.ballots.filter(status=BallotStatus.OPEN).exists():
-        return ["满意度测评尚在投票中，请先结束投票"]
-    return []
+# Preconditions for moving forward out of a stage. Apps above this one (the ballots, the
+# assessment, rectification) add theirs with stage_gate_register from their AppConfig.ready,
+# so the campaign never imports them.
+_FORWARD_CHECKS: dict[str, list] = {CampaignStage.PREPARATION: [_check_leave_preparation]}
 
 
-# Preconditions for moving forward out of a stage; later stages add theirs here.
-_FORWARD_CHECKS = {
-    CampaignStage.PREPARATION: _check_leave_preparation,
-    CampaignStage.REVIEW: _check_leave_review,
-}
+def stage_gate_register(stage: str, check) -> None:
+    """check(campaign) -> list of Chinese problems that keep the campaign in `stage`."""
+    checks = _FORWARD_CHECKS.setdefault(stage, [])
+    if check not in checks:
+        checks.append(check)
 
 
 @transaction.atomic
@@ -215,8 +213,7 @@ def campaign_stage_move(
     if direction == StageTransition.Direction.BACK and not reason:
         raise ApplicationError(f"退回到{to_label}必须填写书面理由。")
     if direction == StageTransition.Direction.FORWARD:
-        check = _FORWARD_CHECKS.get(from_stage)
-        problems = check(campaign) if check else []
+        problems = [p for check in _FORWARD_CHECKS.get(from_stage, []) for p in check(campaign)]
         if problems:
             raise ApplicationError(f"不能进入{to_label}：{'；'.join(problems)}。")
 

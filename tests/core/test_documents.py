@@ -6,8 +6,8 @@ import pytest
 
 from core.models import RenderedDocument
 from rectification.services import opinion_approve, opinion_draft
-from reviews.models import FindingKind
-from reviews.services import finding_add, report_save
+from surveys.models import FindingKind
+from surveys.services import finding_add, report_save
 from tests.factories import CampaignFactory, SubjectFactory, make_group
 
 pytestmark = pytest.mark.django_db

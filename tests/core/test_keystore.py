@@ -6,17 +6,17 @@ import stat
 import pytest
 from django.conf import settings
 
-from core.errors import ApplicationError
-from core.keystore import key_destroy, key_exists, key_names, key_read, key_write
-from reviews.models import BallotStatus
-from reviews.services import (
+from ballots.models import BallotStatus
+from ballots.services import (
     ballot_cast,
     ballot_close,
     ballot_create,
     ballot_keys_purge,
     ballot_open,
-    campaign_update,
 )
+from core.errors import ApplicationError
+from core.keystore import key_destroy, key_exists, key_names, key_read, key_write
+from reviews.services import campaign_update
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
 
 

@@ -96,7 +96,7 @@ def test_tenure_counted_to_the_review_meeting(client, office):
 
 
 def test_office_todos_follow_the_assessment(client, office):
-    from reviews.services import report_save, report_submit
+    from surveys.services import report_save, report_submit
     from tests.factories import make_group
 
     campaign = CampaignFactory(actor=office, name="初评中的活动")

@@ -14,11 +14,11 @@ from django.db import connection
 
 from config.celery_app import app as celery_app
 from core.models import Reminder
-from core.tasks import reminders_sweep_task
-from reviews.models import RenderStatus
-from reviews.services import briefing_create, briefing_render_request
 from subjects.services import campaign_report_deadlines_set
 from tests.factories import CampaignFactory, SubjectFactory
+from workbench.models import RenderStatus
+from workbench.services.briefings import briefing_create, briefing_render_request
+from workbench.tasks import reminders_sweep_task
 
 ROOT = Path(__file__).resolve().parents[2]
 

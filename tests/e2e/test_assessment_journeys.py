@@ -5,8 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from reviews.models import Finding, InvestigationReportStatus
-from surveys.models import AccessMode, Deputy, RespondentCode, Response, SealedResponse
+from surveys.models import (
+    AccessMode,
+    Deputy,
+    Finding,
+    InvestigationReportStatus,
+    RespondentCode,
+    Response,
+    SealedResponse,
+)
 from surveys.services import codes_issue_to_deputies, questionnaire_create, questionnaire_open
 from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory, make_group
 

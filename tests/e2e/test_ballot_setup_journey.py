@@ -4,16 +4,10 @@ sentence follows, is told what is wrong, saves; then compares rules on a past ba
 import pytest
 from playwright.sync_api import expect
 
+from ballots.models import Ballot
+from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
 from core.roles import Role
-from reviews.models import Ballot
-from reviews.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_publish,
-    campaign_update,
-)
+from reviews.services import campaign_update
 from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

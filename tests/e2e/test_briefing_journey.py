@@ -6,15 +6,9 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
+from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
 from core.roles import Role
-from reviews.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_publish,
-    campaign_update,
-)
+from reviews.services import campaign_update
 from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

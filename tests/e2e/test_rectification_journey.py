@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from rectification.services import opinion_approve, opinion_deliver, opinion_draft
-from reviews.models import FindingKind
-from reviews.services import finding_add
+from surveys.models import FindingKind
+from surveys.services import finding_add
 from tests.factories import (
     PASSWORD,
     CampaignFactory,

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 
+from ballots.services import ballot_cast, ballot_close, ballot_publish
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
@@ -30,14 +31,9 @@ from rectification.services import (
     report_save,
     report_submit,
 )
-from reviews.models import FindingKind
-from reviews.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_publish,
-    campaign_update,
-    finding_add,
-)
+from reviews.services import campaign_update
+from surveys.models import FindingKind
+from surveys.services import finding_add
 from tests.factories import (
     CampaignFactory,
     LiaisonCommitteeFactory,

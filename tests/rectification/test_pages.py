@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from core.roles import Role
 from rectification.models import PlanStatus, RectificationPlan
 from rectification.services import opinion_approve, opinion_deliver, opinion_draft, plan_due
-from reviews.models import FindingKind
-from reviews.services import finding_add
+from surveys.models import FindingKind
+from surveys.services import finding_add
 from tests.factories import (
     CampaignFactory,
     LiaisonCommitteeFactory,

@@ -6,11 +6,11 @@ from openpyxl import load_workbook
 
 from core.errors import ApplicationError
 from core.roles import Role
-from reviews.models import Finding
 from surveys.models import (
     AccessMode,
     Answer,
     Deputy,
+    Finding,
     QuestionKind,
     Questionnaire,
     RespondentCode,

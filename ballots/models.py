@@ -1,0 +1,347 @@
+"""The review meeting, inquiries and the secret satisfaction ballot.
+
+Secrecy by construction (the README's threat model lists who learns what, and the test
+that shows it):
+- Participation records THAT a member voted: (ballot, user), unique, no time.
+- A cast sheet is a SealedSheet: one fixed-width Paillier encryption of every choice
+  (ballots/crypto.py) under the ballot's public key, a random id, no user, no time.
+  Its length is the same whatever was chosen. The private key is never in the database:
+  it is a file under SEALING_KEY_DIR while the ballot is open.
+- On close the sheets are multiplied together and only that product is decrypted, into
+  the counts per subject and option; the key file is then destroyed. No single sheet is
+  ever decrypted, so there are no per-vote rows at all, and what the database keeps of
+  the sheets (live rows, dead tuples, WAL, dumps) can no longer be opened by anyone.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import Campaign
+
+from .rules import BASES, RuleSpec, describe
+
+
+class ReviewMeeting(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("评议活动"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    name = models.CharField(
+        _("会议名称"), max_length=120, help_text=_("例如：县十七届人大常委会第五次会议")
+    )
+    held_on = models.DateField(_("会议日期"))
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    attendees = models.ManyToManyField(
+        "reviews.Member", verbose_name=_("出席人员"), blank=True, related_name="meetings_attended"
+    )
+
+    class Meta:
+        verbose_name = _("评议会议")
+        verbose_name_plural = _("评议会议")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaItem(models.Model):
+    """The order in which on-site subjects report at the meeting."""
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="agenda")
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("评议对象"), on_delete=models.PROTECT
+    )
+    position = models.PositiveSmallIntegerField(_("述职顺序"))
+
+    class Meta:
+        verbose_name = _("述职顺序")
+        verbose_name_plural = _("述职顺序")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "subject"], name="agenda_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.subject.person_name}"
+
+
+class Inquiry(models.Model):
+    """A member's question (询问) to an on-site subject, and the answer the office records."""
+
+    meeting = models.ForeignKey(
+        ReviewMeeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="inquiries"
+    )
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("询问人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    question = models.TextField(_("询问内容"))
+    asked_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    answer = models.TextField(_("回答要点"), blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("询问")
+        verbose_name_plural = _("询问")
+        ordering = ["meeting", "subject", "asked_at"]
+
+    def __str__(self) -> str:
+        return self.question[:30]
+
+
+class BallotStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("投票中")
+    CLOSED = "closed", _("已结束")
+    PUBLISHED = "published", _("已公布")
+
+
+class BallotPurpose(models.TextChoices):
+    REVIEW = "review", _("述职评议满意度测评")
+    RECTIFICATION = "rectification", _("整改情况满意度测评")
+    PRACTICE = "practice", _("试投票")
+
+
+class Ballot(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("评议活动"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    meeting = models.ForeignKey(
+        ReviewMeeting,
+        verbose_name=_("会议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+    )
+    name = models.CharField(_("测评名称"), max_length=120)
+    purpose = models.CharField(
+        _("用途"), max_length=16, choices=BallotPurpose.choices, default=BallotPurpose.REVIEW
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("上一轮"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_round",
+    )
+    options = models.JSONField(_("选项"), help_text=_("从好到差，例如 满意、基本满意、不满意"))
+    abstain_allowed = models.BooleanField(_("设“弃权”"), default=False)
+    favourable = models.JSONField(_("计为满意的选项"), help_text=_("例如 满意、基本满意"))
+    composition_size = models.PositiveSmallIntegerField(_("组成人员总数"))
+    quorum = models.PositiveSmallIntegerField(
+        _("最低参加人数"), help_text=_("默认：超过组成人员总数的一半")
+    )
+    outcomes = models.JSONField(
+        _("测评结果档次"), default=list, help_text=_("从好到差，例如 满意、基本满意、不满意")
+    )
+    rule_preset = models.CharField(_("结果规则（预设）"), max_length=40, default="default")
+    rule_spec = models.JSONField(_("结果规则"), default=dict)
+    present_count = models.PositiveSmallIntegerField(_("出席人数"), null=True, blank=True)
+    quorum_base = models.CharField(
+        _("最低参加人数的基数"),
+        max_length=12,
+        choices=[("composition", BASES["composition"]), ("present", BASES["present"])],
+        default="composition",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.DRAFT
+    )
+    # The Paillier public key (n, hexadecimal) and slot width of the sheets, set at open.
+    # The private key is a file outside the database, destroyed on close.
+    public_key = models.TextField(blank=True, editable=False)
+    slot_bits = models.PositiveSmallIntegerField(default=0, editable=False)
+    # At close: the product of all sheets, its plaintext and the proof factors (hex), so
+    # anyone can check the published counts against the stored sheets.
+    tally_proof = models.JSONField(default=dict, blank=True, editable=False)
+    opened_at = models.DateTimeField(_("开始投票"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束投票"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    is_valid = models.BooleanField(_("有效"), null=True, editable=False)
+    invalid_reason = models.CharField(_("无效原因"), max_length=300, blank=True)
+    web_participants = models.PositiveIntegerField(_("网上投票人数"), default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第 {self.round} 轮）" if self.round > 1 else self.name
+
+    @property
+    def unfavourable(self) -> str:
+        return self.options[-1]
+
+    @property
+    def spec(self) -> RuleSpec:
+        return RuleSpec.from_json(self.rule_spec)
+
+    @property
+    def rule_text(self) -> str:
+        return describe(self.spec, self.outcomes)
+
+    @property
+    def lowest_outcome(self) -> str:
+        return self.outcomes[-1]
+
+    @property
+    def choices(self) -> list[str]:
+        return [*self.options, "弃权"] if self.abstain_allowed else list(self.options)
+
+
+class BallotItem(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="items")
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("评议对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+
+    class Meta:
+        ordering = ["ballot", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "subject"], name="ballot_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject.person_name
+
+
+class VoterGroup(models.Model):
+    """Who votes and with what weight. The committee's own group votes on the web."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="voter_groups")
+    name = models.CharField(_("投票人类别"), max_length=40)
+    weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=1)
+    is_committee = models.BooleanField(_("常委会组成人员"), default=False)
+
+    class Meta:
+        ordering = ["ballot", "-is_committee", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "name"], name="voter_group_name_unique"),
+            models.UniqueConstraint(
+                fields=["ballot"],
+                condition=models.Q(is_committee=True),
+                name="voter_group_one_committee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Eligibility(models.Model):
+    """Who may vote on the web in this ballot, fixed when it opens."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="eligible")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "user"], name="eligibility_once")]
+
+
+class Participation(models.Model):
+    """THAT a member voted. No time, nothing of what was voted."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "user"], name="participation_once")
+        ]
+
+
+class SealedSheet(models.Model):
+    """A cast sheet: a fixed-width Paillier ciphertext only, random id, no user, no time.
+
+    Kept after close (without the key nobody can open it) so that members find their
+    receipt among the counted sheets and anyone can recompute the product."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
+    ciphertext = models.BinaryField()
+
+
+class PaperTally(models.Model):
+    """Paper ballots of one voter group: sheets issued and returned."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_tallies")
+    voter_group = models.ForeignKey(
+        VoterGroup, verbose_name=_("投票人类别"), on_delete=models.CASCADE
+    )
+    issued = models.PositiveIntegerField(_("发出票数"))
+    returned = models.PositiveIntegerField(_("收回票数"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter_group"], name="paper_tally_once")
+        ]
+
+
+class PaperCount(models.Model):
+    tally = models.ForeignKey(PaperTally, on_delete=models.CASCADE, related_name="counts")
+    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
+    option = models.CharField(max_length=20)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tally", "subject", "option"], name="paper_count_once")
+        ]
+
+
+class BallotResult(models.Model):
+    """The stored result for one subject: computed once on close, never changed."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="results")
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="ballot_results",
+    )
+    counts = models.JSONField(_("各选项票数（加权）"))
+    committee_counts = models.JSONField(_("常委会组成人员票数"), default=dict)
+    web_counts = models.JSONField(_("网上票数"))
+    paper_counts = models.JSONField(_("纸质票数"))
+    bases = models.JSONField(_("各项基数"), default=dict)
+    valid = models.DecimalField(_("有效票"), max_digits=10, decimal_places=2)
+    issued = models.DecimalField(_("发出票"), max_digits=10, decimal_places=2)
+    rate = models.DecimalField(_("满意率（%）"), max_digits=6, decimal_places=2, null=True)
+    outcome = models.CharField(_("测评结果"), max_length=20)
+    explanation = models.TextField(_("结果说明"))
+    rule_snapshot = models.JSONField(_("所用规则"))
+    rank = models.PositiveSmallIntegerField(_("排名"))
+
+    class Meta:
+        verbose_name = _("测评结果")
+        verbose_name_plural = _("测评结果")
+        ordering = ["ballot", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "subject"], name="ballot_result_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.person_name}：{self.outcome}"

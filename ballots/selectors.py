@@ -1,0 +1,116 @@
+"""Reads of ballots: turnout, and results only through the one visibility rule."""
+
+from fractions import Fraction
+
+from .crypto import tracker
+from .models import Ballot, BallotStatus, Eligibility, Participation, SealedSheet
+from .rules import RuleError, Tally, apply_spec
+
+
+def ballot_turnout(ballot) -> dict:
+    """已投/应投 and who has not voted yet. Never anything about what was voted."""
+    voted = set(Participation.objects.filter(ballot=ballot).values_list("user_id", flat=True))
+    eligible = list(
+        Eligibility.objects.filter(ballot=ballot).select_related("user").order_by("user__username")
+    )
+    return {
+        "eligible": len(eligible),
+        "voted": len(voted),
+        "not_voted": [e.user for e in eligible if e.user_id not in voted],
+    }
+
+
+def ballots_open_for(user):
+    voted = Participation.objects.filter(user=user).values("ballot_id")
+    return (
+        Ballot.objects.filter(status=BallotStatus.OPEN, eligible__user=user)
+        .exclude(pk__in=voted)
+        .select_related("campaign")
+    )
+
+
+def ballot_results_visible(ballot) -> bool:
+    """The one rule for every reader (pages, exports, the big screen, briefings, the public
+    page, the admin, rectification): no count, rate or outcome of a ballot is shown to
+    anyone, office included, before the office publishes it."""
+    return ballot.status == BallotStatus.PUBLISHED
+
+
+def published_ballots():
+    """The ballots whose results may be read: the queryset form of ballot_results_visible."""
+    return Ballot.objects.filter(status=BallotStatus.PUBLISHED)
+
+
+def ballot_results(ballot):
+    """The stored results, or nothing at all while the ballot is not published."""
+    if not ballot_results_visible(ballot):
+        return []
+    return list(ballot.results.select_related("subject__unit").order_by("rank"))
+
+
+def ballot_receipts(ballot) -> list[str]:
+    """The receipts (sheet trackers) of every counted sheet, in alphabetical order, once
+    published, so a member can find theirs."""
+    if not ballot_results_visible(ballot):
+        return []
+    return sorted(
+        tracker(c)
+        for c in SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+    )
+
+
+def result_tally(ballot, result):
+    """A stored result's counts and bases as the rules read them, to apply another rule."""
+
+    def fractions(counts: dict) -> dict:
+        return {o: Fraction(str(n)) for o, n in counts.items()}
+
+    bases = result.bases or {}
+    weighted = fractions(result.counts)
+    committee = fractions(result.committee_counts) if result.committee_counts else weighted
+
+    def base(counting: str, name: str, fallback):
+        value = (bases.get(counting) or {}).get(name)
+        return Fraction(str(value)) if value is not None else fallback
+
+    issued = Fraction(str(result.issued))
+    cast = Fraction(ballot.web_participants)
+    return Tally(
+        weighted=weighted,
+        committee=committee,
+        scale=list(ballot.options),
+        composition=ballot.composition_size,
+        present=ballot.present_count,
+        issued={c: base(c, "issued", issued) for c in ("committee", "weighted")},
+        cast={c: base(c, "cast", cast) for c in ("committee", "weighted")},
+    )
+
+
+def rule_simulation(ballot, rules: list[tuple[str, object, list[str]]]) -> list[dict]:
+    """Each subject's outcome under each (name, spec, outcomes); never stores anything.
+    A spec of None means the rule does not apply to this ballot (shown as 不适用)."""
+    rows = []
+    for result in ballot_results(ballot):
+        tally = result_tally(ballot, result)
+        cells = []
+        for _name, spec, outcomes in rules:
+            try:
+                outcome = apply_spec(spec, outcomes, tally) if spec is not None else None
+            except RuleError as exc:
+                cells.append({"label": "不适用", "rate": None, "explanation": str(exc)})
+                continue
+            if outcome is None:
+                cells.append({"label": "不适用", "rate": None, "explanation": ""})
+            else:
+                cells.append(
+                    {
+                        "label": outcome.label,
+                        "rate": round(float(outcome.rate), 2) if outcome.rate is not None else None,
+                        "explanation": outcome.explanation,
+                    }
+                )
+        first = cells[0]["label"] if cells else None
+        for cell in cells[1:]:
+            cell["differs"] = cell["label"] != first
+        rows.append({"result": result, "cells": cells})
+    return rows

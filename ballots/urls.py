@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import ballots, meetings, tools
+
+urlpatterns = [
+    path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
+    path(
+        "campaigns/<int:pk>/ballots/preview/",
+        ballots.ballot_rule_preview,
+        name="ballot_rule_preview",
+    ),
+    path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot_detail"),
+    path("ballots/<int:pk>/vote/", ballots.ballot_vote, name="ballot_vote"),
+    path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
+    path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
+    path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
+    path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
+    path("ballots/<int:pk>/simulate/", tools.ballot_simulate, name="ballot_simulate"),
+    path("ballots/<int:pk>/simulate.xlsx", tools.ballot_simulate_xlsx, name="ballot_simulate_xlsx"),
+    path("ballots/<int:pk>/receipt/", tools.ballot_receipt_check, name="ballot_receipt"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+]

@@ -1,0 +1,383 @@
+"""Ballot pages: the office's control page, the member's voting page, the big screen, results."""
+
+import io
+
+import segno
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from core.errors import ApplicationError
+from core.roles import Role, role_required, user_has_role
+from core.xlsx import xlsx_response
+from reviews.models import Campaign
+
+from ..forms import BallotSetupForm, preset_fields
+from ..models import Ballot, BallotStatus, Eligibility, Participation
+from ..rules import RuleError, describe
+from ..selectors import (
+    ballot_receipts,
+    ballot_results,
+    ballot_results_visible,
+    ballot_turnout,
+    published_ballots,
+)
+from ..services import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_discard_practice,
+    ballot_new_round,
+    ballot_open,
+    ballot_publish,
+    ballot_remind,
+    ballot_rule_check,
+    ballot_verify,
+    paper_enter,
+)
+
+SCALES = {
+    "3": ["满意", "基本满意", "不满意"],
+    "4": ["满意", "较满意", "基本满意", "不满意"],
+}
+RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=5)
+
+
+@role_required(Role.OFFICE)
+def ballot_list(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = BallotSetupForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = ballot_create(
+                actor=request.user,
+                campaign=campaign,
+                rule_preset=form.cleaned_data["preset"] or "custom",
+                **form.service_arguments(),
+            )
+        except (ApplicationError, RuleError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, "测评已建立。")
+            return redirect("ballot_detail", pk=ballot.pk)
+    ballots = campaign.ballots.select_related("meeting").order_by("-created_at")
+    return render(
+        request,
+        "ballots/ballot_list.html",
+        {
+            "campaign": campaign,
+            "ballots": ballots,
+            "form": form,
+            "presets": preset_fields(),
+            "past": published_ballots()
+            .filter(campaign__isnull=False)
+            .order_by("-published_at")[:20],
+        },
+    )
+
+
+@role_required(Role.OFFICE)
+def ballot_rule_preview(request, pk: int):
+    """The rule builder's live sentence: what the rule says, or what is wrong with it."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = BallotSetupForm(request.POST or None, campaign=campaign)
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[f].label}：{' '.join(e)}"
+            for f, e in form.errors.items()
+            if f in form.fields
+        ]
+        return JsonResponse({"text": "", "problems": problems})
+    try:
+        args = form.service_arguments()
+        outcomes = args["outcomes"]
+        spec = ballot_rule_check(
+            options=args["options"],
+            outcomes=outcomes,
+            rule_spec=args["rule_spec"],
+            present_count=args["present_count"],
+        )
+    except (ApplicationError, RuleError) as exc:
+        return JsonResponse({"text": "", "problems": [getattr(exc, "message", str(exc))]})
+    return JsonResponse({"text": describe(spec, outcomes), "problems": []})
+
+
+@role_required(Role.OFFICE)
+def ballot_detail(request, pk: int):
+    ballot = get_object_or_404(Ballot.objects.select_related("campaign", "meeting"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        services = {
+            "open": (ballot_open, "已开始投票。"),
+            "close": (ballot_close, "已结束投票并完成计票。"),
+            "publish": (ballot_publish, "测评结果已公布。"),
+        }
+        try:
+            if action in services:
+                service, done = services[action]
+                service(actor=request.user, ballot=ballot)
+                messages.success(request, done)
+            elif action == "remind":
+                n = ballot_remind(actor=request.user, ballot=ballot)
+                messages.success(request, f"已提醒 {n} 名尚未投票的人员（有电子邮箱的发送邮件）。")
+            elif action == "round":
+                new = ballot_new_round(actor=request.user, ballot=ballot)
+                messages.success(request, f"已建立第 {new.round} 轮投票。")
+                return redirect("ballot_detail", pk=new.pk)
+            elif action == "discard":
+                campaign_pk = ballot.campaign_id
+                ballot_discard_practice(actor=request.user, ballot=ballot)
+                messages.success(request, "试投票已作废。")
+                return redirect("ballot_list", pk=campaign_pk)
+            elif action == "paper":
+                _enter_paper(request, ballot)
+                messages.success(request, "纸质票已录入。")
+            else:
+                raise ApplicationError("未知操作。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("ballot_detail", pk=ballot.pk)
+    vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
+    closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
+    items = list(ballot.items.select_related("subject__unit"))
+    papers = {t.voter_group_id: t for t in ballot.paper_tallies.prefetch_related("counts")}
+    groups = [{"group": g, "tally": papers.get(g.pk)} for g in ballot.voter_groups.all()]
+    return render(
+        request,
+        "ballots/ballot_detail.html",
+        {
+            "ballot": ballot,
+            "turnout": ballot_turnout(ballot),
+            "vote_url": vote_url,
+            "qr": _qr(vote_url),
+            "items": items,
+            "groups": groups,
+            "closed": closed,
+            "published": ballot_results_visible(ballot),
+            "results": ballot_results(ballot),
+            "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
+            "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
+            if ballot.status == BallotStatus.DRAFT
+            else [],
+        },
+    )
+
+
+def _enter_paper(request, ballot: Ballot) -> None:
+    group = ballot.voter_groups.filter(pk=request.POST.get("voter_group") or 0).first()
+    if group is None:
+        raise ApplicationError("请选择投票人类别。")
+
+    def number(name: str) -> int:
+        raw = (request.POST.get(name) or "0").strip()
+        try:
+            return int(raw)
+        except ValueError:
+            raise ApplicationError(f"“{raw}”不是整数。") from None
+
+    counts = {}
+    for item in ballot.items.all():
+        row = {o: number(f"c_{item.subject_id}_{i}") for i, o in enumerate(ballot.choices)}
+        row["invalid"] = number(f"c_{item.subject_id}_invalid")
+        counts[item.subject_id] = {k: v for k, v in row.items() if v}
+    paper_enter(
+        actor=request.user,
+        ballot=ballot,
+        voter_group=group,
+        issued=number("issued"),
+        returned=number("returned"),
+        counts=counts,
+    )
+
+
+def ballot_vote(request, pk: int):
+    """The member's one screen: all subjects, a confirmation step, then a receipt."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
+    context = {"ballot": ballot}
+    if (
+        not Eligibility.objects.filter(ballot=ballot, user=request.user).exists()
+        and ballot.status == BallotStatus.OPEN
+    ):
+        return render(
+            request, "ballots/ballot_vote.html", {**context, "state": "not_eligible"}, status=403
+        )
+    if Participation.objects.filter(ballot=ballot, user=request.user).exists():
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
+    if ballot.status != BallotStatus.OPEN:
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
+    items = list(ballot.items.select_related("subject__unit"))
+    # Option indices travel, never labels: one digit each, so the request and the review
+    # page have the same size whatever was chosen (a network observer sees only sizes).
+    picked = {
+        item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot)
+        for item in items
+    }
+    state, status = "form", 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if any(i is None for i in picked.values()):
+            messages.error(request, "请对每一名评议对象作出选择。")
+            status = 400
+        elif step == "review":
+            state = "confirm"
+        elif step == "confirm":
+            try:
+                receipt = ballot_cast(
+                    actor=request.user,
+                    ballot=ballot,
+                    choices={sid: ballot.choices[i] for sid, i in picked.items()},
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                status = 400
+            else:
+                return render(
+                    request,
+                    "ballots/ballot_vote.html",
+                    {**context, "state": "receipt", "receipt": receipt},
+                )
+    rows = [
+        {
+            "item": item,
+            "picked": picked[item.subject_id],
+            "options": [
+                (i, label, i == picked[item.subject_id]) for i, label in enumerate(ballot.choices)
+            ],
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "ballots/ballot_vote.html",
+        {**context, "state": state, "rows": rows},
+        status=status,
+    )
+
+
+def _option_index(raw: str | None, ballot: Ballot) -> int | None:
+    # ASCII digits only: str.isdigit() would also take "١" (Arabic-Indic one).
+    if raw is None or len(raw) != 1 or not "0" <= raw <= "9":
+        return None
+    index = int(raw)
+    return index if index < len(ballot.choices) else None
+
+
+@role_required(Role.OFFICE, Role.LEADING_GROUP)
+def ballot_screen(request, pk: int):
+    ballot = get_object_or_404(Ballot, pk=pk)
+    return render(request, "ballots/ballot_screen.html", {"ballot": ballot})
+
+
+@role_required(Role.OFFICE, Role.LEADING_GROUP)
+def ballot_screen_data(request, pk: int):
+    """Turnout while open; results only once published."""
+    ballot = get_object_or_404(Ballot, pk=pk)
+    turnout = ballot_turnout(ballot)
+    data = {
+        "status": ballot.status,
+        "status_label": ballot.get_status_display(),
+        "name": str(ballot),
+        "eligible": turnout["eligible"],
+        "voted": turnout["voted"],
+        "results": [],
+    }
+    if ballot_results_visible(ballot):
+        data["options"] = ballot.choices
+        data["valid"] = ballot.is_valid
+        data["results"] = [
+            {
+                "subject": f"{r.subject.unit.name}{r.subject.post} {r.subject.person_name}",
+                "counts": r.counts,
+                "rate": float(r.rate) if r.rate is not None else None,
+                "outcome": r.outcome,
+            }
+            for r in ballot_results(ballot)
+        ]
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _result_ballot(request, pk: int) -> Ballot:
+    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
+    if ballot_results_visible(ballot):
+        return ballot
+    raise Http404("测评结果尚未公布。")
+
+
+@role_required(*RESULT_READERS)
+def ballot_result_page(request, pk: int):
+    ballot = _result_ballot(request, pk)
+    return render(
+        request,
+        "ballots/ballot_results.html",
+        {
+            "ballot": ballot,
+            "results": ballot_results(ballot),
+            "receipts": ballot_receipts(ballot),
+            "verified": ballot_verify(ballot=ballot),
+            "can_simulate": user_has_role(
+                request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
+            ),
+            "can_check_receipt": Eligibility.objects.filter(
+                ballot=ballot, user=request.user
+            ).exists(),
+        },
+    )
+
+
+@role_required(*RESULT_READERS)
+def ballot_result_xlsx(request, pk: int):
+    """测评结果统计表."""
+    ballot = _result_ballot(request, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "测评结果统计表"
+    sheet.append([f"{ballot.campaign.name} {ballot} 测评结果统计表"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(
+        [
+            f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；规则：{ballot.rule_text}"
+            + ("" if ballot.is_valid else f"；{ballot.invalid_reason}")
+        ]
+    )
+    header = [
+        "排名",
+        "评议对象",
+        "单位及职务",
+        *ballot.choices,
+        "有效票",
+        "满意率（%）",
+        "测评结果",
+    ]
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for r in ballot_results(ballot):
+        sheet.append(
+            [
+                r.rank,
+                r.subject.person_name,
+                f"{r.subject.unit.name}{r.subject.post}",
+                *[r.counts.get(o, 0) for o in ballot.choices],
+                float(r.valid),
+                float(r.rate) if r.rate is not None else "",
+                r.outcome,
+            ]
+        )
+    sheet.column_dimensions["C"].width = 28
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return xlsx_response(buffer.getvalue(), f"{ballot.campaign.name}_测评结果统计表.xlsx")

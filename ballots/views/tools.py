@@ -1,0 +1,186 @@
+"""After a ballot: the rule simulator (评议规则模拟) and the member's receipt lookup."""
+
+import io
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from core.roles import Role, role_required, user_has_role
+from core.xlsx import xlsx_response
+
+from ..forms import BallotSetupForm
+from ..models import Ballot, BallotStatus, Eligibility
+from ..rules import RuleError, RuleSpec, preset_spec, presets, spec_problems
+from ..selectors import ballot_receipts, ballot_results_visible, rule_simulation
+
+SIMULATORS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
+RULE_FIELDS = (
+    "threshold_on",
+    "threshold_options",
+    "threshold_counting",
+    "threshold_compare",
+    "threshold_share",
+    "threshold_base",
+    "method",
+    "rate_options",
+    "rate_base",
+    "counting",
+    "bands",
+)
+
+
+def _published(pk: int) -> Ballot:
+    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
+    if not ballot_results_visible(ballot):
+        raise Http404("测评结果尚未公布。")
+    return ballot
+
+
+def _custom(request, ballot: Ballot):
+    """The simulator's own rule builder (GET), prefilled with the ballot's rule."""
+    spec = ballot.spec
+    t = spec.threshold
+    initial = {
+        "threshold_on": t is not None,
+        "threshold_options": "、".join(t.options) if t else "",
+        "threshold_counting": t.counting if t else "committee",
+        "threshold_compare": t.compare if t else "gt",
+        "threshold_share": f"{t.share.numerator}/{t.share.denominator}" if t else "1/2",
+        "threshold_base": t.base if t else "composition",
+        "method": spec.method,
+        "rate_options": "、".join(spec.rate_options),
+        "rate_base": spec.rate_base,
+        "counting": spec.counting,
+        "bands": "\n".join(
+            f"{'>' if b.strict else '>='}{b.share.numerator}/{b.share.denominator} {b.outcome}"
+            for b in spec.bands
+        ),
+    }
+    if "method" not in request.GET:
+        form = BallotSetupForm(initial=initial, campaign=ballot.campaign)
+        return form, None, []
+    data = {**initial, **{k: v for k, v in request.GET.items() if k in RULE_FIELDS}}
+    data["threshold_on"] = "threshold_on" in request.GET
+    filler = {
+        "name": "模拟",
+        "purpose": "review",
+        "options": "、".join(ballot.options),
+        "outcomes": "、".join(ballot.outcomes),
+        "favourable": "、".join(ballot.favourable),
+        "committee_weight": "1",
+        "quorum_base": "composition",
+    }
+    form = BallotSetupForm({**filler, **data}, campaign=ballot.campaign)
+    if not form.is_valid():
+        return form, None, ["自定义规则填写不完整。"]
+    try:
+        spec = RuleSpec.from_json(form.rule_spec())
+    except RuleError as exc:
+        return form, None, [str(exc)]
+    problems = spec_problems(spec, options=ballot.options, outcomes=ballot.outcomes)
+    return form, (None if problems else spec), problems
+
+
+def _rules(request, ballot: Ballot, custom) -> list[tuple[str, object, list[str]]]:
+    rules = [("本次所用规则", ballot.spec, ballot.outcomes)]
+    draft_pk = request.GET.get("draft", "")
+    if draft_pk.isdigit() and user_has_role(request.user, Role.OFFICE):
+        draft = Ballot.objects.filter(pk=int(draft_pk), status=BallotStatus.DRAFT).first()
+        if draft is not None:
+            rules.append((f"拟用规则：{draft}", draft.spec, ballot.outcomes))
+    for p in presets():
+        try:
+            spec = preset_spec(
+                p["key"],
+                options=ballot.options,
+                outcomes=ballot.outcomes,
+                favourable=ballot.favourable,
+            )
+        except RuleError:
+            spec = None
+        rules.append((p["name"].split("：")[0], spec, ballot.outcomes))
+    if custom is not None:
+        rules.append(("自定义规则", custom, ballot.outcomes))
+    return rules
+
+
+@role_required(*SIMULATORS)
+def ballot_simulate(request, pk: int):
+    ballot = _published(pk)
+    form, custom, problems = _custom(request, ballot)
+    rules = _rules(request, ballot, custom)
+    return render(
+        request,
+        "ballots/ballot_simulate.html",
+        {
+            "ballot": ballot,
+            "rules": [name for name, *_ in rules],
+            "rows": rule_simulation(ballot, rules),
+            "form": form,
+            "problems": problems,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@role_required(*SIMULATORS)
+def ballot_simulate_xlsx(request, pk: int):
+    ballot = _published(pk)
+    _form, custom, _problems = _custom(request, ballot)
+    rules = _rules(request, ballot, custom)
+    rows = rule_simulation(ballot, rules)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "评议规则模拟"
+    sheet.append([f"{ballot.campaign.name} {ballot} 评议规则模拟（不改变已公布结果）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["评议对象", *[name for name, *_ in rules]])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    marked = PatternFill("solid", fgColor="FFF2CC")
+    for row in rows:
+        subject = row["result"].subject
+        sheet.append(
+            [
+                f"{subject.unit.name}{subject.post} {subject.person_name}",
+                *[f"{c['label']}\n{c['explanation']}" for c in row["cells"]],
+            ]
+        )
+        for cell, data in zip(sheet[sheet.max_row][1:], row["cells"], strict=True):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if data.get("differs"):
+                cell.fill = marked
+    sheet.column_dimensions["A"].width = 28
+    for letter in "BCDEFGHIJK":
+        sheet.column_dimensions[letter].width = 30
+    return xlsx_response(_save(workbook), f"{ballot.campaign.name}_{ballot.name}_评议规则模拟.xlsx")
+
+
+def _save(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ballot_receipt_check(request, pk: int):
+    """A member types (or has prefilled) their receipt and learns 已计入 or 未找到: nothing
+    else, never a choice. Only the ballot's own voters see it at all."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
+    if not Eligibility.objects.filter(ballot=ballot, user=request.user).exists():
+        raise Http404("没有找到该测评。")
+    code = (request.GET.get("code") or "").strip().upper().replace(" ", "")[:40]
+    published = ballot_results_visible(ballot)
+    found = None
+    if published and code:
+        found = code in set(ballot_receipts(ballot))
+    return render(
+        request,
+        "ballots/ballot_receipt.html",
+        {"ballot": ballot, "code": code, "published": published, "found": found},
+    )

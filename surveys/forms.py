@@ -1,0 +1,91 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from reviews.models import ContentItem
+
+from .models import ActivityKind, FindingKind, InvestigationActivity
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.doc"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ActivityForm(_Form):
+    subjects = forms.ModelMultipleChoiceField(
+        label="涉及评议对象", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(label="方式", choices=ActivityKind.choices)
+    held_on = forms.DateField(
+        label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    place = forms.CharField(label="地点", max_length=120)
+    participant_count = forms.IntegerField(label="参加人数", min_value=1, max_value=10000)
+    participants = forms.CharField(
+        label="参加人员", max_length=300, help_text="例如：服务对象代表 8 人、基层干部 4 人"
+    )
+    notes = forms.CharField(
+        label="情况记录", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(
+        label="附件", required=False, help_text="PDF 或 Word 文件，可多选，每次最多 10 个。"
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subjects"].queryset = group.subjects.order_by("position")
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class FindingForm(_Form):
+    content_item = forms.ModelChoiceField(label="评议内容", queryset=None)
+    kind = forms.ChoiceField(
+        label="类别",
+        choices=FindingKind.choices,
+        widget=forms.RadioSelect,
+        initial=FindingKind.PROBLEM,
+    )
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    activity = forms.ModelChoiceField(
+        label="来源活动", queryset=None, required=False, empty_label="（不指定）"
+    )
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_item"].queryset = ContentItem.objects.filter(
+            campaign=subject.campaign_id
+        )
+        self.fields["activity"].queryset = InvestigationActivity.objects.filter(
+            group=subject.assessment_group_id, subjects=subject
+        )
+
+
+class ReportBodyForm(forms.Form):
+    body = forms.CharField(
+        label="报告正文", widget=forms.Textarea(attrs={"rows": 18}), max_length=50000
+    )
+
+
+class HeardForm(forms.Form):
+    heard_on = forms.DateField(
+        label="主任会议听取日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )

@@ -1,0 +1,385 @@
+"""Everything that writes questionnaires, respondent codes and responses."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.keystore import key_destroy, key_exists, key_read, key_write
+from core.sealing import seal_fixed, sealing_key_new, unseal_fixed
+from core.services import require_office, validate_or_raise
+from reviews.models import Campaign
+
+from ..models import (
+    AccessMode,
+    Answer,
+    Deputy,
+    DeviceMark,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    RespondentCode,
+    Response,
+    SealedResponse,
+)
+
+DEFAULT_TEXT_QUESTIONS = ["您对以上评议对象的履职情况还有哪些意见和建议？"]
+TEXT_MAX_CHARS = 2000
+MAX_SHEETS = 2000
+
+# The questionnaire's state machine.
+MOVES = {
+    (QuestionnaireStatus.DRAFT, QuestionnaireStatus.OPEN),
+    (QuestionnaireStatus.OPEN, QuestionnaireStatus.CLOSED),
+}
+
+
+@transaction.atomic
+def questionnaire_create(
+    *,
+    actor,
+    campaign: Campaign,
+    title: str,
+    access_mode: str,
+    intro: str = "",
+    subjects=None,
+    text_questions: list[str] | None = None,
+) -> Questionnaire:
+    """A satisfaction question per subject (the campaign's options), then free-text questions."""
+    require_office(actor)
+    subjects = list(
+        subjects
+        if subjects is not None
+        else campaign.subjects.select_related("unit").order_by("position")
+    )
+    if not subjects:
+        raise ApplicationError("本次评议活动还没有评议对象，无法生成问卷。")
+    if any(s.campaign_id != campaign.pk for s in subjects):
+        raise ApplicationError("所选评议对象不属于本次评议活动。")
+    questionnaire = Questionnaire(
+        campaign=campaign,
+        title=title.strip(),
+        intro=intro.strip(),
+        access_mode=access_mode,
+        rating_options=list(campaign.rating_options),
+    )
+    validate_or_raise(questionnaire)
+    questionnaire.save()
+    texts = [
+        t.strip()
+        for t in (text_questions if text_questions is not None else DEFAULT_TEXT_QUESTIONS)
+        if t.strip()
+    ]
+    questions = []
+    for s in subjects:
+        who = f"{s.unit.name}{s.post}{s.person_name}"
+        questions.append(
+            Question(kind=QuestionKind.RATING, subject=s, text=f"您对{who}的履职情况是否满意？")
+        )
+        questions.append(
+            Question(
+                kind=QuestionKind.TEXT,
+                subject=s,
+                text=f"对{who}的意见和建议（选填）",
+                required=False,
+            )
+        )
+    questions += [Question(kind=QuestionKind.TEXT, text=t, required=False) for t in texts]
+    for position, question in enumerate(questions, start=1):
+        question.questionnaire, question.position = questionnaire, position
+    Question.objects.bulk_create(questions)
+    audit_log(
+        actor=actor,
+        action="survey.create",
+        summary=f"建立征求意见问卷“{questionnaire.title}”（{questionnaire.get_access_mode_display()}，{len(questions)} 题）",
+        target=questionnaire,
+        campaign=campaign,
+    )
+    return questionnaire
+
+
+def _move(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
+    require_office(actor)
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if (questionnaire.status, to) not in MOVES:
+        raise ApplicationError(
+            f"问卷{questionnaire.get_status_display()}，不能{QuestionnaireStatus(to).label}。"
+        )
+    questionnaire.status = to
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+    questionnaire = _move(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.OPEN)
+    if questionnaire.needs_code and not questionnaire.codes.exists():
+        raise ApplicationError("请先发放答题码，再开始收集。")
+    questionnaire.opened_at = timezone.now()
+    questionnaire.save(update_fields=["status", "opened_at"])
+    key_write(name=_key_name(questionnaire), data=sealing_key_new())
+    audit_log(
+        actor=actor,
+        action="survey.open",
+        summary=f"问卷“{questionnaire.title}”开始收集",
+        target=questionnaire,
+        campaign=questionnaire.campaign,
+    )
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+    """Write every waiting response (the last batch may be smaller than the batch size),
+    then destroy the key once committed: what the database kept can no longer be opened."""
+    questionnaire = _move(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.CLOSED)
+    _flush(questionnaire, force=True)
+    questionnaire.closed_at = timezone.now()
+    questionnaire.save(update_fields=["status", "closed_at"])
+    name = _key_name(questionnaire)
+    transaction.on_commit(lambda: key_destroy(name=name))
+    audit_log(
+        actor=actor,
+        action="survey.close",
+        summary=f"问卷“{questionnaire.title}”结束收集",
+        target=questionnaire,
+        campaign=questionnaire.campaign,
+    )
+    return questionnaire
+
+
+def _new_codes(questionnaire: Questionnaire, rows: list[RespondentCode]) -> list[RespondentCode]:
+    # Random codes may collide; draw again for any that do.
+    taken = set(questionnaire.codes.values_list("code", flat=True))
+    for row in rows:
+        while row.code in taken:
+            row.code = RespondentCode._meta.get_field("code").default()
+        taken.add(row.code)
+    return RespondentCode.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def codes_issue_to_deputies(
+    *, actor, questionnaire: Questionnaire, deputies
+) -> list[RespondentCode]:
+    require_office(actor)
+    if questionnaire.access_mode != AccessMode.PERSONAL:
+        raise ApplicationError("该问卷不是面向人大代表的个人答题码方式。")
+    if questionnaire.status == QuestionnaireStatus.CLOSED:
+        raise ApplicationError("问卷已结束。")
+    have = set(questionnaire.codes.exclude(deputy=None).values_list("deputy_id", flat=True))
+    new = [d for d in deputies if d.pk not in have]
+    if not new:
+        raise ApplicationError("所选代表都已有答题码。")
+    codes = _new_codes(
+        questionnaire,
+        [RespondentCode(questionnaire=questionnaire, deputy=d, label=d.name) for d in new],
+    )
+    audit_log(
+        actor=actor,
+        action="survey.codes",
+        summary=f"问卷“{questionnaire.title}”向 {len(codes)} 名代表发放答题码",
+        target=questionnaire,
+        campaign=questionnaire.campaign,
+    )
+    return codes
+
+
+@transaction.atomic
+def codes_issue_sheets(*, actor, questionnaire: Questionnaire, count: int) -> list[RespondentCode]:
+    require_office(actor)
+    if questionnaire.access_mode != AccessMode.SHEET:
+        raise ApplicationError("该问卷不是按纸质问卷发码的方式。")
+    if questionnaire.status == QuestionnaireStatus.CLOSED:
+        raise ApplicationError("问卷已结束。")
+    if not 1 <= count <= MAX_SHEETS:
+        raise ApplicationError(f"一次可生成 1 至 {MAX_SHEETS} 张问卷的答题码。")
+    start = questionnaire.codes.count()
+    codes = _new_codes(
+        questionnaire,
+        [
+            RespondentCode(questionnaire=questionnaire, label=f"第 {start + i} 号问卷")
+            for i in range(1, count + 1)
+        ],
+    )
+    audit_log(
+        actor=actor,
+        action="survey.codes",
+        summary=f"问卷“{questionnaire.title}”生成 {count} 张纸质问卷答题码",
+        target=questionnaire,
+        campaign=questionnaire.campaign,
+    )
+    return codes
+
+
+def device_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _key_name(questionnaire: Questionnaire) -> str:
+    return f"questionnaire-{questionnaire.pk}"
+
+
+def _sealed_size(questions: list[Question]) -> int:
+    """The longest possible encoding: every text answer at its limit in 4-byte characters."""
+    return sum(1 if q.kind == QuestionKind.RATING else 2 + 4 * TEXT_MAX_CHARS for q in questions)
+
+
+def _encode(questionnaire: Questionnaire, questions: list[Question], values: dict) -> bytes:
+    """Rating: one byte (0 none, else option index + 1). Text: 2-byte length, UTF-8."""
+    out = bytearray()
+    for q in questions:
+        value = values.get(q.pk, "")
+        if q.kind == QuestionKind.RATING:
+            out.append(questionnaire.rating_options.index(value) + 1 if value else 0)
+        else:
+            data = value.encode()
+            out += len(data).to_bytes(2, "big") + data
+    return bytes(out)
+
+
+def _decode(questionnaire: Questionnaire, questions: list[Question], data: bytes) -> list[Answer]:
+    answers, at = [], 0
+    for q in questions:
+        if q.kind == QuestionKind.RATING:
+            index, at = data[at], at + 1
+            if index:
+                answers.append(Answer(question=q, option=questionnaire.rating_options[index - 1]))
+        else:
+            length = int.from_bytes(data[at : at + 2], "big")
+            text, at = data[at + 2 : at + 2 + length].decode(), at + 2 + length
+            if text:
+                answers.append(Answer(question=q, text=text))
+    return answers
+
+
+def _aad(questionnaire: Questionnaire) -> bytes:
+    return f"questionnaire:{questionnaire.pk}".encode()
+
+
+def response_submit(
+    *, questionnaire: Questionnaire, answers: dict[int, str], code: str = "", device_token: str = ""
+) -> None:
+    """Accept one anonymous response, sealed until its batch is written, or refuse it whole
+    with the reason. Nothing of it is readable in the database until then."""
+    with transaction.atomic():
+        questionnaire = _response_seal(
+            questionnaire=questionnaire, answers=answers, code=code, device_token=device_token
+        )
+    # A separate transaction, after this one committed: the batch write never shares a
+    # transaction id with the code or device mark.
+    transaction.on_commit(lambda: responses_flush(questionnaire=questionnaire))
+
+
+def _response_seal(
+    *, questionnaire: Questionnaire, answers: dict[int, str], code: str, device_token: str
+) -> Questionnaire:
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        raise ApplicationError("该问卷目前不在收集期内。")
+    questions = list(questionnaire.questions.select_related("subject").order_by("position"))
+    missing, cleaned = [], {}
+    for question in questions:
+        value = (answers.get(question.pk) or "").strip()
+        if question.kind == QuestionKind.RATING:
+            if value and value not in questionnaire.rating_options:
+                raise ApplicationError("提交的选项无效，请重新作答。")
+            if not value and question.required:
+                missing.append(
+                    question.subject.person_name if question.subject else str(question.position)
+                )
+        elif len(value) > TEXT_MAX_CHARS:
+            raise ApplicationError(f"意见建议请控制在 {TEXT_MAX_CHARS} 字以内。")
+        if value:
+            cleaned[question.pk] = value
+    if missing:
+        raise ApplicationError(
+            f"还有 {len(missing)} 题未作答：{'、'.join(missing)}。请全部作答后再提交。"
+        )
+
+    if questionnaire.needs_code:
+        normalized = (code or "").strip().upper().replace(" ", "")
+        row = (
+            RespondentCode.objects.select_for_update()
+            .filter(questionnaire=questionnaire, code=normalized)
+            .first()
+        )
+        if row is None:
+            raise ApplicationError("答题码不正确，请核对纸质通知上的答题码。")
+        if row.used:
+            raise ApplicationError("该答题码已经使用过，每个答题码只能提交一次。")
+        row.used = True
+        row.save(update_fields=["used"])
+    else:
+        if not device_token:
+            raise ApplicationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
+        try:
+            with transaction.atomic():
+                DeviceMark.objects.create(
+                    questionnaire=questionnaire, token_hash=device_hash(device_token)
+                )
+        except IntegrityError:
+            raise ApplicationError("这台设备已经提交过本问卷，谢谢参与。") from None
+
+    name = _key_name(questionnaire)
+    if not key_exists(name=name):  # opened before sealing existed: make its key now
+        key_write(name=name, data=sealing_key_new())
+    SealedResponse.objects.create(
+        questionnaire=questionnaire,
+        ciphertext=seal_fixed(
+            key=key_read(name=name),
+            plaintext=_encode(questionnaire, questions, cleaned),
+            size=_sealed_size(questions),
+            aad=_aad(questionnaire),
+        ),
+    )
+    return questionnaire
+
+
+def _flush(questionnaire: Questionnaire, *, force: bool) -> int:
+    pending = list(SealedResponse.objects.filter(questionnaire=questionnaire))
+    if not pending or (not force and len(pending) < settings.QUESTIONNAIRE_BATCH_SIZE):
+        return 0
+    key = key_read(name=_key_name(questionnaire))
+    questions = list(questionnaire.questions.order_by("position"))
+    opened = [
+        _decode(
+            questionnaire,
+            questions,
+            unseal_fixed(key=key, sealed=p.ciphertext, aad=_aad(questionnaire)),
+        )
+        for p in pending
+    ]
+    secrets.SystemRandom().shuffle(opened)
+    responses = Response.objects.bulk_create(Response(questionnaire=questionnaire) for _ in opened)
+    rows = []
+    for response, answers in zip(responses, opened, strict=True):
+        for answer in answers:
+            answer.response = response
+            rows.append(answer)
+    Answer.objects.bulk_create(rows)
+    SealedResponse.objects.filter(pk__in=[p.pk for p in pending]).delete()
+    return len(pending)
+
+
+@transaction.atomic
+def responses_flush(*, questionnaire: Questionnaire, force: bool = False) -> int:
+    """Write the waiting responses as one shuffled batch once there are at least
+    QUESTIONNAIRE_BATCH_SIZE of them (or all of them when forced). Returns how many."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        return 0
+    return _flush(questionnaire, force=force)
+
+
+@transaction.atomic
+def deputy_create(*, actor, name: str, delegation: str = "", phone: str = "") -> Deputy:
+    require_office(actor)
+    deputy = Deputy(name=name.strip(), delegation=delegation.strip(), phone=phone.strip())
+    validate_or_raise(deputy)
+    deputy.save()
+    return deputy

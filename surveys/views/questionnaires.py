@@ -1,0 +1,353 @@
+import io
+import secrets
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from core.errors import ApplicationError
+from core.roles import Role, role_required, user_has_role
+from core.xlsx import xlsx_response
+from reviews.models import Campaign
+
+from ..models import (
+    AccessMode,
+    Answer,
+    Deputy,
+    FindingKind,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+)
+from ..selectors import (
+    groups_of_user,
+    questionnaire_tallies,
+    questionnaires_of_campaign,
+    responses_waiting,
+    text_answers_visible_to,
+)
+from ..services import (
+    codes_issue_sheets,
+    codes_issue_to_deputies,
+    finding_add,
+    questionnaire_close,
+    questionnaire_create,
+    questionnaire_open,
+    response_submit,
+)
+
+DEVICE_COOKIE = "shuzhi_survey_device"
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(label="问卷标题", max_length=120)
+    access_mode = forms.ChoiceField(label="答题方式", choices=AccessMode.choices)
+    intro = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text_questions = forms.CharField(
+        label="其他意见建议题（每行一题）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="您对以上评议对象的履职情况还有哪些意见和建议？",
+    )
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4)
+
+
+def _public_url(request, questionnaire: Questionnaire, code: str = "") -> str:
+    url = request.build_absolute_uri(reverse("survey_respond", args=[questionnaire.public_token]))
+    return f"{url}?c={code}" if code else url
+
+
+@role_required(Role.OFFICE)
+def survey_list(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = QuestionnaireForm(
+        request.POST or None, initial={"title": f"{campaign.name}征求意见问卷"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            questionnaire = questionnaire_create(
+                actor=request.user,
+                campaign=campaign,
+                title=data["title"],
+                access_mode=data["access_mode"],
+                intro=data["intro"],
+                text_questions=data["text_questions"].splitlines(),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "问卷已建立。")
+            return redirect("survey_detail", pk=questionnaire.pk)
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "campaign": campaign,
+            "questionnaires": questionnaires_of_campaign(campaign),
+            "form": form,
+        },
+    )
+
+
+@role_required(Role.OFFICE)
+def survey_detail(request, pk: int):
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "open":
+                questionnaire_open(actor=request.user, questionnaire=questionnaire)
+                messages.success(request, "问卷开始收集。")
+            elif action == "close":
+                questionnaire_close(actor=request.user, questionnaire=questionnaire)
+                messages.success(request, "问卷已结束收集。")
+            elif action == "deputies":
+                ids = [int(i) for i in request.POST.getlist("deputies") if i.isdigit()]
+                deputies = list(Deputy.objects.filter(pk__in=ids, is_active=True))
+                codes = codes_issue_to_deputies(
+                    actor=request.user, questionnaire=questionnaire, deputies=deputies
+                )
+                messages.success(request, f"已为 {len(codes)} 名代表生成答题码。")
+            elif action == "sheets":
+                try:
+                    count = int(request.POST.get("count", ""))
+                except ValueError:
+                    raise ApplicationError("请填写要生成的问卷张数。") from None
+                codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
+                messages.success(request, f"已生成 {count} 张问卷的答题码。")
+            else:
+                raise ApplicationError("未知操作。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("survey_detail", pk=questionnaire.pk)
+    url = _public_url(request, questionnaire)
+    codes = questionnaire.codes.all()
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "q": questionnaire,
+            "url": url,
+            "qr": _qr_svg(url),
+            "codes": codes,
+            "used": sum(1 for c in codes if c.used),
+            "responses": questionnaire.responses.count(),
+            "waiting": responses_waiting(questionnaire),
+            "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
+            "deputies": Deputy.objects.filter(is_active=True).exclude(
+                pk__in=codes.exclude(deputy=None).values("deputy_id")
+            ),
+        },
+    )
+
+
+@role_required(Role.OFFICE)
+def survey_codes_print(request, pk: int):
+    """One slip per code, with its own QR code, to cut and hand out."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    slips = [
+        {
+            "code": c,
+            "url": _public_url(request, questionnaire, c.code),
+            "qr": _qr_svg(_public_url(request, questionnaire, c.code)),
+        }
+        for c in questionnaire.codes.filter(used=False)
+    ]
+    return render(request, "surveys/codes_print.html", {"q": questionnaire, "slips": slips})
+
+
+def _results_reader(request, questionnaire: Questionnaire) -> set[int] | None:
+    """None for readers of everything; else the subject ids of the user's groups."""
+    if user_has_role(request.user, Role.OFFICE, Role.LEADING_GROUP):
+        return None
+    groups = groups_of_user(request.user).filter(campaign=questionnaire.campaign_id)
+    if not groups.exists():
+        raise Http404("没有找到该问卷。")
+    return set(
+        questionnaire.campaign.subjects.filter(assessment_group__in=groups).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def survey_results(request, pk: int):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
+    own_subjects = _results_reader(request, questionnaire)
+    tallies = questionnaire_tallies(questionnaire)
+    if own_subjects is not None:
+        tallies = [t for t in tallies if t.subject.pk in own_subjects]
+    answers = list(
+        text_answers_visible_to(request.user, questionnaire).prefetch_related("findings")
+    )
+    return render(
+        request,
+        "surveys/survey_results.html",
+        {
+            "q": questionnaire,
+            "tallies": tallies,
+            "answers": answers,
+            "content_items": questionnaire.campaign.content_items.all(),
+            "finding_kinds": FindingKind.choices,
+            "group_subjects": own_subjects
+            if own_subjects is not None
+            else set(
+                questionnaire.campaign.subjects.filter(
+                    assessment_group__in=groups_of_user(request.user)
+                ).values_list("pk", flat=True)
+            ),
+            "is_office": user_has_role(request.user, Role.OFFICE),
+            "waiting": responses_waiting(questionnaire),
+            "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
+        },
+    )
+
+
+@role_required(Role.OFFICE, Role.LEADING_GROUP)
+def survey_results_xlsx(request, pk: int):
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
+    tallies = questionnaire_tallies(questionnaire)
+    options = questionnaire.rating_options
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "满意度统计"
+    sheet.append([questionnaire.title])
+    sheet.append(
+        ["序号", "评议对象", "单位及职务", *options, "有效答卷", f"{'+'.join(options[:-1])}率（%）"]
+    )
+    for i, t in enumerate(tallies, start=1):
+        rate = round(t.satisfied_rate, 1) if t.satisfied_rate is not None else ""
+        sheet.append(
+            [
+                i,
+                t.subject.person_name,
+                f"{t.subject.unit.name}{t.subject.post}",
+                *[c for _, c, _ in t.counts],
+                t.total,
+                rate,
+            ]
+        )
+    texts = workbook.create_sheet("意见建议")
+    texts.append(["题目", "意见建议"])
+    for answer in text_answers_visible_to(request.user, questionnaire):
+        texts.append([answer.question.text, answer.text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return xlsx_response(buffer.getvalue(), f"{questionnaire.title}_统计.xlsx")
+
+
+@require_POST
+def answer_to_finding(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    answer = get_object_or_404(
+        Answer.objects.select_related("response__questionnaire", "question__subject"), pk=pk
+    )
+    questionnaire = answer.response.questionnaire
+    if not text_answers_visible_to(request.user, questionnaire).filter(pk=answer.pk).exists():
+        raise Http404("没有找到该意见。")
+    subject = answer.question.subject
+    try:
+        if subject is None:
+            raise ApplicationError("这条意见不针对具体评议对象，不能转为调查发现。")
+        item = questionnaire.campaign.content_items.filter(
+            pk=request.POST.get("content_item") or 0
+        ).first()
+        if item is None:
+            raise ApplicationError("请选择评议内容。")
+        finding = finding_add(
+            actor=request.user,
+            subject=subject,
+            content_item=item,
+            kind=request.POST.get("kind", ""),
+            text=answer.text,
+            survey_answer=answer,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已转为{subject.person_name}的{finding.get_kind_display()} {finding.code}。"
+        )
+    return redirect("survey_results", pk=questionnaire.pk)
+
+
+def survey_respond(request, token: str):
+    """The respondent's page: only the questionnaire, mobile first, no login."""
+    questionnaire = get_object_or_404(Questionnaire, public_token=token)
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        return render(
+            request,
+            "surveys/respond_closed.html",
+            {"q": questionnaire},
+            status=410 if questionnaire.status == QuestionnaireStatus.CLOSED else 404,
+        )
+    questions = list(questionnaire.questions.select_related("subject__unit"))
+    values: dict[int, str] = {}
+    code = request.GET.get("c", "")
+    status = 200
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        values = {q.pk: _posted_value(request, q, questionnaire) for q in questions}
+        device = request.COOKIES.get(DEVICE_COOKIE, "")
+        try:
+            response_submit(
+                questionnaire=questionnaire, answers=values, code=code, device_token=device
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            return redirect("survey_done", token=token)
+    response = render(
+        request,
+        "surveys/respond.html",
+        {
+            "q": questionnaire,
+            "questions": questions,
+            "values": values,
+            "code": code,
+            "kinds": QuestionKind,
+        },
+        status=status,
+    )
+    if not questionnaire.needs_code and DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=3600 * 24 * 365,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _posted_value(request, question, questionnaire: Questionnaire) -> str:
+    """Ratings travel as option indices (one digit), never labels, so a request's size does
+    not depend on the choice; anything else becomes a value the service refuses."""
+    raw = request.POST.get(f"q{question.pk}", "")
+    if question.kind != QuestionKind.RATING or not raw:
+        return raw
+    options = questionnaire.rating_options
+    if len(raw) == 1 and "0" <= raw <= "9" and int(raw) < len(options):
+        return options[int(raw)]
+    return "?"
+
+
+def survey_done(request, token: str):
+    questionnaire = get_object_or_404(Questionnaire, public_token=token)
+    return render(request, "surveys/respond_done.html", {"q": questionnaire})

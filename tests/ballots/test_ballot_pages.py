@@ -1,0 +1,205 @@
+"""Ballot pages tried from the outside: hidden counts, one vote, forged forms."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ballots.models import BallotResult, Inquiry, Participation, ReviewMeeting, SealedSheet
+from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from core.roles import Role
+from reviews.services import campaign_update
+from subjects.models import ReviewForm
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ballot_world(office):
+    campaign = campaign_update(
+        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
+    )
+    a = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    b = SubjectFactory(
+        campaign=campaign, person_name="唐晓云", position=2, review_form=ReviewForm.WRITTEN
+    )
+    voters = [MemberFactory().user for _ in range(3)]
+    ballot = ballot_create(actor=office, campaign=campaign, name="满意度测评")
+    ballot_open(actor=office, ballot=ballot)
+    return campaign, ballot, a, b, voters
+
+
+def test_vote_flow_confirm_then_receipt_then_only_voted(client, ballot_world):
+    campaign, ballot, a, b, voters = ballot_world
+    client.force_login(voters[0])
+    page = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    assert "金立新" in page and "唐晓云" in page and "下一步：核对" in page
+    # Option indices are posted, never labels: 0 = 满意, 2 = 不满意.
+    review = client.post(
+        f"/ballots/{ballot.pk}/vote/", {"step": "review", f"s{a.pk}": "0", f"s{b.pk}": "2"}
+    )
+    assert "确认投票" in review.content.decode() and not Participation.objects.exists()
+    done = client.post(
+        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "2"}
+    )
+    assert "投票成功" in done.content.decode() and 'data-testid="receipt"' in done.content.decode()
+    again = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    assert "您已投票" in again and "不满意" not in again and "金立新" not in again
+    second = client.post(
+        f"/ballots/{ballot.pk}/vote/",
+        {"step": "confirm", f"s{a.pk}": "2", f"s{b.pk}": "2"},
+    )
+    assert "您已投票" in second.content.decode()
+    assert SealedSheet.objects.count() == 1
+
+
+def test_forged_or_incomplete_sheet_refused(client, ballot_world):
+    campaign, ballot, a, b, voters = ballot_world
+    client.force_login(voters[0])
+    response = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0"})
+    assert response.status_code == 400 and "请对每一名评议对象作出选择" in response.content.decode()
+    for forged in ("满意", "3", "-1", "00", "9", "", "0x1", "١"):  # labels, out of range, junk
+        response = client.post(
+            f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": forged}
+        )
+        assert response.status_code == 400, forged
+    assert not Participation.objects.exists()
+
+
+def test_outsiders_cannot_vote(client, ballot_world, make_user, office):
+    campaign, ballot, a, b, voters = ballot_world
+    for user in (make_user(Role.SUBJECT), make_user(Role.MEMBER), office):
+        client.force_login(user)
+        response = client.post(
+            f"/ballots/{ballot.pk}/vote/",
+            {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "0"},
+        )
+        assert response.status_code == 403
+    assert not Participation.objects.exists()
+    client.logout()
+    assert client.get(f"/ballots/{ballot.pk}/vote/").status_code == 302
+
+
+def test_no_counts_anywhere_while_open_or_before_publication(
+    client, ballot_world, office, make_user
+):
+    campaign, ballot, a, b, voters = ballot_world
+    for voter in voters[:2]:
+        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "不满意", b.pk: "不满意"})
+    client.force_login(office)
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert "2 / 3" in page and 'data-testid="results"' not in page
+    screen = client.get(f"/ballots/{ballot.pk}/screen.json").json()
+    assert screen["voted"] == 2 and screen["results"] == [] and "counts" not in str(screen)
+    assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 404
+    assert client.get(f"/ballots/{ballot.pk}/results.xlsx").status_code == 404
+    assert client.get(f"/admin/ballots/ballot/{ballot.pk}/change/").status_code == 200
+    assert not BallotResult.objects.exists()  # nothing countable exists before the close
+
+    ballot_close(actor=office, ballot=ballot)
+    # Closed, not yet published: nobody sees a count, the office included.
+    for user in (voters[0], office):
+        client.force_login(user)
+        assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 404
+        assert client.get(f"/ballots/{ballot.pk}/results.xlsx").status_code == 404
+    assert client.get(f"/ballots/{ballot.pk}/screen.json").json()["results"] == []
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'data-testid="sealed"' in page and 'data-testid="results"' not in page
+    admin_page = client.get(f"/admin/ballots/ballot/{ballot.pk}/change/").content.decode()
+    assert "不满意" not in admin_page.split("测评结果")[-1]
+    ballot_publish(actor=office, ballot=ballot)
+    client.force_login(voters[0])
+    body = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert "金立新" in body and "不满意" in body
+    screen_user = make_user(Role.LEADING_GROUP)
+    client.force_login(screen_user)
+    data = client.get(f"/ballots/{ballot.pk}/screen.json").json()
+    assert {r["outcome"] for r in data["results"]} == {"不满意"}  # 2 > 3/2
+    client.force_login(make_user(Role.SUBJECT))
+    assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 403
+
+
+def test_results_excel_matches_stored_results(client, ballot_world, office):
+    campaign, ballot, a, b, voters = ballot_world
+    for voter, (x, y) in zip(
+        voters, [("满意", "不满意"), ("基本满意", "不满意"), ("满意", "满意")], strict=True
+    ):
+        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: x, b.pk: y})
+    ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
+    client.force_login(office)
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/ballots/{ballot.pk}/results.xlsx").content)
+    ).worksheets[0]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+    assert rows[0][:3] == [1, "金立新", f"{a.unit.name}{a.post}"] and rows[0][3:] == [
+        2,
+        1,
+        0,
+        3,
+        100,
+        "满意",
+    ]
+    assert rows[1][1] == "唐晓云" and rows[1][3:6] == [1, 0, 2] and rows[1][-1] == "不满意"
+
+
+def test_stored_results_are_read_only_in_admin(client, ballot_world, office):
+    campaign, ballot, a, b, voters = ballot_world
+    ballot_close(actor=office, ballot=ballot)
+    client.force_login(office)
+    assert (
+        client.post(f"/admin/ballots/ballot/{ballot.pk}/change/", {"name": "改名"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/admin/ballots/ballot/{ballot.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get("/admin/ballots/vote/").status_code == 404
+
+
+def test_office_buttons_and_paper_entry(client, ballot_world, office):
+    campaign, ballot, a, b, voters = ballot_world
+    client.force_login(office)
+    group = ballot.voter_groups.get()
+    data = {"action": "paper", "voter_group": group.pk, "issued": "2", "returned": "3"}
+    response = client.post(f"/ballots/{ballot.pk}/", data, follow=True)
+    assert "收回票数 3 多于发出票数 2" in response.content.decode()
+    data.update({"returned": "2", f"c_{a.pk}_0": "2", f"c_{b.pk}_0": "1", f"c_{b.pk}_invalid": "1"})
+    response = client.post(f"/ballots/{ballot.pk}/", data, follow=True)
+    assert "纸质票已录入" in response.content.decode()
+    response = client.post(f"/ballots/{ballot.pk}/", {"action": "close"}, follow=True)
+    assert "已结束投票并完成计票" in response.content.decode()
+    result = BallotResult.objects.get(ballot=ballot, subject=a)
+    assert result.paper_counts["满意"] == 2
+
+
+def test_member_asks_office_records_answer(client, ballot_world, office):
+    campaign, ballot, a, b, voters = ballot_world
+    meeting = ReviewMeeting.objects.create(
+        campaign=campaign, name="县十七届人大常委会第五次会议", held_on=datetime.date(2017, 9, 22)
+    )
+    meeting.agenda.create(subject=a, position=1)
+    client.force_login(voters[0])
+    client.post(f"/meetings/{meeting.pk}/", {"subject": a.pk, "question": "项目审批提速有何举措？"})
+    response = client.post(
+        f"/meetings/{meeting.pk}/", {"subject": b.pk, "question": "书面述职对象"}, follow=True
+    )
+    assert "只能向本次会议现场述职的评议对象提出询问" in response.content.decode()
+    inquiry = Inquiry.objects.get()
+    response = client.post(
+        f"/meetings/{meeting.pk}/",
+        {"action": "answer", "inquiry": inquiry.pk, "answer": "x"},
+        follow=True,
+    )
+    assert "只有评议办公室" in response.content.decode()
+    client.force_login(office)
+    client.post(
+        f"/meetings/{meeting.pk}/",
+        {"action": "answer", "inquiry": inquiry.pk, "answer": "推行并联审批"},
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.answer == "推行并联审批" and inquiry.answer_recorded_by == office
+    assert "推行并联审批" in client.get(f"/meetings/{meeting.pk}/").content.decode()

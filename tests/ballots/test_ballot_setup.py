@@ -1,0 +1,281 @@
+"""Setting a ballot up on the office's page, the rule simulator, and the receipt lookup."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from ballots.models import Ballot, BallotResult, VoterGroup
+from ballots.services import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
+    paper_enter,
+)
+from core.roles import Role
+from reviews.services import campaign_update
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(office):
+    campaign = campaign_update(
+        actor=office, campaign=CampaignFactory(actor=office), composition_size=25
+    )
+    for i in range(2):
+        SubjectFactory(campaign=campaign, person_name=f"对象{i}", position=i)
+    return campaign
+
+
+def _form(**changes):
+    data = {
+        "name": "述职评议满意度测评",
+        "purpose": "review",
+        "preset": "default",
+        "options": "满意、基本满意、不满意",
+        "outcomes": "满意、基本满意、不满意",
+        "favourable": "满意、基本满意",
+        "committee_weight": "1",
+        "extra_groups": "",
+        "quorum_base": "composition",
+        "threshold_on": "on",
+        "threshold_options": "不满意",
+        "threshold_counting": "committee",
+        "threshold_compare": "gt",
+        "threshold_share": "1/2",
+        "threshold_base": "composition",
+        "method": "bands",
+        "rate_options": "满意、基本满意",
+        "rate_base": "valid",
+        "counting": "weighted",
+        "bands": ">=80% 满意\n>=50% 基本满意",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_default_preset_is_recorded_as_such(client, office, campaign):
+    client.force_login(office)
+    response = client.post(f"/campaigns/{campaign.pk}/ballots/", _form())
+    ballot = Ballot.objects.get()
+    assert response.status_code == 302 and ballot.rule_preset == "default"
+    assert ballot.outcomes == ["满意", "基本满意", "不满意"]
+
+
+def test_a_competence_scale_with_groups_and_a_strict_band(client, office, campaign):
+    client.force_login(office)
+    response = client.post(
+        f"/campaigns/{campaign.pk}/ballots/",
+        _form(
+            preset="",
+            options="优秀、称职、基本称职、不称职",
+            outcomes="称职、基本称职、不称职",
+            favourable="优秀、称职",
+            committee_weight="2",
+            extra_groups="人大代表 0.5\n服务对象 0.25",
+            threshold_on=None,
+            rate_options="优秀、称职",
+            rate_base="cast",
+            bands=">2/3 称职\n>=50% 基本称职",
+            present_count="20",
+            quorum_base="present",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-800:]
+    ballot = Ballot.objects.get()
+    assert ballot.rule_preset == "custom" and ballot.quorum == 11  # more than half of 20
+    assert ballot.rule_spec["bands"][0] == {"share": "2/3", "strict": True, "outcome": "称职"}
+    weights = dict(VoterGroup.objects.filter(ballot=ballot).values_list("name", "weight"))
+    assert weights == {
+        "常委会组成人员": Decimal("2.00"),
+        "人大代表": Decimal("0.50"),
+        "服务对象": Decimal("0.25"),
+    }
+    assert "超过三分之二为称职" in ballot.rule_text and "不称职" in ballot.rule_text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"bands": ">=80% 优秀"}, "“优秀”不是本次测评的结果档次"),
+        ({"bands": ">=50% 基本满意\n>=80% 满意"}, "从高到低"),
+        ({"bands": "八成 满意"}, "看不懂"),
+        ({"threshold_options": "很不满意"}, "门槛条件所计的选项"),
+        ({"threshold_share": "150%"}, "应在 0 到 100% 之间"),
+        ({"threshold_base": "present"}, "请填写出席人数"),
+        ({"quorum_base": "present"}, "最低参加人数的基数"),
+        ({"extra_groups": "常委会组成人员 0.5"}, "名称不能重复"),
+        ({"extra_groups": "人大代表 0.5\n人大代表 1"}, "名称不能重复"),
+        ({"extra_groups": "人大代表 半"}, "权重不是数字"),
+        ({"extra_groups": "人大代表 0"}, "权重须在 0.01 至 999.99 之间"),
+        ({"favourable": "不满意"}, "计为满意的选项"),
+        ({"options": "满意"}, "选项须有 2 至 8 项"),
+        ({"outcomes": "好、好"}, "结果档次须有 2 至 8 项"),
+        ({"method": "plurality", "outcomes": "合格、不合格"}, "每个选项都须是结果档次"),
+        ({"present_count": "30"}, "出席人数应在 1 到组成人员总数 25 之间"),
+    ],
+)
+def test_invalid_combinations_are_refused_in_chinese_and_nothing_is_saved(
+    client, office, campaign, changes, message
+):
+    client.force_login(office)
+    response = client.post(f"/campaigns/{campaign.pk}/ballots/", _form(**changes), follow=True)
+    assert message in response.content.decode()
+    assert not Ballot.objects.exists() and not VoterGroup.objects.exists()
+
+
+def test_the_live_preview_says_what_the_rule_does(client, office, campaign):
+    client.force_login(office)
+    data = client.post(
+        f"/campaigns/{campaign.pk}/ballots/preview/",
+        _form(threshold_on=None, rate_base="cast", bands=">2/3 满意"),
+    ).json()
+    assert data == {
+        "text": "按（满意+基本满意）÷ 收回票的比率分档：超过三分之二为满意，其余为不满意。",
+        "problems": [],
+    }
+    bad = client.post(
+        f"/campaigns/{campaign.pk}/ballots/preview/", _form(bands=">=50% 基本满意\n>=80% 满意")
+    ).json()
+    assert bad["text"] == "" and "从高到低" in bad["problems"][0]
+    client.force_login(MemberFactory().user)
+    assert client.post(f"/campaigns/{campaign.pk}/ballots/preview/", _form()).status_code == 403
+
+
+def test_zhanyi_issued_counts_the_paper_sheets_handed_out_not_every_member(office, campaign):
+    """沾益: 22 sheets issued on paper, 12 满意: 54.55 %, not 12 / (25 + 22)."""
+    MemberFactory.create_batch(25)
+    ballot = ballot_create(
+        actor=office,
+        campaign=campaign,
+        name="沾益",
+        rule_preset="zhanyi",
+        subjects=[campaign.subjects.first()],
+    )
+    subject = campaign.subjects.first()
+    paper_enter(
+        actor=office,
+        ballot=ballot,
+        voter_group=ballot.voter_groups.get(),
+        issued=22,
+        returned=20,
+        counts={subject.pk: {"满意": 12, "基本满意": 6, "不满意": 2}},
+    )
+    ballot_open(actor=office, ballot=ballot)  # nobody votes on the web
+    ballot_close(actor=office, ballot=ballot)
+    result = BallotResult.objects.get(ballot=ballot)
+    assert float(result.rate) == 54.55 and result.outcome == "基本满意"
+    assert "满意 12 ÷ 发出票 22 = 54.55%" in result.explanation
+
+
+@pytest.fixture
+def published(office, campaign):
+    voters = [MemberFactory().user for _ in range(25)]
+    ballot = ballot_open(
+        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    )
+    a, b = campaign.subjects.order_by("position")
+    receipts = []
+    for i, voter in enumerate(voters[:20]):
+        # a: 16 满意 4 不满意 (80 %); b: 12 满意 8 不满意 (60 %)
+        receipts.append(
+            ballot_cast(
+                actor=voter,
+                ballot=ballot,
+                choices={
+                    a.pk: "满意" if i < 16 else "不满意",
+                    b.pk: "满意" if i < 12 else "不满意",
+                },
+            )
+        )
+    ballot_close(actor=office, ballot=ballot)
+    return ballot_publish(actor=office, ballot=ballot), voters, receipts
+
+
+def test_the_simulator_compares_rules_and_changes_nothing(client, office, published, make_user):
+    ballot, voters, _ = published
+    stored = list(BallotResult.objects.values_list("subject_id", "outcome", "explanation"))
+    client.force_login(office)
+    page = client.get(f"/ballots/{ballot.pk}/simulate/").content.decode()
+    assert "本次所用规则" in page and "津市" in page and "镇海" in page and "称职测评" in page
+    assert "table-warning" in page  # 津市: 60 % is not more than 2/3 → differs from 基本满意
+    custom = client.get(
+        f"/ballots/{ballot.pk}/simulate/",
+        {
+            "method": "bands",
+            "rate_options": "满意",
+            "rate_base": "composition",
+            "counting": "committee",
+            "bands": ">=60% 满意",
+            "threshold_compare": "gt",
+            "threshold_share": "1/2",
+            "threshold_base": "composition",
+            "threshold_counting": "committee",
+        },
+    ).content.decode()
+    assert "自定义规则" in custom and "满意 16 ÷ 组成人员总数 25 = 64.00%" in custom
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/ballots/{ballot.pk}/simulate.xlsx").content)
+    ).worksheets[0]
+    assert workbook["B2"].value == "本次所用规则" and workbook.max_row == 4
+    assert list(BallotResult.objects.values_list("subject_id", "outcome", "explanation")) == stored
+    for role in (Role.LEADING_GROUP, Role.DIRECTORS_MEETING):
+        client.force_login(make_user(role))
+        assert client.get(f"/ballots/{ballot.pk}/simulate/").status_code == 200
+    for user in (voters[0], make_user(Role.SUBJECT)):
+        client.force_login(user)
+        assert client.get(f"/ballots/{ballot.pk}/simulate/").status_code == 403
+
+
+def test_a_draft_rule_is_tried_on_a_past_ballots_counts(client, office, published, campaign):
+    ballot, *_ = published
+    draft = ballot_create(actor=office, campaign=campaign, name="明年", rule_preset="jinshi")
+    client.force_login(office)
+    detail = client.get(f"/ballots/{draft.pk}/").content.decode()
+    assert f"/ballots/{ballot.pk}/simulate/?draft={draft.pk}" in detail
+    page = client.get(f"/ballots/{ballot.pk}/simulate/", {"draft": draft.pk}).content.decode()
+    assert "拟用规则：明年" in page
+
+
+def test_the_simulator_waits_for_publication(client, office, campaign):
+    MemberFactory.create_batch(3)
+    ballot = ballot_open(
+        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    )
+    ballot_close(actor=office, ballot=ballot)
+    client.force_login(office)
+    assert client.get(f"/ballots/{ballot.pk}/simulate/").status_code == 404
+    assert client.get(f"/ballots/{ballot.pk}/simulate.xlsx").status_code == 404
+
+
+def test_a_member_checks_a_receipt_and_sees_only_counted_or_not(client, published, make_user):
+    ballot, voters, receipts = published
+    client.force_login(voters[0])
+    url = f"/ballots/{ballot.pk}/receipt/"
+    found = client.get(url, {"code": receipts[3].lower()}).content.decode()
+    assert "已计入" in found and "满意" not in found.split('data-testid="receipt-state"')[1][:200]
+    assert "未找到" in client.get(url, {"code": "AAAAAAAAAAAA"}).content.decode()
+    voted = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    assert url in voted  # the "already voted" screen links to the lookup
+    results = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert "核对我的回执码" in results and receipts[0] in results
+    client.force_login(make_user(Role.MEMBER))  # not a voter of this ballot
+    assert client.get(url, {"code": receipts[3]}).status_code == 404
+
+
+def test_before_publication_the_lookup_says_nothing(client, office, campaign):
+    voter = MemberFactory().user
+    ballot = ballot_open(
+        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    )
+    receipt = ballot_cast(
+        actor=voter, ballot=ballot, choices={s.pk: "满意" for s in campaign.subjects.all()}
+    )
+    client.force_login(voter)
+    page = client.get(f"/ballots/{ballot.pk}/receipt/", {"code": receipt}).content.decode()
+    assert "公布后" in page and "已计入：" not in page and "未找到回执码" not in page

@@ -1,0 +1,104 @@
+import datetime
+import shutil
+import subprocess
+
+import pytest
+
+from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from core.errors import ApplicationError
+from reviews.services import campaign_update
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from workbench.models import BriefingBlock, RenderStatus
+from workbench.services.briefings import briefing_create, briefing_render, briefing_render_request
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "title": "县人大常委会召开述职评议工作动员会",
+    "issuing_office": "县人大常委会述职评议工作领导小组办公室",
+    "issued_on": datetime.date(2017, 8, 16),
+    "articles": "## 在全县述职评议工作动员会上的讲话（摘要）\n\n开展述职评议，是人大监督的重要形式。\n\n要凝聚共识。",
+    "editor": "柏素洁",
+    "reviewer": "陈蓬",
+    "issuer": "王恒亮",
+    "distribution": "市人大办、县委办、政府办，县法院、检察院，存档。",
+}
+
+
+def _pdf_text(briefing) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", briefing.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_numbers_run_per_campaign_in_order(office):
+    campaign, other = CampaignFactory(actor=office), CampaignFactory(actor=office)
+    assert [
+        briefing_create(actor=office, campaign=campaign, **FIELDS).number for _ in range(3)
+    ] == [1, 2, 3]
+    assert briefing_create(actor=office, campaign=other, **FIELDS).number == 1
+
+
+def test_only_office_writes_briefings(member_user, office):
+    with pytest.raises(ApplicationError, match="只有评议办公室"):
+        briefing_create(actor=member_user, campaign=CampaignFactory(actor=office), **FIELDS)
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
+)
+def test_rendered_pdf_has_title_issue_and_distribution(office):
+    campaign = campaign_update(
+        actor=office,
+        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
+        composition_size=2,
+    )
+    subject = SubjectFactory(campaign=campaign, person_name="金立新")
+    voters = [MemberFactory().user for _ in range(2)]
+    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+    ballot_open(actor=office, ballot=ballot)
+    for voter in voters:
+        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: "满意"})
+    ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
+    briefing_create(actor=office, campaign=campaign, **FIELDS)
+    briefing = briefing_create(
+        actor=office,
+        campaign=campaign,
+        **{**FIELDS, "blocks": [BriefingBlock.STAGES, BriefingBlock.RESULTS]},
+    )
+    briefing_render_request(actor=office, briefing=briefing)  # eager in tests: rendered on commit
+    briefing = briefing_render(briefing_id=briefing.pk)
+    assert briefing.status == RenderStatus.DONE, briefing.error
+    text = _pdf_text(briefing)
+    squeezed = "".join(text.split())
+    assert "县人大常委会召开述职评议工作动员会" in squeezed
+    assert "第2期" in squeezed and "情况简报" in squeezed
+    assert "本期发至：市人大办、县委办、政府办，县法院、检察院，存档。" in squeezed
+    assert "金立新" in squeezed and "满意" in squeezed
+
+
+def test_a_broken_briefing_fails_with_a_message(office):
+    campaign = CampaignFactory(actor=office)
+    briefing = briefing_create(
+        actor=office, campaign=campaign, **{**FIELDS, "blocks": [BriefingBlock.RESULTS]}
+    )
+    briefing_render_request(actor=office, briefing=briefing)
+    briefing = briefing_render(briefing_id=briefing.pk)
+    assert briefing.status == RenderStatus.FAILED
+    assert "还没有已公布的测评结果" in briefing.error
+
+
+def test_a_lost_render_job_can_be_requested_again(office):
+    import time_machine
+
+    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing_render_request(
+        actor=office, briefing=briefing
+    )  # on_commit never runs here: the job is "lost"
+    with pytest.raises(ApplicationError, match="已在生成中"):
+        briefing_render_request(actor=office, briefing=briefing)
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=11)):
+        briefing_render_request(actor=office, briefing=briefing)
+    briefing.refresh_from_db()
+    assert briefing.status == RenderStatus.QUEUED

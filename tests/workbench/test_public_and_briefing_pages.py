@@ -1,0 +1,93 @@
+import datetime
+
+import pytest
+
+from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from core.roles import Role
+from reviews.services import campaign_update
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from workbench.models import RenderStatus
+from workbench.services.briefings import briefing_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed(office):
+    campaign = campaign_update(
+        actor=office,
+        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
+        composition_size=2,
+    )
+    subject = SubjectFactory(campaign=campaign, person_name="金立新")
+    voters = [MemberFactory().user for _ in range(2)]
+    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+    ballot_open(actor=office, ballot=ballot)
+    for voter in voters:
+        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: "不满意"})
+    ballot_close(actor=office, ballot=ballot)
+    return campaign, ballot
+
+
+def test_public_page_shows_only_published(client, closed, office):
+    campaign, ballot = closed
+    assert "2017年度" not in client.get("/public/").content.decode()
+    assert client.get(f"/public/campaigns/{campaign.pk}/").status_code == 404
+    ballot_publish(actor=office, ballot=ballot)
+    assert "2017年度县人大常委会述职评议" in client.get("/public/").content.decode()
+    page = client.get(f"/public/campaigns/{campaign.pk}/").content.decode()
+    assert "金立新" in page and "不满意" in page and "登录" not in page
+
+
+def test_briefing_pages_and_pdf_access(client, office, make_user, closed):
+    campaign, _ = closed
+    client.force_login(office)
+    response = client.post(
+        f"/campaigns/{campaign.pk}/briefings/",
+        {
+            "title": "第一期",
+            "issuing_office": "办公室",
+            "issued_on": "2017-08-16",
+            "articles": "正文",
+            "editor": "甲",
+            "reviewer": "乙",
+            "issuer": "丙",
+            "distribution": "存档",
+            "blocks": ["stages"],
+        },
+    )
+    assert response.status_code == 302
+    briefing = campaign.briefings.get()
+    assert briefing.number == 1 and briefing.blocks == ["stages"]
+    assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 404  # not rendered
+    response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
+    briefing.refresh_from_db()
+    assert briefing.status in (RenderStatus.QUEUED, RenderStatus.DONE)
+    client.force_login(make_user(Role.SUBJECT))
+    assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 403
+    assert client.get(f"/briefings/{briefing.pk}/").status_code == 403
+
+
+def test_rendering_through_the_eager_task_stores_the_pdf(
+    office, closed, django_capture_on_commit_callbacks
+):
+    from workbench.services.briefings import briefing_render_request
+
+    campaign, _ = closed
+    briefing = briefing_create(
+        actor=office,
+        campaign=campaign,
+        title="标题",
+        issuing_office="办公室",
+        issued_on=datetime.date(2017, 8, 16),
+        articles="正文",
+        editor="甲",
+        reviewer="乙",
+        issuer="丙",
+        distribution="存档",
+        blocks=[],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing_render_request(actor=office, briefing=briefing)
+    briefing.refresh_from_db()
+    assert briefing.status == RenderStatus.DONE and briefing.pdf.read(5) == b"%PDF-"

@@ -1,0 +1,106 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from core.models import Notification, Reminder
+from core.roles import Role
+from subjects.services import campaign_report_deadlines_set
+from tests.factories import CampaignFactory, SubjectFactory, UserFactory
+from workbench.reminders import reminders_sweep
+
+pytestmark = pytest.mark.django_db
+
+DUE = datetime.date(2017, 9, 11)
+
+
+@pytest.fixture
+def subject(office):
+    office.email = "office@example.org"
+    office.save()
+    campaign = campaign_report_deadlines_set(
+        actor=office, campaign=CampaignFactory(actor=office), draft_due=None, final_due=DUE
+    )
+    subject = SubjectFactory(campaign=campaign, person_name="金立新", user__email="jin@example.org")
+    return subject
+
+
+def sweep(day: datetime.date) -> int:
+    from django.test import TestCase
+
+    # E-mails go out when the sweep's transaction commits.
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        time_machine.travel(
+            datetime.datetime.combine(day, datetime.time(9)).astimezone(datetime.UTC)
+        ),
+    ):
+        return reminders_sweep(today=day)
+
+
+def test_reminders_on_the_right_days_once_each(subject):
+    sent = {}
+    day = DUE - datetime.timedelta(days=10)
+    while day <= DUE + datetime.timedelta(days=16):
+        n = sweep(day)
+        assert sweep(day) == 0, "a second sweep the same day sends nothing"
+        if n:
+            sent[day] = list(Reminder.objects.filter(day=day).values_list("kind", flat=True))
+        day += datetime.timedelta(days=1)
+    assert sent == {
+        DUE - datetime.timedelta(days=7): ["before_7"],
+        DUE - datetime.timedelta(days=1): ["before_1"],
+        DUE: ["due"],
+        DUE + datetime.timedelta(days=1): ["overdue"],
+        DUE + datetime.timedelta(days=8): ["overdue"],
+        DUE + datetime.timedelta(days=15): ["overdue"],
+    }
+    # The subject and the office each get a notification and an e-mail per reminder.
+    assert Notification.objects.filter(user=subject.user).count() == 6
+    assert len(mail.outbox) == 12
+    assert (
+        "还有 7 天截止"
+        in Notification.objects.filter(user=subject.user).order_by("created_at").first().title
+    )
+
+
+def test_catch_up_after_downtime_sends_the_overdue_notice_not_stale_ones(subject):
+    # Nothing ran until three days after the deadline.
+    assert sweep(DUE + datetime.timedelta(days=3)) == 1
+    assert list(Reminder.objects.values_list("kind", flat=True)) == ["overdue"]
+    assert sweep(DUE + datetime.timedelta(days=5)) == 0  # same overdue week
+    assert sweep(DUE + datetime.timedelta(days=8)) == 1
+
+
+def test_done_deadlines_are_not_reminded(subject, office):
+    from subjects.models import ReportKind
+    from subjects.services import duty_report_accept, duty_report_upload
+    from tests.factories import pdf_upload
+
+    version = duty_report_upload(
+        actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
+    )
+    duty_report_accept(actor=office, version=version)
+    assert sweep(DUE) == 0
+
+
+def test_sweep_queries_do_not_grow(subject, office, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as few:
+        sweep(DUE - datetime.timedelta(days=7))
+    for _ in range(15):
+        SubjectFactory(campaign=subject.campaign)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert sweep(DUE - datetime.timedelta(days=1)) == 16
+
+
+def test_unread_count_in_the_navigation(client, subject):
+    sweep(DUE)
+    client.force_login(subject.user)
+    page = client.get("/my-work/").content.decode()
+    assert 'data-testid="notifications">通知 <span class="badge text-bg-danger">1</span>' in page
+    assert "今天" in client.get("/notifications/").content.decode()
+    assert 'badge text-bg-danger">1' not in client.get("/my-work/").content.decode()
+    other = UserFactory(role=Role.MEMBER)
+    client.force_login(other)
+    assert "金立新" not in client.get("/notifications/").content.decode()

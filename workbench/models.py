@@ -1,0 +1,64 @@
+"""情况简报: the campaign's briefings, numbered per campaign, rendered to PDF by a worker."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateUploadTo
+from reviews.models import Campaign
+
+
+class BriefingBlock(models.TextChoices):
+    STAGES = "stages", _("工作进度（四个阶段）")
+    TURNOUT = "turnout", _("测评参加情况")
+    RESULTS = "results", _("测评结果统计表（已公布的）")
+    RECTIFICATION = "rectification", _("整改进展")
+
+
+class RenderStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    QUEUED = "queued", _("排队生成")
+    RENDERING = "rendering", _("正在生成")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+class Briefing(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("评议活动"), on_delete=models.PROTECT, related_name="briefings"
+    )
+    number = models.PositiveSmallIntegerField(_("期号"), editable=False)
+    title = models.CharField(_("标题"), max_length=200)
+    issuing_office = models.CharField(_("编印单位"), max_length=120)
+    issued_on = models.DateField(_("日期"))
+    articles = models.TextField(_("正文"), help_text=_("以“## ”开头的行是文章标题，空行分段。"))
+    blocks = models.JSONField(_("插入内容"), default=list, blank=True)
+    editor = models.CharField(_("编辑"), max_length=40)
+    reviewer = models.CharField(_("审核"), max_length=40)
+    issuer = models.CharField(_("签发"), max_length=40)
+    distribution = models.TextField(_("本期发至"))
+    status = models.CharField(
+        _("PDF 状态"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.DRAFT
+    )
+    error = models.TextField(_("错误信息"), blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=PrivateUploadTo("briefings"), blank=True, max_length=200
+    )
+    rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("提交生成时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("情况简报")
+        verbose_name_plural = _("情况简报")
+        ordering = ["campaign", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="briefing_number_per_campaign"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"情况简报 第 {self.number} 期：{self.title}"

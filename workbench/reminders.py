@@ -1,0 +1,241 @@
+"""The deadline reminder sweep: finds what is due, records each reminder, then sends it.
+
+Every deadline of the system is gathered in a fixed number of queries. For each one the
+reminder that applies *today* is computed — N days before (settings.REMINDER_DAYS_BEFORE),
+on the due day, or overdue (then once a week until done) — and keyed by (deadline, kind,
+day). Keys are inserted with ON CONFLICT DO NOTHING under this sweep's claim id; only
+the rows this sweep inserted are sent. Running twice, a retried task or two workers at
+once therefore never send a reminder twice. After downtime the next sweep sends what
+applies now (an overdue notice), not the stale "7 days left".
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+
+from core.models import Notification, Reminder
+from core.roles import GROUP_NAMES, Role
+from rectification.models import (
+    Escalation,
+    EscalationKind,
+    PlanStatus,
+    RectificationReport,
+    ReportingStep,
+    ReportStatus,
+)
+from rectification.services import plan_due
+from reviews.models import CampaignStage
+from subjects.models import ReportKind, Subject
+from subjects.models import ReportStatus as VersionStatus
+
+
+@dataclass
+class Deadline:
+    key: str
+    label: str
+    due: datetime.date
+    whom: str
+    url: str
+    recipients: list = field(default_factory=list)
+
+
+def _reminder_for(due: datetime.date, today: datetime.date) -> tuple[str, datetime.date] | None:
+    days_left = (due - today).days
+    if days_left in settings.REMINDER_DAYS_BEFORE:
+        return f"before_{days_left}", today
+    if days_left == 0:
+        return "due", today
+    if days_left < 0:
+        week = (-days_left - 1) // 7
+        return "overdue", due + datetime.timedelta(days=1 + 7 * week)
+    return None
+
+
+def _text(deadline: Deadline, kind: str, today: datetime.date) -> str:
+    if kind.startswith("before_"):
+        when = f"还有 {kind.split('_')[1]} 天截止（{deadline.due:%Y-%m-%d}）"
+    elif kind == "due":
+        when = f"今天（{deadline.due:%Y-%m-%d}）截止"
+    else:
+        when = f"已逾期 {(today - deadline.due).days} 天（期限 {deadline.due:%Y-%m-%d}）"
+    return f"{deadline.whom}{deadline.label}{when}"
+
+
+def collect_deadlines(today: datetime.date) -> list[Deadline]:
+    """Every open deadline, in a number of queries that does not grow with their count."""
+
+    office = list(
+        get_user_model().objects.filter(groups__name=GROUP_NAMES[Role.OFFICE], is_active=True)
+    )
+    deadlines: list[Deadline] = []
+
+    # Duty reports: draft and final, until a final is accepted.
+    collecting = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
+    subjects = (
+        Subject.objects.filter(campaign__stage__in=collecting)
+        .select_related("campaign", "user")
+        .prefetch_related("report_versions")
+    )
+    for s in subjects:
+        live = [v for v in s.report_versions.all() if v.status != VersionStatus.SUPERSEDED]
+        accepted = any(
+            v.kind == ReportKind.FINAL and v.status == VersionStatus.ACCEPTED for v in live
+        )
+        who = [u for u in (s.user,) if u] + office
+        url = reverse("subject_detail", args=[s.pk])
+        if s.campaign.report_draft_due and not any(
+            v.status != VersionStatus.RETURNED for v in live
+        ):
+            deadlines.append(
+                Deadline(
+                    f"report_draft:{s.pk}",
+                    "述职报告初稿",
+                    s.campaign.report_draft_due,
+                    f"{s.person_name}的",
+                    url,
+                    who,
+                )
+            )
+        if s.campaign.report_final_due and not accepted:
+            deadlines.append(
+                Deadline(
+                    f"report_final:{s.pk}",
+                    "述职报告定稿",
+                    s.campaign.report_final_due,
+                    f"{s.person_name}的",
+                    url,
+                    who,
+                )
+            )
+
+    # Rectification plans, reports (each round, continued ones too), explanations.
+    plans = (
+        Subject.objects.filter(
+            opinion__delivered_on__isnull=False,
+            rectification_plan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
+        )
+        .select_related("campaign", "opinion", "user", "liaison_committee")
+        .prefetch_related("liaison_committee__users")
+    )
+    for s in plans:
+        who = [u for u in (s.user,) if u] + list(s.liaison_committee.users.all()) + office
+        deadlines.append(
+            Deadline(
+                f"rect_plan:{s.pk}",
+                "整改方案",
+                plan_due(s),
+                f"{s.person_name}的",
+                reverse("subject_rectification", args=[s.pk]),
+                who,
+            )
+        )
+    reports = (
+        RectificationReport.objects.filter(status=ReportStatus.DRAFT)
+        .select_related("subject__user", "subject__liaison_committee")
+        .prefetch_related("subject__liaison_committee__users")
+    )
+    for r in reports:
+        s = r.subject
+        label = "整改情况报告" if r.round == 1 else f"继续整改情况报告（第 {r.round} 轮）"
+        who = [u for u in (s.user,) if u] + list(s.liaison_committee.users.all()) + office
+        deadlines.append(
+            Deadline(
+                f"rect_report:{r.pk}",
+                label,
+                r.due_on,
+                f"{s.person_name}的",
+                reverse("subject_rectification", args=[s.pk]),
+                who,
+            )
+        )
+    explained = set(
+        Escalation.objects.filter(kind=EscalationKind.EXPLANATION).values_list(
+            "subject_id", flat=True
+        )
+    )
+    for e in Escalation.objects.filter(
+        kind=EscalationKind.EXPLANATION_DUE, due_on__isnull=False
+    ).select_related("subject__user"):
+        if e.subject_id in explained:
+            continue
+        who = [u for u in (e.subject.user,) if u] + office
+        deadlines.append(
+            Deadline(
+                f"explanation:{e.pk}",
+                "向主任会议说明情况",
+                e.due_on,
+                f"{e.subject.person_name}",
+                reverse("subject_rectification", args=[e.subject_id]),
+                who,
+            )
+        )
+
+    # Results to the party committee, copies and publication: within a week of the meeting.
+    for step in ReportingStep.objects.filter(done_on__isnull=True).select_related("campaign"):
+        deadlines.append(
+            Deadline(
+                f"step:{step.pk}",
+                step.get_kind_display(),
+                step.due_on,
+                f"“{step.campaign.name}”",
+                reverse("campaign_rectification", args=[step.campaign_id]),
+                office,
+            )
+        )
+    return deadlines
+
+
+@transaction.atomic
+def reminders_sweep(*, today: datetime.date) -> int:
+    """Send every reminder due today that no sweep has sent. Returns how many were sent."""
+    candidates = {}
+    for deadline in collect_deadlines(today):
+        found = _reminder_for(deadline.due, today)
+        if found is None:
+            continue
+        kind, day = found
+        key = f"{deadline.key}:{kind}:{day.isoformat()}"
+        candidates[key] = (deadline, kind, day)
+    if not candidates:
+        return 0
+    claim = uuid.uuid4()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                key=key,
+                deadline=d.key,
+                kind=kind,
+                day=day,
+                claim=claim,
+                summary=_text(d, kind, today)[:300],
+                recipients=len({u.pk for u in d.recipients}),
+            )
+            for key, (d, kind, day) in candidates.items()
+        ],
+        ignore_conflicts=True,
+    )
+    ours = list(Reminder.objects.filter(claim=claim).values_list("key", flat=True))
+    notifications, mails = [], []
+    for key in ours:
+        deadline, kind, _day = candidates[key]
+        text = _text(deadline, kind, today)
+        for user in {u.pk: u for u in deadline.recipients}.values():
+            notifications.append(Notification(user=user, title=text[:200], url=deadline.url))
+            if user.email:
+                mails.append(
+                    (
+                        f"【述职评议】{text}"[:200],
+                        f"{text}。\n请登录述职评议工作系统办理：{deadline.url}",
+                        None,
+                        [user.email],
+                    )
+                )
+    Notification.objects.bulk_create(notifications)
+    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return len(ours)

@@ -1,0 +1,140 @@
+"""Reads across stages: campaigns with the counts the overview shows, and the office's
+to-dos derived from them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ballots.models import Ballot, BallotStatus
+from core.formats import cn_date
+from rectification.selectors import rectification_rows
+from reviews.models import Campaign, CampaignStage, Stage
+from subjects.models import DutyReportVersion, ReportKind, ReportStatus, ReviewForm, Subject
+from surveys.models import InvestigationReport, InvestigationReportStatus
+
+
+def _count(qs: QuerySet, campaign_field: str):
+    """A correlated COUNT per campaign: no joins that multiply each other's rows."""
+    grouped = qs.filter(**{campaign_field: OuterRef("pk")}).order_by().values(campaign_field)
+    return Coalesce(
+        Subquery(grouped.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+    )
+
+
+def campaigns_with_progress() -> QuerySet[Campaign]:
+    """Campaigns with their stages and the counts their pages show, in a fixed number of queries."""
+    subjects = Subject.objects.all()
+    versions = DutyReportVersion.objects.all()
+    return Campaign.objects.annotate(
+        subject_count=_count(subjects, "campaign"),
+        on_site_count=_count(subjects.filter(review_form=ReviewForm.ON_SITE), "campaign"),
+        written_count=_count(subjects.filter(review_form=ReviewForm.WRITTEN), "campaign"),
+        no_account_count=_count(subjects.filter(user__isnull=True), "campaign"),
+        unassigned_count=_count(subjects.filter(assessment_group__isnull=True), "campaign"),
+        awaiting_hearing_count=_count(
+            InvestigationReport.objects.filter(status=InvestigationReportStatus.SUBMITTED),
+            "subject__campaign",
+        ),
+        pending_report_count=_count(
+            versions.filter(status=ReportStatus.SUBMITTED), "subject__campaign"
+        ),
+        open_ballot_count=_count(Ballot.objects.filter(status=BallotStatus.OPEN), "campaign"),
+        accepted_report_count=_count(
+            versions.filter(status=ReportStatus.ACCEPTED, kind=ReportKind.FINAL),
+            "subject__campaign",
+        ),
+    ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position")))
+
+
+def campaigns_open() -> QuerySet[Campaign]:
+    return campaigns_with_progress().exclude(stage=CampaignStage.CLOSED)
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    urgent: bool = False
+
+
+def _current_stage(campaign: Campaign) -> Stage | None:
+    return next((s for s in campaign.stages.all() if s.kind == campaign.stage), None)
+
+
+def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None) -> list[Todo]:
+    """What the office must still do for a campaign, derived from its data (annotated queryset)."""
+    today = today or timezone.localdate()
+    todos: list[Todo] = []
+    if campaign.stage == CampaignStage.PREPARATION:
+        if not campaign.plan_approved_on:
+            todos.append(Todo("登记实施方案的批准日期并上传方案文件"))
+        if not campaign.subject_count:
+            todos.append(Todo("确定评议对象（可从 Excel 导入）"))
+        elif campaign.no_account_count:
+            todos.append(Todo(f"为 {campaign.no_account_count} 名评议对象开通登录账号"))
+    if campaign.stage in (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY):
+        if campaign.subject_count and campaign.unassigned_count:
+            todos.append(Todo(f"将 {campaign.unassigned_count} 名评议对象分配到履职初评小组"))
+        if campaign.awaiting_hearing_count:
+            todos.append(
+                Todo(f"{campaign.awaiting_hearing_count} 份调查报告已提交，待主任会议听取")
+            )
+    if campaign.stage == CampaignStage.REVIEW and campaign.open_ballot_count:
+        todos.append(Todo("满意度测评正在投票，投票结束后请结束投票并计票", urgent=True))
+    if campaign.stage in (
+        CampaignStage.PREPARATION,
+        CampaignStage.PRELIMINARY,
+        CampaignStage.REVIEW,
+    ):
+        if not (campaign.report_draft_due and campaign.report_final_due):
+            todos.append(Todo("设定述职报告初稿和定稿的截止日期"))
+        if campaign.pending_report_count:
+            todos.append(
+                Todo(f"审核 {campaign.pending_report_count} 份待审核的述职报告", urgent=True)
+            )
+        missing = campaign.subject_count - campaign.accepted_report_count
+        if campaign.report_final_due and campaign.report_final_due < today and missing:
+            todos.append(
+                Todo(f"{missing} 名评议对象的述职报告定稿逾期未被接受，请催交", urgent=True)
+            )
+        all_in = campaign.accepted_report_count == campaign.subject_count
+        due_passed = campaign.report_final_due is not None and campaign.report_final_due < today
+        if (
+            campaign.accepted_report_count
+            and not campaign.reports_distributed_at
+            and (all_in or due_passed)
+        ):
+            todos.append(
+                Todo(
+                    f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"
+                )
+            )
+    if campaign.stage == CampaignStage.RECTIFICATION:
+        rows = rectification_rows(campaign.subjects.all(), today)
+        undelivered = sum(1 for r in rows if r.opinion is None or not r.opinion.delivered_on)
+        overdue = sum(1 for r in rows if r.overdue)
+        if undelivered:
+            todos.append(Todo(f"{undelivered} 名评议对象的评议意见尚未送达"))
+        if overdue:
+            todos.append(
+                Todo(f"{overdue} 名评议对象的整改方案或整改情况报告逾期未报送", urgent=True)
+            )
+    missing_dates = [
+        s.get_kind_display()
+        for s in campaign.stages.all()
+        if not (s.planned_start and s.planned_end)
+    ]
+    if missing_dates and campaign.stage != CampaignStage.CLOSED:
+        todos.append(Todo(f"填写{'、'.join(missing_dates)}的计划起止日期"))
+    current = _current_stage(campaign)
+    if current and current.planned_end and current.planned_end < today:
+        todos.append(
+            Todo(
+                f"{current.get_kind_display()}计划于 {cn_date(current.planned_end)} 结束，"
+                f"已超期 {(today - current.planned_end).days} 天",
+                urgent=True,
+            )
+        )
+    return todos

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from .views import briefings, dashboard, my_work, public
+
+urlpatterns = [
+    path("", my_work.home, name="home"),
+    path("my-work/", my_work.my_work, name="my_work"),
+    path("office/", dashboard.office_dashboard, name="office_dashboard"),
+    path("campaigns/<int:pk>/", dashboard.campaign_detail, name="campaign_detail"),
+    path("public/", public.public_index, name="public_index"),
+    path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),
+    path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),
+    path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
+]
