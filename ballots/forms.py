@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from .models import BallotPurpose, ReviewMeeting
-from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, preset_spec, presets, share_json
+from .presets import preset_spec, presets
+from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, share_json
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 MAX_TEXT = 300

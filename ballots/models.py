@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.workflow import Move, Workflow
 from reviews.models import Campaign
 
 from .rules import BASES, RuleSpec, describe
@@ -112,6 +113,28 @@ class BallotStatus(models.TextChoices):
     OPEN = "open", _("投票中")
     CLOSED = "closed", _("已结束")
     PUBLISHED = "published", _("已公布")
+
+
+BALLOT_WORKFLOW = Workflow(
+    noun="测评",
+    action="ballot",
+    moves=(
+        Move(BallotStatus.DRAFT, BallotStatus.OPEN, "开始投票"),
+        Move(
+            BallotStatus.OPEN,
+            BallotStatus.CLOSED,
+            "结束投票并计票",
+            confirm="结束投票后将立即计票，结果不可更改。确定结束？",
+        ),
+        Move(
+            BallotStatus.CLOSED,
+            BallotStatus.PUBLISHED,
+            "公布结果",
+            confirm="公布后，测评结果对有权查看的人员可见，正式测评并在公开页面公示。确定公布？",
+        ),
+    ),
+    labels=dict(BallotStatus.choices),
+)
 
 
 class BallotPurpose(models.TextChoices):
@@ -344,4 +367,10 @@ class BallotResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject.person_name}：{self.outcome}"
+        # Shown wherever a result is named (the admin lists protected objects by it), so
+        # it names the outcome only under the one rule: once the ballot is published.
+        from .selectors import ballot_results_visible  # selectors import this module
+
+        if ballot_results_visible(self.ballot):
+            return f"{self.subject.person_name}：{self.outcome}"
+        return f"{self.subject.person_name}（结果未公布）"

@@ -9,12 +9,34 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
+from core.roles import Role
+from core.workflow import Move, Workflow
 
 
 class OpinionStatus(models.TextChoices):
     DRAFT = "draft", _("起草中")
     APPROVED = "approved", _("主任会议已通过")
     DELIVERED = "delivered", _("已送达")
+
+
+# The subject's own user submits; the office or the subject's liaison committee decides; the
+# office or the director's meeting approves opinions and records assessment conclusions.
+# The services check who exactly (this subject's user, this subject's liaison committee);
+# the roles below are what the pages use to offer the buttons.
+OPINION_WORKFLOW = Workflow(
+    noun="评议意见",
+    action="review_opinion",
+    moves=(
+        Move(
+            OpinionStatus.DRAFT,
+            OpinionStatus.APPROVED,
+            "登记主任会议通过",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+        Move(OpinionStatus.APPROVED, OpinionStatus.DELIVERED, "登记送达"),
+    ),
+    labels=dict(OpinionStatus.choices),
+)
 
 
 class ReviewOpinion(models.Model):
@@ -97,6 +119,19 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("已通过")
 
 
+PLAN_WORKFLOW = Workflow(
+    noun="整改方案",
+    action="rectification_plan",
+    moves=(
+        Move(PlanStatus.DRAFT, PlanStatus.SUBMITTED, "报送整改方案", (Role.SUBJECT,)),
+        Move(PlanStatus.RETURNED, PlanStatus.SUBMITTED, "重新报送整改方案", (Role.SUBJECT,)),
+        Move(PlanStatus.SUBMITTED, PlanStatus.APPROVED, "通过", (Role.OFFICE, Role.LIAISON)),
+        Move(PlanStatus.SUBMITTED, PlanStatus.RETURNED, "退回", (Role.OFFICE, Role.LIAISON)),
+    ),
+    labels=dict(PlanStatus.choices),
+)
+
+
 class RectificationPlan(models.Model):
     """整改方案: a ledger row per problem, submitted to the liaison committee."""
 
@@ -148,6 +183,28 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
     SATISFIED = "satisfied", _("测评满意，整改完成")
     CONTINUED = "continued", _("责成继续整改")
+
+
+REPORT_WORKFLOW = Workflow(
+    noun="整改情况报告",
+    action="rectification_report",
+    moves=(
+        Move(ReportStatus.DRAFT, ReportStatus.SUBMITTED, "报送整改情况报告", (Role.SUBJECT,)),
+        Move(
+            ReportStatus.SUBMITTED,
+            ReportStatus.SATISFIED,
+            "登记测评满意",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+        Move(
+            ReportStatus.SUBMITTED,
+            ReportStatus.CONTINUED,
+            "责成继续整改",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+    ),
+    labels=dict(ReportStatus.choices),
+)
 
 
 class RectificationReport(models.Model):

@@ -20,11 +20,15 @@ from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role, user_has_role
 from core.services import require_office
+from core.workflow import transition
 from reviews.models import ContentItem
 from surveys.models import FindingKind
 
 from .dates import add_period
 from .models import (
+    OPINION_WORKFLOW,
+    PLAN_WORKFLOW,
+    REPORT_WORKFLOW,
     Escalation,
     EscalationKind,
     OpinionProblem,
@@ -57,6 +61,22 @@ def report_due(subject) -> datetime.date | None:
         return None
     campaign = subject.campaign
     return add_period(opinion.delivered_on, campaign.report_limit, campaign.report_limit_unit)
+
+
+def _move(obj, *, to: str, workflow, actor, summary: str, subject, stamp=None):
+    """Every status change of an opinion, a plan or a report: the one helper. The caller
+    has already checked that this actor may act for this subject."""
+    return transition(
+        obj=obj,
+        to=to,
+        workflow=workflow,
+        actor=actor,
+        summary=summary,
+        stamp=stamp,
+        campaign=subject.campaign,
+        subject=subject,
+        check_roles=False,
+    )
 
 
 def _log(actor, action: str, summary: str, subject, target=None) -> None:
@@ -168,16 +188,15 @@ def opinion_approve(*, actor, opinion: ReviewOpinion, approved_on: datetime.date
         raise ApplicationError("评议意见还没有列出问题。")
     if approved_on > timezone.localdate():
         raise ApplicationError("通过日期不能晚于今天。")
-    opinion.status, opinion.approved_on = OpinionStatus.APPROVED, approved_on
-    opinion.save(update_fields=["status", "approved_on", "updated_at"])
-    _log(
-        actor,
-        "opinion.approve",
-        f"主任会议于 {approved_on:%Y-%m-%d} 通过对{opinion.subject.person_name}的评议意见",
-        opinion.subject,
+    return _move(
         opinion,
+        to=OpinionStatus.APPROVED,
+        workflow=OPINION_WORKFLOW,
+        actor=actor,
+        summary=f"主任会议于 {approved_on:%Y-%m-%d} 通过对{opinion.subject.person_name}的评议意见",
+        subject=opinion.subject,
+        stamp={"approved_on": approved_on, "updated_at": timezone.now()},
     )
-    return opinion
 
 
 @transaction.atomic
@@ -193,17 +212,24 @@ def opinion_deliver(*, actor, opinion: ReviewOpinion, delivered_on: datetime.dat
         raise ApplicationError("评议意见须经主任会议通过后才能送达。")
     if delivered_on > timezone.localdate() or delivered_on < opinion.approved_on:
         raise ApplicationError("送达日期应在通过日期之后、今天之前。")
-    opinion.status, opinion.delivered_on = OpinionStatus.DELIVERED, delivered_on
-    opinion.save(update_fields=["status", "delivered_on", "updated_at"])
     subject = opinion.subject
+    opinion = _move(
+        opinion,
+        to=OpinionStatus.DELIVERED,
+        workflow=OPINION_WORKFLOW,
+        actor=actor,
+        summary=f"评议意见于 {delivered_on:%Y-%m-%d} 送达{subject.person_name}",
+        subject=subject,
+        stamp={"delivered_on": delivered_on, "updated_at": timezone.now()},
+    )
     RectificationPlan.objects.get_or_create(subject=subject)
     RectificationReport.objects.get_or_create(
         subject=subject, round=1, defaults={"due_on": report_due(subject)}
     )
     _log(
         actor,
-        "opinion.deliver",
-        f"评议意见于 {delivered_on:%Y-%m-%d} 送达{subject.person_name}：整改方案 {plan_due(subject):%Y-%m-%d} 前、整改情况报告 {report_due(subject):%Y-%m-%d} 前报送",
+        "rectification.deadlines",
+        f"{subject.person_name}：整改方案 {plan_due(subject):%Y-%m-%d} 前、整改情况报告 {report_due(subject):%Y-%m-%d} 前报送",
         subject,
         opinion,
     )
@@ -260,7 +286,7 @@ def plan_save(
         replace_file(plan.document, checked.original_name, document)
         plan.document_name = checked.original_name
         plan.save(update_fields=["document", "document_name"])
-    _log(actor, "plan.save", f"{subject.person_name}保存整改方案", subject, plan)
+    _log(actor, "rectification_plan.save", f"{subject.person_name}保存整改方案", subject, plan)
     return plan
 
 
@@ -272,22 +298,18 @@ def plan_submit(*, actor, subject) -> RectificationPlan:
     if missing:
         named = "；".join(f"问题 {p.position}：{p.text[:30]}" for p in missing)
         raise ApplicationError(f"以下问题还没有整改措施，每个问题都要有一行：{named}。")
-    plan.status, plan.submitted_on, plan.return_reason = (
-        PlanStatus.SUBMITTED,
-        timezone.localdate(),
-        "",
-    )
-    plan.save(update_fields=["status", "submitted_on", "return_reason"])
+    today = timezone.localdate()
     due = plan_due(subject)
-    late = "（逾期）" if due and plan.submitted_on > due else ""
-    _log(
-        actor,
-        "plan.submit",
-        f"{subject.person_name}向{subject.liaison_committee.name}报送整改方案{late}",
-        subject,
+    late = "（逾期）" if due and today > due else ""
+    return _move(
         plan,
+        to=PlanStatus.SUBMITTED,
+        workflow=PLAN_WORKFLOW,
+        actor=actor,
+        summary=f"{subject.person_name}向{subject.liaison_committee.name}报送整改方案{late}",
+        subject=subject,
+        stamp={"submitted_on": today, "return_reason": ""},
     )
-    return plan
 
 
 def _decide_plan(actor, subject) -> RectificationPlan:
@@ -302,16 +324,15 @@ def _decide_plan(actor, subject) -> RectificationPlan:
 @transaction.atomic
 def plan_approve(*, actor, subject) -> RectificationPlan:
     plan = _decide_plan(actor, subject)
-    plan.status, plan.decided_on = PlanStatus.APPROVED, timezone.localdate()
-    plan.save(update_fields=["status", "decided_on"])
-    _log(
-        actor,
-        "plan.approve",
-        f"{subject.liaison_committee.name}通过{subject.person_name}的整改方案",
-        subject,
+    return _move(
         plan,
+        to=PlanStatus.APPROVED,
+        workflow=PLAN_WORKFLOW,
+        actor=actor,
+        summary=f"{subject.liaison_committee.name}通过{subject.person_name}的整改方案",
+        subject=subject,
+        stamp={"decided_on": timezone.localdate()},
     )
-    return plan
 
 
 @transaction.atomic
@@ -320,20 +341,15 @@ def plan_return(*, actor, subject, reason: str) -> RectificationPlan:
     if not reason:
         raise ApplicationError("退回整改方案必须写明理由。")
     plan = _decide_plan(actor, subject)
-    plan.status, plan.decided_on, plan.return_reason = (
-        PlanStatus.RETURNED,
-        timezone.localdate(),
-        reason,
-    )
-    plan.save(update_fields=["status", "decided_on", "return_reason"])
-    _log(
-        actor,
-        "plan.return",
-        f"{subject.liaison_committee.name}退回{subject.person_name}的整改方案，理由：{reason}",
-        subject,
+    return _move(
         plan,
+        to=PlanStatus.RETURNED,
+        workflow=PLAN_WORKFLOW,
+        actor=actor,
+        summary=f"{subject.liaison_committee.name}退回{subject.person_name}的整改方案，理由：{reason}",
+        subject=subject,
+        stamp={"decided_on": timezone.localdate(), "return_reason": reason},
     )
-    return plan
 
 
 # --- Reports -------------------------------------------------------------------------------
@@ -416,17 +432,17 @@ def report_submit(*, actor, subject) -> RectificationReport:
         raise ApplicationError(
             "请写明书面报告，并逐条填报整改情况" + (f"（尚缺：{named}）" if named else "") + "。"
         )
-    report.status, report.submitted_on = ReportStatus.SUBMITTED, timezone.localdate()
-    report.save(update_fields=["status", "submitted_on"])
-    late = "（逾期）" if report.submitted_on > report.due_on else ""
-    _log(
-        actor,
-        "rectification_report.submit",
-        f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
-        subject,
+    today = timezone.localdate()
+    late = "（逾期）" if today > report.due_on else ""
+    return _move(
         report,
+        to=ReportStatus.SUBMITTED,
+        workflow=REPORT_WORKFLOW,
+        actor=actor,
+        summary=f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
+        subject=subject,
+        stamp={"submitted_on": today},
     )
-    return report
 
 
 @transaction.atomic
@@ -478,23 +494,28 @@ def assessment_conclude(
         raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
     result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
     if result.outcome != ballot.lowest_outcome:
-        report.status = ReportStatus.SATISFIED
-        report.save(update_fields=["status"])
-        _log(
-            actor,
-            "rectification.satisfied",
-            f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
-            subject,
+        return _move(
             report,
+            to=ReportStatus.SATISFIED,
+            workflow=REPORT_WORKFLOW,
+            actor=actor,
+            summary=f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
+            subject=subject,
         )
-        return report
     today = timezone.localdate()
     if new_due_on is None or new_due_on <= today:
         raise ApplicationError(
             "组成人员过半数不满意：请填写主任会议责成继续整改的报告期限（晚于今天）。"
         )
-    report.status, report.ordered_on = ReportStatus.CONTINUED, today
-    report.save(update_fields=["status", "ordered_on"])
+    _move(
+        report,
+        to=ReportStatus.CONTINUED,
+        workflow=REPORT_WORKFLOW,
+        actor=actor,
+        summary=f"第 {report.round} 轮整改情况测评：组成人员过半数不满意",
+        subject=subject,
+        stamp={"ordered_on": today},
+    )
     new = RectificationReport.objects.create(
         subject=subject, round=report.round + 1, due_on=new_due_on
     )

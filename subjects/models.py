@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
+from core.roles import Role
+from core.workflow import Move, Workflow
 
 
 class OrganType(models.TextChoices):
@@ -164,6 +166,19 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已接受")
     SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+DUTY_REPORT_WORKFLOW = Workflow(
+    noun="该版本",
+    action="duty_report",
+    moves=(
+        Move(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, "接受"),
+        Move(ReportStatus.SUBMITTED, ReportStatus.RETURNED, "退回"),
+        # A newer upload of the same kind replaces a version still waiting for review.
+        Move(ReportStatus.SUBMITTED, ReportStatus.SUPERSEDED, "替换", (Role.SUBJECT,)),
+    ),
+    labels=dict(ReportStatus.choices),
+)
 
 
 class DutyReportVersion(models.Model):

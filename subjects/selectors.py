@@ -167,6 +167,7 @@ class Deadline:
     due: datetime.date
     done: bool
     today: datetime.date
+    kind: str = ""  # "draft" or "final": what the reminder sweep keys its reminders by
 
     @property
     def days_left(self) -> int:
@@ -190,7 +191,9 @@ class Deadline:
 def subject_deadlines(
     reports: SubjectReports, today: datetime.date | None = None
 ) -> list[Deadline]:
-    """Every deadline that concerns the subject, soonest first."""
+    """Every duty-report deadline of the subject, soonest first: the one rule for the
+    subject's page and the reminder sweep. The final is done once it is accepted or a final
+    awaits the office's review (the subject has done their part)."""
     today = today or timezone.localdate()
     campaign = reports.subject.campaign
     live = [v for v in reports.versions if v.status != ReportStatus.SUPERSEDED]
@@ -198,7 +201,9 @@ def subject_deadlines(
     if campaign.report_draft_due:
         has_draft_or_final = any(v.status != ReportStatus.RETURNED for v in live)
         deadlines.append(
-            Deadline("提交述职报告初稿", campaign.report_draft_due, has_draft_or_final, today)
+            Deadline(
+                "提交述职报告初稿", campaign.report_draft_due, has_draft_or_final, today, "draft"
+            )
         )
     if campaign.report_final_due:
         deadlines.append(
@@ -207,6 +212,7 @@ def subject_deadlines(
                 campaign.report_final_due,
                 reports.accepted_final is not None or reports.state == ReportState.SUBMITTED,
                 today,
+                "final",
             )
         )
     return sorted(deadlines, key=lambda d: d.due)

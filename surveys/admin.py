@@ -40,6 +40,8 @@ class AssessmentGroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.fields:  # a view-only reader (the leading group) gets no fields
+            return
         if self.instance.pk:
             self.fields["campaign"].disabled = True
         # Groups are led by standing-committee members and made of them (and staff).

@@ -25,6 +25,21 @@ urlpatterns = [
     path("campaigns/<int:pk>/surveys/", questionnaires.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", questionnaires.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/codes/", questionnaires.survey_codes_print, name="survey_codes_print"),
+    path(
+        "surveys/<int:pk>/move/<str:to>/",
+        questionnaires.questionnaire_move,
+        name="questionnaire_move",
+    ),
+    path(
+        "surveys/<int:pk>/codes/deputies/",
+        questionnaires.questionnaire_codes_deputies,
+        name="questionnaire_codes_deputies",
+    ),
+    path(
+        "surveys/<int:pk>/codes/sheets/",
+        questionnaires.questionnaire_codes_sheets,
+        name="questionnaire_codes_sheets",
+    ),
     path("surveys/<int:pk>/results/", questionnaires.survey_results, name="survey_results"),
     path(
         "surveys/<int:pk>/results.xlsx",

@@ -31,8 +31,8 @@ from rectification.models import (
 )
 from rectification.services import plan_due
 from reviews.models import CampaignStage
-from subjects.models import ReportKind, Subject
-from subjects.models import ReportStatus as VersionStatus
+from subjects.models import Subject
+from subjects.selectors import subject_deadlines, subject_report_state
 
 
 @dataclass
@@ -83,36 +83,18 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
         .prefetch_related("report_versions")
     )
     for s in subjects:
-        live = [v for v in s.report_versions.all() if v.status != VersionStatus.SUPERSEDED]
-        accepted = any(
-            v.kind == ReportKind.FINAL and v.status == VersionStatus.ACCEPTED for v in live
-        )
+        versions = sorted(s.report_versions.all(), key=lambda v: -v.number)
+        reports = subject_report_state(s, versions, s.campaign.report_final_due, today)
         who = [u for u in (s.user,) if u] + office
         url = reverse("subject_detail", args=[s.pk])
-        if s.campaign.report_draft_due and not any(
-            v.status != VersionStatus.RETURNED for v in live
-        ):
-            deadlines.append(
-                Deadline(
-                    f"report_draft:{s.pk}",
-                    "述职报告初稿",
-                    s.campaign.report_draft_due,
-                    f"{s.person_name}的",
-                    url,
-                    who,
+        for due in subject_deadlines(reports, today):
+            if not due.done:
+                label = "述职报告初稿" if due.kind == "draft" else "述职报告定稿"
+                deadlines.append(
+                    Deadline(
+                        f"report_{due.kind}:{s.pk}", label, due.due, f"{s.person_name}的", url, who
+                    )
                 )
-            )
-        if s.campaign.report_final_due and not accepted:
-            deadlines.append(
-                Deadline(
-                    f"report_final:{s.pk}",
-                    "述职报告定稿",
-                    s.campaign.report_final_due,
-                    f"{s.person_name}的",
-                    url,
-                    who,
-                )
-            )
 
     # Rectification plans, reports (each round, continued ones too), explanations.
     plans = (

@@ -3,19 +3,16 @@
 from .ballots import (
     ballot_cast,
     ballot_close,
-    ballot_create,
     ballot_discard_practice,
     ballot_keys_purge,
     ballot_new_round,
     ballot_open,
     ballot_publish,
-    ballot_remind,
-    ballot_rule_check,
     ballot_verify,
-    default_quorum,
-    paper_enter,
 )
 from .meetings import inquiry_answer, inquiry_submit
+from .paper import ballot_remind, paper_enter
+from .setup import ballot_create, ballot_rule_check, default_quorum
 
 __all__ = [
     "ballot_cast",

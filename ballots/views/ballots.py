@@ -1,12 +1,14 @@
 """Ballot pages: the office's control page, the member's voting page, the big screen, results."""
 
 import io
+from functools import wraps
 
 import segno
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -16,7 +18,7 @@ from core.xlsx import xlsx_response
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, preset_fields
-from ..models import Ballot, BallotStatus, Eligibility, Participation
+from ..models import BALLOT_WORKFLOW, Ballot, BallotStatus, Eligibility, Participation
 from ..rules import RuleError, describe
 from ..selectors import (
     ballot_receipts,
@@ -109,41 +111,10 @@ def ballot_rule_preview(request, pk: int):
     return JsonResponse({"text": describe(spec, outcomes), "problems": []})
 
 
+@require_safe
 @role_required(Role.OFFICE)
 def ballot_detail(request, pk: int):
     ballot = get_object_or_404(Ballot.objects.select_related("campaign", "meeting"), pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        services = {
-            "open": (ballot_open, "已开始投票。"),
-            "close": (ballot_close, "已结束投票并完成计票。"),
-            "publish": (ballot_publish, "测评结果已公布。"),
-        }
-        try:
-            if action in services:
-                service, done = services[action]
-                service(actor=request.user, ballot=ballot)
-                messages.success(request, done)
-            elif action == "remind":
-                n = ballot_remind(actor=request.user, ballot=ballot)
-                messages.success(request, f"已提醒 {n} 名尚未投票的人员（有电子邮箱的发送邮件）。")
-            elif action == "round":
-                new = ballot_new_round(actor=request.user, ballot=ballot)
-                messages.success(request, f"已建立第 {new.round} 轮投票。")
-                return redirect("ballot_detail", pk=new.pk)
-            elif action == "discard":
-                campaign_pk = ballot.campaign_id
-                ballot_discard_practice(actor=request.user, ballot=ballot)
-                messages.success(request, "试投票已作废。")
-                return redirect("ballot_list", pk=campaign_pk)
-            elif action == "paper":
-                _enter_paper(request, ballot)
-                messages.success(request, "纸质票已录入。")
-            else:
-                raise ApplicationError("未知操作。")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("ballot_detail", pk=ballot.pk)
     vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
     closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
     items = list(ballot.items.select_related("subject__unit"))
@@ -161,6 +132,7 @@ def ballot_detail(request, pk: int):
             "groups": groups,
             "closed": closed,
             "published": ballot_results_visible(ballot),
+            "moves": BALLOT_WORKFLOW.moves_for(ballot, request.user),
             "results": ballot_results(ballot),
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
             "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
@@ -168,6 +140,67 @@ def ballot_detail(request, pk: int):
             else [],
         },
     )
+
+
+_MOVE_SERVICES = {
+    BallotStatus.OPEN: (ballot_open, "已开始投票。"),
+    BallotStatus.CLOSED: (ballot_close, "已结束投票并完成计票。"),
+    BallotStatus.PUBLISHED: (ballot_publish, "测评结果已公布。"),
+}
+
+
+def _office_post(view):
+    """A ballot action: office only, POST only, a Chinese message for any refusal."""
+
+    @require_POST
+    @role_required(Role.OFFICE)
+    def wrapped(request, pk: int, **kwargs):
+        ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
+        try:
+            target = view(request, ballot, **kwargs)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            target = None
+        return target or redirect("ballot_detail", pk=ballot.pk)
+
+    return wraps(view)(wrapped)
+
+
+@_office_post
+def ballot_move(request, ballot: Ballot, to: str):
+    """One URL per move of the ballot's workflow (open, close, publish)."""
+    if to not in _MOVE_SERVICES:
+        raise ApplicationError("未知操作。")
+    service, done = _MOVE_SERVICES[to]
+    service(actor=request.user, ballot=ballot)
+    messages.success(request, done)
+
+
+@_office_post
+def ballot_remind_view(request, ballot: Ballot):
+    n = ballot_remind(actor=request.user, ballot=ballot)
+    messages.success(request, f"已提醒 {n} 名尚未投票的人员（有电子邮箱的发送邮件）。")
+
+
+@_office_post
+def ballot_round_view(request, ballot: Ballot):
+    new = ballot_new_round(actor=request.user, ballot=ballot)
+    messages.success(request, f"已建立第 {new.round} 轮投票。")
+    return redirect("ballot_detail", pk=new.pk)
+
+
+@_office_post
+def ballot_discard_view(request, ballot: Ballot):
+    campaign_pk = ballot.campaign_id
+    ballot_discard_practice(actor=request.user, ballot=ballot)
+    messages.success(request, "试投票已作废。")
+    return redirect("ballot_list", pk=campaign_pk)
+
+
+@_office_post
+def ballot_paper_view(request, ballot: Ballot):
+    _enter_paper(request, ballot)
+    messages.success(request, "纸质票已录入。")
 
 
 def _enter_paper(request, ballot: Ballot) -> None:

@@ -12,7 +12,8 @@ from core.xlsx import xlsx_response
 
 from ..forms import BallotSetupForm
 from ..models import Ballot, BallotStatus, Eligibility
-from ..rules import RuleError, RuleSpec, preset_spec, presets, spec_problems
+from ..presets import preset_spec, presets
+from ..rules import RuleError, RuleSpec, spec_problems
 from ..selectors import ballot_receipts, ballot_results_visible, rule_simulation
 
 SIMULATORS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)

@@ -17,6 +17,8 @@ from core.services import (
     require_office,
     validate_or_raise,
 )
+from core.workflow import Move, Workflow
+from core.workflow import transition as workflow_transition
 
 from ..models import (
     WORK_STAGES,
@@ -53,6 +55,20 @@ def _allowed_moves() -> dict[tuple[str, str], str]:
 
 
 ALLOWED_MOVES = _allowed_moves()
+CAMPAIGN_WORKFLOW = Workflow(
+    noun="评议活动",
+    action="campaign.stage",
+    moves=tuple(
+        Move(
+            a,
+            b,
+            f"{'进入' if d == StageTransition.Direction.FORWARD else '退回到'}{CampaignStage(b).label}",
+        )
+        for (a, b), d in ALLOWED_MOVES.items()
+    ),
+    labels=dict(CampaignStage.choices),
+    status_field="stage",
+)
 
 
 @transaction.atomic
@@ -227,8 +243,16 @@ def campaign_stage_move(
         target.started_at = target.started_at or now
         target.ended_at = None
         target.save(update_fields=["started_at", "ended_at"])
-    campaign.stage = to_stage
-    campaign.save(update_fields=["stage"])
+    verb = "推进" if direction == StageTransition.Direction.FORWARD else "退回"
+    workflow_transition(
+        obj=campaign,
+        to=to_stage,
+        workflow=CAMPAIGN_WORKFLOW,
+        actor=actor,
+        summary=f"“{campaign.name}”由{from_label}{verb}至{to_label}"
+        + (f"，理由：{reason}" if reason else ""),
+        campaign=campaign,
+    )
     transition = StageTransition.objects.create(
         campaign=campaign,
         from_stage=from_stage,
@@ -236,16 +260,6 @@ def campaign_stage_move(
         direction=direction,
         actor=actor,
         reason=reason,
-    )
-    verb = "推进" if direction == StageTransition.Direction.FORWARD else "退回"
-    audit_log(
-        actor=actor,
-        action=f"campaign.stage.{direction}",
-        summary=f"“{campaign.name}”由{from_label}{verb}至{to_label}"
-        + (f"，理由：{reason}" if reason else ""),
-        target=campaign,
-        campaign=campaign,
-        data={"from": from_stage, "to": to_stage, "reason": reason},
     )
     return transition
 

@@ -1,7 +1,6 @@
 """Everything that writes review subjects and their duty reports."""
 
 from .reports import (
-    REVIEW_MOVES,
     UPLOAD_STAGES,
     campaign_report_deadlines_set,
     duty_report_accept,
@@ -21,7 +20,6 @@ from .subjects import (
 )
 
 __all__ = [
-    "REVIEW_MOVES",
     "SUBJECT_EDITABLE",
     "UPLOAD_STAGES",
     "campaign_report_deadlines_set",

@@ -16,17 +16,13 @@ from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload
 from core.services import apply_changes, changed_labels, require_office, validate_or_raise
+from core.workflow import transition
 from reviews.models import Campaign, CampaignStage
 
-from ..models import DutyReportVersion, ReportKind, ReportStatus, Subject
+from ..models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus, Subject
 
 # Reports are written in preparation and read before the meeting; after it, uploads close.
 UPLOAD_STAGES = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
-
-# The allowed moves of a version under office review.
-REVIEW_MOVES = {
-    ReportStatus.SUBMITTED: {ReportStatus.ACCEPTED, ReportStatus.RETURNED},
-}
 
 
 def report_deadlines_suggested(meeting: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -89,7 +85,17 @@ def duty_report_upload(
     today = timezone.localdate()
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     # A newer upload of the same kind replaces one still waiting for review.
-    versions.filter(kind=kind, status=ReportStatus.SUBMITTED).update(status=ReportStatus.SUPERSEDED)
+    for waiting in versions.filter(kind=kind, status=ReportStatus.SUBMITTED):
+        transition(
+            obj=waiting,
+            to=ReportStatus.SUPERSEDED,
+            workflow=DUTY_REPORT_WORKFLOW,
+            actor=actor,
+            summary=f"{subject.person_name}上传新版本，替换待审核的第 {waiting.number} 版",
+            campaign=campaign,
+            subject=subject,
+            check_roles=False,  # the subject's own user, checked above
+        )
     version = DutyReportVersion(
         subject=subject,
         kind=kind,
@@ -106,7 +112,7 @@ def duty_report_upload(
         late = "（逾期提交）" if version.is_late else ""
         audit_log(
             actor=actor,
-            action=f"report.upload.{kind}",
+            action=f"duty_report.upload.{kind}",
             summary=f"{subject.person_name}上传述职报告{version.get_kind_display()}第 {number} 版："
             f"{checked.original_name}{late}",
             target=version,
@@ -130,10 +136,8 @@ def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
 
 
 def _review_move(version: DutyReportVersion, to_status: str) -> None:
-    if to_status not in REVIEW_MOVES.get(version.status, set()):
-        raise ApplicationError(
-            f"该版本{version.get_status_display()}，不能再{'接受' if to_status == ReportStatus.ACCEPTED else '退回'}。"
-        )
+    if DUTY_REPORT_WORKFLOW.move(version.status, to_status) is None:
+        raise DUTY_REPORT_WORKFLOW.refuse(version.status, to_status)
 
 
 @transaction.atomic
@@ -141,25 +145,22 @@ def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersio
     require_office(actor)
     version = _locked_version(version)
     _review_move(version, ReportStatus.ACCEPTED)
-    version.status = ReportStatus.ACCEPTED
-    version.reviewed_by = actor
-    version.reviewed_at = timezone.now()
-    try:
-        with transaction.atomic():
-            version.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    except IntegrityError as exc:
-        raise ApplicationError("该评议对象已有被接受的定稿。") from exc
     subject = version.subject
     locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
-    audit_log(
-        actor=actor,
-        action=f"report.accept.{version.kind}",
-        summary=f"办公室接受{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版{locked}",
-        target=version,
-        campaign=subject.campaign,
-        subject=subject,
-    )
-    return version
+    try:
+        with transaction.atomic():
+            return transition(
+                obj=version,
+                to=ReportStatus.ACCEPTED,
+                workflow=DUTY_REPORT_WORKFLOW,
+                actor=actor,
+                summary=f"办公室接受{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版{locked}",
+                stamp={"reviewed_by": actor, "reviewed_at": timezone.now()},
+                campaign=subject.campaign,
+                subject=subject,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError("该评议对象已有被接受的定稿。") from exc
 
 
 @transaction.atomic
@@ -170,22 +171,17 @@ def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> Dut
         raise ApplicationError("退回述职报告必须写明理由，评议对象将看到这些理由。")
     version = _locked_version(version)
     _review_move(version, ReportStatus.RETURNED)
-    version.status = ReportStatus.RETURNED
-    version.reviewed_by = actor
-    version.reviewed_at = timezone.now()
-    version.return_reason = reason
-    version.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
     subject = version.subject
-    audit_log(
+    return transition(
+        obj=version,
+        to=ReportStatus.RETURNED,
+        workflow=DUTY_REPORT_WORKFLOW,
         actor=actor,
-        action=f"report.return.{version.kind}",
         summary=f"办公室退回{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版，理由：{reason}",
-        target=version,
+        stamp={"reviewed_by": actor, "reviewed_at": timezone.now(), "return_reason": reason},
         campaign=subject.campaign,
         subject=subject,
-        data={"reason": reason},
     )
-    return version
 
 
 @transaction.atomic
@@ -206,7 +202,7 @@ def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["reports_distributed_at", "reports_distributed_by"])
     audit_log(
         actor=actor,
-        action="report.distribute",
+        action="duty_report.distribute",
         summary=f"分发“{campaign.name}”述职报告（已接受定稿 {accepted}/{total} 份）",
         target=campaign,
         campaign=campaign,

@@ -1,4 +1,5 @@
 from .assessment import (
+    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     ActivityKind,
     AssessmentGroup,
@@ -10,6 +11,7 @@ from .assessment import (
 )
 from .questionnaires import (
     CODE_ALPHABET,
+    QUESTIONNAIRE_WORKFLOW,
     AccessMode,
     Answer,
     Deputy,
@@ -26,7 +28,9 @@ from .questionnaires import (
 )
 
 __all__ = [
+    "INVESTIGATION_REPORT_WORKFLOW",
     "CODE_ALPHABET",
+    "QUESTIONNAIRE_WORKFLOW",
     "AccessMode",
     "ActivityAttachment",
     "ActivityKind",

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
+from core.roles import Role
+from core.workflow import Move, Workflow
 from reviews.models import Campaign, ContentItem
 
 
@@ -187,6 +189,28 @@ class InvestigationReportStatus(models.TextChoices):
     DRAFT = "draft", _("起草中")
     SUBMITTED = "submitted", _("已提交")
     HEARD = "heard", _("主任会议已听取")
+
+
+INVESTIGATION_REPORT_WORKFLOW = Workflow(
+    noun="调查报告",
+    action="investigation_report",
+    moves=(
+        Move(
+            InvestigationReportStatus.DRAFT,
+            InvestigationReportStatus.SUBMITTED,
+            "提交调查报告",
+            (Role.MEMBER, Role.OFFICE),
+        ),
+        Move(InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.DRAFT, "退回"),
+        Move(
+            InvestigationReportStatus.SUBMITTED,
+            InvestigationReportStatus.HEARD,
+            "登记主任会议听取",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+    ),
+    labels=dict(InvestigationReportStatus.choices),
+)
 
 
 class InvestigationReport(models.Model):

@@ -16,10 +16,12 @@ from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload
 from core.roles import Role, user_has_role
 from core.services import require_office, validate_or_raise
+from core.workflow import transition
 from reviews.models import Campaign, ContentItem
 from subjects.models import Subject
 
 from ..models import (
+    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     AssessmentGroup,
     Finding,
@@ -33,7 +35,8 @@ from ..models import (
 ATTACHMENT_KINDS = DOCUMENT_KINDS
 MAX_ATTACHMENTS = 10
 
-# The investigation report's state machine: (from, to) -> who may make the move.
+# Who may make each move of the investigation report's workflow (beyond the roles on the
+# workflow's moves, the group's own leader submits).
 REPORT_MOVES = {
     (InvestigationReportStatus.DRAFT, InvestigationReportStatus.SUBMITTED): "leader",
     (InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.DRAFT): "office",
@@ -339,7 +342,7 @@ def _move_report(*, actor, report: InvestigationReport, to: str) -> Investigatio
     )
     who = REPORT_MOVES.get((report.status, to))
     if who is None:
-        raise ApplicationError(f"调查报告{report.get_status_display()}，不能进行此项操作。")
+        raise INVESTIGATION_REPORT_WORKFLOW.refuse(report.status, to)
     allowed = {
         "leader": report.group.leader_id == actor.pk,
         "office": user_has_role(actor, Role.OFFICE),
@@ -352,23 +355,33 @@ def _move_report(*, actor, report: InvestigationReport, to: str) -> Investigatio
             "directors": "只有评议办公室或主任会议成员可以登记主任会议听取情况。",
         }[who]
         raise ApplicationError(message)
-    report.status = to
     return report
+
+
+def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
+    return transition(
+        obj=report,
+        to=to,
+        workflow=INVESTIGATION_REPORT_WORKFLOW,
+        actor=actor,
+        summary=summary,
+        stamp=stamp,
+        campaign=report.subject.campaign,
+        subject=report.subject,
+        check_roles=False,  # _move_report checked this actor for this group
+    )
 
 
 @transaction.atomic
 def report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
     report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.SUBMITTED)
-    report.submitted_by, report.submitted_at = actor, timezone.now()
-    report.save()
-    audit_log(
+    return _report_transition(
+        report,
+        to=InvestigationReportStatus.SUBMITTED,
         actor=actor,
-        action="investigation_report.submit",
         summary=f"{report.group.name}组长提交关于{report.subject.person_name}的调查报告",
-        target=report,
-        campaign=report.subject.campaign,
+        stamp={"submitted_by": actor, "submitted_at": timezone.now()},
     )
-    return report
 
 
 @transaction.atomic
@@ -377,17 +390,13 @@ def report_return(*, actor, report: InvestigationReport, reason: str) -> Investi
     if not reason:
         raise ApplicationError("退回调查报告必须写明理由。")
     report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.DRAFT)
-    report.submitted_by, report.submitted_at = None, None
-    report.save()
-    audit_log(
+    return _report_transition(
+        report,
+        to=InvestigationReportStatus.DRAFT,
         actor=actor,
-        action="investigation_report.return",
         summary=f"退回关于{report.subject.person_name}的调查报告，理由：{reason}",
-        target=report,
-        campaign=report.subject.campaign,
-        data={"reason": reason},
+        stamp={"submitted_by": None, "submitted_at": None},
     )
-    return report
 
 
 @transaction.atomic
@@ -399,16 +408,13 @@ def report_mark_heard(
         raise ApplicationError("听取日期不能晚于今天。")
     if report.submitted_at and heard_on < timezone.localtime(report.submitted_at).date():
         raise ApplicationError("听取日期不能早于报告提交日期。")
-    report.heard_on, report.heard_recorded_by = heard_on, actor
-    report.save()
-    audit_log(
+    return _report_transition(
+        report,
+        to=InvestigationReportStatus.HEARD,
         actor=actor,
-        action="investigation_report.heard",
         summary=f"主任会议于 {heard_on:%Y-%m-%d} 听取关于{report.subject.person_name}的调查报告",
-        target=report,
-        campaign=report.subject.campaign,
+        stamp={"heard_on": heard_on, "heard_recorded_by": actor},
     )
-    return report
 
 
 @transaction.atomic

@@ -12,9 +12,11 @@ from core.errors import ApplicationError
 from core.keystore import key_destroy, key_exists, key_read, key_write
 from core.sealing import seal_fixed, sealing_key_new, unseal_fixed
 from core.services import require_office, validate_or_raise
+from core.workflow import transition
 from reviews.models import Campaign
 
 from ..models import (
+    QUESTIONNAIRE_WORKFLOW,
     AccessMode,
     Answer,
     Deputy,
@@ -31,12 +33,6 @@ from ..models import (
 DEFAULT_TEXT_QUESTIONS = ["您对以上评议对象的履职情况还有哪些意见和建议？"]
 TEXT_MAX_CHARS = 2000
 MAX_SHEETS = 2000
-
-# The questionnaire's state machine.
-MOVES = {
-    (QuestionnaireStatus.DRAFT, QuestionnaireStatus.OPEN),
-    (QuestionnaireStatus.OPEN, QuestionnaireStatus.CLOSED),
-}
 
 
 @transaction.atomic
@@ -103,53 +99,49 @@ def questionnaire_create(
     return questionnaire
 
 
-def _move(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
+def _locked(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
+    """Lock and fail fast before the move's work; transition() checks again."""
     require_office(actor)
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if (questionnaire.status, to) not in MOVES:
-        raise ApplicationError(
-            f"问卷{questionnaire.get_status_display()}，不能{QuestionnaireStatus(to).label}。"
-        )
-    questionnaire.status = to
+    if QUESTIONNAIRE_WORKFLOW.move(questionnaire.status, to) is None:
+        raise QUESTIONNAIRE_WORKFLOW.refuse(questionnaire.status, to)
     return questionnaire
 
 
 @transaction.atomic
 def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
-    questionnaire = _move(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.OPEN)
+    questionnaire = _locked(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.OPEN)
     if questionnaire.needs_code and not questionnaire.codes.exists():
         raise ApplicationError("请先发放答题码，再开始收集。")
-    questionnaire.opened_at = timezone.now()
-    questionnaire.save(update_fields=["status", "opened_at"])
     key_write(name=_key_name(questionnaire), data=sealing_key_new())
-    audit_log(
+    return transition(
+        obj=questionnaire,
+        to=QuestionnaireStatus.OPEN,
+        workflow=QUESTIONNAIRE_WORKFLOW,
         actor=actor,
-        action="survey.open",
         summary=f"问卷“{questionnaire.title}”开始收集",
-        target=questionnaire,
+        stamp={"opened_at": timezone.now()},
         campaign=questionnaire.campaign,
     )
-    return questionnaire
 
 
 @transaction.atomic
 def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     """Write every waiting response (the last batch may be smaller than the batch size),
     then destroy the key once committed: what the database kept can no longer be opened."""
-    questionnaire = _move(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.CLOSED)
+    questionnaire = _locked(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.CLOSED)
     _flush(questionnaire, force=True)
-    questionnaire.closed_at = timezone.now()
-    questionnaire.save(update_fields=["status", "closed_at"])
     name = _key_name(questionnaire)
     transaction.on_commit(lambda: key_destroy(name=name))
-    audit_log(
+    return transition(
+        obj=questionnaire,
+        to=QuestionnaireStatus.CLOSED,
+        workflow=QUESTIONNAIRE_WORKFLOW,
         actor=actor,
-        action="survey.close",
         summary=f"问卷“{questionnaire.title}”结束收集",
-        target=questionnaire,
+        stamp={"closed_at": timezone.now()},
         campaign=questionnaire.campaign,
     )
-    return questionnaire
 
 
 def _new_codes(questionnaire: Questionnaire, rows: list[RespondentCode]) -> list[RespondentCode]:

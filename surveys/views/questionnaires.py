@@ -1,5 +1,6 @@
 import io
 import secrets
+from functools import wraps
 
 import segno
 from django import forms
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 
 from core.errors import ApplicationError
@@ -18,6 +19,7 @@ from core.xlsx import xlsx_response
 from reviews.models import Campaign
 
 from ..models import (
+    QUESTIONNAIRE_WORKFLOW,
     AccessMode,
     Answer,
     Deputy,
@@ -100,37 +102,61 @@ def survey_list(request, pk: int):
     )
 
 
-@role_required(Role.OFFICE)
-def survey_detail(request, pk: int):
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action")
+def _office_post(view):
+    """A questionnaire action: office only, POST only, a Chinese message for any refusal."""
+
+    @require_POST
+    @role_required(Role.OFFICE)
+    @wraps(view)
+    def wrapped(request, pk: int, **kwargs):
+        questionnaire = get_object_or_404(Questionnaire, pk=pk)
         try:
-            if action == "open":
-                questionnaire_open(actor=request.user, questionnaire=questionnaire)
-                messages.success(request, "问卷开始收集。")
-            elif action == "close":
-                questionnaire_close(actor=request.user, questionnaire=questionnaire)
-                messages.success(request, "问卷已结束收集。")
-            elif action == "deputies":
-                ids = [int(i) for i in request.POST.getlist("deputies") if i.isdigit()]
-                deputies = list(Deputy.objects.filter(pk__in=ids, is_active=True))
-                codes = codes_issue_to_deputies(
-                    actor=request.user, questionnaire=questionnaire, deputies=deputies
-                )
-                messages.success(request, f"已为 {len(codes)} 名代表生成答题码。")
-            elif action == "sheets":
-                try:
-                    count = int(request.POST.get("count", ""))
-                except ValueError:
-                    raise ApplicationError("请填写要生成的问卷张数。") from None
-                codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
-                messages.success(request, f"已生成 {count} 张问卷的答题码。")
-            else:
-                raise ApplicationError("未知操作。")
+            view(request, questionnaire, **kwargs)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("survey_detail", pk=questionnaire.pk)
+
+    return wrapped
+
+
+@_office_post
+def questionnaire_move(request, questionnaire: Questionnaire, to: str):
+    """One URL per move of the questionnaire's workflow (open, close)."""
+    services = {
+        QuestionnaireStatus.OPEN: (questionnaire_open, "问卷开始收集。"),
+        QuestionnaireStatus.CLOSED: (questionnaire_close, "问卷已结束收集。"),
+    }
+    if to not in services:
+        raise ApplicationError("未知操作。")
+    service, done = services[to]
+    service(actor=request.user, questionnaire=questionnaire)
+    messages.success(request, done)
+
+
+@_office_post
+def questionnaire_codes_deputies(request, questionnaire: Questionnaire):
+    ids = [int(i) for i in request.POST.getlist("deputies") if i.isdigit()]
+    deputies = list(Deputy.objects.filter(pk__in=ids, is_active=True))
+    codes = codes_issue_to_deputies(
+        actor=request.user, questionnaire=questionnaire, deputies=deputies
+    )
+    messages.success(request, f"已为 {len(codes)} 名代表生成答题码。")
+
+
+@_office_post
+def questionnaire_codes_sheets(request, questionnaire: Questionnaire):
+    try:
+        count = int(request.POST.get("count", ""))
+    except ValueError:
+        raise ApplicationError("请填写要生成的问卷张数。") from None
+    codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
+    messages.success(request, f"已生成 {count} 张问卷的答题码。")
+
+
+@require_safe
+@role_required(Role.OFFICE)
+def survey_detail(request, pk: int):
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
     url = _public_url(request, questionnaire)
     codes = questionnaire.codes.all()
     return render(
@@ -145,6 +171,7 @@ def survey_detail(request, pk: int):
             "responses": questionnaire.responses.count(),
             "waiting": responses_waiting(questionnaire),
             "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
+            "moves": QUESTIONNAIRE_WORKFLOW.moves_for(questionnaire, request.user),
             "deputies": Deputy.objects.filter(is_active=True).exclude(
                 pk__in=codes.exclude(deputy=None).values("deputy_id")
             ),

@@ -164,13 +164,16 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
     client.force_login(office)
     group = ballot.voter_groups.get()
-    data = {"action": "paper", "voter_group": group.pk, "issued": "2", "returned": "3"}
-    response = client.post(f"/ballots/{ballot.pk}/", data, follow=True)
+    data = {"voter_group": group.pk, "issued": "2", "returned": "3"}
+    response = client.post(f"/ballots/{ballot.pk}/paper/", data, follow=True)
     assert "收回票数 3 多于发出票数 2" in response.content.decode()
     data.update({"returned": "2", f"c_{a.pk}_0": "2", f"c_{b.pk}_0": "1", f"c_{b.pk}_invalid": "1"})
-    response = client.post(f"/ballots/{ballot.pk}/", data, follow=True)
+    response = client.post(f"/ballots/{ballot.pk}/paper/", data, follow=True)
     assert "纸质票已录入" in response.content.decode()
-    response = client.post(f"/ballots/{ballot.pk}/", {"action": "close"}, follow=True)
+    assert client.get(f"/ballots/{ballot.pk}/move/closed/").status_code == 405  # POST only
+    response = client.post(f"/ballots/{ballot.pk}/move/published/", follow=True)
+    assert "测评投票中，不能公布结果" in response.content.decode()  # not a move from open
+    response = client.post(f"/ballots/{ballot.pk}/move/closed/", follow=True)
     assert "已结束投票并完成计票" in response.content.decode()
     result = BallotResult.objects.get(ballot=ballot, subject=a)
     assert result.paper_counts["满意"] == 2

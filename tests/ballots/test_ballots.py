@@ -21,6 +21,7 @@ from ballots.services import (
     ballot_new_round,
     ballot_open,
     ballot_publish,
+    ballot_remind,
     ballot_verify,
     paper_enter,
 )
@@ -316,3 +317,20 @@ def test_fifty_concurrent_submissions_by_one_member_count_once(office, setup):
     assert all("已经投过票" in r.message for r in refusals)
     assert Participation.objects.filter(ballot=ballot).count() == 1
     assert SealedSheet.objects.filter(ballot=ballot).count() == 1
+
+
+def test_reminders_go_out_after_commit_only_to_those_who_have_not_voted(
+    office, setup, django_capture_on_commit_callbacks, mailoutbox
+):
+    campaign, ballot, a, b, voters = setup
+    for i, voter in enumerate(voters):
+        voter.email = f"m{i}@example.org"
+        voter.save()
+    ballot = ballot_open(actor=office, ballot=ballot)
+    ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert ballot_remind(actor=office, ballot=ballot) == 4
+    assert mailoutbox == [] and len(callbacks) == 1  # nothing is sent inside the transaction
+    callbacks[0]()
+    assert sorted(m.to[0] for m in mailoutbox) == [f"m{i}@example.org" for i in range(1, 5)]
+    assert "请登录系统投票" in mailoutbox[0].body

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ballots.presets import preset_spec, presets
 from ballots.rules import (
     RuleError,
     RuleSpec,
@@ -13,8 +14,6 @@ from ballots.rules import (
     apply_spec,
     describe,
     parse_share,
-    preset_spec,
-    presets,
     spec_problems,
 )
 

@@ -184,10 +184,11 @@ def test_the_whole_loop_through_services(office, world, make_user):
     assert final.round == 2 and final.status == ReportStatus.SATISFIED
     actions = set(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))
     assert {
-        "plan.return",
-        "plan.approve",
+        "rectification_plan.returned",
+        "rectification_plan.approved",
+        "rectification_report.continued",
         "rectification.continued",
-        "rectification.satisfied",
+        "rectification_report.satisfied",
     } <= actions
 
 

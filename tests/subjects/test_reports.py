@@ -88,7 +88,9 @@ def test_upload_makes_versions_and_keeps_old_ones(subject):
     assert second.original_name == "初稿修改.docx" and second.content_kind == "docx"
     assert "初稿" not in Path(second.file.path).name
     assert not first.is_late
-    assert AuditEntry.objects.filter(subject=subject, action="report.upload.draft").count() == 2
+    assert (
+        AuditEntry.objects.filter(subject=subject, action="duty_report.upload.draft").count() == 2
+    )
 
 
 def test_late_upload_accepted_but_marked(subject):
@@ -97,7 +99,7 @@ def test_late_upload_accepted_but_marked(subject):
             actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
         )
     assert version.is_late
-    assert "逾期提交" in AuditEntry.objects.get(action="report.upload.final").summary
+    assert "逾期提交" in AuditEntry.objects.get(action="duty_report.upload.final").summary
 
 
 @pytest.mark.parametrize(
@@ -150,7 +152,7 @@ def test_return_reupload_accept_and_lock(office, subject):
     duty_report_return(actor=office, version=final, reason="未突出个人履职，请补充本人作用")
     final.refresh_from_db()
     assert final.status == ReportStatus.RETURNED and final.return_reason.startswith("未突出")
-    with pytest.raises(ApplicationError, match="不能再接受"):
+    with pytest.raises(ApplicationError, match="不能接受"):
         duty_report_accept(actor=office, version=final)
 
     second = duty_report_upload(
@@ -172,7 +174,9 @@ def test_return_reupload_accept_and_lock(office, subject):
         duty_report_return(actor=office, version=second, reason="改主意了")
     assert DutyReportVersion.objects.filter(subject=subject).count() == 2
     actions = list(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))
-    assert {"report.upload.final", "report.return.final", "report.accept.final"} <= set(actions)
+    assert {"duty_report.upload.final", "duty_report.returned", "duty_report.accepted"} <= set(
+        actions
+    )
 
 
 def test_database_keeps_one_accepted_final(subject):

@@ -323,3 +323,30 @@ def test_sealed_responses_all_have_one_length(survey, settings):
     )
     lengths = {len(bytes(s.ciphertext)) for s in SealedResponse.objects.all()}
     assert len(lengths) == 1
+
+
+def test_each_move_is_its_own_post_url(client, office, make_user):
+    campaign = CampaignFactory(actor=office)
+    SubjectFactory(campaign=campaign)
+    q = questionnaire_create(
+        actor=office, campaign=campaign, title="纸质", access_mode=AccessMode.SHEET
+    )
+    client.force_login(office)
+    page = client.get(f"/surveys/{q.pk}/").content.decode()
+    assert f"/surveys/{q.pk}/move/open/" in page and "/move/closed/" not in page
+    refused = client.post(f"/surveys/{q.pk}/move/open/", follow=True).content.decode()
+    assert "请先发放答题码" in refused
+    client.post(f"/surveys/{q.pk}/codes/sheets/", {"count": "3"})
+    assert q.codes.count() == 3
+    assert client.get(f"/surveys/{q.pk}/move/open/").status_code == 405
+    client.post(f"/surveys/{q.pk}/move/open/")
+    q.refresh_from_db()
+    assert q.status == "open"
+    page = client.get(f"/surveys/{q.pk}/").content.decode()
+    assert f"/surveys/{q.pk}/move/closed/" in page and "确定结束" in page
+    again = client.post(f"/surveys/{q.pk}/move/open/", follow=True).content.decode()
+    assert "问卷收集中，不能开始收集" in again
+    client.force_login(make_user(Role.MEMBER))
+    assert client.post(f"/surveys/{q.pk}/move/closed/").status_code == 403
+    q.refresh_from_db()
+    assert q.status == "open"

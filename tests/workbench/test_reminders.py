@@ -104,3 +104,19 @@ def test_unread_count_in_the_navigation(client, subject):
     other = UserFactory(role=Role.MEMBER)
     client.force_login(other)
     assert "金立新" not in client.get("/notifications/").content.decode()
+
+
+def test_the_subject_page_and_the_sweep_agree_on_a_final_awaiting_review(client, subject):
+    """One deadline rule: a final the subject has handed in is their part done, on the page
+    and in the sweep alike (the office's review is the office's to-do, not a reminder)."""
+    from subjects.models import ReportKind
+    from subjects.services import duty_report_upload
+    from tests.factories import pdf_upload
+
+    duty_report_upload(
+        actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
+    )
+    client.force_login(subject.user)
+    page = client.get(f"/subjects/{subject.pk}/").content.decode()
+    assert "已完成" in page
+    assert sweep(DUE) == 0 and sweep(DUE + datetime.timedelta(days=1)) == 0

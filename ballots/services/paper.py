@@ -1,0 +1,122 @@
+"""Paper ballots counted at the meeting, and reminders to members who have not voted."""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.services import require_office
+
+from ..models import (
+    Ballot,
+    BallotStatus,
+    Eligibility,
+    PaperCount,
+    PaperTally,
+    Participation,
+    VoterGroup,
+)
+from .ballots import _locked
+
+
+@transaction.atomic
+def paper_enter(
+    *,
+    actor,
+    ballot: Ballot,
+    voter_group: VoterGroup,
+    issued: int,
+    returned: int,
+    counts: dict[int, dict[str, int]],
+) -> PaperTally:
+    """Paper ballots counted at the meeting: per subject, option counts plus invalid sheets
+    must add up to the sheets returned."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
+        raise ApplicationError("测评已结束，不能再录入纸质票。")
+    if voter_group.ballot_id != ballot.pk:
+        raise ApplicationError("投票人类别不属于本次测评。")
+    if issued < 0 or returned < 0:
+        raise ApplicationError("票数不能为负数。")
+    if returned > issued:
+        raise ApplicationError(f"收回票数 {returned} 多于发出票数 {issued}，请核对。")
+    items = list(ballot.items.select_related("subject"))
+    problems = []
+    for item in items:
+        row = counts.get(item.subject_id, {})
+        if any(n < 0 for n in row.values()):
+            raise ApplicationError("票数不能为负数。")
+        unknown = set(row) - set(ballot.choices) - {"invalid"}
+        if unknown:
+            raise ApplicationError("选项无效。")
+        total = sum(row.values())
+        if total != returned:
+            problems.append(f"{item.subject.person_name}（合计 {total}，应为 {returned}）")
+    if problems:
+        raise ApplicationError("各选项票数与废票之和应等于收回票数：" + "；".join(problems) + "。")
+    PaperTally.objects.filter(ballot=ballot, voter_group=voter_group).delete()
+    tally = PaperTally.objects.create(
+        ballot=ballot, voter_group=voter_group, issued=issued, returned=returned
+    )
+    PaperCount.objects.bulk_create(
+        PaperCount(tally=tally, subject_id=item.subject_id, option=option, count=n)
+        for item in items
+        for option, n in counts.get(item.subject_id, {}).items()
+        if option != "invalid"
+    )
+    audit_log(
+        actor=actor,
+        action="ballot.paper",
+        summary=f"“{ballot}”录入{voter_group.name}纸质票：发出 {issued} 张，收回 {returned} 张",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return tally
+
+
+@transaction.atomic
+def ballot_remind(*, actor, ballot: Ballot) -> int:
+    """Remind the eligible members who have not voted yet; the e-mails go out through Celery
+    once this has committed. Returns how many were reminded."""
+    require_office(actor)
+    if ballot.status != BallotStatus.OPEN:
+        raise ApplicationError("测评不在投票中。")
+    voted = Participation.objects.filter(ballot=ballot).values("user_id")
+    user_ids = list(
+        Eligibility.objects.filter(ballot=ballot)
+        .exclude(user_id__in=voted)
+        .values_list("user_id", flat=True)
+    )
+    audit_log(
+        actor=actor,
+        action="ballot.remind",
+        summary=f"提醒 {len(user_ids)} 名未投票人员参加“{ballot}”",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    from ..tasks import ballot_remind_send_task  # the task module imports this one
+
+    transaction.on_commit(lambda: ballot_remind_send_task.delay(ballot.pk, user_ids))
+    return len(user_ids)
+
+
+def ballot_remind_send(*, ballot_id: int, user_ids: list[int]) -> int:
+    """Send the reminder e-mails (run by the task). A failure raises, so the task retries."""
+    ballot = Ballot.objects.get(pk=ballot_id)
+    if ballot.status != BallotStatus.OPEN:
+        return 0  # closed meanwhile: nothing to remind of
+    voted = set(Participation.objects.filter(ballot=ballot).values_list("user_id", flat=True))
+    users = get_user_model().objects.filter(pk__in=user_ids).exclude(pk__in=voted)
+    messages = [
+        (
+            f"请参加“{ballot}”",
+            f"{u.get_full_name() or u.username}：“{ballot}”正在进行，请登录系统投票。",
+            None,
+            [u.email],
+        )
+        for u in users
+        if u.email
+    ]
+    return send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,178 @@
+"""Counting: multiply the sheets, decrypt only the product, combine with paper, apply the rule."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+from core.errors import ApplicationError
+from core.keystore import key_read
+
+from .. import crypto as ballot_crypto
+from ..models import (
+    Ballot,
+    BallotResult,
+    Eligibility,
+    PaperTally,
+    SealedSheet,
+)
+from ..rules import (
+    RuleError,
+    Tally,
+    apply_spec,
+    describe,
+)
+from .keys import ballot_key_name, sheet_layout
+
+
+def _fraction(value) -> Fraction:
+    return Fraction(str(value))
+
+
+def _bases(ballot: Ballot, groups, papers) -> tuple[dict, dict]:
+    """Ballots issued and cast, of the committee alone and weighted over every group.
+
+    The committee's issued count: every eligible member got one web ballot when anyone
+    voted on the web (those who voted on paper instead are among them); with no web
+    votes at all, the paper sheets handed out. Never both added together."""
+    committee = next(g for g in groups if g.is_committee)
+    eligible = Eligibility.objects.filter(ballot=ballot).count()
+    web = ballot.web_participants
+    paper = papers.get(committee.pk)
+    committee_issued = eligible if web or paper is None else paper.issued
+    committee_cast = web + (paper.returned if paper else 0)
+    issued = {"committee": Fraction(committee_issued)}
+    cast = {"committee": Fraction(committee_cast)}
+    issued["weighted"] = _fraction(committee.weight) * committee_issued + sum(
+        (
+            _fraction(g.weight) * papers[g.pk].issued
+            for g in groups
+            if not g.is_committee and g.pk in papers
+        ),
+        Fraction(0),
+    )
+    cast["weighted"] = _fraction(committee.weight) * committee_cast + sum(
+        (
+            _fraction(g.weight) * papers[g.pk].returned
+            for g in groups
+            if not g.is_committee and g.pk in papers
+        ),
+        Fraction(0),
+    )
+    return issued, cast
+
+
+def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotResult]:
+    """Combine web votes and paper counts per subject, apply the ballot's rule, rank."""
+    groups = list(ballot.voter_groups.all())
+    committee = next(g for g in groups if g.is_committee)
+    papers = {
+        t.voter_group_id: t
+        for t in PaperTally.objects.filter(ballot=ballot).prefetch_related("counts")
+    }
+    issued, cast = _bases(ballot, groups, papers)
+    choices = ballot.choices
+    spec = ballot.spec
+    rule_snapshot = {
+        "preset": ballot.rule_preset,
+        "spec": ballot.rule_spec,
+        "text": describe(spec, ballot.outcomes),
+        "options": ballot.options,
+        "outcomes": ballot.outcomes,
+        "favourable": ballot.favourable,
+        "composition": ballot.composition_size,
+        "present": ballot.present_count,
+        "quorum": ballot.quorum,
+        "weights": {g.name: str(g.weight) for g in groups},
+    }
+    results = []
+    for item in ballot.items.select_related("subject"):
+        web = dict(web_counts[item.subject_id])
+        paper = {o: 0 for o in choices}
+        weighted = {o: Fraction(web[o]) * _fraction(committee.weight) for o in choices}
+        committee_counts = {o: Fraction(web[o]) for o in choices}
+        for group in groups:
+            tally = papers.get(group.pk)
+            if tally is None:
+                continue
+            for count in tally.counts.all():
+                if count.subject_id == item.subject_id and count.option in paper:
+                    paper[count.option] += count.count
+                    weighted[count.option] += _fraction(group.weight) * count.count
+                    if group.is_committee:
+                        committee_counts[count.option] += count.count
+        numbers = Tally(
+            weighted=weighted,
+            committee=committee_counts,
+            scale=list(ballot.options),
+            composition=ballot.composition_size,
+            present=ballot.present_count,
+            issued=issued,
+            cast=cast,
+        )
+        try:
+            outcome = apply_spec(spec, ballot.outcomes, numbers)
+        except RuleError as exc:
+            raise ApplicationError(str(exc)) from None
+        results.append(
+            BallotResult(
+                ballot=ballot,
+                subject=item.subject,
+                counts={o: _json_number(weighted[o]) for o in choices},
+                committee_counts={o: _json_number(committee_counts[o]) for o in choices},
+                web_counts=web,
+                paper_counts=paper,
+                valid=_decimal(numbers.base("valid", spec.counting)),
+                issued=_decimal(issued[spec.counting]),
+                bases=numbers.bases(),
+                rate=Decimal(str(round(float(outcome.rate), 2)))
+                if outcome.rate is not None
+                else None,
+                outcome=outcome.label,
+                explanation=outcome.explanation,
+                rule_snapshot=rule_snapshot,
+                rank=0,
+            )
+        )
+    ordered = sorted(
+        results,
+        key=lambda r: (
+            r.rate is None,
+            -(r.rate or 0),
+            ballot.outcomes.index(r.outcome),
+            -sum(r.counts[o] for o in ballot.favourable),
+        ),
+    )
+    for rank, result in enumerate(ordered, start=1):
+        result.rank = rank
+    return results
+
+
+def _json_number(value: Fraction):
+    return int(value) if value.denominator == 1 else round(float(value), 4)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(str(round(float(value), 2)))
+
+
+def count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
+    """Multiply every sheet, decrypt only the product, and check it before trusting it."""
+    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
+    layout = sheet_layout(ballot, len(subject_ids))
+    sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+    product = ballot_crypto.sheets_multiply(layout, sheets.iterator())
+    plains, proofs = ballot_crypto.product_decrypt(
+        layout, key_read(name=ballot_key_name(ballot)), product
+    )
+    if not ballot_crypto.product_verify(layout, product, plains, proofs):
+        raise ApplicationError("计票校验未通过，已停止计票，请联系系统管理员。")
+    rows = ballot_crypto.counts_unpack(layout, plains)
+    counts = {
+        sid: dict(zip(ballot.choices, row, strict=True))
+        for sid, row in zip(subject_ids, rows, strict=True)
+    }
+    proof = {
+        "product": [format(c, "x") for c in product],
+        "plaintext": [format(m, "x") for m in plains],
+        "randomness": [format(r, "x") for r in proofs],
+    }
+    return counts, proof
