@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ballots, meetings, tools
+from .views import ballots, meetings, tools, voting
 
 urlpatterns = [
     path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("ballots/<int:pk>/round/", ballots.ballot_round_view, name="ballot_round"),
     path("ballots/<int:pk>/discard/", ballots.ballot_discard_view, name="ballot_discard"),
     path("ballots/<int:pk>/paper/", ballots.ballot_paper_view, name="ballot_paper"),
-    path("ballots/<int:pk>/vote/", ballots.ballot_vote, name="ballot_vote"),
+    path("ballots/<int:pk>/vote/", voting.ballot_vote, name="ballot_vote"),
     path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
     path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
     path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),

@@ -18,7 +18,7 @@ from core.xlsx import xlsx_response
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, preset_fields
-from ..models import BALLOT_WORKFLOW, Ballot, BallotStatus, Eligibility, Participation
+from ..models import BALLOT_WORKFLOW, Ballot, BallotStatus, Eligibility
 from ..rules import RuleError, describe
 from ..selectors import (
     ballot_receipts,
@@ -28,7 +28,6 @@ from ..selectors import (
     published_ballots,
 )
 from ..services import (
-    ballot_cast,
     ballot_close,
     ballot_create,
     ballot_discard_practice,
@@ -41,10 +40,6 @@ from ..services import (
     paper_enter,
 )
 
-SCALES = {
-    "3": ["满意", "基本满意", "不满意"],
-    "4": ["满意", "较满意", "基本满意", "不满意"],
-}
 RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
 
@@ -228,82 +223,6 @@ def _enter_paper(request, ballot: Ballot) -> None:
         returned=number("returned"),
         counts=counts,
     )
-
-
-def ballot_vote(request, pk: int):
-    """The member's one screen: all subjects, a confirmation step, then a receipt."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
-    context = {"ballot": ballot}
-    if (
-        not Eligibility.objects.filter(ballot=ballot, user=request.user).exists()
-        and ballot.status == BallotStatus.OPEN
-    ):
-        return render(
-            request, "ballots/ballot_vote.html", {**context, "state": "not_eligible"}, status=403
-        )
-    if Participation.objects.filter(ballot=ballot, user=request.user).exists():
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
-    if ballot.status != BallotStatus.OPEN:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
-    items = list(ballot.items.select_related("subject__unit"))
-    # Option indices travel, never labels: one digit each, so the request and the review
-    # page have the same size whatever was chosen (a network observer sees only sizes).
-    picked = {
-        item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot)
-        for item in items
-    }
-    state, status = "form", 200
-    if request.method == "POST":
-        step = request.POST.get("step")
-        if any(i is None for i in picked.values()):
-            messages.error(request, "请对每一名评议对象作出选择。")
-            status = 400
-        elif step == "review":
-            state = "confirm"
-        elif step == "confirm":
-            try:
-                receipt = ballot_cast(
-                    actor=request.user,
-                    ballot=ballot,
-                    choices={sid: ballot.choices[i] for sid, i in picked.items()},
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-                status = 400
-            else:
-                return render(
-                    request,
-                    "ballots/ballot_vote.html",
-                    {**context, "state": "receipt", "receipt": receipt},
-                )
-    rows = [
-        {
-            "item": item,
-            "picked": picked[item.subject_id],
-            "options": [
-                (i, label, i == picked[item.subject_id]) for i, label in enumerate(ballot.choices)
-            ],
-        }
-        for item in items
-    ]
-    return render(
-        request,
-        "ballots/ballot_vote.html",
-        {**context, "state": state, "rows": rows},
-        status=status,
-    )
-
-
-def _option_index(raw: str | None, ballot: Ballot) -> int | None:
-    # ASCII digits only: str.isdigit() would also take "١" (Arabic-Indic one).
-    if raw is None or len(raw) != 1 or not "0" <= raw <= "9":
-        return None
-    index = int(raw)
-    return index if index < len(ballot.choices) else None
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
