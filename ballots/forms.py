@@ -18,6 +18,26 @@ def split_labels(text: str) -> list[str]:
     return [p for p in _SPLIT.split(text or "") if p]
 
 
+def rule_fields(spec) -> dict:
+    """A rule as the form's rule-builder field values (the inverse of rule_spec())."""
+    t = spec.threshold
+    return {
+        "threshold_on": t is not None,
+        "threshold_options": "、".join(t.options) if t else "",
+        "threshold_counting": t.counting if t else "committee",
+        "threshold_compare": t.compare if t else "gt",
+        "threshold_share": share_json(t.share) if t else "1/2",
+        "threshold_base": t.base if t else "composition",
+        "method": spec.method,
+        "rate_options": "、".join(spec.rate_options),
+        "rate_base": spec.rate_base,
+        "counting": spec.counting,
+        "bands": "\n".join(
+            f"{'>' if b.strict else '>='}{share_json(b.share)} {b.outcome}" for b in spec.bands
+        ),
+    }
+
+
 def preset_fields() -> dict:
     """Each preset as the form's own field values, for the page's preset picker."""
     out = {}
@@ -25,24 +45,11 @@ def preset_fields() -> dict:
         spec = preset_spec(
             p["key"], options=p["scale"], outcomes=p["outcomes"], favourable=p["favourable"]
         )
-        t = spec.threshold
         out[p["key"]] = {
             "options": "、".join(p["scale"]),
             "outcomes": "、".join(p["outcomes"]),
             "favourable": "、".join(p["favourable"]),
-            "threshold_on": t is not None,
-            "threshold_options": "、".join(t.options) if t else "",
-            "threshold_counting": t.counting if t else "committee",
-            "threshold_compare": t.compare if t else "gt",
-            "threshold_share": share_json(t.share) if t else "1/2",
-            "threshold_base": t.base if t else "composition",
-            "method": spec.method,
-            "rate_options": "、".join(spec.rate_options),
-            "rate_base": spec.rate_base,
-            "counting": spec.counting,
-            "bands": "\n".join(
-                f"{'>' if b.strict else '>='}{share_json(b.share)} {b.outcome}" for b in spec.bands
-            ),
+            **rule_fields(spec),
         }
     return out
 

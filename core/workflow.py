@@ -54,6 +54,14 @@ class Workflow:
     def refuse(self, current: str, to: str) -> ApplicationError:
         return ApplicationError(f"{self.noun}{self.label(current)}，不能{self.verb(to)}。")
 
+    def require(self, current: str, to: str) -> "Move":
+        """The move from `current` to `to`, or the refusal: services call this to fail fast
+        before the move's work, and transition() again under the lock."""
+        move = self.move(current, to)
+        if move is None:
+            raise self.refuse(current, to)
+        return move
+
 
 def transition(
     *,
@@ -77,9 +85,7 @@ def transition(
         .values_list(workflow.status_field, flat=True)
         .get(pk=obj.pk)
     )
-    move = workflow.move(current, to)
-    if move is None:
-        raise workflow.refuse(current, to)
+    move = workflow.require(current, to)
     if check_roles and not user_has_role(actor, *move.roles):
         who = "、".join(str(r.label) for r in move.roles)
         raise ApplicationError(f"只有{who}可以{move.label}。")

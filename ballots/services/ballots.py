@@ -29,7 +29,7 @@ from ..models import (
     VoterGroup,
 )
 from .keys import ballot_key_name, sheet_layout
-from .tally import count_sheets, tally
+from .tally import count_sheets, sheets_product, tally
 
 
 def _locked(ballot: Ballot) -> Ballot:
@@ -46,17 +46,11 @@ def _share_locked(ballot: Ballot) -> Ballot:
     return Ballot.objects.select_related("campaign").get(pk=ballot.pk)
 
 
-def _move(ballot: Ballot, to: str) -> None:
-    """Fail fast, before the move's work; transition() checks again under the lock."""
-    if BALLOT_WORKFLOW.move(ballot.status, to) is None:
-        raise BALLOT_WORKFLOW.refuse(ballot.status, to)
-
-
 @transaction.atomic
 def ballot_open(*, actor, ballot: Ballot) -> Ballot:
     require_office(actor)
     ballot = _locked(ballot)
-    _move(ballot, BallotStatus.OPEN)
+    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.OPEN)
     voters = list(
         Member.objects.filter(is_active=True, counts_toward_composition=True).values_list(
             "user_id", flat=True
@@ -128,7 +122,7 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     """Count by multiplying the sheets and decrypting only the product; destroy the key."""
     require_office(actor)
     ballot = _locked(ballot)
-    _move(ballot, BallotStatus.CLOSED)
+    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.CLOSED)
     participants = Participation.objects.filter(ballot=ballot).count()
     if SealedSheet.objects.filter(ballot=ballot).count() != participants:
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
@@ -253,10 +247,7 @@ def ballot_verify(*, ballot: Ballot) -> bool:
     published proof, gives exactly the published web counts."""
     if ballot.status != BallotStatus.PUBLISHED or not ballot.tally_proof:
         return False
-    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
-    layout = sheet_layout(ballot, len(subject_ids))
-    sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
-    product = ballot_crypto.sheets_multiply(layout, sheets.iterator())
+    subject_ids, layout, product = sheets_product(ballot)
     proof = ballot.tally_proof
     plains = [int(m, 16) for m in proof["plaintext"]]
     if [format(c, "x") for c in product] != proof["product"] or not ballot_crypto.product_verify(

@@ -154,12 +154,18 @@ def _decimal(value: Fraction) -> Decimal:
     return Decimal(str(round(float(value), 2)))
 
 
-def count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
-    """Multiply every sheet, decrypt only the product, and check it before trusting it."""
+def sheets_product(ballot: Ballot) -> tuple[list[int], ballot_crypto.Layout, list[int]]:
+    """The subjects in sheet order, the sheets' layout, and the product of every stored sheet:
+    what the close decrypts and what anyone's verification recomputes."""
     subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
     layout = sheet_layout(ballot, len(subject_ids))
     sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
-    product = ballot_crypto.sheets_multiply(layout, sheets.iterator())
+    return subject_ids, layout, ballot_crypto.sheets_multiply(layout, sheets.iterator())
+
+
+def count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
+    """Multiply every sheet, decrypt only the product, and check it before trusting it."""
+    subject_ids, layout, product = sheets_product(ballot)
     plains, proofs = ballot_crypto.product_decrypt(
         layout, key_read(name=ballot_key_name(ballot)), product
     )

@@ -1,17 +1,17 @@
 """Ballot pages: the office's control page, the member's voting page, the big screen, results."""
 
 import io
-from functools import wraps
 
 import segno
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.actions import office_action
 from core.errors import ApplicationError
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
@@ -144,21 +144,7 @@ _MOVE_SERVICES = {
 }
 
 
-def _office_post(view):
-    """A ballot action: office only, POST only, a Chinese message for any refusal."""
-
-    @require_POST
-    @role_required(Role.OFFICE)
-    def wrapped(request, pk: int, **kwargs):
-        ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
-        try:
-            target = view(request, ballot, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            target = None
-        return target or redirect("ballot_detail", pk=ballot.pk)
-
-    return wraps(view)(wrapped)
+_office_post = office_action(Ballot.objects.select_related("campaign"), "ballot_detail")
 
 
 @_office_post

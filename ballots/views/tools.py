@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
 
-from ..forms import BallotSetupForm
+from ..forms import BallotSetupForm, rule_fields
 from ..models import Ballot, BallotStatus, Eligibility
 from ..presets import preset_spec, presets
 from ..rules import RuleError, RuleSpec, spec_problems
@@ -41,24 +41,7 @@ def _published(pk: int) -> Ballot:
 
 def _custom(request, ballot: Ballot):
     """The simulator's own rule builder (GET), prefilled with the ballot's rule."""
-    spec = ballot.spec
-    t = spec.threshold
-    initial = {
-        "threshold_on": t is not None,
-        "threshold_options": "、".join(t.options) if t else "",
-        "threshold_counting": t.counting if t else "committee",
-        "threshold_compare": t.compare if t else "gt",
-        "threshold_share": f"{t.share.numerator}/{t.share.denominator}" if t else "1/2",
-        "threshold_base": t.base if t else "composition",
-        "method": spec.method,
-        "rate_options": "、".join(spec.rate_options),
-        "rate_base": spec.rate_base,
-        "counting": spec.counting,
-        "bands": "\n".join(
-            f"{'>' if b.strict else '>='}{b.share.numerator}/{b.share.denominator} {b.outcome}"
-            for b in spec.bands
-        ),
-    }
+    initial = rule_fields(ballot.spec)
     if "method" not in request.GET:
         form = BallotSetupForm(initial=initial, campaign=ballot.campaign)
         return form, None, []

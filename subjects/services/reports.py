@@ -135,16 +135,11 @@ def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
     )
 
 
-def _review_move(version: DutyReportVersion, to_status: str) -> None:
-    if DUTY_REPORT_WORKFLOW.move(version.status, to_status) is None:
-        raise DUTY_REPORT_WORKFLOW.refuse(version.status, to_status)
-
-
 @transaction.atomic
 def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersion:
     require_office(actor)
     version = _locked_version(version)
-    _review_move(version, ReportStatus.ACCEPTED)
+    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.ACCEPTED)
     subject = version.subject
     locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
     try:
@@ -170,7 +165,7 @@ def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> Dut
     if not reason:
         raise ApplicationError("退回述职报告必须写明理由，评议对象将看到这些理由。")
     version = _locked_version(version)
-    _review_move(version, ReportStatus.RETURNED)
+    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.RETURNED)
     subject = version.subject
     return transition(
         obj=version,

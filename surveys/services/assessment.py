@@ -340,9 +340,8 @@ def _move_report(*, actor, report: InvestigationReport, to: str) -> Investigatio
         .select_related("group", "subject__campaign")
         .get(pk=report.pk)
     )
-    who = REPORT_MOVES.get((report.status, to))
-    if who is None:
-        raise INVESTIGATION_REPORT_WORKFLOW.refuse(report.status, to)
+    INVESTIGATION_REPORT_WORKFLOW.require(report.status, to)
+    who = REPORT_MOVES[(report.status, to)]
     allowed = {
         "leader": report.group.leader_id == actor.pk,
         "office": user_has_role(actor, Role.OFFICE),

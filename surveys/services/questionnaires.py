@@ -103,8 +103,7 @@ def _locked(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
     """Lock and fail fast before the move's work; transition() checks again."""
     require_office(actor)
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if QUESTIONNAIRE_WORKFLOW.move(questionnaire.status, to) is None:
-        raise QUESTIONNAIRE_WORKFLOW.refuse(questionnaire.status, to)
+    QUESTIONNAIRE_WORKFLOW.require(questionnaire.status, to)
     return questionnaire
 
 

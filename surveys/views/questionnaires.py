@@ -1,6 +1,5 @@
 import io
 import secrets
-from functools import wraps
 
 import segno
 from django import forms
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 
+from core.actions import office_action
 from core.errors import ApplicationError
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
@@ -102,21 +102,7 @@ def survey_list(request, pk: int):
     )
 
 
-def _office_post(view):
-    """A questionnaire action: office only, POST only, a Chinese message for any refusal."""
-
-    @require_POST
-    @role_required(Role.OFFICE)
-    @wraps(view)
-    def wrapped(request, pk: int, **kwargs):
-        questionnaire = get_object_or_404(Questionnaire, pk=pk)
-        try:
-            view(request, questionnaire, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("survey_detail", pk=questionnaire.pk)
-
-    return wrapped
+_office_post = office_action(Questionnaire.objects.all(), "survey_detail")
 
 
 @_office_post

@@ -2,6 +2,7 @@
 good, and a ballot whose key is lost cannot be counted (it says so and stays open)."""
 
 import stat
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -29,7 +30,18 @@ def test_key_files_are_private_and_destroyed(tmp_path, settings):
     assert key_read(name="ballot-7") == b"secret-key-bytes" and key_names(prefix="ballot") == [
         "ballot-7"
     ]
-    key_destroy(name="ballot-7")
+    seen_before_unlink = []
+    unlink = Path.unlink
+
+    def spy(self, *args, **kwargs):
+        seen_before_unlink.append(self.read_bytes())
+        return unlink(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "unlink", spy)
+        key_destroy(name="ballot-7")
+    # Overwritten in place (same length, other bytes) before the name is unlinked.
+    assert len(seen_before_unlink[0]) == 16 and seen_before_unlink[0] != b"secret-key-bytes"
     key_destroy(name="ballot-7")  # twice is fine
     assert not path.exists() and not key_exists(name="ballot-7")
     with pytest.raises(ValueError):
