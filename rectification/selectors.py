@@ -7,12 +7,13 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.roles import Role
+from core.roles import Role, user_has_role
+from core.workflow import Move, Workflow
 from subjects.models import Subject
 from subjects.selectors import subjects_visible_to
 
+from .dates import add_period
 from .models import PlanStatus, RectificationReport, ReportStatus
-from .services import plan_due
 
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
@@ -28,6 +29,43 @@ def rectification_subject_for_user(*, user, pk: int) -> Subject:
     if subject is None:
         raise Http404("没有找到该评议对象。")
     return subject
+
+
+def rectification_plan_due(subject) -> datetime.date | None:
+    opinion = getattr(subject, "opinion", None)
+    if opinion is None or opinion.delivered_on is None:
+        return None
+    campaign = subject.campaign
+    return add_period(opinion.delivered_on, campaign.plan_limit, campaign.plan_limit_unit)
+
+
+def rectification_report_due(subject) -> datetime.date | None:
+    opinion = getattr(subject, "opinion", None)
+    if opinion is None or opinion.delivered_on is None:
+        return None
+    campaign = subject.campaign
+    return add_period(opinion.delivered_on, campaign.report_limit, campaign.report_limit_unit)
+
+
+def rectification_acts_for(user, subject: Subject, roles: tuple[Role, ...]) -> bool:
+    """The one rule for who may make a move on a subject's opinion, plan or report: the
+    office and the director's meeting on every subject, a review subject only on their
+    own, a liaison committee only on the subjects it liaises with. Pages ask it for their
+    buttons; services ask it before they write."""
+    if user_has_role(user, *(r for r in roles if r in (Role.OFFICE, Role.DIRECTORS_MEETING))):
+        return True
+    if Role.SUBJECT in roles and subject.user_id == user.pk:
+        return True
+    return Role.LIAISON in roles and subject.liaison_committee.users.filter(pk=user.pk).exists()
+
+
+def rectification_moves_for(user, subject: Subject, obj, workflow: Workflow) -> list[Move]:
+    """The moves this user may make on this opinion, plan or report now (its buttons)."""
+    if obj is None:
+        return []
+    return [
+        m for m in workflow.moves_for(obj, user) if rectification_acts_for(user, subject, m.roles)
+    ]
 
 
 @dataclass
@@ -105,7 +143,7 @@ def rectification_rows(
                 opinion,
                 plan,
                 reports[0] if reports else None,
-                plan_due(s) if opinion else None,
+                rectification_plan_due(s) if opinion else None,
                 today,
             )
         )

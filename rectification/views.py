@@ -1,77 +1,75 @@
-import datetime
 import io
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.errors import ApplicationError
+from core.forms import DateForm, ReasonForm, form_data
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
 from reviews.models import Campaign
 
-from .models import EscalationKind, PlanStatus, ProblemSource, ReportStatus, RowStatus
+from .forms import (
+    ConcludeForm,
+    EscalationForm,
+    OpinionDraftForm,
+    PlanForm,
+    ProblemAddForm,
+    ReportForm,
+    StepDoneForm,
+    StepsForm,
+)
+from .models import (
+    OPINION_WORKFLOW,
+    PLAN_WORKFLOW,
+    REPORT_WORKFLOW,
+    EscalationKind,
+    OpinionStatus,
+    PlanStatus,
+    ProblemSource,
+    ReportStatus,
+    RowStatus,
+)
 from .selectors import (
+    rectification_acts_for,
+    rectification_moves_for,
+    rectification_plan_due,
+    rectification_report_due,
     rectification_rows,
     rectification_subject_for_user,
     rectification_subjects_for,
 )
 from .services import (
-    assessment_conclude,
-    assessment_open,
     escalation_record,
-    opinion_approve,
-    opinion_deliver,
-    opinion_draft,
-    opinion_problem_add,
-    plan_approve,
-    plan_due,
-    plan_return,
-    plan_save,
-    plan_submit,
-    report_due,
-    report_save,
-    report_submit,
+    rectification_assessment_conclude,
+    rectification_assessment_open,
+    rectification_plan_approve,
+    rectification_plan_return,
+    rectification_plan_save,
+    rectification_plan_submit,
+    rectification_report_save,
+    rectification_report_submit,
     reporting_step_done,
     reporting_steps_create,
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
 )
 
 READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise ApplicationError("请填写正确的日期。") from None
+ORDERS = (Role.OFFICE, Role.DIRECTORS_MEETING)
 
 
 @role_required(*READERS)
 def campaign_rectification(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    if request.method == "POST" and user_has_role(request.user, Role.OFFICE):
-        try:
-            if request.POST.get("action") == "steps":
-                reporting_steps_create(
-                    actor=request.user,
-                    campaign=campaign,
-                    meeting_on=_date(request.POST.get("meeting_on")),
-                )
-            else:
-                step = get_object_or_404(campaign.reporting_steps, pk=request.POST.get("step") or 0)
-                reporting_step_done(
-                    actor=request.user,
-                    step=step,
-                    done_on=_date(request.POST.get("done_on")),
-                    note=request.POST.get("note", ""),
-                )
-            messages.success(request, "已保存。")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("campaign_rectification", pk=campaign.pk)
     rows = rectification_rows(campaign.subjects.all())
     meeting = campaign.meetings.order_by("held_on").first()
     return render(
@@ -89,6 +87,39 @@ def campaign_rectification(request, pk: int):
     )
 
 
+def _campaign_post(view):
+    """An office POST on a campaign's rectification page: the view reads its form and
+    calls a service; a refusal is shown on the page and nothing is written."""
+
+    @require_POST
+    @role_required(Role.OFFICE)
+    @wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        try:
+            view(request, campaign, **kwargs)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存。")
+        return redirect("campaign_rectification", pk=campaign.pk)
+
+    return wrapper
+
+
+@_campaign_post
+def reporting_steps_create_view(request, campaign):
+    data = form_data(StepsForm(request.POST))
+    reporting_steps_create(actor=request.user, campaign=campaign, meeting_on=data["meeting_on"])
+
+
+@_campaign_post
+def reporting_step_done_view(request, campaign, step_pk: int):
+    step = get_object_or_404(campaign.reporting_steps, pk=step_pk)
+    data = form_data(StepDoneForm(request.POST))
+    reporting_step_done(actor=request.user, step=step, done_on=data["done_on"], note=data["note"])
+
+
 @role_required(Role.LIAISON)
 def liaison_home(request):
     subjects = rectification_subjects_for(request.user).filter(
@@ -97,115 +128,17 @@ def liaison_home(request):
     return render(request, "rectification/liaison.html", {"rows": rectification_rows(subjects)})
 
 
-def _problem_rows(request, opinion) -> dict:
-    rows = {}
-    for p in opinion.problems.all():
-        limit = request.POST.get(f"limit_{p.pk}", "").strip()
-        try:
-            limit_date = datetime.date.fromisoformat(limit) if limit else None
-        except ValueError:
-            raise ApplicationError(f"问题 {p.position} 的完成时限不是正确的日期。") from None
-        rows[p.pk] = {
-            "measures": request.POST.get(f"measures_{p.pk}", ""),
-            "responsible": request.POST.get(f"responsible_{p.pk}", ""),
-            "time_limit": limit_date,
-            "target": request.POST.get(f"target_{p.pk}", ""),
-        }
-    return rows
-
-
-def _handle(request, subject) -> None:
-    action = request.POST.get("action", "")
+def _page(request, subject, *, plan_form=None, report_form=None, status=200):
+    """The subject's rectification page. After a refused POST it is shown again with what
+    was typed (`plan_form`, `report_form`, the other forms' fields) and status 400."""
     user = request.user
     opinion = getattr(subject, "opinion", None)
-    if action == "opinion_draft":
-        opinion_draft(actor=user, subject=subject, summary=request.POST.get("summary", ""))
-    elif action == "problem_add":
-        item = subject.campaign.content_items.filter(
-            pk=request.POST.get("content_item") or 0
-        ).first()
-        inquiry = subject.inquiries.filter(pk=request.POST.get("inquiry") or 0).first()
-        if item is None:
-            raise ApplicationError("请选择类别。")
-        opinion_problem_add(
-            actor=user,
-            opinion=opinion,
-            content_item=item,
-            text=request.POST.get("text", ""),
-            source=request.POST.get("source", ""),
-            inquiry=inquiry,
-        )
-    elif action == "opinion_approve":
-        opinion_approve(actor=user, opinion=opinion, approved_on=_date(request.POST.get("date")))
-    elif action == "opinion_deliver":
-        opinion_deliver(actor=user, opinion=opinion, delivered_on=_date(request.POST.get("date")))
-    elif action in ("plan_save", "plan_submit"):
-        plan_save(
-            actor=user,
-            subject=subject,
-            rows=_problem_rows(request, opinion),
-            document=request.FILES.get("document"),
-        )
-        if action == "plan_submit":
-            plan_submit(actor=user, subject=subject)
-    elif action == "plan_approve":
-        plan_approve(actor=user, subject=subject)
-    elif action == "plan_return":
-        plan_return(actor=user, subject=subject, reason=request.POST.get("reason", ""))
-    elif action in ("report_save", "report_submit"):
-        rows = {
-            p.pk: {
-                "status": request.POST.get(f"status_{p.pk}", ""),
-                "done": request.POST.get(f"done_{p.pk}", ""),
-            }
-            for p in opinion.problems.all()
-        }
-        evidence = {
-            p.pk: request.FILES[f"evidence_{p.pk}"]
-            for p in opinion.problems.all()
-            if f"evidence_{p.pk}" in request.FILES
-        }
-        report_save(
-            actor=user,
-            subject=subject,
-            text=request.POST.get("text", ""),
-            rows=rows,
-            evidence=evidence,
-        )
-        if action == "report_submit":
-            report_submit(actor=user, subject=subject)
-    elif action == "assess":
-        assessment_open(actor=user, subject=subject)
-    elif action == "conclude":
-        raw = request.POST.get("new_due_on", "")
-        assessment_conclude(actor=user, subject=subject, new_due_on=_date(raw) if raw else None)
-    elif action == "escalate":
-        raw = request.POST.get("due_on", "")
-        escalation_record(
-            actor=user,
-            subject=subject,
-            kind=request.POST.get("kind", ""),
-            text=request.POST.get("text", ""),
-            due_on=_date(raw) if raw else None,
-        )
-    else:
-        raise ApplicationError("未知操作。")
-
-
-@login_required
-def subject_rectification(request, pk: int):
-    subject = rectification_subject_for_user(user=request.user, pk=pk)
-    if request.method == "POST":
-        try:
-            _handle(request, subject)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("subject_rectification", pk=subject.pk)
-    opinion = getattr(subject, "opinion", None)
     plan = getattr(subject, "rectification_plan", None)
-    reports = list(subject.rectification_reports.prefetch_related("rows").order_by("round"))
+    reports = list(
+        subject.rectification_reports.select_related("ballot")
+        .prefetch_related("rows")
+        .order_by("round")
+    )
     current = reports[-1] if reports else None
     problems = (
         list(opinion.problems.select_related("content_item", "finding", "inquiry"))
@@ -214,8 +147,46 @@ def subject_rectification(request, pk: int):
     )
     plan_rows = {r.problem_id: r for r in plan.rows.all()} if plan else {}
     report_rows = {r.problem_id: r for r in current.rows.all()} if current else {}
-    (row,) = rectification_rows(rectification_subjects_for(request.user).filter(pk=subject.pk))
-    is_owner = subject.user_id == request.user.pk
+    (row,) = rectification_rows(rectification_subjects_for(user).filter(pk=subject.pk))
+    plan_moves = rectification_moves_for(user, subject, plan, PLAN_WORKFLOW)
+    report_moves = rectification_moves_for(user, subject, current, REPORT_WORKFLOW)
+    is_owner = rectification_acts_for(user, subject, (Role.SUBJECT,))
+    can_edit_plan = (
+        is_owner and plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+    )
+    can_edit_report = (
+        is_owner
+        and plan is not None
+        and plan.status == PlanStatus.APPROVED
+        and current is not None
+        and current.status == ReportStatus.DRAFT
+    )
+
+    def typed(form, name, stored):
+        return form.data.get(name, "") if form is not None and form.is_bound else stored
+
+    problem_rows = []
+    for p in problems:
+        pr, rr = plan_rows.get(p.pk), report_rows.get(p.pk)
+        problem_rows.append(
+            {
+                "problem": p,
+                "plan": pr,
+                "report": rr,
+                "measures": typed(plan_form, f"measures_{p.pk}", pr.measures if pr else ""),
+                "responsible": typed(
+                    plan_form, f"responsible_{p.pk}", pr.responsible if pr else ""
+                ),
+                "time_limit": typed(
+                    plan_form,
+                    f"time_limit_{p.pk}",
+                    pr.time_limit.isoformat() if pr and pr.time_limit else "",
+                ),
+                "target": typed(plan_form, f"target_{p.pk}", pr.target if pr else ""),
+                "status": typed(report_form, f"status_{p.pk}", rr.status if rr else ""),
+                "done": typed(report_form, f"done_{p.pk}", rr.done if rr else ""),
+            }
+        )
     return render(
         request,
         "rectification/subject.html",
@@ -225,26 +196,31 @@ def subject_rectification(request, pk: int):
             "plan": plan,
             "reports": reports,
             "current": current,
-            "problem_rows": [
-                {"problem": p, "plan": plan_rows.get(p.pk), "report": report_rows.get(p.pk)}
-                for p in problems
-            ],
+            "problem_rows": problem_rows,
+            "report_text": typed(report_form, "text", current.text if current else ""),
+            "posted": request.POST if status != 200 else {},
             "row": row,
-            "plan_due": plan_due(subject) if opinion else None,
-            "report_due": report_due(subject) if opinion else None,
-            "is_owner": is_owner,
-            "is_office": user_has_role(request.user, Role.OFFICE),
-            "can_decide_plan": user_has_role(request.user, Role.OFFICE)
-            or subject.liaison_committee.users.filter(pk=request.user.pk).exists(),
-            "can_order": user_has_role(request.user, Role.OFFICE, Role.DIRECTORS_MEETING),
-            "can_edit_plan": is_owner
-            and plan is not None
-            and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
-            "can_edit_report": is_owner
-            and plan is not None
-            and plan.status == PlanStatus.APPROVED
+            "plan_due": rectification_plan_due(subject) if opinion else None,
+            "report_due": rectification_report_due(subject) if opinion else None,
+            "is_office": user_has_role(user, Role.OFFICE),
+            "can_order": user_has_role(user, *ORDERS),
+            "opinion_moves": rectification_moves_for(user, subject, opinion, OPINION_WORKFLOW),
+            "plan_moves": [m for m in plan_moves if m.target != PlanStatus.SUBMITTED],
+            "plan_submit": next((m for m in plan_moves if m.target == PlanStatus.SUBMITTED), None),
+            "report_submit": next(
+                (m for m in report_moves if m.target == ReportStatus.SUBMITTED), None
+            ),
+            "can_edit_plan": can_edit_plan,
+            "can_edit_report": can_edit_report,
+            "can_assess": user_has_role(user, Role.OFFICE)
             and current is not None
-            and current.status == ReportStatus.DRAFT,
+            and current.status == ReportStatus.SUBMITTED
+            and current.ballot_id is None,
+            "can_conclude": user_has_role(user, *ORDERS)
+            and current is not None
+            and current.status == ReportStatus.SUBMITTED
+            and current.ballot is not None
+            and current.ballot.status == "published",
             "row_statuses": RowStatus.choices,
             "sources": [s for s in ProblemSource.choices if s[0] != ProblemSource.FINDING],
             "escalation_kinds": EscalationKind.choices,
@@ -253,7 +229,170 @@ def subject_rectification(request, pk: int):
             "inquiries": subject.inquiries.all(),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+@login_required
+def subject_rectification(request, pk: int):
+    subject = rectification_subject_for_user(user=request.user, pk=pk)
+    return _page(request, subject)
+
+
+def _subject_post(view):
+    """A POST on a subject's rectification page: one URL per action or move. The view reads
+    its form and calls a service, which checks who may act; a refusal shows the page again
+    with the message and what was typed, and nothing is written."""
+
+    @require_POST
+    @login_required
+    @wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        subject = rectification_subject_for_user(user=request.user, pk=pk)
+        forms = {}
+        try:
+            done = view(request, subject, forms, **kwargs)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return _page(request, subject, **forms, status=400)
+        messages.success(request, done or "已保存。")
+        return redirect("subject_rectification", pk=subject.pk)
+
+    return wrapper
+
+
+def _opinion(subject):
+    opinion = getattr(subject, "opinion", None)
+    if opinion is None:
+        raise ApplicationError("评议意见尚未起草。")
+    return opinion
+
+
+@_subject_post
+def review_opinion_draft_view(request, subject, forms):
+    data = form_data(OpinionDraftForm(request.POST))
+    review_opinion_draft(actor=request.user, subject=subject, summary=data["summary"])
+    return "评议意见已起草，调查发现的问题已带入。"
+
+
+@_subject_post
+def review_opinion_problem_add_view(request, subject, forms):
+    data = form_data(ProblemAddForm(request.POST, subject=subject))
+    review_opinion_problem_add(
+        actor=request.user,
+        opinion=_opinion(subject),
+        content_item=data["content_item"],
+        text=data["text"],
+        source=data["source"],
+        inquiry=data["inquiry"],
+    )
+    return "问题已增加。"
+
+
+_OPINION_MOVES = {
+    OpinionStatus.APPROVED: (review_opinion_approve, "approved_on", "已登记主任会议通过。"),
+    OpinionStatus.DELIVERED: (review_opinion_deliver, "delivered_on", "已登记送达。"),
+}
+
+
+@_subject_post
+def review_opinion_move(request, subject, forms, to: str):
+    if to not in _OPINION_MOVES:
+        raise ApplicationError("未知操作。")
+    service, day, done = _OPINION_MOVES[to]
+    data = form_data(DateForm(request.POST))
+    service(actor=request.user, opinion=_opinion(subject), **{day: data["date"]})
+    return done
+
+
+def _plan_saved(request, subject, forms):
+    form = PlanForm(request.POST, request.FILES, problems=_opinion(subject).problems.all())
+    forms["plan_form"] = form
+    form_data(form)
+    rectification_plan_save(
+        actor=request.user,
+        subject=subject,
+        rows=form.rows(),
+        document=form.cleaned_data["document"],
+    )
+
+
+@_subject_post
+def rectification_plan_save_view(request, subject, forms):
+    _plan_saved(request, subject, forms)
+    return "整改方案已保存。"
+
+
+@_subject_post
+def rectification_plan_move(request, subject, forms, to: str):
+    if to == PlanStatus.SUBMITTED:
+        _plan_saved(request, subject, forms)
+        rectification_plan_submit(actor=request.user, subject=subject)
+        return f"整改方案已报送{subject.liaison_committee.name}。"
+    if to == PlanStatus.APPROVED:
+        rectification_plan_approve(actor=request.user, subject=subject)
+        return "整改方案已通过。"
+    if to == PlanStatus.RETURNED:
+        data = form_data(ReasonForm(request.POST))
+        rectification_plan_return(actor=request.user, subject=subject, reason=data["reason"])
+        return "整改方案已退回。"
+    raise ApplicationError("未知操作。")
+
+
+def _report_saved(request, subject, forms):
+    form = ReportForm(request.POST, request.FILES, problems=_opinion(subject).problems.all())
+    forms["report_form"] = form
+    form_data(form)
+    rectification_report_save(
+        actor=request.user,
+        subject=subject,
+        text=form.cleaned_data["text"],
+        rows=form.rows(),
+        evidence=form.evidence(),
+    )
+
+
+@_subject_post
+def rectification_report_save_view(request, subject, forms):
+    _report_saved(request, subject, forms)
+    return "整改情况已保存。"
+
+
+@_subject_post
+def rectification_report_move(request, subject, forms, to: str):
+    if to != ReportStatus.SUBMITTED:
+        raise ApplicationError("未知操作。")
+    _report_saved(request, subject, forms)
+    rectification_report_submit(actor=request.user, subject=subject)
+    return "整改情况报告已报送。"
+
+
+@_subject_post
+def rectification_assessment_open_view(request, subject, forms):
+    rectification_assessment_open(actor=request.user, subject=subject)
+    return "整改情况满意度测评已开始。"
+
+
+@_subject_post
+def rectification_assessment_conclude_view(request, subject, forms):
+    data = form_data(ConcludeForm(request.POST))
+    rectification_assessment_conclude(
+        actor=request.user, subject=subject, new_due_on=data["new_due_on"]
+    )
+    return "测评结论已登记。"
+
+
+@_subject_post
+def escalation_record_view(request, subject, forms):
+    data = form_data(EscalationForm(request.POST))
+    escalation_record(
+        actor=request.user,
+        subject=subject,
+        kind=data["kind"],
+        text=data["text"],
+        due_on=data["due_on"],
+    )
+    return "已登记。"
 
 
 @login_required

@@ -6,7 +6,7 @@ urlpatterns = [
     path("subjects/<int:pk>/", views.subject_detail, name="subject_detail"),
     path("subjects/<int:pk>/reports/upload/", views.report_upload, name="report_upload"),
     path("reports/<uuid:pk>/download/", views.report_download, name="report_download"),
-    path("reports/<uuid:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<uuid:pk>/move/<str:to>/", views.duty_report_move, name="duty_report_move"),
     path("campaigns/<int:pk>/reports/", views.campaign_reports, name="campaign_reports"),
     path(
         "campaigns/<int:pk>/reports/distribute/",

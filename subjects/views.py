@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
+from core.forms import ReasonForm, form_data
 from core.models import AuditEntry
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 from reviews.selectors import campaign_stage_rows
 
 from .forms import DutyReportUploadForm
-from .models import DutyReportVersion, ReportKind, ReportStatus
+from .models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus
 from .selectors import (
     REPORT_READERS,
     campaign_report_rows,
@@ -119,6 +120,16 @@ def campaign_reports(request, pk: int):
     campaign = _campaign_for_reports(request, pk)
     rows = campaign_report_rows(campaign)
     is_office = user_has_role(request.user, Role.OFFICE)
+    for row in rows:
+        row.moves = (
+            [
+                m
+                for m in DUTY_REPORT_WORKFLOW.moves_for(row.pending, request.user)
+                if m.target in (ReportStatus.ACCEPTED, ReportStatus.RETURNED)
+            ]
+            if row.pending
+            else []
+        )
     return render(
         request,
         "subjects/campaign_reports.html",
@@ -134,27 +145,22 @@ def campaign_reports(request, pk: int):
 
 @require_POST
 @role_required(Role.OFFICE)
-def report_review(request, pk):
+def duty_report_move(request, pk, to: str):
+    """One URL per move of a duty-report version: accepted, or returned with a reason."""
     version = get_object_or_404(
         DutyReportVersion.objects.select_related("subject__campaign"), pk=pk
     )
+    name = f"{version.subject.person_name}的述职报告{version.get_kind_display()}"
     try:
-        if request.POST.get("decision") == "accept":
+        if to == ReportStatus.ACCEPTED:
             duty_report_accept(actor=request.user, version=version)
-            messages.success(
-                request,
-                f"已接受{version.subject.person_name}的述职报告{version.get_kind_display()}。",
-            )
-        elif request.POST.get("decision") == "return":
-            duty_report_return(
-                actor=request.user, version=version, reason=request.POST.get("reason", "")
-            )
-            messages.success(
-                request,
-                f"已退回{version.subject.person_name}的述职报告{version.get_kind_display()}。",
-            )
+            messages.success(request, f"已接受{name}。")
+        elif to == ReportStatus.RETURNED:
+            reason = form_data(ReasonForm(request.POST))["reason"]
+            duty_report_return(actor=request.user, version=version, reason=reason)
+            messages.success(request, f"已退回{name}。")
         else:
-            messages.error(request, "请选择接受或退回。")
+            raise ApplicationError("未知操作。")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("campaign_reports", pk=version.subject.campaign_id)

@@ -7,9 +7,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from core.roles import Role, user_has_role
+from core.workflow import Move
 from subjects.models import Subject
 
 from .models import (
+    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     Answer,
     AssessmentGroup,
@@ -182,3 +184,32 @@ def investigation_report_for_user(*, user, pk: int) -> InvestigationReport:
     if report is None:
         raise Http404("没有找到该调查报告。")
     return report
+
+
+# Who may make each move of the investigation report, beyond the roles on the workflow's
+# moves: the group's own leader submits; the office returns; the office or the director's
+# meeting records the hearing.
+INVESTIGATION_REPORT_REFUSALS = {
+    InvestigationReportStatus.SUBMITTED: "调查报告由{group}组长提交。",
+    InvestigationReportStatus.DRAFT: "只有评议办公室工作人员可以退回调查报告。",
+    InvestigationReportStatus.HEARD: "只有评议办公室或主任会议成员可以登记主任会议听取情况。",
+}
+
+
+def investigation_report_may(user, report: InvestigationReport, to: str) -> bool:
+    """The one rule for who moves an investigation report (services and buttons)."""
+    if to == InvestigationReportStatus.SUBMITTED:
+        return report.group.leader_id == user.pk
+    if to == InvestigationReportStatus.DRAFT:
+        return user_has_role(user, Role.OFFICE)
+    return user_has_role(user, Role.OFFICE, Role.DIRECTORS_MEETING)
+
+
+def investigation_report_moves_for(user, report: InvestigationReport | None) -> list[Move]:
+    if report is None:
+        return []
+    return [
+        m
+        for m in INVESTIGATION_REPORT_WORKFLOW.moves
+        if m.source == report.status and investigation_report_may(user, report, m.target)
+    ]

@@ -15,12 +15,27 @@ urlpatterns = [
         "groups/<int:pk>/subjects/<int:subject_pk>/", assessment.group_subject, name="group_subject"
     ),
     path("activities/<int:pk>/", assessment.activity_detail, name="activity_detail"),
+    path(
+        "groups/<int:pk>/subjects/<int:subject_pk>/findings/",
+        assessment.finding_add_view,
+        name="finding_add",
+    ),
+    path(
+        "groups/<int:pk>/subjects/<int:subject_pk>/investigation-report/",
+        assessment.investigation_report_save_view,
+        name="investigation_report_save",
+    ),
     path("attachments/<uuid:pk>/", assessment.attachment_download, name="attachment_download"),
     path("findings/<uuid:pk>/delete/", assessment.finding_remove, name="finding_remove"),
     path(
         "investigation-reports/<int:pk>/",
         assessment.investigation_report_detail,
         name="investigation_report_detail",
+    ),
+    path(
+        "investigation-reports/<int:pk>/move/<str:to>/",
+        assessment.investigation_report_move,
+        name="investigation_report_move",
     ),
     path("campaigns/<int:pk>/surveys/", questionnaires.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", questionnaires.survey_detail, name="survey_detail"),

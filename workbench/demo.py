@@ -33,18 +33,18 @@ from ballots.services import (
 from core.roles import Role, user_add_role
 from rectification.models import ProblemSource
 from rectification.services import (
-    opinion_approve,
-    opinion_deliver,
-    opinion_draft,
-    opinion_problem_add,
-    plan_approve,
-    plan_return,
-    plan_save,
-    plan_submit,
+    rectification_plan_approve,
+    rectification_plan_return,
+    rectification_plan_save,
+    rectification_plan_submit,
+    rectification_report_save,
     reporting_step_done,
     reporting_steps_create,
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
 )
-from rectification.services import report_save as rectification_report_save
 from reviews.models import Campaign, CampaignStage, Member
 from reviews.services import STAGE_ORDER, campaign_create, campaign_plan_attach, campaign_stage_move
 from subjects.models import LiaisonCommittee, OrganType, ReportKind, ReviewForm, Subject, Unit
@@ -72,13 +72,13 @@ from surveys.services import (
     codes_issue_to_deputies,
     finding_add,
     group_create,
+    investigation_report_mark_heard,
+    investigation_report_prefill,
+    investigation_report_save,
+    investigation_report_submit,
     questionnaire_close,
     questionnaire_create,
     questionnaire_open,
-    report_mark_heard,
-    report_prefill,
-    report_save,
-    report_submit,
     response_submit,
     responses_flush,
     subjects_assign,
@@ -326,10 +326,14 @@ def _assessment(
                     activity=activity,
                 )
             if submit:
-                report = report_save(actor=writer, subject=subject, body=report_prefill(subject))
-                report_submit(actor=group.leader, report=report)
+                report = investigation_report_save(
+                    actor=writer, subject=subject, body=investigation_report_prefill(subject)
+                )
+                investigation_report_submit(actor=group.leader, report=report)
                 if heard:
-                    report_mark_heard(actor=office, report=report, heard_on=timezone.localdate())
+                    investigation_report_mark_heard(
+                        actor=office, report=report, heard_on=timezone.localdate()
+                    )
     return [g for g, _ in groups]
 
 
@@ -426,19 +430,19 @@ def _rectification(
     items = list(campaign.content_items.all())
     liaison = users["liaison"]
     for i, subject in enumerate(subjects):
-        opinion = opinion_draft(
+        opinion = review_opinion_draft(
             actor=office, subject=subject, summary="总体上能够依法履职，工作取得一定成效。"
         )
         if i % 3 == 0:
-            opinion_problem_add(
+            review_opinion_problem_add(
                 actor=office,
                 opinion=opinion,
                 content_item=items[3],
                 source=ProblemSource.DELIBERATION,
                 text="接受询问时对具体问题回答不够具体，整改措施针对性不强。",
             )
-        opinion_approve(actor=office, opinion=opinion, approved_on=approved_on)
-        opinion_deliver(actor=office, opinion=opinion, delivered_on=delivered_on)
+        review_opinion_approve(actor=office, opinion=opinion, approved_on=approved_on)
+        review_opinion_deliver(actor=office, opinion=opinion, delivered_on=delivered_on)
         subject.refresh_from_db()
         if subject.user.username == "s12":
             continue  # nothing yet: overdue once the month has passed
@@ -451,21 +455,21 @@ def _rectification(
             }
             for p in subject.opinion.problems.all()
         }
-        plan_save(actor=subject.user, subject=subject, rows=rows)
-        plan_submit(actor=subject.user, subject=subject)
+        rectification_plan_save(actor=subject.user, subject=subject, rows=rows)
+        rectification_plan_submit(actor=subject.user, subject=subject)
         decider = (
             liaison if subject.liaison_committee.users.filter(pk=liaison.pk).exists() else office
         )
         if subject.user.username == "s04":
             continue  # awaiting the demo liaison committee's decision
         if subject.user.username == "s08":
-            plan_return(
+            rectification_plan_return(
                 actor=decider,
                 subject=subject,
                 reason="整改措施不够具体，请细化到月并明确量化目标。",
             )
             continue
-        plan_approve(actor=decider, subject=subject)
+        rectification_plan_approve(actor=decider, subject=subject)
         if subject.user.username == "s01":
             rectification_report_save(
                 actor=subject.user,
@@ -752,8 +756,10 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     )
     for subject in (industry, rural):
         group = subject.assessment_group
-        report = report_save(actor=group.leader, subject=subject, body=report_prefill(subject))
-        report_submit(actor=group.leader, report=report)
+        report = investigation_report_save(
+            actor=group.leader, subject=subject, body=investigation_report_prefill(subject)
+        )
+        investigation_report_submit(actor=group.leader, report=report)
     _survey(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)

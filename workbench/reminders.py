@@ -29,7 +29,7 @@ from rectification.models import (
     ReportingStep,
     ReportStatus,
 )
-from rectification.services import plan_due
+from rectification.selectors import rectification_plan_due
 from reviews.models import CampaignStage
 from subjects.models import Subject
 from subjects.selectors import subject_deadlines, subject_report_state
@@ -111,7 +111,7 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
             Deadline(
                 f"rect_plan:{s.pk}",
                 "整改方案",
-                plan_due(s),
+                rectification_plan_due(s),
                 f"{s.person_name}的",
                 reverse("subject_rectification", args=[s.pk]),
                 who,

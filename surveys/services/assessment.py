@@ -30,18 +30,11 @@ from ..models import (
     InvestigationReport,
     InvestigationReportStatus,
 )
+from ..selectors import INVESTIGATION_REPORT_REFUSALS, investigation_report_may
 
 # Attachments also take photos of signed sheets and spreadsheets of questionnaire tallies.
 ATTACHMENT_KINDS = DOCUMENT_KINDS
 MAX_ATTACHMENTS = 10
-
-# Who may make each move of the investigation report's workflow (beyond the roles on the
-# workflow's moves, the group's own leader submits).
-REPORT_MOVES = {
-    (InvestigationReportStatus.DRAFT, InvestigationReportStatus.SUBMITTED): "leader",
-    (InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.DRAFT): "office",
-    (InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.HEARD): "directors",
-}
 
 
 def is_group_member(user, group: AssessmentGroup) -> bool:
@@ -276,7 +269,7 @@ def finding_delete(*, actor, finding: Finding) -> None:
     finding.delete()
 
 
-def report_prefill(subject) -> str:
+def investigation_report_prefill(subject) -> str:
     """A first draft from the findings, grouped by content item as the seeds' reports are."""
     numerals = "一二三四五六七八九十"
     lines = [f"关于{subject.unit.name}{subject.post}{subject.person_name}履职情况的调查报告", ""]
@@ -303,7 +296,7 @@ def report_prefill(subject) -> str:
 
 
 @transaction.atomic
-def report_save(*, actor, subject, body: str) -> InvestigationReport:
+def investigation_report_save(*, actor, subject, body: str) -> InvestigationReport:
     subject = (
         Subject.objects.select_for_update(of=("self",))
         .select_related("assessment_group")
@@ -341,19 +334,8 @@ def _move_report(*, actor, report: InvestigationReport, to: str) -> Investigatio
         .get(pk=report.pk)
     )
     INVESTIGATION_REPORT_WORKFLOW.require(report.status, to)
-    who = REPORT_MOVES[(report.status, to)]
-    allowed = {
-        "leader": report.group.leader_id == actor.pk,
-        "office": user_has_role(actor, Role.OFFICE),
-        "directors": user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING),
-    }[who]
-    if not allowed:
-        message = {
-            "leader": f"调查报告由{report.group.name}组长提交。",
-            "office": "只有评议办公室工作人员可以退回调查报告。",
-            "directors": "只有评议办公室或主任会议成员可以登记主任会议听取情况。",
-        }[who]
-        raise ApplicationError(message)
+    if not investigation_report_may(actor, report, to):
+        raise ApplicationError(INVESTIGATION_REPORT_REFUSALS[to].format(group=report.group.name))
     return report
 
 
@@ -372,7 +354,7 @@ def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
 
 
 @transaction.atomic
-def report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
+def investigation_report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
     report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.SUBMITTED)
     return _report_transition(
         report,
@@ -384,7 +366,9 @@ def report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
 
 
 @transaction.atomic
-def report_return(*, actor, report: InvestigationReport, reason: str) -> InvestigationReport:
+def investigation_report_return(
+    *, actor, report: InvestigationReport, reason: str
+) -> InvestigationReport:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回调查报告必须写明理由。")
@@ -399,7 +383,7 @@ def report_return(*, actor, report: InvestigationReport, reason: str) -> Investi
 
 
 @transaction.atomic
-def report_mark_heard(
+def investigation_report_mark_heard(
     *, actor, report: InvestigationReport, heard_on: datetime.date
 ) -> InvestigationReport:
     report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.HEARD)

@@ -1,13 +1,18 @@
 """Pages of the preliminary assessment: group workspaces, activities, findings, reports."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
+from core.forms import ReasonForm, form_data
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 
@@ -26,6 +31,7 @@ from ..selectors import (
     group_subject_for_user,
     groups_visible_to,
     investigation_report_for_user,
+    investigation_report_moves_for,
     investigation_reports_visible_to,
 )
 from ..services import (
@@ -33,12 +39,12 @@ from ..services import (
     activity_record,
     finding_add,
     finding_delete,
+    investigation_report_mark_heard,
+    investigation_report_prefill,
+    investigation_report_return,
+    investigation_report_save,
+    investigation_report_submit,
     is_group_member,
-    report_mark_heard,
-    report_prefill,
-    report_return,
-    report_save,
-    report_submit,
     subjects_assign,
 )
 
@@ -119,55 +125,9 @@ def group_detail(request, pk: int):
     )
 
 
-@login_required
-def group_subject(request, pk: int, subject_pk: int):
-    """One subject's findings and investigation report, inside its group."""
-    group = group_for_user(user=request.user, pk=pk)
-    subject = group_subject_for_user(user=request.user, group=group, subject_pk=subject_pk)
+def _group_subject_page(request, group, subject, *, finding_form=None, report_form=None):
     can_write = _can_write(request.user, group)
     report = InvestigationReport.objects.filter(subject=subject).first()
-    finding_form = FindingForm(subject=subject) if can_write else None
-    if request.method == "POST" and can_write:
-        action = request.POST.get("action")
-        try:
-            if action == "finding":
-                finding_form = FindingForm(request.POST, subject=subject)
-                if not finding_form.is_valid():
-                    raise ApplicationError("请选择评议内容和类别，并填写内容。")
-                data = finding_form.cleaned_data
-                finding = finding_add(
-                    actor=request.user,
-                    subject=subject,
-                    content_item=data["content_item"],
-                    kind=data["kind"],
-                    text=data["text"],
-                    activity=data["activity"],
-                )
-                messages.success(request, f"已记录{finding.get_kind_display()} {finding.code}。")
-            elif action in ("save", "submit"):
-                body_form = ReportBodyForm(request.POST)
-                if not body_form.is_valid():
-                    raise ApplicationError("调查报告正文不能为空。")
-                report = report_save(
-                    actor=request.user, subject=subject, body=body_form.cleaned_data["body"]
-                )
-                if action == "submit":
-                    report_submit(actor=request.user, report=report)
-                    messages.success(request, "调查报告已提交。")
-                else:
-                    messages.success(request, "调查报告草稿已保存。")
-            else:
-                raise ApplicationError("未知操作。")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status = 400
-        else:
-            return redirect("group_subject", pk=group.pk, subject_pk=subject.pk)
-    else:
-        status = 200
-        if request.method == "POST":
-            messages.error(request, "只有本组成员可以记录。")
-            status = 403
     findings = subject.findings.select_related("content_item", "activity").order_by(
         "content_item__position", "number"
     )
@@ -176,7 +136,8 @@ def group_subject(request, pk: int, subject_pk: int):
         own = [f for f in findings if f.content_item_id == item.pk]
         if own:
             by_item.append((item, own))
-    body = report.body if report else report_prefill(subject)
+    body = report.body if report else investigation_report_prefill(subject)
+    moves = investigation_report_moves_for(request.user, report)
     return render(
         request,
         "surveys/group_subject.html",
@@ -185,14 +146,71 @@ def group_subject(request, pk: int, subject_pk: int):
             "subject": subject,
             "by_item": by_item,
             "report": report,
-            "report_form": ReportBodyForm(initial={"body": body}),
-            "finding_form": finding_form,
+            "report_form": report_form or ReportBodyForm(initial={"body": body}),
+            "finding_form": finding_form or (FindingForm(subject=subject) if can_write else None),
             "can_write": can_write,
             "is_leader": group.leader_id == request.user.pk,
+            "submit_move": next(
+                (m for m in moves if m.target == InvestigationReportStatus.SUBMITTED), None
+            ),
             "frozen": report is not None and report.status != InvestigationReportStatus.DRAFT,
         },
-        status=status,
+        status=400 if (finding_form or report_form) is not None else 200,
     )
+
+
+@login_required
+def group_subject(request, pk: int, subject_pk: int):
+    """One subject's findings and investigation report, inside its group."""
+    group = group_for_user(user=request.user, pk=pk)
+    subject = group_subject_for_user(user=request.user, group=group, subject_pk=subject_pk)
+    return _group_subject_page(request, group, subject)
+
+
+def _group_subject_post(view):
+    """A POST in a group's subject workspace: only the group (or the office) writes; a
+    refusal shows the page again with what was typed, and nothing is written."""
+
+    @require_POST
+    @login_required
+    @wraps(view)
+    def wrapper(request, pk: int, subject_pk: int):
+        group = group_for_user(user=request.user, pk=pk)
+        subject = group_subject_for_user(user=request.user, group=group, subject_pk=subject_pk)
+        if not _can_write(request.user, group):
+            raise PermissionDenied("只有本组成员可以记录。")
+        forms = {}
+        try:
+            done = view(request, group, subject, forms)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return _group_subject_page(request, group, subject, **forms)
+        messages.success(request, done)
+        return redirect("group_subject", pk=group.pk, subject_pk=subject.pk)
+
+    return wrapper
+
+
+@_group_subject_post
+def finding_add_view(request, group, subject, forms):
+    form = forms["finding_form"] = FindingForm(request.POST, subject=subject)
+    data = form_data(form)
+    finding = finding_add(
+        actor=request.user,
+        subject=subject,
+        content_item=data["content_item"],
+        kind=data["kind"],
+        text=data["text"],
+        activity=data["activity"],
+    )
+    return f"已记录{finding.get_kind_display()} {finding.code}。"
+
+
+@_group_subject_post
+def investigation_report_save_view(request, group, subject, forms):
+    form = forms["report_form"] = ReportBodyForm(request.POST)
+    investigation_report_save(actor=request.user, subject=subject, body=form_data(form)["body"])
+    return "调查报告草稿已保存。"
 
 
 @require_POST
@@ -275,40 +293,49 @@ def group_assign(request, pk: int):
 @login_required
 def investigation_report_detail(request, pk: int):
     report = investigation_report_for_user(user=request.user, pk=pk)
-    can_record_heard = user_has_role(request.user, Role.OFFICE, Role.DIRECTORS_MEETING)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "heard" and can_record_heard:
-                form = HeardForm(request.POST)
-                if not form.is_valid():
-                    raise ApplicationError("请填写主任会议听取日期。")
-                report_mark_heard(
-                    actor=request.user, report=report, heard_on=form.cleaned_data["heard_on"]
-                )
-                messages.success(request, "已登记主任会议听取。")
-            elif action == "return":
-                report_return(
-                    actor=request.user, report=report, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, "调查报告已退回小组修改。")
-            else:
-                raise ApplicationError("您不能进行此项操作。")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("investigation_report_detail", pk=report.pk)
     return render(
         request,
         "surveys/investigation_report.html",
         {
             "report": report,
-            "can_record_heard": can_record_heard
-            and report.status == InvestigationReportStatus.SUBMITTED,
-            "can_return": user_has_role(request.user, Role.OFFICE)
-            and report.status == InvestigationReportStatus.SUBMITTED,
+            "moves": investigation_report_moves_for(request.user, report),
             "heard_form": HeardForm(),
         },
     )
+
+
+@require_POST
+@login_required
+def investigation_report_move(request, pk: int, to: str):
+    """One URL per move: submitted (the leader, with the body as typed), draft (the office
+    returns it with a reason), heard (the director's meeting heard it on a day)."""
+    report = investigation_report_for_user(user=request.user, pk=pk)
+    try:
+        if to == InvestigationReportStatus.SUBMITTED:
+            body = form_data(ReportBodyForm(request.POST))["body"]
+            with transaction.atomic():
+                investigation_report_save(actor=request.user, subject=report.subject, body=body)
+                investigation_report_submit(actor=request.user, report=report)
+            messages.success(request, "调查报告已提交。")
+        elif to == InvestigationReportStatus.DRAFT:
+            reason = form_data(ReasonForm(request.POST))["reason"]
+            investigation_report_return(actor=request.user, report=report, reason=reason)
+            messages.success(request, "调查报告已退回小组修改。")
+        elif to == InvestigationReportStatus.HEARD:
+            heard_on = form_data(HeardForm(request.POST))["heard_on"]
+            investigation_report_mark_heard(actor=request.user, report=report, heard_on=heard_on)
+            messages.success(request, "已登记主任会议听取。")
+        else:
+            raise ApplicationError("未知操作。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        if to == InvestigationReportStatus.SUBMITTED:  # keep what the leader typed
+            return _group_subject_page(
+                request, report.group, report.subject, report_form=ReportBodyForm(request.POST)
+            )
+    if to == InvestigationReportStatus.SUBMITTED:
+        return redirect("group_subject", pk=report.group_id, subject_pk=report.subject_id)
+    return redirect("investigation_report_detail", pk=report.pk)
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)

@@ -65,7 +65,7 @@ from ballots.services import (
 )
 from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification
-from rectification.services import assessment_open, report_submit
+from rectification.services import rectification_assessment_open, rectification_report_submit
 from reviews.models import Campaign
 from subjects.models import DutyReportVersion, Subject
 from surveys.models import (
@@ -130,8 +130,8 @@ def _world(monkeypatch) -> dict:
     county = Campaign.objects.get(name=demo.county_campaign_name(BUILT.year))
     batch = Campaign.objects.get(name=demo.batch_campaign_name(BUILT.year))
     assessed = Subject.objects.get(user__username=ROLES["subject"])
-    report_submit(actor=assessed.user, subject=assessed)
-    rectification = assessment_open(actor=office, subject=assessed)
+    rectification_report_submit(actor=assessed.user, subject=assessed)
+    rectification = rectification_assessment_open(actor=office, subject=assessed)
     supplementary = ballot_create(
         actor=office,
         campaign=county,

@@ -5,9 +5,9 @@ import subprocess
 import pytest
 
 from core.models import RenderedDocument
-from rectification.services import opinion_approve, opinion_draft
+from rectification.services import review_opinion_approve, review_opinion_draft
 from surveys.models import FindingKind
-from surveys.services import finding_add, report_save
+from surveys.services import finding_add, investigation_report_save
 from tests.factories import CampaignFactory, SubjectFactory, make_group
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,11 @@ def world(office):
         kind=FindingKind.PROBLEM,
         text="审批时限长",
     )
-    report = report_save(actor=group.leader, subject=subject, body="关于金立新的调查报告正文")
-    opinion = opinion_draft(actor=office, subject=subject)
-    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    report = investigation_report_save(
+        actor=group.leader, subject=subject, body="关于金立新的调查报告正文"
+    )
+    opinion = review_opinion_draft(actor=office, subject=subject)
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
     return subject, other, report, group
 
 

@@ -66,7 +66,7 @@ def test_group_records_findings_and_leader_submits(page, live_server, login, tmp
 
     login("zuzhang", PASSWORD)
     page.goto(f"{live_server.url}/groups/{group.pk}/subjects/{subject.pk}/")
-    page.get_by_role("button", name="组长提交报告").click()
+    page.get_by_role("button", name="组长提交调查报告").click()
     expect(page.get_by_role("alert")).to_contain_text("调查报告已提交")
     expect(page.get_by_test_id("report-status")).to_have_text("已提交")
     assert subject.investigation_report.status == InvestigationReportStatus.SUBMITTED

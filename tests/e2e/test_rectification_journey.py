@@ -9,7 +9,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from core.roles import Role
-from rectification.services import opinion_approve, opinion_deliver, opinion_draft
+from rectification.services import (
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+)
 from surveys.models import FindingKind
 from surveys.services import finding_add
 from tests.factories import (
@@ -41,9 +45,9 @@ def test_plan_returned_fixed_approved_then_reported(page, live_server, login):
         kind=FindingKind.PROBLEM,
         text="审批时限长",
     )
-    opinion = opinion_draft(actor=office, subject=subject)
-    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+    opinion = review_opinion_draft(actor=office, subject=subject)
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
 
     login("jinlx", PASSWORD)
     page.goto(f"{live_server.url}/subjects/{subject.pk}/")

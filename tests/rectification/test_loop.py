@@ -15,21 +15,20 @@ from rectification.models import (
     ReportStatus,
     RowStatus,
 )
+from rectification.selectors import rectification_plan_due, rectification_report_due
 from rectification.services import (
-    assessment_conclude,
-    assessment_open,
-    opinion_approve,
-    opinion_deliver,
-    opinion_draft,
-    opinion_problem_add,
-    plan_approve,
-    plan_due,
-    plan_return,
-    plan_save,
-    plan_submit,
-    report_due,
-    report_save,
-    report_submit,
+    rectification_assessment_conclude,
+    rectification_assessment_open,
+    rectification_plan_approve,
+    rectification_plan_return,
+    rectification_plan_save,
+    rectification_plan_submit,
+    rectification_report_save,
+    rectification_report_submit,
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
 )
 from reviews.services import campaign_update
 from surveys.models import FindingKind
@@ -93,59 +92,59 @@ def test_the_whole_loop_through_services(office, world, make_user):
     campaign, subject, liaison, items, voters = world
     director = make_user(Role.DIRECTORS_MEETING)
 
-    opinion = opinion_draft(actor=office, subject=subject, summary="总体满意，存在以下问题")
+    opinion = review_opinion_draft(actor=office, subject=subject, summary="总体满意，存在以下问题")
     first = opinion.problems.get()
     assert first.source == ProblemSource.FINDING and first.finding.text == "审批时限长"
-    opinion_problem_add(
+    review_opinion_problem_add(
         actor=office,
         opinion=opinion,
         content_item=items[3],
         text="接受询问时回答不够具体",
         source=ProblemSource.DELIBERATION,
     )
-    opinion_approve(actor=director, opinion=opinion, approved_on=datetime.date(2017, 10, 1))
-    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date(2017, 10, 8))
+    review_opinion_approve(actor=director, opinion=opinion, approved_on=datetime.date(2017, 10, 1))
+    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date(2017, 10, 8))
     opinion.refresh_from_db()
     subject.refresh_from_db()
     assert opinion.status == OpinionStatus.DELIVERED
-    assert plan_due(subject) == datetime.date(2017, 11, 8) and report_due(subject) == datetime.date(
-        2018, 1, 8
-    )
+    assert rectification_plan_due(subject) == datetime.date(
+        2017, 11, 8
+    ) and rectification_report_due(subject) == datetime.date(2018, 1, 8)
 
     # A plan leaving a problem without a row is refused, naming the problem.
     rows = _rows(opinion)
     second_id = opinion.problems.get(position=2).pk
-    plan_save(actor=subject.user, subject=subject, rows={first.pk: rows[first.pk]})
+    rectification_plan_save(actor=subject.user, subject=subject, rows={first.pk: rows[first.pk]})
     with pytest.raises(ApplicationError, match="问题 2：接受询问时回答不够具体"):
-        plan_submit(actor=subject.user, subject=subject)
+        rectification_plan_submit(actor=subject.user, subject=subject)
     with pytest.raises(ApplicationError, match="须填写完整"):
-        plan_save(
+        rectification_plan_save(
             actor=subject.user,
             subject=subject,
             rows={second_id: {**rows[second_id], "responsible": ""}},
         )
-    plan_save(actor=subject.user, subject=subject, rows=rows)
-    plan_submit(actor=subject.user, subject=subject)
+    rectification_plan_save(actor=subject.user, subject=subject, rows=rows)
+    rectification_plan_submit(actor=subject.user, subject=subject)
 
     # Returned, fixed, resubmitted, approved.
     with pytest.raises(ApplicationError, match="写明理由"):
-        plan_return(actor=liaison, subject=subject, reason="")
-    plan_return(actor=liaison, subject=subject, reason="措施不够具体，请明确时间节点")
+        rectification_plan_return(actor=liaison, subject=subject, reason="")
+    rectification_plan_return(actor=liaison, subject=subject, reason="措施不够具体，请明确时间节点")
     assert (
         subject.rectification_plan.__class__.objects.get(subject=subject).status
         == PlanStatus.RETURNED
     )
-    plan_save(
+    rectification_plan_save(
         actor=subject.user,
         subject=subject,
         rows=_rows(opinion, measures="推行并联审批，11月底前上线"),
     )
-    plan_submit(actor=subject.user, subject=subject)
-    plan_approve(actor=liaison, subject=subject)
+    rectification_plan_submit(actor=subject.user, subject=subject)
+    rectification_plan_approve(actor=liaison, subject=subject)
 
     # The report, assessed unsatisfied by more than half of the composition.
     def report_everything(status):
-        report_save(
+        rectification_report_save(
             actor=subject.user,
             subject=subject,
             text="整改情况如下",
@@ -153,19 +152,21 @@ def test_the_whole_loop_through_services(office, world, make_user):
                 p.pk: {"status": status, "done": "已推行并联审批"} for p in opinion.problems.all()
             },
         )
-        report_submit(actor=subject.user, subject=subject)
+        rectification_report_submit(actor=subject.user, subject=subject)
 
     report_everything(RowStatus.IN_PROGRESS)
-    ballot = assessment_open(actor=office, subject=subject)
+    ballot = rectification_assessment_open(actor=office, subject=subject)
     for voter, choice in zip(voters, ["不满意", "不满意", "满意"], strict=True):
         ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
     ballot_close(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="尚未公布"):
-        assessment_conclude(actor=director, subject=subject)  # the verdict waits for publication
+        rectification_assessment_conclude(
+            actor=director, subject=subject
+        )  # the verdict waits for publication
     ballot_publish(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="报告期限"):
-        assessment_conclude(actor=director, subject=subject)
-    second = assessment_conclude(
+        rectification_assessment_conclude(actor=director, subject=subject)
+    second = rectification_assessment_conclude(
         actor=director, subject=subject, new_due_on=datetime.date(2018, 3, 31)
     )
     assert second.round == 2 and second.due_on == datetime.date(2018, 3, 31)
@@ -175,12 +176,12 @@ def test_the_whole_loop_through_services(office, world, make_user):
 
     # The second report satisfies.
     report_everything(RowStatus.DONE)
-    ballot = assessment_open(actor=office, subject=subject)
+    ballot = rectification_assessment_open(actor=office, subject=subject)
     for voter, choice in zip(voters, ["满意", "基本满意", "不满意"], strict=True):
         ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
     ballot_close(actor=office, ballot=ballot)
     ballot_publish(actor=office, ballot=ballot)
-    final = assessment_conclude(actor=office, subject=subject)
+    final = rectification_assessment_conclude(actor=office, subject=subject)
     assert final.round == 2 and final.status == ReportStatus.SATISFIED
     actions = set(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))
     assert {
@@ -194,23 +195,23 @@ def test_the_whole_loop_through_services(office, world, make_user):
 
 def test_only_the_right_people_act(office, world, make_user):
     campaign, subject, liaison, items, voters = world
-    opinion = opinion_draft(actor=office, subject=subject)
+    opinion = review_opinion_draft(actor=office, subject=subject)
     with pytest.raises(ApplicationError, match="主任会议"):
-        opinion_approve(actor=liaison, opinion=opinion, approved_on=datetime.date.today())
-    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+        review_opinion_approve(actor=liaison, opinion=opinion, approved_on=datetime.date.today())
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
     subject.refresh_from_db()
     other = SubjectFactory(campaign=campaign)
     with pytest.raises(ApplicationError, match="本人"):
-        plan_save(actor=other.user, subject=subject, rows={})
-    plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
-    plan_submit(actor=subject.user, subject=subject)
+        rectification_plan_save(actor=other.user, subject=subject, rows={})
+    rectification_plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+    rectification_plan_submit(actor=subject.user, subject=subject)
     other_liaison = UserFactory(role=Role.LIAISON)
     LiaisonCommitteeFactory(name="法制工作委员会").users.add(other_liaison)
     with pytest.raises(ApplicationError, match="财政经济工作委员会审核"):
-        plan_approve(actor=other_liaison, subject=subject)
+        rectification_plan_approve(actor=other_liaison, subject=subject)
     with pytest.raises(ApplicationError, match="不能修改"):
-        plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+        rectification_plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
 
 
 def test_configured_day_limits(office, world):
@@ -222,13 +223,15 @@ def test_configured_day_limits(office, world):
         campaign.report_limit_unit,
     ) = 15, "days", 4, "months"
     campaign.save()
-    opinion = opinion_draft(actor=office, subject=subject)
-    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date(2017, 11, 29))
+    opinion = review_opinion_draft(actor=office, subject=subject)
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date(2017, 11, 29))
     with time_machine.travel(datetime.datetime(2017, 12, 1, 2, tzinfo=datetime.UTC)):
-        opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date(2017, 11, 30))
+        review_opinion_deliver(
+            actor=office, opinion=opinion, delivered_on=datetime.date(2017, 11, 30)
+        )
     subject.refresh_from_db()
-    assert plan_due(subject) == datetime.date(2017, 12, 15)
-    assert report_due(subject) == datetime.date(2018, 3, 30)
+    assert rectification_plan_due(subject) == datetime.date(2017, 12, 15)
+    assert rectification_report_due(subject) == datetime.date(2018, 3, 30)
     assert RectificationReport.objects.get(subject=subject).due_on == datetime.date(2018, 3, 30)
 
 
@@ -239,17 +242,17 @@ def test_report_evidence_checked_before_anything_is_written(office, world):
     from tests.factories import pdf_upload
 
     campaign, subject, liaison, items, voters = world
-    opinion = opinion_draft(actor=office, subject=subject)
-    opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-    opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+    opinion = review_opinion_draft(actor=office, subject=subject)
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
     subject.refresh_from_db()
-    plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
-    plan_submit(actor=subject.user, subject=subject)
-    plan_approve(actor=liaison, subject=subject)
+    rectification_plan_save(actor=subject.user, subject=subject, rows=_rows(opinion))
+    rectification_plan_submit(actor=subject.user, subject=subject)
+    rectification_plan_approve(actor=liaison, subject=subject)
     problem = opinion.problems.get()
     row = {problem.pk: {"status": RowStatus.DONE, "done": "已完成"}}
     with pytest.raises(ApplicationError, match="内容不是"):
-        report_save(
+        rectification_report_save(
             actor=subject.user,
             subject=subject,
             text="报告",
@@ -257,7 +260,7 @@ def test_report_evidence_checked_before_anything_is_written(office, world):
             evidence={problem.pk: SimpleUploadedFile("佐证.pdf", b"MZ" + b"\0" * 50)},
         )
     assert not ReportRow.objects.exists()
-    report_save(
+    rectification_report_save(
         actor=subject.user,
         subject=subject,
         text="报告",

@@ -5,16 +5,30 @@ import pytest
 from openpyxl import load_workbook
 
 from core.roles import Role
-from rectification.models import PlanStatus, RectificationPlan
-from rectification.services import opinion_approve, opinion_deliver, opinion_draft, plan_due
+from rectification.models import (
+    OpinionStatus,
+    PlanStatus,
+    RectificationPlan,
+    RectificationReport,
+    ReportStatus,
+    ReviewOpinion,
+)
+from rectification.selectors import rectification_plan_due
+from rectification.services import (
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+)
 from surveys.models import FindingKind
 from surveys.services import finding_add
 from tests.factories import (
     CampaignFactory,
     LiaisonCommitteeFactory,
+    MemberFactory,
     SubjectFactory,
     UserFactory,
     make_group,
+    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +56,18 @@ def delivered(office):
             kind=FindingKind.PROBLEM,
             text=f"{subject.person_name}的问题",
         )
-        opinion = opinion_draft(actor=office, subject=subject)
-        opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-        opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+        opinion = review_opinion_draft(actor=office, subject=subject)
+        review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
+        review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
     return campaign, mine, theirs, fin_staff, law_staff
 
 
-def _plan_post(subject, action):
+def _plan_post(subject):
     problem = subject.opinion.problems.get()
     return {
-        "action": action,
         f"measures_{problem.pk}": "推行并联审批",
         f"responsible_{problem.pk}": "金立新",
-        f"limit_{problem.pk}": "2018-03-01",
+        f"time_limit_{problem.pk}": "2018-03-01",
         f"target_{problem.pk}": "办理时限压缩一半",
     }
 
@@ -62,15 +75,12 @@ def _plan_post(subject, action):
 def test_liaison_sees_and_acts_only_on_its_own_subjects(client, delivered):
     campaign, mine, theirs, fin_staff, law_staff = delivered
     client.force_login(mine.user)
-    client.post(f"/subjects/{mine.pk}/rectification/", _plan_post(mine, "plan_submit"))
+    client.post(f"/subjects/{mine.pk}/rectification/plan/move/submitted/", _plan_post(mine))
     client.force_login(law_staff)
     listing = client.get("/liaison/").content.decode()
     assert "唐晓云" in listing and "金立新" not in listing
     assert client.get(f"/subjects/{mine.pk}/rectification/").status_code == 404
-    assert (
-        client.post(f"/subjects/{mine.pk}/rectification/", {"action": "plan_approve"}).status_code
-        == 404
-    )
+    assert client.post(f"/subjects/{mine.pk}/rectification/plan/move/approved/").status_code == 404
     assert client.get(f"/subjects/{mine.pk}/ledger.xlsx").status_code == 404
     assert client.get(f"/subjects/{mine.pk}/opinion/").status_code == 404
     assert client.get(f"/campaigns/{campaign.pk}/rectification/").status_code == 403
@@ -78,7 +88,7 @@ def test_liaison_sees_and_acts_only_on_its_own_subjects(client, delivered):
     client.force_login(fin_staff)
     page = client.get(f"/subjects/{mine.pk}/rectification/").content.decode()
     assert "审核整改方案" in page
-    client.post(f"/subjects/{mine.pk}/rectification/", {"action": "plan_approve"})
+    client.post(f"/subjects/{mine.pk}/rectification/plan/move/approved/")
     assert RectificationPlan.objects.get(subject=mine).status == PlanStatus.APPROVED
 
 
@@ -88,7 +98,7 @@ def test_subject_cannot_reach_another_subjects_rectification(client, delivered):
     assert client.get(f"/subjects/{theirs.pk}/rectification/").status_code == 404
     assert (
         client.post(
-            f"/subjects/{theirs.pk}/rectification/", _plan_post(theirs, "plan_submit")
+            f"/subjects/{theirs.pk}/rectification/plan/move/submitted/", _plan_post(theirs)
         ).status_code
         == 404
     )
@@ -98,9 +108,8 @@ def test_subject_cannot_reach_another_subjects_rectification(client, delivered):
 def test_plan_missing_row_refused_over_http(client, delivered):
     campaign, mine, *_ = delivered
     client.force_login(mine.user)
-    response = client.post(
-        f"/subjects/{mine.pk}/rectification/", {"action": "plan_submit"}, follow=True
-    )
+    response = client.post(f"/subjects/{mine.pk}/rectification/plan/move/submitted/")
+    assert response.status_code == 400
     assert (
         "以下问题还没有整改措施" in response.content.decode()
         and "金立新的问题" in response.content.decode()
@@ -113,7 +122,7 @@ def test_overdue_derived_from_dates_everywhere(client, delivered, office):
 
     campaign, mine, theirs, fin_staff, _ = delivered
     mine = type(mine).objects.get(pk=mine.pk)
-    after = plan_due(mine) + datetime.timedelta(days=1)
+    after = rectification_plan_due(mine) + datetime.timedelta(days=1)
     with time_machine.travel(
         datetime.datetime.combine(after, datetime.time(10)).astimezone(datetime.UTC)
     ):
@@ -130,7 +139,7 @@ def test_overdue_derived_from_dates_everywhere(client, delivered, office):
 def test_ledger_export_one_row_per_problem(client, delivered, office):
     campaign, mine, theirs, *_ = delivered
     client.force_login(mine.user)
-    client.post(f"/subjects/{mine.pk}/rectification/", _plan_post(mine, "plan_save"))
+    client.post(f"/subjects/{mine.pk}/rectification/plan/", _plan_post(mine))
     client.force_login(office)
     sheet = load_workbook(
         io.BytesIO(client.get(f"/campaigns/{campaign.pk}/ledger.xlsx").content)
@@ -141,3 +150,93 @@ def test_ledger_export_one_row_per_problem(client, delivered, office):
     assert rows[1][6] in (None, "")
     letter = client.get(f"/subjects/{mine.pk}/opinion/").content.decode()
     assert "评议意见书" in letter and "金立新的问题" in letter
+
+
+def test_the_whole_loop_through_one_url_per_move(client, office, delivered):
+    """Each move has its own URL and form; a refused POST shows the page again with what
+    was typed (status 400) and writes nothing."""
+
+    campaign, mine, theirs, fin_staff, _ = delivered
+    problem = mine.opinion.problems.get()
+    base = f"/subjects/{mine.pk}/rectification/"
+    client.force_login(mine.user)
+    page = client.get(base).content.decode()
+    assert f'action="{base}plan/"' in page and f"{base}plan/move/submitted/" in page
+    # An impossible date: the page comes back with the typed measures, nothing is saved.
+    bad = {**_plan_post(mine), f"time_limit_{problem.pk}": "2018-02-30"}
+    response = client.post(f"{base}plan/", bad)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "完成时限" in body and "推行并联审批" in body
+    assert not RectificationPlan.objects.get(subject=mine).rows.exists()
+    # Too long for the field: refused by the form, not cut short.
+    long = {**_plan_post(mine), f"responsible_{problem.pk}": "人" * 81}
+    assert client.post(f"{base}plan/", long).status_code == 400
+    assert client.post(f"{base}plan/move/submitted/", _plan_post(mine)).status_code == 302
+    # The subject cannot decide on their own plan; an unknown move is refused.
+    assert client.post(f"{base}plan/move/approved/").status_code == 400
+    assert client.post(f"{base}plan/move/bogus/").status_code == 400
+    client.force_login(fin_staff)
+    page = client.get(base).content.decode()
+    assert f"{base}plan/move/approved/" in page and f"{base}plan/move/returned/" in page
+    assert (
+        "必须写明理由" in client.post(f"{base}plan/move/returned/", {"reason": ""}).content.decode()
+    )
+    assert RectificationPlan.objects.get(subject=mine).status == PlanStatus.SUBMITTED
+    client.post(f"{base}plan/move/returned/", {"reason": "措施不具体"})
+    assert RectificationPlan.objects.get(subject=mine).status == PlanStatus.RETURNED
+    client.force_login(mine.user)
+    assert "措施不具体" in client.get(base).content.decode()
+    client.post(f"{base}plan/move/submitted/", _plan_post(mine))
+    client.force_login(fin_staff)
+    client.post(f"{base}plan/move/approved/")
+    assert RectificationPlan.objects.get(subject=mine).status == PlanStatus.APPROVED
+    client.force_login(mine.user)
+    report_post = {
+        "text": "已完成整改",
+        f"status_{problem.pk}": "done",
+        f"done_{problem.pk}": "已推行并联审批",
+        f"evidence_{problem.pk}": pdf_upload("佐证.pdf"),
+    }
+    assert client.post(f"{base}report/move/submitted/", report_post).status_code == 302
+    report = RectificationReport.objects.get(subject=mine)
+    assert report.status == ReportStatus.SUBMITTED and report.rows.get().evidence_name == "佐证.pdf"
+    MemberFactory.create_batch(3)
+    client.force_login(office)
+    assert f"{base}assessment/" in client.get(base).content.decode()
+    response = client.post(f"{base}assessment/")
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
+    report.refresh_from_db()
+    assert report.ballot is not None
+
+
+def test_office_opinion_moves_and_forged_ids(client, office):
+    campaign = CampaignFactory(actor=office)
+    subject = SubjectFactory(campaign=campaign)
+    other = CampaignFactory(actor=office, name="另一次评议")
+    base = f"/subjects/{subject.pk}/rectification/"
+    client.force_login(office)
+    assert client.post(f"{base}opinion/", {"summary": "总体满意"}).status_code == 302
+    opinion = ReviewOpinion.objects.get(subject=subject)
+    foreign_item = other.content_items.first()
+    for data in (
+        {"content_item": foreign_item.pk, "source": "inquiry", "text": "伪造"},
+        {"content_item": "abc", "source": "inquiry", "text": "伪造"},
+        {"content_item": campaign.content_items.first().pk, "source": "finding", "text": "伪造"},
+        {"content_item": campaign.content_items.first().pk, "source": "inquiry", "text": "x\x00"},
+    ):
+        assert client.post(f"{base}opinion/problems/", data).status_code == 400
+    assert not opinion.problems.exists()
+    client.post(
+        f"{base}opinion/problems/",
+        {
+            "content_item": campaign.content_items.first().pk,
+            "source": "inquiry",
+            "text": "答复不具体",
+        },
+    )
+    assert client.post(f"{base}opinion/move/approved/", {"date": "2017-13-01"}).status_code == 400
+    client.post(f"{base}opinion/move/approved/", {"date": datetime.date.today().isoformat()})
+    client.post(f"{base}opinion/move/delivered/", {"date": datetime.date.today().isoformat()})
+    opinion.refresh_from_db()
+    assert opinion.status == OpinionStatus.DELIVERED and opinion.problems.count() == 1

@@ -68,12 +68,7 @@ def test_subject_cannot_reach_another_subjects_report(client, setup):
         f"/subjects/{theirs.pk}/reports/upload/", {"kind": "final", "file": pdf_upload()}
     )
     assert response.status_code == 404
-    assert (
-        client.post(
-            f"/reports/{final.pk}/review/", {"decision": "return", "reason": "x"}
-        ).status_code
-        == 403
-    )
+    assert client.post(f"/reports/{final.pk}/move/returned/", {"reason": "x"}).status_code == 403
     final.refresh_from_db()
     assert final.status == ReportStatus.ACCEPTED
     assert DutyReportVersion.objects.filter(subject=theirs).count() == 2
@@ -167,15 +162,11 @@ def test_office_return_needs_reason_over_http(client, office, setup):
         actor=mine.user, subject=mine, kind=ReportKind.FINAL, upload=pdf_upload()
     )
     client.force_login(office)
-    response = client.post(
-        f"/reports/{version.pk}/review/", {"decision": "return", "reason": ""}, follow=True
-    )
+    response = client.post(f"/reports/{version.pk}/move/returned/", {"reason": ""}, follow=True)
     assert "必须写明理由" in response.content.decode()
     version.refresh_from_db()
     assert version.status == ReportStatus.SUBMITTED
-    client.post(
-        f"/reports/{version.pk}/review/", {"decision": "return", "reason": "请突出个人履职"}
-    )
+    client.post(f"/reports/{version.pk}/move/returned/", {"reason": "请突出个人履职"})
     version.refresh_from_db()
     assert version.status == ReportStatus.RETURNED
     client.force_login(mine.user)

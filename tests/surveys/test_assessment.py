@@ -19,11 +19,11 @@ from surveys.services import (
     finding_add,
     finding_delete,
     group_create,
-    report_mark_heard,
-    report_prefill,
-    report_return,
-    report_save,
-    report_submit,
+    investigation_report_mark_heard,
+    investigation_report_prefill,
+    investigation_report_return,
+    investigation_report_save,
+    investigation_report_submit,
     subjects_assign,
 )
 from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group, pdf_upload
@@ -187,7 +187,7 @@ def test_report_prefilled_submitted_by_leader_heard_then_frozen(world, make_user
         kind=FindingKind.SUGGESTION,
         text="建立信访台账",
     )
-    text = report_prefill(s1)
+    text = investigation_report_prefill(s1)
     assert (
         text.index(items[0].title)
         < text.index("成绩：")
@@ -196,10 +196,10 @@ def test_report_prefilled_submitted_by_leader_heard_then_frozen(world, make_user
     )
     assert items[4].title in text and items[1].title not in text
 
-    report = report_save(actor=member, subject=s1, body=text)
+    report = investigation_report_save(actor=member, subject=s1, body=text)
     with pytest.raises(ApplicationError, match="组长提交"):
-        report_submit(actor=member, report=report)
-    report_submit(actor=leader, report=report)
+        investigation_report_submit(actor=member, report=report)
+    investigation_report_submit(actor=leader, report=report)
     with pytest.raises(ApplicationError, match="已提交"):
         finding_add(
             actor=member, subject=s1, content_item=items[0], kind=FindingKind.PROBLEM, text="补充"
@@ -207,16 +207,16 @@ def test_report_prefilled_submitted_by_leader_heard_then_frozen(world, make_user
     with pytest.raises(ApplicationError, match="已提交"):
         finding_delete(actor=member, finding=problem)
     with pytest.raises(ApplicationError, match="不能再修改"):
-        report_save(actor=member, subject=s1, body="改")
+        investigation_report_save(actor=member, subject=s1, body="改")
 
     with pytest.raises(ApplicationError, match="主任会议"):
-        report_mark_heard(actor=member, report=report, heard_on=datetime.date.today())
-    report_return(actor=office, report=report, reason="请补充问卷调查情况")
+        investigation_report_mark_heard(actor=member, report=report, heard_on=datetime.date.today())
+    investigation_report_return(actor=office, report=report, reason="请补充问卷调查情况")
     report.refresh_from_db()
     assert report.status == InvestigationReportStatus.DRAFT
-    report_submit(actor=leader, report=report)
+    investigation_report_submit(actor=leader, report=report)
     director = make_user(Role.DIRECTORS_MEETING)
-    report_mark_heard(actor=director, report=report, heard_on=datetime.date.today())
+    investigation_report_mark_heard(actor=director, report=report, heard_on=datetime.date.today())
     report.refresh_from_db()
     assert report.status == InvestigationReportStatus.HEARD and report.heard_recorded_by == director
     assert Finding.objects.get(pk=problem.pk).number == 1  # problems keep their identity

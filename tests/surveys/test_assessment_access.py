@@ -8,7 +8,12 @@ from core.roles import Role
 from subjects.models import ReportKind
 from subjects.services import duty_report_upload
 from surveys.models import ActivityKind, FindingKind
-from surveys.services import activity_record, finding_add, report_save, report_submit
+from surveys.services import (
+    activity_record,
+    finding_add,
+    investigation_report_save,
+    investigation_report_submit,
+)
 from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +47,9 @@ def two_groups(office):
         kind=FindingKind.PROBLEM,
         text="二组机密问题",
     )
-    draft_report = report_save(actor=two_leader, subject=theirs, body="二组调查报告草稿")
+    draft_report = investigation_report_save(
+        actor=two_leader, subject=theirs, body="二组调查报告草稿"
+    )
     draft = duty_report_upload(
         actor=theirs.user, subject=theirs, kind=ReportKind.DRAFT, upload=pdf_upload("唐初稿.pdf")
     )
@@ -86,7 +93,12 @@ def test_group_one_sees_nothing_of_group_two(client, two_groups):
     for url, data in [
         (f"/findings/{w['finding'].pk}/delete/", {}),
         (f"/groups/{w['g2'].pk}/", {"kind": "forum"}),
-        (f"/groups/{w['g2'].pk}/subjects/{w['theirs'].pk}/", {"action": "finding", "text": "伪造"}),
+        (f"/groups/{w['g2'].pk}/subjects/{w['theirs'].pk}/findings/", {"text": "伪造"}),
+        (
+            f"/groups/{w['g2'].pk}/subjects/{w['theirs'].pk}/investigation-report/",
+            {"body": "伪造"},
+        ),
+        (f"/investigation-reports/{w['report'].pk}/move/submitted/", {"body": "伪造"}),
         (f"/activities/{w['activity'].pk}/", {}),
     ]:
         assert client.post(url, data).status_code == 404, url
@@ -100,8 +112,8 @@ def test_forged_finding_post_into_other_group_changes_nothing(client, two_groups
     client.force_login(w["one"])
     item = w["campaign"].content_items.first()
     response = client.post(
-        f"/groups/{w['g2'].pk}/subjects/{w['theirs'].pk}/",
-        {"action": "finding", "content_item": item.pk, "kind": "problem", "text": "伪造"},
+        f"/groups/{w['g2'].pk}/subjects/{w['theirs'].pk}/findings/",
+        {"content_item": item.pk, "kind": "problem", "text": "伪造"},
     )
     assert response.status_code == 404
     assert not w["theirs"].findings.filter(text="伪造").exists()
@@ -116,7 +128,7 @@ def test_leading_group_sees_all_director_only_submitted(client, two_groups, make
     client.force_login(director)
     assert client.get(f"/groups/{w['g2'].pk}/").status_code == 404
     assert client.get(f"/investigation-reports/{w['report'].pk}/").status_code == 404
-    report_submit(actor=w["two_leader"], report=w["report"])
+    investigation_report_submit(actor=w["two_leader"], report=w["report"])
     assert client.get(f"/investigation-reports/{w['report'].pk}/").status_code == 200
     assert client.get(f"/campaigns/{w['campaign'].pk}/investigation-reports/").status_code == 200
 
@@ -151,9 +163,8 @@ def test_group_member_records_through_pages(client, two_groups):
     assert activity.attachments.count() == 1
     item = w["campaign"].content_items.first()
     response = client.post(
-        f"/groups/{w['g1'].pk}/subjects/{w['mine'].pk}/",
+        f"/groups/{w['g1'].pk}/subjects/{w['mine'].pk}/findings/",
         {
-            "action": "finding",
             "content_item": item.pk,
             "kind": "problem",
             "text": "窗口服务效率不高",

@@ -1,0 +1,94 @@
+"""The forms of the rectification pages: every POST is read through one of these, so
+lengths, dates, choices and ids are checked before any service runs."""
+
+from django import forms
+
+from core.forms import REASON_MAX, TEXT_MAX
+
+from .models import EscalationKind, ProblemSource, RowStatus
+
+
+class OpinionDraftForm(forms.Form):
+    summary = forms.CharField(label="总体评价", required=False, max_length=TEXT_MAX)
+
+
+class ProblemAddForm(forms.Form):
+    content_item = forms.ModelChoiceField(label="类别", queryset=None)
+    source = forms.ChoiceField(
+        label="来源", choices=[c for c in ProblemSource.choices if c[0] != ProblemSource.FINDING]
+    )
+    inquiry = forms.ModelChoiceField(label="对应询问", queryset=None, required=False)
+    text = forms.CharField(label="问题", max_length=REASON_MAX)
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_item"].queryset = subject.campaign.content_items.all()
+        self.fields["inquiry"].queryset = subject.inquiries.all()
+
+
+class _PerProblemForm(forms.Form):
+    """A form with a group of fields per problem of the opinion, named `<field>_<problem id>`.
+    `per_problem` maps each name to a function making that field (all optional: a row
+    left empty is skipped by the service, a half-filled one is named in its message)."""
+
+    per_problem: dict = {}
+
+    def __init__(self, *args, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems = list(problems)
+        for problem in self.problems:
+            for name, make in self.per_problem.items():
+                field = make()
+                field.required = False
+                field.label = f"问题 {problem.position}{field.label}"
+                self.fields[f"{name}_{problem.pk}"] = field
+
+    def rows(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {
+            p.pk: {name: data.get(f"{name}_{p.pk}") for name in self.per_problem}
+            for p in self.problems
+        }
+
+
+class PlanForm(_PerProblemForm):
+    per_problem = {
+        "measures": lambda: forms.CharField(label="整改措施", max_length=REASON_MAX),
+        "responsible": lambda: forms.CharField(label="责任人", max_length=80),
+        "time_limit": lambda: forms.DateField(label="完成时限"),
+        "target": lambda: forms.CharField(label="整改目标", max_length=300),
+    }
+    document = forms.FileField(label="方案文件", required=False)
+
+
+class ReportForm(_PerProblemForm):
+    per_problem = {
+        "status": lambda: forms.ChoiceField(
+            label="完成情况", choices=[("", "（请选择）"), *RowStatus.choices]
+        ),
+        "done": lambda: forms.CharField(label="整改情况", max_length=REASON_MAX),
+        "evidence": lambda: forms.FileField(label="佐证材料"),
+    }
+    text = forms.CharField(label="书面整改情况报告", required=False, max_length=TEXT_MAX)
+
+    def evidence(self) -> dict:
+        return {pid: row["evidence"] for pid, row in self.rows().items() if row["evidence"]}
+
+
+class ConcludeForm(forms.Form):
+    new_due_on = forms.DateField(label="继续整改报告期限", required=False)
+
+
+class EscalationForm(forms.Form):
+    kind = forms.ChoiceField(label="事项", choices=EscalationKind.choices)
+    text = forms.CharField(label="内容", max_length=REASON_MAX)
+    due_on = forms.DateField(label="期限", required=False)
+
+
+class StepsForm(forms.Form):
+    meeting_on = forms.DateField(label="评议会议日期")
+
+
+class StepDoneForm(forms.Form):
+    done_on = forms.DateField(label="完成日期")
+    note = forms.CharField(label="说明", required=False, max_length=300)

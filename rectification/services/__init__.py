@@ -1,0 +1,46 @@
+"""Everything that writes review opinions and rectification.
+
+Plans move draft/returned → submitted → approved | returned; reports draft → submitted →
+satisfied | continued (a new round). Who may act is one rule, `rectification_acts_for`:
+the subject on their own plan and report, the liaison committee on the plans of the
+subjects it liaises with, the office on everything, the director's meeting on approvals
+and orders.
+"""
+
+from .follow_up import escalation_record, reporting_step_done, reporting_steps_create
+from .opinions import (
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
+)
+from .plans import (
+    rectification_plan_approve,
+    rectification_plan_return,
+    rectification_plan_save,
+    rectification_plan_submit,
+)
+from .reports import (
+    rectification_assessment_conclude,
+    rectification_assessment_open,
+    rectification_report_save,
+    rectification_report_submit,
+)
+
+__all__ = [
+    "escalation_record",
+    "rectification_assessment_conclude",
+    "rectification_assessment_open",
+    "rectification_plan_approve",
+    "rectification_plan_return",
+    "rectification_plan_save",
+    "rectification_plan_submit",
+    "rectification_report_save",
+    "rectification_report_submit",
+    "reporting_step_done",
+    "reporting_steps_create",
+    "review_opinion_approve",
+    "review_opinion_deliver",
+    "review_opinion_draft",
+    "review_opinion_problem_add",
+]

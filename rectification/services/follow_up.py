@@ -1,0 +1,80 @@
+"""After the review: reporting the results within a week of the meeting, and the
+follow-up the director's meeting records (explanations due, inquiries, removal motions)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+from core.services import require_office
+
+from ..models import Escalation, EscalationKind, ReportingStep, StepKind
+from .common import _log
+
+
+@transaction.atomic
+def reporting_steps_create(*, actor, campaign, meeting_on: datetime.date) -> list[ReportingStep]:
+    require_office(actor)
+    due = meeting_on + datetime.timedelta(days=7)
+    steps = [
+        ReportingStep.objects.get_or_create(campaign=campaign, kind=kind, defaults={"due_on": due})[
+            0
+        ]
+        for kind in StepKind
+    ]
+    audit_log(
+        actor=actor,
+        action="reporting.steps",
+        summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开",
+        campaign=campaign,
+    )
+    return steps
+
+
+@transaction.atomic
+def reporting_step_done(
+    *, actor, step: ReportingStep, done_on: datetime.date, note: str = ""
+) -> ReportingStep:
+    require_office(actor)
+    if done_on > timezone.localdate():
+        raise ApplicationError("完成日期不能晚于今天。")
+    step.done_on, step.note = done_on, note.strip()[:300]
+    step.save(update_fields=["done_on", "note"])
+    audit_log(
+        actor=actor,
+        action="reporting.done",
+        summary=f"{step.get_kind_display()}：{done_on:%Y-%m-%d} 完成",
+        campaign=step.campaign,
+    )
+    return step
+
+
+@transaction.atomic
+def escalation_record(
+    *, actor, subject, kind: str, text: str, due_on: datetime.date | None = None
+) -> Escalation:
+    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
+        raise ApplicationError("只有评议办公室或主任会议成员可以登记。")
+    if kind not in EscalationKind.values or not (text or "").strip():
+        raise ApplicationError("请选择事项并写明内容。")
+    if kind == EscalationKind.EXPLANATION_DUE and not due_on:
+        raise ApplicationError("责成说明情况须写明期限。")
+    record = Escalation.objects.create(
+        subject=subject,
+        kind=kind,
+        text=text.strip(),
+        due_on=due_on,
+        recorded_on=timezone.localdate(),
+        recorded_by=actor,
+    )
+    _log(
+        actor,
+        f"escalation.{kind}",
+        f"{record.get_kind_display()}：{text.strip()[:80]}",
+        subject,
+        record,
+    )
+    return record

@@ -1,0 +1,205 @@
+"""Rectification reports (整改情况报告) and the rectification assessment: the subject
+reports on every problem; members assess the report by a secret satisfaction ballot; the
+conclusion ends rectification or orders it continued (a new round)."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from ballots.models import BallotPurpose, BallotStatus
+from ballots.selectors import ballot_results, ballot_results_visible
+from ballots.services import ballot_create, ballot_open
+from core.errors import ApplicationError
+from core.files import DOCUMENT_KINDS, check_upload, replace_file
+from core.roles import Role, user_has_role
+from core.services import require_office
+
+from ..models import (
+    REPORT_WORKFLOW,
+    PlanStatus,
+    RectificationPlan,
+    RectificationReport,
+    ReportRow,
+    ReportStatus,
+    RowStatus,
+)
+from ..selectors import rectification_acts_for
+from .common import _log, _move
+
+
+def _current_report(subject) -> RectificationReport:
+    report = (
+        RectificationReport.objects.select_for_update()
+        .filter(subject=subject)
+        .order_by("-round")
+        .first()
+    )
+    if report is None:
+        raise ApplicationError("评议意见尚未送达。")
+    return report
+
+
+@transaction.atomic
+def rectification_report_save(
+    *,
+    actor,
+    subject,
+    text: str,
+    rows: dict[int, dict],
+    evidence: dict[int, UploadedFile] | None = None,
+) -> RectificationReport:
+    if not rectification_acts_for(actor, subject, (Role.SUBJECT,)):
+        raise ApplicationError("只有评议对象本人可以填写整改情况报告。")
+    plan = RectificationPlan.objects.filter(subject=subject).first()
+    if plan is None or plan.status != PlanStatus.APPROVED:
+        raise ApplicationError("整改方案通过后才能填报整改情况。")
+    report = _current_report(subject)
+    if report.status != ReportStatus.DRAFT:
+        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能修改。")
+    problems = {p.pk: p for p in subject.opinion.problems.all()}
+    # Every file is checked before anything is written; the checked name is what is shown.
+    checked = {
+        pid: check_upload(upload, allowed=DOCUMENT_KINDS)
+        for pid, upload in (evidence or {}).items()
+    }
+    for problem_id, values in rows.items():
+        if problem_id not in problems:
+            raise ApplicationError("问题不属于本评议意见。")
+        status, done = values.get("status") or "", (values.get("done") or "").strip()
+        if not status and not done:
+            continue
+        if status not in RowStatus.values or not done:
+            raise ApplicationError(
+                f"问题 {problems[problem_id].position} 须选择完成情况并写明整改情况。"
+            )
+        row, _ = ReportRow.objects.update_or_create(
+            report=report, problem_id=problem_id, defaults={"status": status, "done": done}
+        )
+        if problem_id in checked:
+            name = checked[problem_id].original_name
+            replace_file(row.evidence, name, evidence[problem_id])
+            row.evidence_name = name
+            row.save(update_fields=["evidence", "evidence_name"])
+    report.text = (text or "").strip()
+    report.save(update_fields=["text"])
+    _log(
+        actor,
+        "rectification_report.save",
+        f"{subject.person_name}保存第 {report.round} 轮整改情况报告",
+        subject,
+        report,
+    )
+    return report
+
+
+@transaction.atomic
+def rectification_report_submit(*, actor, subject) -> RectificationReport:
+    if not rectification_acts_for(actor, subject, (Role.SUBJECT,)):
+        raise ApplicationError("只有评议对象本人可以报送整改情况报告。")
+    report = _current_report(subject)
+    if report.status != ReportStatus.DRAFT:
+        raise ApplicationError(f"整改情况报告{report.get_status_display()}。")
+    covered = set(report.rows.values_list("problem_id", flat=True))
+    missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
+    if missing or not report.text:
+        named = "、".join(f"问题 {p.position}" for p in missing)
+        raise ApplicationError(
+            "请写明书面报告，并逐条填报整改情况" + (f"（尚缺：{named}）" if named else "") + "。"
+        )
+    today = timezone.localdate()
+    late = "（逾期）" if today > report.due_on else ""
+    return _move(
+        report,
+        to=ReportStatus.SUBMITTED,
+        workflow=REPORT_WORKFLOW,
+        actor=actor,
+        summary=f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
+        subject=subject,
+        stamp={"submitted_on": today},
+    )
+
+
+@transaction.atomic
+def rectification_assessment_open(*, actor, subject):
+    """Members assess the submitted report by a secret satisfaction ballot."""
+    require_office(actor)
+    report = _current_report(subject)
+    if report.status != ReportStatus.SUBMITTED or report.ballot_id:
+        raise ApplicationError("只有已报送、尚未测评的整改情况报告可以组织测评。")
+    ballot = ballot_create(
+        actor=actor,
+        campaign=subject.campaign,
+        name=f"{subject.person_name}第 {report.round} 轮整改情况满意度测评",
+        subjects=[subject],
+        purpose=BallotPurpose.RECTIFICATION,
+        rule_preset="majority_unsatisfied",
+    )
+    ballot_open(actor=actor, ballot=ballot)
+    report.ballot = ballot
+    report.save(update_fields=["ballot"])
+    _log(
+        actor,
+        "rectification.assess",
+        f"组织对{subject.person_name}第 {report.round} 轮整改情况的满意度测评",
+        subject,
+        report,
+    )
+    return ballot
+
+
+@transaction.atomic
+def rectification_assessment_conclude(
+    *, actor, subject, new_due_on: datetime.date | None = None
+) -> RectificationReport:
+    """After the assessment ballot is published: satisfied ends rectification; more than half
+    of the composition unsatisfied (the ballot's rule a) means the director's meeting
+    orders continued rectification with a new due date."""
+    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
+        raise ApplicationError("只有评议办公室或主任会议成员可以登记测评结论。")
+    report = _current_report(subject)
+    ballot = report.ballot
+    if ballot is None or ballot.status not in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
+        raise ApplicationError("整改情况满意度测评尚未结束。")
+    # A conclusion is itself a verdict: recording it before publication would show the
+    # result on the subject's pages and the public page while the ballot is still sealed.
+    if not ballot_results_visible(ballot):
+        raise ApplicationError("整改情况满意度测评结果尚未公布，公布后才能登记测评结论。")
+    if not ballot.is_valid:
+        raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
+    result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
+    if result.outcome != ballot.lowest_outcome:
+        return _move(
+            report,
+            to=ReportStatus.SATISFIED,
+            workflow=REPORT_WORKFLOW,
+            actor=actor,
+            summary=f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
+            subject=subject,
+        )
+    today = timezone.localdate()
+    if new_due_on is None or new_due_on <= today:
+        raise ApplicationError(
+            "组成人员过半数不满意：请填写主任会议责成继续整改的报告期限（晚于今天）。"
+        )
+    _move(
+        report,
+        to=ReportStatus.CONTINUED,
+        workflow=REPORT_WORKFLOW,
+        actor=actor,
+        summary=f"第 {report.round} 轮整改情况测评：组成人员过半数不满意",
+        subject=subject,
+        stamp={"ordered_on": today},
+    )
+    new = RectificationReport.objects.create(
+        subject=subject, round=report.round + 1, due_on=new_due_on
+    )
+    _log(
+        actor,
+        "rectification.continued",
+        f"主任会议责成{subject.person_name}继续整改，第 {new.round} 轮整改情况报告 {new_due_on:%Y-%m-%d} 前报送",
+        subject,
+        new,
+    )
+    return new
