@@ -5,8 +5,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
+from core.forms import form_data
 from core.roles import Role, role_required
 
+from .forms import StageMoveForm
 from .models import Campaign
 from .services import campaign_stage_move
 
@@ -26,12 +28,8 @@ def campaign_plan_download(request, pk: int):
 def campaign_stage(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     try:
-        transition = campaign_stage_move(
-            actor=request.user,
-            campaign=campaign,
-            to_stage=request.POST.get("to_stage", ""),
-            reason=request.POST.get("reason", ""),
-        )
+        data = form_data(StageMoveForm(request.POST))
+        transition = campaign_stage_move(actor=request.user, campaign=campaign, **data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

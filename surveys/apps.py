@@ -6,6 +6,12 @@ class SurveysConfig(AppConfig):
     verbose_name = "评议调查与征求意见"
 
     def ready(self):
+        from reviews.gates import stage_gate_register
+        from reviews.models import CampaignStage
+
+        from .gates import investigation_reports_heard
+
+        stage_gate_register(CampaignStage.PRELIMINARY, investigation_reports_heard)
         from core.documents import document_kind_register
 
         from .documents import investigation_render, investigation_title_for

@@ -13,6 +13,7 @@ from core.admin_tools import ServiceAdmin
 from core.errors import ApplicationError
 from core.files import check_upload
 from core.formats import cn_date
+from reviews import forms as reviews_forms
 from reviews.models import Campaign, CampaignStage, ContentItem, Stage, StageTransition
 from reviews.services import (
     CAMPAIGN_EDITABLE,
@@ -92,15 +93,7 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
-class StageMoveForm(forms.Form):
-    to_stage = forms.ChoiceField(label="变更到")
-    reason = forms.CharField(
-        label="理由",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="退回到之前的阶段时必须填写。",
-    )
-
+class StageMoveForm(reviews_forms.StageMoveForm):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         choices = []
@@ -266,10 +259,7 @@ class CampaignAdmin(ServiceAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 transition = campaign_stage_move(
-                    actor=request.user,
-                    campaign=campaign,
-                    to_stage=form.cleaned_data["to_stage"],
-                    reason=form.cleaned_data["reason"],
+                    actor=request.user, campaign=campaign, **form.cleaned_data
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)

@@ -194,6 +194,10 @@ class StageTransition(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
+    # A forward move made although the stage's gate was not clear: what was missing, and
+    # the office's written reason for going on anyway.
+    override_reason = models.TextField(_("越过条件的理由"), blank=True)
+    overridden = models.JSONField(_("越过的未满足条件"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("阶段变更记录")

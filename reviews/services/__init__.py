@@ -13,7 +13,6 @@ from .campaigns import (
     campaign_update,
     member_create,
     member_update,
-    stage_gate_register,
 )
 
 __all__ = [
@@ -29,5 +28,4 @@ __all__ = [
     "campaign_update",
     "member_create",
     "member_update",
-    "stage_gate_register",
 ]

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_log
@@ -20,6 +21,7 @@ from core.services import (
 from core.workflow import Move, Workflow
 from core.workflow import transition as workflow_transition
 
+from ..gates import GateProblem, stage_gate_problems, stage_gate_register
 from ..models import (
     WORK_STAGES,
     Campaign,
@@ -184,35 +186,34 @@ def campaign_plan_attach(
     return campaign
 
 
-def _check_leave_preparation(campaign: Campaign) -> list[str]:
+def _check_leave_preparation(campaign: Campaign) -> list[GateProblem]:
+    settings_page = reverse("admin:reviews_campaign_change", args=[campaign.pk])
     problems = []
     if not campaign.plan_approved_on:
-        problems.append("实施方案尚未登记批准日期")
+        problems.append(GateProblem("实施方案尚未登记批准日期", settings_page))
     if not campaign.subjects.exists():
-        problems.append("尚未确定评议对象")
+        problems.append(GateProblem("尚未确定评议对象", reverse("admin:subjects_subject_add")))
     if not campaign.content_items.exists():
-        problems.append("尚未设置评议内容")
+        problems.append(GateProblem("尚未设置评议内容", settings_page))
     return problems
 
 
-# Preconditions for moving forward out of a stage. Apps above this one (the ballots, the
-# assessment, rectification) add theirs with stage_gate_register from their AppConfig.ready,
-# so the campaign never imports them.
-_FORWARD_CHECKS: dict[str, list] = {CampaignStage.PREPARATION: [_check_leave_preparation]}
-
-
-def stage_gate_register(stage: str, check) -> None:
-    """check(campaign) -> list of Chinese problems that keep the campaign in `stage`."""
-    checks = _FORWARD_CHECKS.setdefault(stage, [])
-    if check not in checks:
-        checks.append(check)
+stage_gate_register(CampaignStage.PREPARATION, _check_leave_preparation)
 
 
 @transaction.atomic
 def campaign_stage_move(
-    *, actor, campaign: Campaign, to_stage: str, reason: str = ""
+    *,
+    actor,
+    campaign: Campaign,
+    to_stage: str,
+    reason: str = "",
+    override_reason: str = "",
+    confirmed: bool = False,
 ) -> StageTransition:
-    """The only way a campaign's stage changes."""
+    """The only way a campaign's stage changes. Forward, the stage's gate must be clear,
+    or the office overrides it with a written reason (recorded with what was missing);
+    back needs a reason; closing the campaign needs `confirmed`."""
     require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     from_stage = campaign.stage
@@ -228,10 +229,19 @@ def campaign_stage_move(
         raise ApplicationError(f"不能从{from_label}直接进入{to_label}，阶段只能依次推进。")
     if direction == StageTransition.Direction.BACK and not reason:
         raise ApplicationError(f"退回到{to_label}必须填写书面理由。")
+    override_reason = (override_reason or "").strip()
+    overridden: list[str] = []
     if direction == StageTransition.Direction.FORWARD:
-        problems = [p for check in _FORWARD_CHECKS.get(from_stage, []) for p in check(campaign)]
-        if problems:
-            raise ApplicationError(f"不能进入{to_label}：{'；'.join(problems)}。")
+        overridden = [p.text for p in stage_gate_problems(campaign, from_stage)]
+        if overridden and not override_reason:
+            raise ApplicationError(
+                f"不能进入{to_label}：{'；'.join(overridden)}。如确需越过，请写明理由后再推进。",
+                extra={"problems": overridden},
+            )
+        if to_stage == CampaignStage.CLOSED and not confirmed:
+            raise ApplicationError("结束评议活动后不能再推进，请勾选确认后再结束。")
+    if not overridden:
+        override_reason = ""
 
     now = timezone.now()
     stages = {s.kind: s for s in Stage.objects.select_for_update().filter(campaign=campaign)}
@@ -250,7 +260,12 @@ def campaign_stage_move(
         workflow=CAMPAIGN_WORKFLOW,
         actor=actor,
         summary=f"“{campaign.name}”由{from_label}{verb}至{to_label}"
-        + (f"，理由：{reason}" if reason else ""),
+        + (f"，理由：{reason}" if reason else "")
+        + (
+            f"；越过未满足的条件（{'；'.join(overridden)}），理由：{override_reason}"
+            if overridden
+            else ""
+        ),
         campaign=campaign,
     )
     transition = StageTransition.objects.create(
@@ -260,6 +275,8 @@ def campaign_stage_move(
         direction=direction,
         actor=actor,
         reason=reason,
+        override_reason=override_reason,
+        overridden=overridden,
     )
     return transition
 

@@ -37,7 +37,13 @@ def test_forward_in_order_through_all_stages(office, campaign):
         CampaignStage.RECTIFICATION,
         CampaignStage.CLOSED,
     ]:
-        transition = campaign_stage_move(actor=office, campaign=campaign, to_stage=stage)
+        transition = campaign_stage_move(
+            actor=office,
+            campaign=campaign,
+            to_stage=stage,
+            override_reason="本测试不涉及阶段条件",
+            confirmed=True,
+        )
         assert transition.direction == StageTransition.Direction.FORWARD
         assert transition.actor == office
     campaign.refresh_from_db()
@@ -124,7 +130,13 @@ def test_closed_campaign_can_only_go_back_with_reason(office, campaign):
         CampaignStage.RECTIFICATION,
         CampaignStage.CLOSED,
     ]:
-        campaign_stage_move(actor=office, campaign=campaign, to_stage=stage)
+        campaign_stage_move(
+            actor=office,
+            campaign=campaign,
+            to_stage=stage,
+            override_reason="本测试不涉及阶段条件",
+            confirmed=True,
+        )
     with pytest.raises(ApplicationError):
         campaign_stage_move(actor=office, campaign=campaign, to_stage=CampaignStage.RECTIFICATION)
     campaign_stage_move(

@@ -201,7 +201,13 @@ def test_uploads_close_after_the_review_stage(office, campaign, subject):
         approved_on=campaign.created_at.date(),
     )
     for stage in (CampaignStage.PRELIMINARY, CampaignStage.REVIEW, CampaignStage.RECTIFICATION):
-        campaign_stage_move(actor=office, campaign=campaign, to_stage=stage)
+        campaign_stage_move(
+            actor=office,
+            campaign=campaign,
+            to_stage=stage,
+            override_reason="本测试不涉及阶段条件",
+            confirmed=True,
+        )
     with pytest.raises(ApplicationError, match="停止上传"):
         duty_report_upload(
             actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()

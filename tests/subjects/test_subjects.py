@@ -81,7 +81,13 @@ def test_subjects_fixed_after_preparation(office):
     with pytest.raises(ApplicationError, match="只能在准备阶段"):
         subject_delete(actor=office, subject=subject)
     subject_update(actor=office, subject=subject, post="主任（正处级）")
-    campaign_stage_move(actor=office, campaign=campaign, to_stage=CampaignStage.REVIEW)
+    campaign_stage_move(
+        actor=office,
+        campaign=campaign,
+        to_stage=CampaignStage.REVIEW,
+        override_reason="本测试不涉及阶段条件",
+        confirmed=True,
+    )
     with pytest.raises(ApplicationError, match="评议形式"):
         subject_update(actor=office, subject=subject, review_form=ReviewForm.WRITTEN)
     subject.refresh_from_db()

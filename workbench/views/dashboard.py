@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from core.roles import Role, role_required, user_has_role
+from reviews.gates import stage_gate_problems
 from reviews.models import CampaignStage
 from reviews.selectors import campaign_stage_rows, campaign_transitions, members_composition_count
 from reviews.services import STAGE_ORDER, campaign_next_stage
@@ -49,6 +50,8 @@ def campaign_detail(request, pk: int):
             "content_items": campaign.content_items.all(),
             "transitions": campaign_transitions(campaign) if is_office else [],
             "next_stage": CampaignStage(next_stage) if next_stage else None,
+            "gate_problems": stage_gate_problems(campaign) if is_office and next_stage else [],
+            "overrides": campaign.transitions.exclude(override_reason="").select_related("actor"),
             "earlier_stages": [CampaignStage(s) for s in earlier],
             "is_office": is_office,
             "can_read_investigations": user_has_role(

@@ -1,0 +1,32 @@
+"""The gate out of rectification: every subject's rectification concluded (the assessment
+was satisfied) or continued with a due date ordered by the director's meeting."""
+
+from django.urls import reverse
+
+from reviews.gates import GateProblem
+
+from .models import RectificationReport, ReportStatus
+
+
+def rectification_concluded(campaign) -> list[GateProblem]:
+    latest: dict[int, RectificationReport] = {}
+    continued: set[int] = set()
+    for report in RectificationReport.objects.filter(subject__campaign=campaign).order_by("round"):
+        latest[report.subject_id] = report
+        if report.status == ReportStatus.CONTINUED:
+            continued.add(report.subject_id)
+    problems = []
+    for subject in campaign.subjects.select_related("opinion").order_by("position", "pk"):
+        url = reverse("subject_rectification", args=[subject.pk])
+        report = latest.get(subject.pk)
+        if report is None:
+            problems.append(GateProblem(f"{subject.person_name}的评议意见尚未送达", url))
+        elif report.status != ReportStatus.SATISFIED and subject.pk not in continued:
+            problems.append(
+                GateProblem(
+                    f"{subject.person_name}的整改尚未完成（第 {report.round} 轮整改情况报告"
+                    f"{report.get_status_display()}）",
+                    url,
+                )
+            )
+    return problems
