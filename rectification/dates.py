@@ -17,3 +17,14 @@ def add_period(start: datetime.date, value: int, unit: str) -> datetime.date:
     year, month = start.year + month_index // 12, month_index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return datetime.date(year, month, day)
+
+
+def rectification_due_dates(
+    campaign, delivered_on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The plan's and the first report's due dates for opinions delivered on `delivered_on`,
+    by the campaign's limits as they stand now: computed once, at delivery, and stored."""
+    return (
+        add_period(delivered_on, campaign.plan_limit, campaign.plan_limit_unit),
+        add_period(delivered_on, campaign.report_limit, campaign.report_limit_unit),
+    )

@@ -5,7 +5,7 @@ from django import forms
 
 from core.forms import REASON_MAX, TEXT_MAX
 
-from .models import EscalationKind, ProblemSource, RowStatus
+from .models import DeadlineKind, EscalationKind, ProblemSource, RowStatus
 
 
 class OpinionDraftForm(forms.Form):
@@ -92,3 +92,9 @@ class StepsForm(forms.Form):
 class StepDoneForm(forms.Form):
     done_on = forms.DateField(label="完成日期")
     note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class ExtendForm(forms.Form):
+    kind = forms.ChoiceField(label="事项", choices=DeadlineKind.choices)
+    new_due_on = forms.DateField(label="新期限")
+    reason = forms.CharField(label="延期理由", max_length=REASON_MAX)

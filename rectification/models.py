@@ -148,6 +148,9 @@ class RectificationPlan(models.Model):
         _("方案文件"), upload_to=PrivateUploadTo("plans"), blank=True, max_length=200
     )
     document_name = models.CharField(_("方案文件名"), max_length=200, blank=True)
+    # Fixed when the review opinions are delivered, from the campaign's limits at that
+    # moment; it moves only by an explicit extension (延期).
+    due_on = models.DateField(_("报送期限"), null=True, blank=True)
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     decided_on = models.DateField(_("审核日期"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
@@ -331,3 +334,40 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class DeadlineKind(models.TextChoices):
+    PLAN = "plan", _("整改方案")
+    REPORT = "report", _("整改情况报告")
+
+
+class DeadlineExtension(models.Model):
+    """延期: the office moved a started deadline, with its reason. Shown to the subject
+    and the liaison committee on the rectification page."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="deadline_extensions",
+    )
+    kind = models.CharField(_("事项"), max_length=10, choices=DeadlineKind.choices)
+    report_round = models.PositiveSmallIntegerField(_("整改情况报告轮次"), null=True, blank=True)
+    previous_due = models.DateField(_("原期限"))
+    new_due = models.DateField(_("新期限"))
+    reason = models.TextField(_("理由"))
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extended_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("期限延期")
+        verbose_name_plural = _("期限延期")
+        ordering = ["subject", "extended_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}延期至 {self.new_due:%Y-%m-%d}"

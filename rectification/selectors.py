@@ -12,8 +12,7 @@ from core.workflow import Move, Workflow
 from subjects.models import Subject
 from subjects.selectors import subjects_visible_to
 
-from .dates import add_period
-from .models import PlanStatus, RectificationReport, ReportStatus
+from .models import PlanStatus, RectificationPlan, RectificationReport, ReportStatus
 
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
@@ -32,19 +31,10 @@ def rectification_subject_for_user(*, user, pk: int) -> Subject:
 
 
 def rectification_plan_due(subject) -> datetime.date | None:
-    opinion = getattr(subject, "opinion", None)
-    if opinion is None or opinion.delivered_on is None:
-        return None
-    campaign = subject.campaign
-    return add_period(opinion.delivered_on, campaign.plan_limit, campaign.plan_limit_unit)
-
-
-def rectification_report_due(subject) -> datetime.date | None:
-    opinion = getattr(subject, "opinion", None)
-    if opinion is None or opinion.delivered_on is None:
-        return None
-    campaign = subject.campaign
-    return add_period(opinion.delivered_on, campaign.report_limit, campaign.report_limit_unit)
+    """The plan's due date, fixed at delivery of the review opinions (None before)."""
+    return (
+        RectificationPlan.objects.filter(subject=subject).values_list("due_on", flat=True).first()
+    )
 
 
 def rectification_acts_for(user, subject: Subject, roles: tuple[Role, ...]) -> bool:
@@ -143,7 +133,7 @@ def rectification_rows(
                 opinion,
                 plan,
                 reports[0] if reports else None,
-                rectification_plan_due(s) if opinion else None,
+                plan.due_on if plan is not None else None,
                 today,
             )
         )

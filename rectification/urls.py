@@ -48,6 +48,11 @@ urlpatterns = [
         views.rectification_assessment_conclude_view,
         name="rectification_assessment_conclude",
     ),
+    path(
+        f"{_S}extensions/",
+        views.rectification_deadline_extend_view,
+        name="rectification_deadline_extend",
+    ),
     path(f"{_S}escalations/", views.escalation_record_view, name="escalation_record"),
     path("subjects/<int:pk>/opinion/", views.opinion_print, name="opinion_print"),
     path("subjects/<int:pk>/ledger.xlsx", views.subject_ledger, name="subject_ledger"),

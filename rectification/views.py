@@ -18,6 +18,7 @@ from reviews.models import Campaign
 from .forms import (
     ConcludeForm,
     EscalationForm,
+    ExtendForm,
     OpinionDraftForm,
     PlanForm,
     ProblemAddForm,
@@ -29,6 +30,7 @@ from .models import (
     OPINION_WORKFLOW,
     PLAN_WORKFLOW,
     REPORT_WORKFLOW,
+    DeadlineKind,
     EscalationKind,
     OpinionStatus,
     PlanStatus,
@@ -39,8 +41,6 @@ from .models import (
 from .selectors import (
     rectification_acts_for,
     rectification_moves_for,
-    rectification_plan_due,
-    rectification_report_due,
     rectification_rows,
     rectification_subject_for_user,
     rectification_subjects_for,
@@ -49,6 +49,7 @@ from .services import (
     escalation_record,
     rectification_assessment_conclude,
     rectification_assessment_open,
+    rectification_deadline_extend,
     rectification_plan_approve,
     rectification_plan_return,
     rectification_plan_save,
@@ -128,6 +129,16 @@ def liaison_home(request):
     return render(request, "rectification/liaison.html", {"rows": rectification_rows(subjects)})
 
 
+def _extendable(subject, plan, current) -> list[tuple[str, str]]:
+    """The started deadlines the office may move now (延期)."""
+    kinds = []
+    if plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        kinds.append((DeadlineKind.PLAN, f"整改方案（现期限 {plan.due_on:%Y-%m-%d}）"))
+    if current is not None and current.status == ReportStatus.DRAFT:
+        kinds.append((DeadlineKind.REPORT, f"整改情况报告（现期限 {current.due_on:%Y-%m-%d}）"))
+    return kinds
+
+
 def _page(request, subject, *, plan_form=None, report_form=None, status=200):
     """The subject's rectification page. After a refused POST it is shown again with what
     was typed (`plan_form`, `report_form`, the other forms' fields) and status 400."""
@@ -200,8 +211,11 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
             "report_text": typed(report_form, "text", current.text if current else ""),
             "posted": request.POST if status != 200 else {},
             "row": row,
-            "plan_due": rectification_plan_due(subject) if opinion else None,
-            "report_due": rectification_report_due(subject) if opinion else None,
+            "plan_due": plan.due_on if plan else None,
+            "extensions": subject.deadline_extensions.select_related("extended_by"),
+            "extend_kinds": (
+                _extendable(subject, plan, current) if user_has_role(user, Role.OFFICE) else []
+            ),
             "is_office": user_has_role(user, Role.OFFICE),
             "can_order": user_has_role(user, *ORDERS),
             "opinion_moves": rectification_moves_for(user, subject, opinion, OPINION_WORKFLOW),
@@ -380,6 +394,19 @@ def rectification_assessment_conclude_view(request, subject, forms):
         actor=request.user, subject=subject, new_due_on=data["new_due_on"]
     )
     return "测评结论已登记。"
+
+
+@_subject_post
+def rectification_deadline_extend_view(request, subject, forms):
+    data = form_data(ExtendForm(request.POST))
+    extension = rectification_deadline_extend(
+        actor=request.user,
+        subject=subject,
+        kind=data["kind"],
+        new_due_on=data["new_due_on"],
+        reason=data["reason"],
+    )
+    return f"{extension.get_kind_display()}期限已延至 {extension.new_due:%Y-%m-%d}。"
 
 
 @_subject_post

@@ -29,7 +29,6 @@ from rectification.models import (
     ReportingStep,
     ReportStatus,
 )
-from rectification.selectors import rectification_plan_due
 from reviews.models import CampaignStage
 from subjects.models import Subject
 from subjects.selectors import subject_deadlines, subject_report_state
@@ -102,7 +101,7 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
             opinion__delivered_on__isnull=False,
             rectification_plan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
         )
-        .select_related("campaign", "opinion", "user", "liaison_committee")
+        .select_related("campaign", "rectification_plan", "user", "liaison_committee")
         .prefetch_related("liaison_committee__users")
     )
     for s in plans:
@@ -111,7 +110,7 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
             Deadline(
                 f"rect_plan:{s.pk}",
                 "整改方案",
-                rectification_plan_due(s),
+                s.rectification_plan.due_on,
                 f"{s.person_name}的",
                 reverse("subject_rectification", args=[s.pk]),
                 who,

@@ -7,6 +7,7 @@ subjects it liaises with, the office on everything, the director's meeting on ap
 and orders.
 """
 
+from .deadlines import rectification_deadline_extend
 from .follow_up import escalation_record, reporting_step_done, reporting_steps_create
 from .opinions import (
     review_opinion_approve,
@@ -30,6 +31,7 @@ from .reports import (
 __all__ = [
     "escalation_record",
     "rectification_assessment_conclude",
+    "rectification_deadline_extend",
     "rectification_assessment_open",
     "rectification_plan_approve",
     "rectification_plan_return",

@@ -12,6 +12,7 @@ from core.services import require_office
 from reviews.models import ContentItem
 from surveys.models import FindingKind
 
+from ..dates import rectification_due_dates
 from ..models import (
     OPINION_WORKFLOW,
     OpinionProblem,
@@ -21,7 +22,6 @@ from ..models import (
     RectificationReport,
     ReviewOpinion,
 )
-from ..selectors import rectification_plan_due, rectification_report_due
 from .common import _log, _move
 
 
@@ -156,14 +156,13 @@ def review_opinion_deliver(
         subject=subject,
         stamp={"delivered_on": delivered_on, "updated_at": timezone.now()},
     )
-    RectificationPlan.objects.get_or_create(subject=subject)
-    RectificationReport.objects.get_or_create(
-        subject=subject, round=1, defaults={"due_on": rectification_report_due(subject)}
-    )
+    plan_due, report_due = rectification_due_dates(subject.campaign, delivered_on)
+    RectificationPlan.objects.create(subject=subject, due_on=plan_due)
+    RectificationReport.objects.create(subject=subject, round=1, due_on=report_due)
     _log(
         actor,
         "rectification.deadlines",
-        f"{subject.person_name}：整改方案 {rectification_plan_due(subject):%Y-%m-%d} 前、整改情况报告 {rectification_report_due(subject):%Y-%m-%d} 前报送",
+        f"{subject.person_name}：整改方案 {plan_due:%Y-%m-%d} 前、整改情况报告 {report_due:%Y-%m-%d} 前报送",
         subject,
         opinion,
     )

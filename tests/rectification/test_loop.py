@@ -15,7 +15,7 @@ from rectification.models import (
     ReportStatus,
     RowStatus,
 )
-from rectification.selectors import rectification_plan_due, rectification_report_due
+from rectification.selectors import rectification_plan_due
 from rectification.services import (
     rectification_assessment_conclude,
     rectification_assessment_open,
@@ -109,7 +109,7 @@ def test_the_whole_loop_through_services(office, world, make_user):
     assert opinion.status == OpinionStatus.DELIVERED
     assert rectification_plan_due(subject) == datetime.date(
         2017, 11, 8
-    ) and rectification_report_due(subject) == datetime.date(2018, 1, 8)
+    ) and subject.rectification_reports.get(round=1).due_on == datetime.date(2018, 1, 8)
 
     # A plan leaving a problem without a row is refused, naming the problem.
     rows = _rows(opinion)
@@ -231,7 +231,7 @@ def test_configured_day_limits(office, world):
         )
     subject.refresh_from_db()
     assert rectification_plan_due(subject) == datetime.date(2017, 12, 15)
-    assert rectification_report_due(subject) == datetime.date(2018, 3, 30)
+    assert subject.rectification_reports.get(round=1).due_on == datetime.date(2018, 3, 30)
     assert RectificationReport.objects.get(subject=subject).due_on == datetime.date(2018, 3, 30)
 
 

@@ -1,0 +1,74 @@
+"""延期: moving a started rectification deadline. Due dates are fixed when they start (the
+delivery of the review opinions, or an order to continue rectification); only this
+explicit office action moves them, with a reason the subject and the liaison committee
+see."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError
+from core.services import require_office
+
+from ..models import (
+    DeadlineExtension,
+    DeadlineKind,
+    PlanStatus,
+    RectificationPlan,
+    RectificationReport,
+    ReportStatus,
+)
+from .common import _log
+
+
+@transaction.atomic
+def rectification_deadline_extend(
+    *, actor, subject, kind: str, new_due_on: datetime.date, reason: str
+) -> DeadlineExtension:
+    require_office(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("延期必须写明理由。")
+    if kind == DeadlineKind.PLAN:
+        target = RectificationPlan.objects.select_for_update().filter(subject=subject).first()
+        if target is None or target.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+            raise ApplicationError("整改方案已报送或尚未开始，不能延期。")
+        round_ = None
+    elif kind == DeadlineKind.REPORT:
+        target = (
+            RectificationReport.objects.select_for_update()
+            .filter(subject=subject)
+            .order_by("-round")
+            .first()
+        )
+        if target is None or target.status != ReportStatus.DRAFT:
+            raise ApplicationError("整改情况报告已报送或尚未开始，不能延期。")
+        round_ = target.round
+    else:
+        raise ApplicationError("请选择要延期的事项。")
+    previous = target.due_on
+    if new_due_on <= previous:
+        raise ApplicationError(f"新期限须晚于原期限 {previous:%Y-%m-%d}。")
+    if new_due_on <= timezone.localdate():
+        raise ApplicationError("新期限须晚于今天。")
+    target.due_on = new_due_on
+    target.save(update_fields=["due_on"])
+    extension = DeadlineExtension.objects.create(
+        subject=subject,
+        kind=kind,
+        report_round=round_,
+        previous_due=previous,
+        new_due=new_due_on,
+        reason=reason,
+        extended_by=actor,
+    )
+    _log(
+        actor,
+        "rectification.extend",
+        f"{subject.person_name}的{extension.get_kind_display()}期限由 {previous:%Y-%m-%d} "
+        f"延至 {new_due_on:%Y-%m-%d}，理由：{reason}",
+        subject,
+        extension,
+    )
+    return extension
