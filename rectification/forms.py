@@ -5,7 +5,7 @@ from django import forms
 
 from core.forms import REASON_MAX, TEXT_MAX
 
-from .models import DeadlineKind, EscalationKind, ProblemSource, RowStatus
+from .models import EscalationKind, ProblemSource, RectificationKind, RowStatus
 
 
 class OpinionDraftForm(forms.Form):
@@ -95,6 +95,6 @@ class StepDoneForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    kind = forms.ChoiceField(label="事项", choices=DeadlineKind.choices)
+    kind = forms.ChoiceField(label="事项", choices=RectificationKind.choices)
     new_due_on = forms.DateField(label="新期限")
     reason = forms.CharField(label="延期理由", max_length=REASON_MAX)

@@ -193,6 +193,7 @@ REPORT_WORKFLOW = Workflow(
     action="rectification_report",
     moves=(
         Move(ReportStatus.DRAFT, ReportStatus.SUBMITTED, "报送整改情况报告", (Role.SUBJECT,)),
+        Move(ReportStatus.SUBMITTED, ReportStatus.DRAFT, "退回", (Role.OFFICE, Role.LIAISON)),
         Move(
             ReportStatus.SUBMITTED,
             ReportStatus.SATISFIED,
@@ -235,6 +236,7 @@ class RectificationReport(models.Model):
         related_name="rectification_report",
     )
     ordered_on = models.DateField(_("主任会议责成日期"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
 
     class Meta:
         verbose_name = _("整改情况报告")
@@ -336,7 +338,7 @@ class Escalation(models.Model):
         return self.get_kind_display()
 
 
-class DeadlineKind(models.TextChoices):
+class RectificationKind(models.TextChoices):
     PLAN = "plan", _("整改方案")
     REPORT = "report", _("整改情况报告")
 
@@ -351,7 +353,7 @@ class DeadlineExtension(models.Model):
         on_delete=models.PROTECT,
         related_name="deadline_extensions",
     )
-    kind = models.CharField(_("事项"), max_length=10, choices=DeadlineKind.choices)
+    kind = models.CharField(_("事项"), max_length=10, choices=RectificationKind.choices)
     report_round = models.PositiveSmallIntegerField(_("整改情况报告轮次"), null=True, blank=True)
     previous_due = models.DateField(_("原期限"))
     new_due = models.DateField(_("新期限"))
@@ -371,3 +373,73 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}延期至 {self.new_due:%Y-%m-%d}"
+
+
+class VersionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已报送")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("已退回")
+    SATISFIED = "satisfied", _("测评满意")
+    CONTINUED = "continued", _("责成继续整改")
+
+
+class RectificationVersion(models.Model):
+    """One submitted version of a plan or a report, as it was submitted: its text, every
+    row and copies of its files, then the decision on it (approved, returned and why…).
+    Returned versions stay readable, like duty-report versions."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="rectification_versions",
+    )
+    kind = models.CharField(_("文件"), max_length=10, choices=RectificationKind.choices)
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    number = models.PositiveSmallIntegerField(_("版本"))
+    submitted_on = models.DateField(_("报送日期"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+    text = models.TextField(_("正文"), blank=True)
+    rows = models.JSONField(_("逐条内容"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.SUBMITTED
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    decided_on = models.DateField(_("处理日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("整改方案和报告版本")
+        verbose_name_plural = _("整改方案和报告版本")
+        ordering = ["subject", "kind", "round", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "kind", "round", "number"], name="rectification_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        round_ = f"第 {self.round} 轮" if self.kind == RectificationKind.REPORT else ""
+        return f"{self.get_kind_display()}{round_}第 {self.number} 版"
+
+
+class RectificationVersionFile(models.Model):
+    """A copy of a file as it was when its version was submitted."""
+
+    version = models.ForeignKey(
+        RectificationVersion, on_delete=models.CASCADE, related_name="files"
+    )
+    label = models.CharField(_("说明"), max_length=100)
+    file = models.FileField(_("文件"), upload_to=PrivateUploadTo("versions"), max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+
+    class Meta:
+        ordering = ["version", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.original_name}"

@@ -1,7 +1,7 @@
 """Who may see a subject's rectification, and the statuses derived from dates."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -12,7 +12,13 @@ from core.workflow import Move, Workflow
 from subjects.models import Subject
 from subjects.selectors import subjects_visible_to
 
-from .models import PlanStatus, RectificationPlan, RectificationReport, ReportStatus
+from .models import (
+    PlanStatus,
+    RectificationPlan,
+    RectificationReport,
+    RectificationVersion,
+    ReportStatus,
+)
 
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
@@ -66,6 +72,15 @@ class RectificationRow:
     report: RectificationReport | None
     plan_due: datetime.date | None
     today: datetime.date
+    versions: list = field(default_factory=list)
+
+    @property
+    def current_versions(self) -> list:
+        """The latest submitted version of the plan and of the current report."""
+        latest = {}
+        for v in self.versions:
+            latest[v.kind] = v
+        return [latest[k] for k in ("plan", "report") if k in latest]
 
     @property
     def plan_state(self) -> str:
@@ -120,7 +135,11 @@ def rectification_rows(
 ) -> list[RectificationRow]:
     today = today or timezone.localdate()
     subjects = subjects.select_related("opinion", "rectification_plan").prefetch_related(
-        Prefetch("rectification_reports", queryset=RectificationReport.objects.order_by("-round"))
+        Prefetch("rectification_reports", queryset=RectificationReport.objects.order_by("-round")),
+        Prefetch(
+            "rectification_versions",
+            queryset=RectificationVersion.objects.order_by("kind", "round", "number"),
+        ),
     )
     rows = []
     for s in subjects.order_by("campaign__name", "position"):
@@ -135,6 +154,7 @@ def rectification_rows(
                 reports[0] if reports else None,
                 plan.due_on if plan is not None else None,
                 today,
+                list(s.rectification_versions.all()),
             )
         )
     return rows

@@ -53,6 +53,16 @@ urlpatterns = [
         views.rectification_deadline_extend_view,
         name="rectification_deadline_extend",
     ),
+    path(
+        f"{_S}versions/<int:version_pk>/",
+        views.rectification_version_detail,
+        name="rectification_version_detail",
+    ),
+    path(
+        f"{_S}versions/files/<int:file_pk>/",
+        views.rectification_version_file,
+        name="rectification_version_file",
+    ),
     path(f"{_S}escalations/", views.escalation_record_view, name="escalation_record"),
     path("subjects/<int:pk>/opinion/", views.opinion_print, name="opinion_print"),
     path("subjects/<int:pk>/ledger.xlsx", views.subject_ledger, name="subject_ledger"),

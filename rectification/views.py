@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.errors import ApplicationError
+from core.files import private_file_response
 from core.forms import DateForm, ReasonForm, form_data
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
@@ -30,11 +31,12 @@ from .models import (
     OPINION_WORKFLOW,
     PLAN_WORKFLOW,
     REPORT_WORKFLOW,
-    DeadlineKind,
     EscalationKind,
     OpinionStatus,
     PlanStatus,
     ProblemSource,
+    RectificationKind,
+    RectificationVersionFile,
     ReportStatus,
     RowStatus,
 )
@@ -54,6 +56,7 @@ from .services import (
     rectification_plan_return,
     rectification_plan_save,
     rectification_plan_submit,
+    rectification_report_return,
     rectification_report_save,
     rectification_report_submit,
     reporting_step_done,
@@ -133,9 +136,11 @@ def _extendable(subject, plan, current) -> list[tuple[str, str]]:
     """The started deadlines the office may move now (延期)."""
     kinds = []
     if plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        kinds.append((DeadlineKind.PLAN, f"整改方案（现期限 {plan.due_on:%Y-%m-%d}）"))
+        kinds.append((RectificationKind.PLAN, f"整改方案（现期限 {plan.due_on:%Y-%m-%d}）"))
     if current is not None and current.status == ReportStatus.DRAFT:
-        kinds.append((DeadlineKind.REPORT, f"整改情况报告（现期限 {current.due_on:%Y-%m-%d}）"))
+        kinds.append(
+            (RectificationKind.REPORT, f"整改情况报告（现期限 {current.due_on:%Y-%m-%d}）")
+        )
     return kinds
 
 
@@ -224,6 +229,10 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
             "report_submit": next(
                 (m for m in report_moves if m.target == ReportStatus.SUBMITTED), None
             ),
+            "report_return": next((m for m in report_moves if m.target == ReportStatus.DRAFT), None)
+            if current is not None and current.ballot_id is None
+            else None,
+            "versions": subject.rectification_versions.order_by("kind", "round", "number"),
             "can_edit_plan": can_edit_plan,
             "can_edit_report": can_edit_report,
             "can_assess": user_has_role(user, Role.OFFICE)
@@ -374,11 +383,37 @@ def rectification_report_save_view(request, subject, forms):
 
 @_subject_post
 def rectification_report_move(request, subject, forms, to: str):
-    if to != ReportStatus.SUBMITTED:
-        raise ApplicationError("未知操作。")
-    _report_saved(request, subject, forms)
-    rectification_report_submit(actor=request.user, subject=subject)
-    return "整改情况报告已报送。"
+    if to == ReportStatus.SUBMITTED:
+        _report_saved(request, subject, forms)
+        rectification_report_submit(actor=request.user, subject=subject)
+        return "整改情况报告已报送。"
+    if to == ReportStatus.DRAFT:
+        data = form_data(ReasonForm(request.POST))
+        rectification_report_return(actor=request.user, subject=subject, reason=data["reason"])
+        return "整改情况报告已退回修改。"
+    raise ApplicationError("未知操作。")
+
+
+@login_required
+def rectification_version_detail(request, pk: int, version_pk: int):
+    """One submitted version of the plan or a report, as it was, with the decision on it."""
+    subject = rectification_subject_for_user(user=request.user, pk=pk)
+    version = get_object_or_404(
+        subject.rectification_versions.select_related("submitted_by").prefetch_related("files"),
+        pk=version_pk,
+    )
+    return render(
+        request,
+        "rectification/version.html",
+        {"subject": subject, "version": version, "files": version.files.all()},
+    )
+
+
+@login_required
+def rectification_version_file(request, pk: int, file_pk: int):
+    subject = rectification_subject_for_user(user=request.user, pk=pk)
+    copy = get_object_or_404(RectificationVersionFile, pk=file_pk, version__subject=subject)
+    return private_file_response(copy.file, copy.original_name)
 
 
 @_subject_post

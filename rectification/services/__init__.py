@@ -24,6 +24,7 @@ from .plans import (
 from .reports import (
     rectification_assessment_conclude,
     rectification_assessment_open,
+    rectification_report_return,
     rectification_report_save,
     rectification_report_submit,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "rectification_plan_return",
     "rectification_plan_save",
     "rectification_plan_submit",
+    "rectification_report_return",
     "rectification_report_save",
     "rectification_report_submit",
     "reporting_step_done",

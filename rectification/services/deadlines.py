@@ -13,8 +13,8 @@ from core.services import require_office
 
 from ..models import (
     DeadlineExtension,
-    DeadlineKind,
     PlanStatus,
+    RectificationKind,
     RectificationPlan,
     RectificationReport,
     ReportStatus,
@@ -30,12 +30,12 @@ def rectification_deadline_extend(
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("延期必须写明理由。")
-    if kind == DeadlineKind.PLAN:
+    if kind == RectificationKind.PLAN:
         target = RectificationPlan.objects.select_for_update().filter(subject=subject).first()
         if target is None or target.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
             raise ApplicationError("整改方案已报送或尚未开始，不能延期。")
         round_ = None
-    elif kind == DeadlineKind.REPORT:
+    elif kind == RectificationKind.REPORT:
         target = (
             RectificationReport.objects.select_for_update()
             .filter(subject=subject)

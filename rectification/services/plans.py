@@ -11,9 +11,17 @@ from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role
 
-from ..models import PLAN_WORKFLOW, PlanRow, PlanStatus, RectificationPlan
+from ..models import (
+    PLAN_WORKFLOW,
+    PlanRow,
+    PlanStatus,
+    RectificationKind,
+    RectificationPlan,
+    VersionStatus,
+)
 from ..selectors import rectification_acts_for, rectification_plan_due
 from .common import _log, _move
+from .versions import plan_version_record, version_decide
 
 
 def _own_plan(actor, subject) -> RectificationPlan:
@@ -80,7 +88,7 @@ def rectification_plan_submit(*, actor, subject) -> RectificationPlan:
     today = timezone.localdate()
     due = rectification_plan_due(subject)
     late = "（逾期）" if due and today > due else ""
-    return _move(
+    plan = _move(
         plan,
         to=PlanStatus.SUBMITTED,
         workflow=PLAN_WORKFLOW,
@@ -89,6 +97,8 @@ def rectification_plan_submit(*, actor, subject) -> RectificationPlan:
         subject=subject,
         stamp={"submitted_on": today, "return_reason": ""},
     )
+    plan_version_record(plan=plan, actor=actor, is_late=bool(late))
+    return plan
 
 
 def _decide_plan(actor, subject) -> RectificationPlan:
@@ -103,6 +113,7 @@ def _decide_plan(actor, subject) -> RectificationPlan:
 @transaction.atomic
 def rectification_plan_approve(*, actor, subject) -> RectificationPlan:
     plan = _decide_plan(actor, subject)
+    version_decide(subject=subject, kind=RectificationKind.PLAN, status=VersionStatus.APPROVED)
     return _move(
         plan,
         to=PlanStatus.APPROVED,
@@ -120,6 +131,12 @@ def rectification_plan_return(*, actor, subject, reason: str) -> RectificationPl
     if not reason:
         raise ApplicationError("退回整改方案必须写明理由。")
     plan = _decide_plan(actor, subject)
+    version_decide(
+        subject=subject,
+        kind=RectificationKind.PLAN,
+        status=VersionStatus.RETURNED,
+        reason=reason,
+    )
     return _move(
         plan,
         to=PlanStatus.RETURNED,

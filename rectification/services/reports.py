@@ -19,14 +19,17 @@ from core.services import require_office
 from ..models import (
     REPORT_WORKFLOW,
     PlanStatus,
+    RectificationKind,
     RectificationPlan,
     RectificationReport,
     ReportRow,
     ReportStatus,
     RowStatus,
+    VersionStatus,
 )
 from ..selectors import rectification_acts_for
 from .common import _log, _move
+from .versions import report_version_record, version_decide
 
 
 def _current_report(subject) -> RectificationReport:
@@ -110,14 +113,48 @@ def rectification_report_submit(*, actor, subject) -> RectificationReport:
         )
     today = timezone.localdate()
     late = "（逾期）" if today > report.due_on else ""
-    return _move(
+    report = _move(
         report,
         to=ReportStatus.SUBMITTED,
         workflow=REPORT_WORKFLOW,
         actor=actor,
         summary=f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
         subject=subject,
-        stamp={"submitted_on": today},
+        stamp={"submitted_on": today, "return_reason": ""},
+    )
+    report_version_record(report=report, actor=actor, is_late=bool(late))
+    return report
+
+
+@transaction.atomic
+def rectification_report_return(*, actor, subject, reason: str) -> RectificationReport:
+    """The liaison committee (or the office) sends a submitted report back for rework
+    before it is put to members; the returned version stays readable with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("退回整改情况报告必须写明理由。")
+    if not rectification_acts_for(actor, subject, (Role.OFFICE, Role.LIAISON)):
+        raise ApplicationError(f"整改情况报告由{subject.liaison_committee.name}或评议办公室退回。")
+    report = _current_report(subject)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能退回。")
+    if report.ballot_id:
+        raise ApplicationError("整改情况报告已提请组成人员测评，不能再退回。")
+    version_decide(
+        subject=subject,
+        kind=RectificationKind.REPORT,
+        round_=report.round,
+        status=VersionStatus.RETURNED,
+        reason=reason,
+    )
+    return _move(
+        report,
+        to=ReportStatus.DRAFT,
+        workflow=REPORT_WORKFLOW,
+        actor=actor,
+        summary=f"退回{subject.person_name}第 {report.round} 轮整改情况报告，理由：{reason}",
+        subject=subject,
+        stamp={"submitted_on": None, "return_reason": reason},
     )
 
 
@@ -169,7 +206,14 @@ def rectification_assessment_conclude(
     if not ballot.is_valid:
         raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
     result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
-    if result.outcome != ballot.lowest_outcome:
+    satisfied = result.outcome != ballot.lowest_outcome
+    version_decide(
+        subject=subject,
+        kind=RectificationKind.REPORT,
+        round_=report.round,
+        status=VersionStatus.SATISFIED if satisfied else VersionStatus.CONTINUED,
+    )
+    if satisfied:
         return _move(
             report,
             to=ReportStatus.SATISFIED,
