@@ -65,6 +65,7 @@ from ballots.services import (
 )
 from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification
+from rectification.models import RectificationVersion, RectificationVersionFile, ReportingStep
 from rectification.services import rectification_assessment_open, rectification_report_submit
 from reviews.models import Campaign
 from subjects.models import DutyReportVersion, Subject
@@ -302,6 +303,39 @@ def _pairs() -> dict:
         "surveys/<int:pk>/move/<str:to>/": [
             {"pk": q.pk, "to": to} for q in Questionnaire.objects.all() for to in ("open", "closed")
         ],
+        "reports/<uuid:pk>/move/<str:to>/": [
+            {"pk": pk, "to": to}
+            for pk in _some(DutyReportVersion.objects.all())
+            for to in ("accepted", "returned")
+        ],
+        "investigation-reports/<int:pk>/move/<str:to>/": [
+            {"pk": pk, "to": to}
+            for pk in _some(InvestigationReport.objects.all())
+            for to in ("submitted", "draft", "heard")
+        ],
+        "campaigns/<int:pk>/rectification/steps/<int:step_pk>/done/": [
+            {"pk": step.campaign_id, "step_pk": step.pk} for step in ReportingStep.objects.all()
+        ]
+        or [{"pk": pk, "step_pk": 999999} for pk in _some(Campaign.objects.all())],
+        **{
+            f"subjects/<int:pk>/rectification/{what}/move/<str:to>/": [
+                {"pk": pk, "to": to} for pk in _some(Subject.objects.all()) for to in targets
+            ]
+            for what, targets in (
+                ("opinion", ("approved", "delivered")),
+                ("plan", ("submitted", "approved", "returned")),
+                ("report", ("submitted", "draft")),
+            )
+        },
+        "subjects/<int:pk>/rectification/versions/<int:version_pk>/": [
+            {"pk": v.subject_id, "version_pk": v.pk} for v in RectificationVersion.objects.all()
+        ]
+        or [{"pk": pk, "version_pk": 999999} for pk in _some(Subject.objects.all())],
+        "subjects/<int:pk>/rectification/versions/files/<int:file_pk>/": [
+            {"pk": f.version.subject_id, "file_pk": f.pk}
+            for f in RectificationVersionFile.objects.select_related("version")
+        ]
+        or [{"pk": pk, "file_pk": 999999} for pk in _some(Subject.objects.all())],
         "admin/r/<path:content_type_id>/<path:object_id>/": [
             {"content_type_id": ballot_type, "object_id": b.pk} for b in Ballot.objects.all()
         ],
