@@ -83,3 +83,31 @@ def apply_changes(instance: models.Model, fields: dict, *, allowed: tuple[str, .
 
 def changed_labels(model: type[models.Model], changed: dict) -> str:
     return "、".join(str(model._meta.get_field(name).verbose_name) for name in changed)
+
+
+def referencing_kinds(instance: models.Model) -> list[str]:
+    """The kinds of record (verbose names) that still point at `instance`.
+
+    Found through the model's reverse relations, hidden ones ("+") included, so a lower app
+    learns that records of a higher app refer to its rows without importing that app.
+    """
+    kinds = []
+    for rel in instance._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        if rel.related_model._base_manager.filter(**{rel.field.name: instance}).exists():
+            kind = str(rel.related_model._meta.verbose_name)
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+def delete_or_raise(instance: models.Model, *, refused: str) -> None:
+    """instance.delete(), with a protected reference the service did not foresee turned into
+    an ApplicationError instead of a 500. `refused` starts the sentence, e.g. "不能删除该单位"."""
+    try:
+        instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        kinds = "、".join(sorted({str(o._meta.verbose_name) for o in objects}))
+        raise ApplicationError(f"{refused}：仍有{kinds}与之关联。") from exc

@@ -11,6 +11,7 @@ from core.services import (
     account_create,
     apply_changes,
     changed_labels,
+    delete_or_raise,
     require_office,
     validate_or_raise,
 )
@@ -161,7 +162,7 @@ def subject_delete(*, actor, subject: Subject) -> None:
         campaign=subject.campaign,
         data={"subject_id": subject.pk},
     )
-    subject.delete()
+    delete_or_raise(subject, refused=f"不能移除评议对象 {subject.person_name}")
 
 
 @transaction.atomic
