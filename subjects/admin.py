@@ -207,10 +207,6 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
     def delete_model(self, request, obj):
         subject_delete(actor=request.user, subject=obj)
 
-    def delete_queryset(self, request, queryset):
-        for subject in queryset:
-            subject_delete(actor=request.user, subject=subject)
-
     def run_import(self, request, form):
         return subjects_import(
             actor=request.user,

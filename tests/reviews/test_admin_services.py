@@ -11,7 +11,13 @@ from reviews.services import campaign_plan_attach, campaign_stage_move
 from surveys.models import FindingKind
 from surveys.services import finding_add
 from tests.admin_forms import add_row, form_data, inline_rows
-from tests.factories import CampaignFactory, SubjectFactory, make_group, pdf_upload
+from tests.factories import (
+    CampaignFactory,
+    MemberFactory,
+    SubjectFactory,
+    make_group,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +191,25 @@ class TestContentItems:
         assert response.status_code == 200
         assert "已结束，评议内容不能再修改" in response.content.decode()
         assert not campaign.content_items.filter(title="新增内容").exists()
+
+
+def test_member_order_edited_in_the_list_goes_through_the_service(client, office):
+    first, second = MemberFactory(name="甲", position=1), MemberFactory(name="乙", position=2)
+    client.force_login(office)
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": first.pk,
+        "form-0-position": "3",
+        "form-1-id": second.pk,
+        "form-1-position": "2",
+        "_save": "保存",
+    }
+
+    response = client.post("/admin/reviews/member/", data)
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.position == 3
+    entry = AuditEntry.objects.get(action="member.update")
+    assert entry.actor == office and entry.data == {"position": "3"}
