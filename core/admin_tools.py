@@ -86,8 +86,14 @@ class ServiceAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         raise ImproperlyConfigured(f"{type(self).__name__} must delete through a service.")
 
+    def response_action(self, request, queryset):
+        # An action is all or nothing, Django's history of it included ("delete selected"
+        # logs the deletions before it deletes).
+        with transaction.atomic():
+            return super().response_action(request, queryset)
+
     def delete_queryset(self, request, queryset):
-        # "Delete selected": all or nothing, each through delete_model.
+        # "Delete selected": each through delete_model, all or nothing.
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)

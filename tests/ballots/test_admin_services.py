@@ -4,6 +4,7 @@ each change leaves an audit entry, and a refused change writes nothing."""
 import datetime
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 
 from ballots.models import AgendaItem, BallotStatus, Inquiry, ReviewMeeting
 from ballots.services import agenda_item_create, ballot_create, meeting_create
@@ -183,6 +184,7 @@ def test_delete_selected_is_all_or_nothing(client, office, world):
     assert "不能删除" in response.content.decode()
     assert ReviewMeeting.objects.count() == 2
     assert not AuditEntry.objects.filter(action="meeting.delete").exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
 
 def test_published_meeting_is_locked(client, office, world):
