@@ -1,23 +1,74 @@
 from django.contrib import admin
 
-from core.admin_tools import ReadOnlyAdmin
+from core.admin_tools import ReadOnlyAdmin, ServiceAdmin, ServiceInline, formset_save
+from subjects.models import ReviewForm, Subject
 
 from .models import AgendaItem, Ballot, BallotResult, Inquiry, ReviewMeeting
 from .selectors import published_ballots
+from .services import (
+    MEETING_EDITABLE,
+    agenda_item_create,
+    agenda_item_delete,
+    agenda_item_update,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
+)
 
 
-class AgendaInline(admin.TabularInline):
+class AgendaInline(ServiceInline, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ("position", "subject")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk:
+            # Only the meeting's own on-site subjects report at it.
+            formset.form.base_fields["subject"].queryset = Subject.objects.filter(
+                campaign=obj.campaign, review_form=ReviewForm.ON_SITE
+            )
+        return formset
+
 
 @admin.register(ReviewMeeting)
-class ReviewMeetingAdmin(admin.ModelAdmin):
+class ReviewMeetingAdmin(ServiceAdmin):
     list_display = ("name", "campaign", "held_on", "place")
     list_filter = ("campaign",)
     filter_horizontal = ("attendees",)
     inlines = [AgendaInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its ballots, inquiries and agenda belong to the campaign it was registered for.
+        return ("campaign",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in MEETING_EDITABLE if f in form.cleaned_data}
+        attendees = list(form.cleaned_data.get("attendees", []))
+        if change:
+            meeting_update(actor=request.user, meeting=obj, attendees=attendees, **data)
+        else:
+            meeting = meeting_create(
+                actor=request.user,
+                campaign=form.cleaned_data["campaign"],
+                attendees=attendees,
+                **data,
+            )
+            obj.pk = meeting.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        meeting_delete(actor=request.user, meeting=obj)
+
+    def save_formset(self, request, form, formset, change):
+        actor, meeting = request.user, form.instance
+        formset_save(
+            formset,
+            create=lambda data: agenda_item_create(actor=actor, meeting=meeting, **data),
+            update=lambda item, data: agenda_item_update(actor=actor, item=item, **data),
+            delete=lambda item: agenda_item_delete(actor=actor, item=item),
+        )
 
 
 @admin.register(Inquiry)

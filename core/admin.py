@@ -1,9 +1,15 @@
-from django.contrib import admin
+from contextvars import ContextVar
+
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.http import HttpResponseRedirect
 
-from .admin_tools import ReadOnlyAdmin
+from .admin_tools import ReadOnlyAdmin, ServiceAdmin
+from .errors import ApplicationError
 from .models import AuditEntry
+from .services import USER_EDITABLE, user_create, user_password_set, user_update
 
 
 @admin.register(AuditEntry)
@@ -19,14 +25,31 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 User = get_user_model()
 admin.site.unregister(User)
 
+# Who is setting a password: Django's password page builds its form without the request.
+_password_actor: ContextVar = ContextVar("password_actor")
+
+
+class PasswordForm(AdminPasswordChangeForm):
+    """Django's admin password form, saving through core.services.user_password_set."""
+
+    def save(self, commit=True):
+        password = (
+            self.cleaned_data["password1"] if self.cleaned_data["set_usable_password"] else None
+        )
+        self.user = user_password_set(
+            actor=_password_actor.get(), user=self.user, password=password
+        )
+        return self.user
+
 
 @admin.register(User)
-class OfficeUserAdmin(UserAdmin):
+class OfficeUserAdmin(ServiceAdmin, UserAdmin):
     """Office staff manage logins and roles, but cannot hand out superuser or raw permissions."""
 
     list_display = ("username", "first_name", "roles", "is_active", "is_staff", "last_login")
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("username", "first_name", "email")
+    change_password_form = PasswordForm
 
     @admin.display(description="角色")
     def roles(self, obj):
@@ -36,7 +59,7 @@ class OfficeUserAdmin(UserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
         if not request.user.is_superuser:
             fields = (*fields, "is_superuser", "user_permissions")
         return fields
@@ -46,3 +69,39 @@ class OfficeUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            # Superuser status and permissions reach the service only when they are on the
+            # form, i.e. for a superuser.
+            extra = {
+                f: data[f]
+                for f in ("groups", "user_permissions", "is_superuser")
+                if f in form.fields
+            }
+            user_update(
+                actor=request.user,
+                user=obj,
+                **{f: data[f] for f in USER_EDITABLE if f in data},
+                **extra,
+            )
+        else:
+            user = user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data.get("password1") if data.get("set_usable_password") else None,
+            )
+            obj.pk = user.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        finally:
+            _password_actor.reset(token)

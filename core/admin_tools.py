@@ -1,10 +1,12 @@
-"""Pieces the office admin shares: turning service errors into messages, Excel import pages."""
+"""Pieces the office admin shares: writing through services, Excel import pages."""
 
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models, transaction
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,26 +15,53 @@ from .errors import ApplicationError
 from .xlsx import Column, ImportRejected, ImportResult, template_workbook, xlsx_response
 
 
+class _Refused:
+    """Mixed into the change form when a service said no, so that the page comes back with
+    everything the office typed and the reason at the top, instead of an empty form."""
+
+    refusal = ""
+
+    def clean(self):
+        super().clean()
+        raise forms.ValidationError(self.refusal)
+
+
 class ServiceAdmin(admin.ModelAdmin):
     """A ModelAdmin whose writes go through services.
 
-    The admin runs the change form in one transaction; a service's ApplicationError is
-    caught outside it, so everything is rolled back and the office sees the reason.
+    Subclasses implement save_model (and delete_model, and save_formset for inlines) by
+    calling their services; the defaults refuse to write, so no inline or delete falls
+    through to Django's plain save(). The admin runs each POST in one transaction and a
+    service's ApplicationError is caught outside it: everything is rolled back (also rows of
+    inlines saved before the refusal) and the office sees the reason.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            # Everything was rolled back; show the same form again with the reason.
+            request._service_refusal = exc.message
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal:
+            form = type(form.__name__, (_Refused, form), {"refusal": refusal})
+        return form
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            )
 
     def changelist_view(self, request, extra_context=None):
         try:
@@ -40,6 +69,97 @@ class ServiceAdmin(admin.ModelAdmin):
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def get_deleted_objects(self, objs, request):
+        # Records that still point at the object are the service's to judge: it refuses
+        # with a sentence that says why, instead of Django's list of protected objects (and
+        # a 403 when those are read-only here). A protected reference always stops the
+        # delete, in the service or in core.services.delete_or_raise, so nothing cascades.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            return to_delete, model_count, set(), []
+        return to_delete, model_count, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        raise ImproperlyConfigured(f"{type(self).__name__} must save through a service.")
+
+    def delete_model(self, request, obj):
+        raise ImproperlyConfigured(f"{type(self).__name__} must delete through a service.")
+
+    def response_action(self, request, queryset):
+        # An action is all or nothing, Django's history of it included ("delete selected"
+        # logs the deletions before it deletes).
+        with transaction.atomic():
+            return super().response_action(request, queryset)
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected": each through delete_model, all or nothing.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): many-to-many fields are the service's, passed in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset_save(formset)
+
+
+class ServiceInline:
+    """Mixed into an inline of a ServiceAdmin (before admin.TabularInline).
+
+    Django's inline form checks a deleted row for protected references itself and answers
+    with a list of objects "that would have to be deleted too"; here the service judges the
+    deletion and says why not in its own words, as ServiceAdmin.get_deleted_objects does.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.hand_clean_DELETE = lambda form: None
+        return formset
+
+
+def formset_save(
+    formset,
+    *,
+    create: Callable[[dict], models.Model] | None = None,
+    update: Callable[[models.Model, dict], models.Model] | None = None,
+    delete: Callable[[models.Model], None] | None = None,
+) -> None:
+    """Send an inline formset's rows to services instead of formset.save().
+
+    Deleted rows first, then changed rows, then new ones (so a title removed and added again
+    does not collide). Each callable gets the row's editable fields; a row whose kind of
+    change has no callable is a programming error. Sets the lists formset.save() would set,
+    which Django's change message reads.
+    """
+    skip = {formset.model._meta.pk.name, DELETION_FIELD_NAME, ORDERING_FIELD_NAME}
+    if getattr(formset, "fk", None) is not None:
+        skip.add(formset.fk.name)
+
+    def fields(form) -> dict:
+        return {n: form.cleaned_data[n] for n in form.fields if n not in skip}
+
+    def need(service, what: str):
+        if service is None:
+            raise ImproperlyConfigured(f"No service to {what} {formset.model.__name__} rows.")
+        return service
+
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    deleted = formset.deleted_forms if formset.can_delete else []
+    for form in formset.initial_forms:
+        if form in deleted and form.instance.pk is not None:
+            need(delete, "delete")(form.instance)
+            formset.deleted_objects.append(form.instance)
+    for form in formset.initial_forms:
+        if form not in deleted and form.has_changed():
+            obj = need(update, "update")(form.instance, fields(form))
+            formset.changed_objects.append((obj, form.changed_data))
+    for form in formset.extra_forms:
+        if form not in deleted and form.has_changed():
+            formset.new_objects.append(need(create, "create")(fields(form)))
 
 
 class ImportForm(forms.Form):

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from .audit import audit_log
 from .errors import ApplicationError
-from .roles import Role, user_add_role, user_has_role
+from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
 
@@ -83,3 +84,144 @@ def apply_changes(instance: models.Model, fields: dict, *, allowed: tuple[str, .
 
 def changed_labels(model: type[models.Model], changed: dict) -> str:
     return "、".join(str(model._meta.get_field(name).verbose_name) for name in changed)
+
+
+def referencing_kinds(instance: models.Model) -> list[str]:
+    """The kinds of record (verbose names) that still point at `instance`.
+
+    Found through the model's reverse relations, hidden ones ("+") included, so a lower app
+    learns that records of a higher app refer to its rows without importing that app.
+    """
+    kinds = []
+    for rel in instance._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        if rel.related_model._base_manager.filter(**{rel.field.name: instance}).exists():
+            kind = str(rel.related_model._meta.verbose_name)
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+def delete_or_raise(instance: models.Model, *, refused: str) -> None:
+    """instance.delete(), with a protected reference the service did not foresee turned into
+    an ApplicationError instead of a 500. `refused` starts the sentence, e.g. "不能删除该单位"."""
+    try:
+        instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        kinds = "、".join(sorted({str(o._meta.verbose_name) for o in objects}))
+        raise ApplicationError(f"{refused}：仍有{kinds}与之关联。") from exc
+
+
+# What the office edits on a login in the admin. Superuser status and raw permissions only a
+# superuser may touch; dates of joining and last login are the system's.
+USER_EDITABLE = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+
+
+def _require_may_edit(actor, user) -> None:
+    if user.is_superuser and not actor.is_superuser:
+        raise ApplicationError("只有超级管理员可以修改超级管理员的账号。")
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str | None, **fields):
+    """A login made by hand in the admin (members and subjects get theirs from their own
+    services, with their role). No password: the account cannot log in with one."""
+    require_office(actor)
+    User = get_user_model()
+    user = User(username=username.strip())
+    apply_changes(user, fields, allowed=USER_EDITABLE)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    validate_or_raise(user)
+    user.save()
+    audit_log(
+        actor=actor,
+        action="user.create",
+        summary=f"添加登录账号 {user.username}" + ("" if password else "（不能用密码登录）"),
+        target=user,
+    )
+    return user
+
+
+def _set_relation(user, name: str, new, changed: dict) -> None:
+    """Set a many-to-many of the user (groups, permissions), noting it in `changed`."""
+    manager = getattr(user, name)
+    if set(manager.all()) != set(new):
+        manager.set(new)
+        changed[name] = "、".join(sorted(str(x) for x in new)) or "（无）"
+
+
+@transaction.atomic
+def user_update(
+    *, actor, user, groups=None, user_permissions=None, is_superuser: bool | None = None, **fields
+):
+    """Change a login: its details, whether it is active or may enter the admin, its roles
+    (groups). The office cannot lock itself out: not its own account, not its own role."""
+    require_office(actor)
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_may_edit(actor, user)
+    changed = apply_changes(user, fields, allowed=USER_EDITABLE)
+    if not actor.is_superuser and (
+        user_permissions is not None
+        or (is_superuser is not None and is_superuser != user.is_superuser)
+    ):
+        raise ApplicationError("只有超级管理员可以授予超级管理员身份或单独的权限。")
+    if is_superuser is not None and is_superuser != user.is_superuser:
+        user.is_superuser = is_superuser
+        changed["is_superuser"] = str(is_superuser)
+    if user.pk == actor.pk and not (user.is_active and user.is_staff):
+        raise ApplicationError("不能停用自己的账号，也不能取消自己进入管理后台的权限。")
+    if changed:
+        validate_or_raise(user)
+        user.save()
+    if groups is not None:
+        office = GROUP_NAMES[Role.OFFICE]
+        if (
+            user.pk == actor.pk
+            and not user.is_superuser
+            and user.groups.filter(name=office).exists()
+            and office not in {g.name for g in groups}
+        ):
+            raise ApplicationError(f"不能取消自己的“{office}”角色。")
+        _set_relation(user, "groups", groups, changed)
+    if user_permissions is not None:
+        _set_relation(user, "user_permissions", user_permissions, changed)
+    if not changed:
+        return user
+    audit_log(
+        actor=actor,
+        action="user.update",
+        summary=f"修改登录账号 {user.username}：{changed_labels(User, changed)}",
+        target=user,
+        data=changed,
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor, user, password: str | None):
+    """Set a login's password (None: it can no longer log in with one). The caller has
+    checked the password against the validators; the password is never in the audit."""
+    require_office(actor)
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_may_edit(actor, user)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit_log(
+        actor=actor,
+        action="user.password",
+        summary=f"重设登录账号 {user.username} 的密码"
+        if password
+        else f"停用登录账号 {user.username} 的密码登录",
+        target=user,
+    )
+    return user

@@ -12,19 +12,38 @@ from .models import DutyReportVersion, LiaisonCommittee, Subject, Unit
 from .selectors import subject_report_state
 from .services import (
     SUBJECT_EDITABLE,
-    liaison_committee_set_users,
+    UNIT_EDITABLE,
+    liaison_committee_create,
+    liaison_committee_delete,
+    liaison_committee_update,
     subject_account_set,
     subject_create,
     subject_delete,
     subject_update,
+    unit_create,
+    unit_delete,
+    unit_update,
 )
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ServiceAdmin):
     list_display = ("name", "organ_type")
     list_filter = ("organ_type",)
     search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in UNIT_EDITABLE if f in form.cleaned_data}
+        if change:
+            unit_update(actor=request.user, unit=obj, **data)
+        else:
+            unit = unit_create(actor=request.user, **data)
+            obj.pk = unit.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        unit_delete(actor=request.user, unit=obj)
 
 
 class LiaisonCommitteeForm(forms.ModelForm):
@@ -34,7 +53,7 @@ class LiaisonCommitteeForm(forms.ModelForm):
 
 
 @admin.register(LiaisonCommittee)
-class LiaisonCommitteeAdmin(admin.ModelAdmin):
+class LiaisonCommitteeAdmin(ServiceAdmin):
     form = LiaisonCommitteeForm
     list_display = ("name", "staff")
     search_fields = ("name",)
@@ -47,11 +66,19 @@ class LiaisonCommitteeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("users")
 
-    def save_related(self, request, form, formsets, change):
+    def save_model(self, request, obj, form, change):
         # Users go through the service so that each gets the liaison role.
-        liaison_committee_set_users(
-            actor=request.user, committee=form.instance, users=list(form.cleaned_data["users"])
-        )
+        name, users = form.cleaned_data["name"], list(form.cleaned_data["users"])
+        if change:
+            liaison_committee_update(actor=request.user, committee=obj, name=name, users=users)
+        else:
+            committee = liaison_committee_create(actor=request.user, name=name, users=users)
+            obj.pk = committee.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        liaison_committee_delete(actor=request.user, committee=obj)
 
 
 class SubjectForm(forms.ModelForm):
@@ -179,10 +206,6 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
 
     def delete_model(self, request, obj):
         subject_delete(actor=request.user, subject=obj)
-
-    def delete_queryset(self, request, queryset):
-        for subject in queryset:
-            subject_delete(actor=request.user, subject=subject)
 
     def run_import(self, request, form):
         return subjects_import(

@@ -13,14 +13,34 @@ from .models import (
     InvestigationReport,
     Questionnaire,
 )
-from .services import group_create, group_update
+from .services import (
+    DEPUTY_EDITABLE,
+    deputy_create,
+    deputy_delete,
+    deputy_update,
+    group_create,
+    group_update,
+)
 
 
 @admin.register(Deputy)
-class DeputyAdmin(admin.ModelAdmin):
+class DeputyAdmin(ServiceAdmin):
     list_display = ("name", "delegation", "phone", "is_active")
     list_filter = ("delegation", "is_active")
     search_fields = ("name", "delegation", "phone")
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in DEPUTY_EDITABLE if f in form.cleaned_data}
+        if change:
+            deputy_update(actor=request.user, deputy=obj, **data)
+        else:
+            deputy = deputy_create(actor=request.user, **data)
+            obj.pk = deputy.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        deputy_delete(actor=request.user, deputy=obj)
 
 
 @admin.register(Questionnaire)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from core.admin_tools import ServiceAdmin
+from core.admin_tools import ServiceAdmin, ServiceInline, formset_save
 from core.errors import ApplicationError
 from core.files import check_upload
 from core.formats import cn_date
@@ -23,6 +23,10 @@ from reviews.services import (
     campaign_plan_attach,
     campaign_stage_move,
     campaign_update,
+    content_item_create,
+    content_item_delete,
+    content_item_update,
+    stage_update,
 )
 from subjects.services import campaign_report_deadlines_set, report_deadlines_suggested
 
@@ -38,7 +42,7 @@ class StageInline(admin.TabularInline):
         return False
 
 
-class ContentItemInline(admin.TabularInline):
+class ContentItemInline(ServiceInline, admin.TabularInline):
     model = ContentItem
     fields = ("position", "title", "description")
     extra = 0
@@ -190,6 +194,22 @@ class CampaignAdmin(ServiceAdmin):
                 approved_on=data["plan_approved_on"],
             )
         obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        actor, campaign = request.user, form.instance
+        if formset.model is Stage:
+            formset_save(
+                formset, update=lambda stage, data: stage_update(actor=actor, stage=stage, **data)
+            )
+        elif formset.model is ContentItem:
+            formset_save(
+                formset,
+                create=lambda data: content_item_create(actor=actor, campaign=campaign, **data),
+                update=lambda item, data: content_item_update(actor=actor, item=item, **data),
+                delete=lambda item: content_item_delete(actor=actor, item=item),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Straight on to the stage dates and content items the service just created.

@@ -10,11 +10,27 @@ from .ballots import (
     ballot_publish,
     ballot_verify,
 )
-from .meetings import inquiry_answer, inquiry_submit
+from .meetings import (
+    AGENDA_ITEM_EDITABLE,
+    MEETING_EDITABLE,
+    agenda_item_create,
+    agenda_item_delete,
+    agenda_item_update,
+    inquiry_answer,
+    inquiry_submit,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
+)
 from .paper import ballot_remind, paper_enter
 from .setup import ballot_create, ballot_rule_check, default_quorum
 
 __all__ = [
+    "AGENDA_ITEM_EDITABLE",
+    "MEETING_EDITABLE",
+    "agenda_item_create",
+    "agenda_item_delete",
+    "agenda_item_update",
     "ballot_cast",
     "ballot_close",
     "ballot_create",
@@ -29,5 +45,8 @@ __all__ = [
     "default_quorum",
     "inquiry_answer",
     "inquiry_submit",
+    "meeting_create",
+    "meeting_delete",
+    "meeting_update",
     "paper_enter",
 ]

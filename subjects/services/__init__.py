@@ -1,4 +1,4 @@
-"""Everything that writes review subjects and their duty reports."""
+"""Everything that writes review subjects, their duty reports, units and liaison committees."""
 
 from .reports import (
     UPLOAD_STAGES,
@@ -11,27 +11,43 @@ from .reports import (
 )
 from .subjects import (
     SUBJECT_EDITABLE,
-    liaison_committee_set_users,
     require_preparation,
     subject_account_set,
     subject_create,
     subject_delete,
     subject_update,
 )
+from .units import (
+    UNIT_EDITABLE,
+    liaison_committee_create,
+    liaison_committee_delete,
+    liaison_committee_set_users,
+    liaison_committee_update,
+    unit_create,
+    unit_delete,
+    unit_update,
+)
 
 __all__ = [
     "SUBJECT_EDITABLE",
+    "UNIT_EDITABLE",
     "UPLOAD_STAGES",
     "campaign_report_deadlines_set",
     "duty_report_accept",
     "duty_report_return",
     "duty_report_upload",
     "duty_reports_distribute",
+    "liaison_committee_create",
+    "liaison_committee_delete",
     "liaison_committee_set_users",
+    "liaison_committee_update",
     "report_deadlines_suggested",
     "require_preparation",
     "subject_account_set",
     "subject_create",
     "subject_delete",
     "subject_update",
+    "unit_create",
+    "unit_delete",
+    "unit_update",
 ]

@@ -1,4 +1,4 @@
-"""Everything that writes review subjects, units and liaison committees."""
+"""Everything that writes review subjects and their login accounts."""
 
 import datetime
 
@@ -6,11 +6,12 @@ from django.db import transaction
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.roles import Role, user_add_role, user_has_role
+from core.roles import Role, user_has_role
 from core.services import (
     account_create,
     apply_changes,
     changed_labels,
+    delete_or_raise,
     require_office,
     validate_or_raise,
 )
@@ -161,24 +162,4 @@ def subject_delete(*, actor, subject: Subject) -> None:
         campaign=subject.campaign,
         data={"subject_id": subject.pk},
     )
-    subject.delete()
-
-
-@transaction.atomic
-def liaison_committee_set_users(*, actor, committee: LiaisonCommittee, users) -> None:
-    """Set who works for a liaison committee; each of them gets the liaison role."""
-    require_office(actor)
-    before = set(committee.users.values_list("pk", flat=True))
-    committee.users.set(users)
-    for user in users:
-        user_add_role(user=user, role=Role.LIAISON)
-    after = {u.pk for u in users}
-    if before != after:
-        names = "、".join(u.get_full_name() or u.username for u in users) or "（无）"
-        audit_log(
-            actor=actor,
-            action="liaison.users",
-            summary=f"{committee.name}工作人员设为：{names}",
-            target=committee,
-            data={"users": sorted(after)},
-        )
+    delete_or_raise(subject, refused=f"不能移除评议对象 {subject.person_name}")

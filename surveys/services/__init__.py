@@ -18,13 +18,13 @@ from .assessment import (
     is_group_member,
     subjects_assign,
 )
+from .deputies import DEPUTY_EDITABLE, deputy_create, deputy_delete, deputy_update
 from .questionnaires import (
     DEFAULT_TEXT_QUESTIONS,
     MAX_SHEETS,
     TEXT_MAX_CHARS,
     codes_issue_sheets,
     codes_issue_to_deputies,
-    deputy_create,
     device_hash,
     questionnaire_close,
     questionnaire_create,
@@ -36,6 +36,7 @@ from .questionnaires import (
 __all__ = [
     "ATTACHMENT_KINDS",
     "DEFAULT_TEXT_QUESTIONS",
+    "DEPUTY_EDITABLE",
     "MAX_ATTACHMENTS",
     "MAX_SHEETS",
     "TEXT_MAX_CHARS",
@@ -44,6 +45,8 @@ __all__ = [
     "codes_issue_sheets",
     "codes_issue_to_deputies",
     "deputy_create",
+    "deputy_delete",
+    "deputy_update",
     "device_hash",
     "finding_add",
     "finding_delete",

@@ -19,7 +19,6 @@ from ..models import (
     QUESTIONNAIRE_WORKFLOW,
     AccessMode,
     Answer,
-    Deputy,
     DeviceMark,
     Question,
     QuestionKind,
@@ -365,12 +364,3 @@ def responses_flush(*, questionnaire: Questionnaire, force: bool = False) -> int
     if questionnaire.status != QuestionnaireStatus.OPEN:
         return 0
     return _flush(questionnaire, force=force)
-
-
-@transaction.atomic
-def deputy_create(*, actor, name: str, delegation: str = "", phone: str = "") -> Deputy:
-    require_office(actor)
-    deputy = Deputy(name=name.strip(), delegation=delegation.strip(), phone=phone.strip())
-    validate_or_raise(deputy)
-    deputy.save()
-    return deputy

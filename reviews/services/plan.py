@@ -1,0 +1,134 @@
+"""Everything that writes a campaign's plan after it is created: stage dates and content items."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from core.audit import audit_log
+from core.errors import ApplicationError
+from core.services import (
+    apply_changes,
+    changed_labels,
+    delete_or_raise,
+    referencing_kinds,
+    require_office,
+    validate_or_raise,
+)
+
+from ..models import Campaign, CampaignStage, ContentItem, Stage
+from .campaigns import STAGE_ORDER
+
+STAGE_EDITABLE = ("planned_start", "planned_end")
+
+
+@transaction.atomic
+def stage_update(*, actor, stage: Stage, **fields) -> Stage:
+    """Change a stage's planned window.
+
+    A stage the campaign has moved past is history: its dates are what was planned then, and
+    briefings and reminders were written from them. Moving back reopens it, and its dates.
+    """
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=stage.campaign_id)
+    stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    changed = apply_changes(stage, fields, allowed=STAGE_EDITABLE)
+    if not changed:
+        return stage
+    if STAGE_ORDER.index(campaign.stage) > STAGE_ORDER.index(stage.kind):
+        raise ApplicationError(
+            f"“{campaign.name}”的{stage.get_kind_display()}已结束，不能再修改其计划日期。"
+        )
+    validate_or_raise(stage)
+    stage.save()
+    audit_log(
+        actor=actor,
+        action="stage.update",
+        summary=f"修改“{campaign.name}”{stage.get_kind_display()}的{changed_labels(Stage, changed)}",
+        target=stage,
+        campaign=campaign,
+        data=changed,
+    )
+    return stage
+
+
+CONTENT_ITEM_EDITABLE = ("position", "title", "description")
+
+
+def _lock_open_campaign(campaign_id: int) -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.stage == CampaignStage.CLOSED:
+        raise ApplicationError(f"“{campaign.name}”已结束，评议内容不能再修改。")
+    return campaign
+
+
+@transaction.atomic
+def content_item_create(
+    *, actor, campaign: Campaign, title: str, description: str = "", position: int | None = None
+) -> ContentItem:
+    require_office(actor)
+    campaign = _lock_open_campaign(campaign.pk)
+    if position is None:
+        last = campaign.content_items.aggregate(last=Max("position"))["last"]
+        position = (last or 0) + 1
+    item = ContentItem(
+        campaign=campaign, title=title.strip(), description=description.strip(), position=position
+    )
+    validate_or_raise(item)
+    item.save()
+    audit_log(
+        actor=actor,
+        action="content_item.create",
+        summary=f"“{campaign.name}”添加评议内容：{item.title}",
+        target=item,
+        campaign=campaign,
+    )
+    return item
+
+
+@transaction.atomic
+def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
+    """Change a content item. Once findings or opinion problems are filed under it, its title
+    stays: they were written against that title. Order and explanation may still change."""
+    require_office(actor)
+    campaign = _lock_open_campaign(item.campaign_id)
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    title = item.title
+    changed = apply_changes(item, fields, allowed=CONTENT_ITEM_EDITABLE)
+    if not changed:
+        return item
+    if "title" in changed:
+        kinds = referencing_kinds(item)
+        if kinds:
+            raise ApplicationError(
+                f"评议内容“{title}”下已有{'、'.join(kinds)}，不能再修改名称（可修改顺序和说明）。"
+            )
+    validate_or_raise(item)
+    item.save()
+    audit_log(
+        actor=actor,
+        action="content_item.update",
+        summary=f"“{campaign.name}”修改评议内容“{title}”：{changed_labels(ContentItem, changed)}",
+        target=item,
+        campaign=campaign,
+        data=changed,
+    )
+    return item
+
+
+@transaction.atomic
+def content_item_delete(*, actor, item: ContentItem) -> None:
+    require_office(actor)
+    campaign = _lock_open_campaign(item.campaign_id)
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    kinds = referencing_kinds(item)
+    if kinds:
+        raise ApplicationError(f"评议内容“{item.title}”下已有{'、'.join(kinds)}，不能删除。")
+    if campaign.stage != CampaignStage.PREPARATION and campaign.content_items.count() == 1:
+        raise ApplicationError("评议活动已经开始，至少要保留一项评议内容。")
+    audit_log(
+        actor=actor,
+        action="content_item.delete",
+        summary=f"“{campaign.name}”删除评议内容：{item.title}",
+        campaign=campaign,
+        data={"content_item_id": item.pk, "title": item.title},
+    )
+    delete_or_raise(item, refused=f"不能删除评议内容“{item.title}”")
