@@ -9,7 +9,7 @@ from kombu import Exchange, Queue
 
 from config.celery_app import app as celery_app
 from core.models import RenderedDocument
-from rectification.services import opinion_draft
+from rectification.services import review_opinion_draft
 from tests.factories import CampaignFactory, SubjectFactory
 from workbench.models import Briefing, RenderStatus
 from workbench.services.briefings import briefing_create
@@ -59,7 +59,7 @@ def broker():
 
 def test_a_document_render_with_the_queue_down(client, office, broker):
     subject = SubjectFactory(campaign=CampaignFactory(actor=office), person_name="金立新")
-    opinion_draft(actor=office, subject=subject)
+    review_opinion_draft(actor=office, subject=subject)
     client.force_login(office)
     broker.down()
     response = client.post(f"/documents/opinion/{subject.pk}/", follow=True)
