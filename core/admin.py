@@ -8,7 +8,8 @@ from django.http import HttpResponseRedirect
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
 from .errors import ApplicationError
-from .models import AuditEntry
+from .models import AuditEntry, OutgoingEmail
+from .outbox import outbox_kick, outbox_retry_now
 from .services import USER_EDITABLE, user_create, user_password_set, user_update
 
 
@@ -20,6 +21,52 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor", "campaign", "subject", "subject__unit")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The e-mail outbox: what was sent, what waits for the mail server and why."""
+
+    list_display = (
+        "created_at",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("recipient", "subject")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.display(description="错误")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="立即重试")
+    def retry_now(self, request, queryset):
+        try:
+            n = outbox_retry_now(actor=request.user, emails=queryset)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        if not n:
+            self.message_user(request, "所选邮件都已发出或已取消，无需重试。", messages.INFO)
+            return
+        try:
+            outbox_kick()
+        except ApplicationError as exc:
+            self.message_user(
+                request,
+                f"已将 {n} 封邮件重新排队；{exc.message}（队列恢复后也会自动发送）",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, f"已将 {n} 封邮件重新排队发送，请稍后刷新查看结果。")
 
 
 User = get_user_model()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .files import replace_file
 from .models import RenderedDocument, render_in_progress
+from .queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def document_title_for(*, user, kind: str, object_id: int) -> str:
 
 @transaction.atomic
 def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
+    """Queue a render. With the task queue down the job ends failed with the reason (so it
+    can be asked for again at once) and ApplicationError says so to the user."""
     from .tasks import document_render_task
 
     document, created = RenderedDocument.objects.select_for_update().get_or_create(
@@ -58,7 +61,13 @@ def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
     document.status, document.error, document.requested_by = "queued", "", actor
     document.requested_at = timezone.now()
     document.save(update_fields=["status", "error", "requested_by", "requested_at"])
-    transaction.on_commit(lambda: document_render_task.delay(document.pk))
+    enqueue_on_commit(
+        document_render_task,
+        document.pk,
+        on_failure=lambda reason: RenderedDocument.objects.filter(
+            pk=document.pk, status="queued"
+        ).update(status="failed", error=reason),
+    )
     return document
 
 

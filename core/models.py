@@ -135,3 +135,43 @@ def render_in_progress(status: str, requested_at) -> bool:
         and requested_at is not None
         and timezone.now() - requested_at < STALE_RENDER
     )
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "已发出"
+    FAILED = "failed", "已放弃"
+    CANCELLED = "cancelled", "已取消"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one recipient, written in the transaction that caused it and sent by
+    core.outbox, which retries with backoff: a mail server that is down loses nothing.
+
+    (kind, key, recipient) is unique, so whatever causes a mail twice queues it once."""
+
+    kind = models.CharField("来源", max_length=30)
+    key = models.CharField("来源标识", max_length=200)
+    recipient = models.EmailField("收件人", max_length=254)
+    subject = models.CharField("主题", max_length=200)
+    body = models.TextField("正文")
+    status = models.CharField(
+        "状态", max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    last_error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("排队时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待发邮件"
+        verbose_name_plural = "邮件发送队列"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="outgoing_email_once")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}：{self.subject}"

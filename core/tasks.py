@@ -1,8 +1,16 @@
 from celery import shared_task
 
 from .documents import document_render
+from .outbox import outbox_send_due
 
 
 @shared_task(name="core.document_render")
 def document_render_task(document_id: int) -> str:
     return document_render(document_id=document_id).status
+
+
+@shared_task(name="core.outbox_send")
+def outbox_send_task() -> dict:
+    """After each commit that queues mail, and every minute by beat; safe on many workers."""
+    run = outbox_send_due()
+    return {"sent": run.sent, "failed": run.failed, "error": run.error}

@@ -1,9 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .documents import document_request, document_title_for
+from .errors import ApplicationError
 from .files import private_file_response
 from .models import Notification, RenderedDocument
 
@@ -22,7 +24,10 @@ def notifications(request):
 def document(request, kind: str, object_id: int):
     title = document_title_for(user=request.user, kind=kind, object_id=object_id)
     if request.method == "POST":
-        document_request(actor=request.user, kind=kind, object_id=object_id)
+        try:
+            document_request(actor=request.user, kind=kind, object_id=object_id)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         return redirect("document", kind=kind, object_id=object_id)
     doc = RenderedDocument.objects.filter(kind=kind, object_id=object_id).first()
     return render(

@@ -7,6 +7,10 @@ day). Keys are inserted with ON CONFLICT DO NOTHING under this sweep's claim id;
 the rows this sweep inserted are sent. Running twice, a retried task or two workers at
 once therefore never send a reminder twice. After downtime the next sweep sends what
 applies now (an overdue notice), not the stale "7 days left".
+
+The e-mails are queued in the core outbox in the same transaction, and sent (and retried
+while the mail server is down) from there; the sweep's report says how many were queued
+and how many have actually gone out so far.
 """
 
 import datetime
@@ -15,11 +19,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 
 from core.models import Notification, Reminder
+from core.outbox import Mail, OutboxProgress, email_queue, outbox_progress
 from core.roles import GROUP_NAMES, Role
 from rectification.models import (
     Escalation,
@@ -172,9 +176,38 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
     return deadlines
 
 
+MAIL_KIND = "reminder"
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    reminders: int  # reminders recorded by this sweep (each to one or more people)
+    mail: OutboxProgress  # their e-mails: queued, delivered so far, and why not
+
+    def __str__(self) -> str:
+        if not self.reminders:
+            return "没有需要发送的期限提醒。"
+        return f"已提醒 {self.reminders} 项，{self.mail.sentence()}。"
+
+    def as_dict(self) -> dict:
+        return {
+            "reminders": self.reminders,
+            "emails_queued": self.mail.queued,
+            "emails_sent": self.mail.sent,
+            "report": str(self),
+        }
+
+
+def reminders_sweep(*, today: datetime.date) -> SweepReport:
+    """Record every reminder due today that no sweep has recorded, notify in the app and
+    queue the e-mails. The report is taken after the commit, when the e-mails have been
+    handed to the outbox's sender (in-process without Redis, else to a worker)."""
+    keys = _sweep(today=today)
+    return SweepReport(len(keys), outbox_progress(kind=MAIL_KIND, keys=keys))
+
+
 @transaction.atomic
-def reminders_sweep(*, today: datetime.date) -> int:
-    """Send every reminder due today that no sweep has sent. Returns how many were sent."""
+def _sweep(*, today: datetime.date) -> list[str]:
     candidates = {}
     for deadline in collect_deadlines(today):
         found = _reminder_for(deadline.due, today)
@@ -184,7 +217,7 @@ def reminders_sweep(*, today: datetime.date) -> int:
         key = f"{deadline.key}:{kind}:{day.isoformat()}"
         candidates[key] = (deadline, kind, day)
     if not candidates:
-        return 0
+        return []
     claim = uuid.uuid4()
     Reminder.objects.bulk_create(
         [
@@ -208,15 +241,14 @@ def reminders_sweep(*, today: datetime.date) -> int:
         text = _text(deadline, kind, today)
         for user in {u.pk: u for u in deadline.recipients}.values():
             notifications.append(Notification(user=user, title=text[:200], url=deadline.url))
-            if user.email:
-                mails.append(
-                    (
-                        f"【述职评议】{text}"[:200],
-                        f"{text}。\n请登录述职评议工作系统办理：{deadline.url}",
-                        None,
-                        [user.email],
-                    )
+            mails.append(
+                Mail(
+                    key=key,
+                    recipient=user.email,
+                    subject=f"【述职评议】{text}",
+                    body=f"{text}。\n请登录述职评议工作系统办理：{deadline.url}",
                 )
+            )
     Notification.objects.bulk_create(notifications)
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
-    return len(ours)
+    email_queue(kind=MAIL_KIND, mails=mails)
+    return ours

@@ -12,6 +12,7 @@ def briefing_render_task(briefing_id: int) -> str:
 
 
 @shared_task(name="workbench.reminders_sweep")
-def reminders_sweep_task() -> int:
-    """Periodic and idempotent: safe to run twice, late, or on two workers."""
-    return reminders_sweep(today=timezone.localdate())
+def reminders_sweep_task() -> dict:
+    """Periodic and idempotent: safe to run twice, late, or on two workers. The result
+    counts reminders recorded, e-mails queued and e-mails delivered so far."""
+    return reminders_sweep(today=timezone.localdate()).as_dict()

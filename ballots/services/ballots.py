@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.keystore import key_destroy, key_names, key_write
+from core.outbox import email_cancel
 from core.services import require_office
 from core.workflow import transition
 from reviews.models import Member
@@ -117,6 +118,11 @@ def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
     return ballot_crypto.tracker(sheet)
 
 
+# E-mails reminding members to vote (ballots.services.paper.ballot_remind), keyed
+# "<ballot id>:<request id>" in the outbox.
+REMIND_MAIL_KIND = "ballot_remind"
+
+
 @transaction.atomic
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     """Count by multiplying the sheets and decrypting only the product; destroy the key."""
@@ -140,6 +146,8 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
         if ballot.is_valid
         else (f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人，本轮测评无效。")
     )
+    # Reminders still waiting for the mail server would only confuse now.
+    email_cancel(kind=REMIND_MAIL_KIND, key_prefix=f"{ballot.pk}:", reason="投票已结束，不再发送。")
     # Only once the count is committed may the key go: a rolled-back close stays open.
     name = ballot_key_name(ballot)
     transaction.on_commit(lambda: (key_destroy(name=name), ballot_keys_purge()))

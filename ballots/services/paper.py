@@ -1,11 +1,11 @@
 """Paper ballots counted at the meeting, and reminders to members who have not voted."""
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.outbox import Mail, email_queue
 from core.services import require_office
 
 from ..models import (
@@ -17,7 +17,7 @@ from ..models import (
     Participation,
     VoterGroup,
 )
-from .ballots import _locked
+from .ballots import REMIND_MAIL_KIND, _locked
 
 
 @transaction.atomic
@@ -78,45 +78,32 @@ def paper_enter(
 
 @transaction.atomic
 def ballot_remind(*, actor, ballot: Ballot) -> int:
-    """Remind the eligible members who have not voted yet; the e-mails go out through Celery
-    once this has committed. Returns how many were reminded."""
+    """Remind the eligible members who have not voted yet: an e-mail each (to those with an
+    address), queued in the outbox with this request and sent once it has committed.
+    Returns how many were reminded."""
     require_office(actor)
     if ballot.status != BallotStatus.OPEN:
         raise ApplicationError("测评不在投票中。")
     voted = Participation.objects.filter(ballot=ballot).values("user_id")
-    user_ids = list(
-        Eligibility.objects.filter(ballot=ballot)
-        .exclude(user_id__in=voted)
-        .values_list("user_id", flat=True)
-    )
-    audit_log(
+    waiting = Eligibility.objects.filter(ballot=ballot).exclude(user_id__in=voted)
+    users = list(get_user_model().objects.filter(pk__in=waiting.values("user_id")).order_by("pk"))
+    entry = audit_log(
         actor=actor,
         action="ballot.remind",
-        summary=f"提醒 {len(user_ids)} 名未投票人员参加“{ballot}”",
+        summary=f"提醒 {len(users)} 名未投票人员参加“{ballot}”",
         target=ballot,
         campaign=ballot.campaign,
     )
-    from ..tasks import ballot_remind_send_task  # the task module imports this one
-
-    transaction.on_commit(lambda: ballot_remind_send_task.delay(ballot.pk, user_ids))
-    return len(user_ids)
-
-
-def ballot_remind_send(*, ballot_id: int, user_ids: list[int]) -> int:
-    """Send the reminder e-mails (run by the task). A failure raises, so the task retries."""
-    ballot = Ballot.objects.get(pk=ballot_id)
-    if ballot.status != BallotStatus.OPEN:
-        return 0  # closed meanwhile: nothing to remind of
-    voted = set(Participation.objects.filter(ballot=ballot).values_list("user_id", flat=True))
-    users = get_user_model().objects.filter(pk__in=user_ids).exclude(pk__in=voted)
-    messages = [
-        (
-            f"请参加“{ballot}”",
-            f"{u.get_full_name() or u.username}：“{ballot}”正在进行，请登录系统投票。",
-            None,
-            [u.email],
-        )
-        for u in users
-        if u.email
-    ]
-    return send_mass_mail(messages, fail_silently=False)
+    email_queue(
+        kind=REMIND_MAIL_KIND,
+        mails=[
+            Mail(
+                key=f"{ballot.pk}:{entry.pk}",
+                recipient=u.email,
+                subject=f"请参加“{ballot}”",
+                body=f"{u.get_full_name() or u.username}：“{ballot}”正在进行，请登录系统投票。",
+            )
+            for u in users
+        ],
+    )
+    return len(users)

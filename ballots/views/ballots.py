@@ -160,7 +160,11 @@ def ballot_move(request, ballot: Ballot, to: str):
 @_office_post
 def ballot_remind_view(request, ballot: Ballot):
     n = ballot_remind(actor=request.user, ballot=ballot)
-    messages.success(request, f"已提醒 {n} 名尚未投票的人员（有电子邮箱的发送邮件）。")
+    messages.success(
+        request,
+        f"已提醒 {n} 名尚未投票的人员；有电子邮箱的将收到邮件，"
+        "发送情况见管理后台的“邮件发送队列”。",
+    )
 
 
 @_office_post

@@ -136,6 +136,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shuzhi@localhost")
+# A mail server that accepts the connection and then says nothing must not hold a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Every e-mail goes through the outbox (core.outbox): a failed one is tried again after
+# these many minutes, then given up (已放弃) after the last.
+EMAIL_OUTBOX_RETRY_MINUTES = [
+    int(n)
+    for n in env.list(
+        "EMAIL_OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120", "360", "720", "1440"]
+    )
+]
 
 # Celery: Redis when configured, otherwise tasks run in-process (eager).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -144,10 +154,18 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# With Redis down, publishing a task fails within a couple of seconds instead of retrying
+# for ~20 s while a request waits (core.queue.enqueue turns it into a message for the user).
+# Work that must not be lost is also picked up periodically by beat.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are copied into django-celery-beat's tables, where the office can edit them.
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "workbench.reminders_sweep", "schedule": 3600.0},
+    # Sends the e-mails that are due: new ones missed by their kick, and retries.
+    "email-outbox": {"task": "core.outbox_send", "schedule": 60.0},
 }
 # Days before a deadline on which a reminder goes out (plus the due day, then weekly when overdue).
 REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["7", "1"])]

@@ -27,6 +27,7 @@ from ballots.services import (
 )
 from core.errors import ApplicationError
 from core.keystore import key_exists
+from core.models import OutgoingEmail
 from core.roles import Role
 from reviews.services import campaign_update
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
@@ -330,7 +331,10 @@ def test_reminders_go_out_after_commit_only_to_those_who_have_not_voted(
     ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     with django_capture_on_commit_callbacks() as callbacks:
         assert ballot_remind(actor=office, ballot=ballot) == 4
-    assert mailoutbox == [] and len(callbacks) == 1  # nothing is sent inside the transaction
+    # Queued in the outbox with the request; nothing is sent inside the transaction.
+    assert mailoutbox == [] and len(callbacks) == 1
+    assert OutgoingEmail.objects.filter(kind="ballot_remind", status="queued").count() == 4
     callbacks[0]()
     assert sorted(m.to[0] for m in mailoutbox) == [f"m{i}@example.org" for i in range(1, 5)]
     assert "请登录系统投票" in mailoutbox[0].body
+    assert OutgoingEmail.objects.filter(status="sent").count() == 4

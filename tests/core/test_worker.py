@@ -82,10 +82,11 @@ def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
     )
     SubjectFactory(campaign=campaign, person_name="金立新")
 
-    sent = reminders_sweep_task.apply_async().get(timeout=120)
-    assert sent == 1
+    report = reminders_sweep_task.apply_async().get(timeout=120)
+    assert report["reminders"] == 1
     assert Reminder.objects.get().kind == "before_7"
-    assert reminders_sweep_task.apply_async().get(timeout=60) == 0  # the second run sends nothing
+    again = reminders_sweep_task.apply_async().get(timeout=60)
+    assert again["reminders"] == 0  # the second run sends nothing
 
     briefing = briefing_create(
         actor=office,

@@ -14,6 +14,7 @@ from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import replace_file
 from core.models import render_in_progress
+from core.queue import enqueue_on_commit
 from core.services import require_office, validate_or_raise
 from rectification.selectors import rectification_rows
 from reviews.models import Campaign
@@ -106,7 +107,15 @@ def briefing_render_request(*, actor, briefing: Briefing) -> Briefing:
         campaign=briefing.campaign,
     )
     pk = briefing.pk
-    transaction.on_commit(lambda: briefing_render_task.delay(pk))
+    # With the task queue down the job ends failed (so it can be asked for again at once)
+    # and the ApplicationError tells the office why.
+    enqueue_on_commit(
+        briefing_render_task,
+        pk,
+        on_failure=lambda reason: Briefing.objects.filter(pk=pk, status=RenderStatus.QUEUED).update(
+            status=RenderStatus.FAILED, error=reason
+        ),
+    )
     return briefing
 
 

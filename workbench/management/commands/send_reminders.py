@@ -8,5 +8,4 @@ class Command(BaseCommand):
     help = "发送今天到期的期限提醒（可重复运行，不会重复发送）。没有 Celery beat 时可用 cron 每小时运行。"
 
     def handle(self, *args, **options):
-        sent = reminders_sweep(today=timezone.localdate())
-        self.stdout.write(f"已发送 {sent} 条期限提醒。")
+        self.stdout.write(str(reminders_sweep(today=timezone.localdate())))
