@@ -85,10 +85,6 @@ class EscalationForm(forms.Form):
     due_on = forms.DateField(label="期限", required=False)
 
 
-class StepsForm(forms.Form):
-    meeting_on = forms.DateField(label="评议会议日期")
-
-
 class StepDoneForm(forms.Form):
     done_on = forms.DateField(label="完成日期")
     note = forms.CharField(label="说明", required=False, max_length=300)

@@ -11,11 +11,6 @@ urlpatterns = [
         name="campaign_rectification",
     ),
     path(
-        "campaigns/<int:pk>/rectification/steps/",
-        views.reporting_steps_create_view,
-        name="reporting_steps_create",
-    ),
-    path(
         "campaigns/<int:pk>/rectification/steps/<int:step_pk>/done/",
         views.reporting_step_done_view,
         name="reporting_step_done",

@@ -25,7 +25,6 @@ from .forms import (
     ProblemAddForm,
     ReportForm,
     StepDoneForm,
-    StepsForm,
 )
 from .models import (
     OPINION_WORKFLOW,
@@ -60,7 +59,6 @@ from .services import (
     rectification_report_save,
     rectification_report_submit,
     reporting_step_done,
-    reporting_steps_create,
     review_opinion_approve,
     review_opinion_deliver,
     review_opinion_draft,
@@ -109,12 +107,6 @@ def _campaign_post(view):
         return redirect("campaign_rectification", pk=campaign.pk)
 
     return wrapper
-
-
-@_campaign_post
-def reporting_steps_create_view(request, campaign):
-    data = form_data(StepsForm(request.POST))
-    reporting_steps_create(actor=request.user, campaign=campaign, meeting_on=data["meeting_on"])
 
 
 @_campaign_post

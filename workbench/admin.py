@@ -143,6 +143,7 @@ class CampaignAdmin(ServiceAdmin):
                     "fields": (
                         ("plan_limit", "plan_limit_unit"),
                         ("report_limit", "report_limit_unit"),
+                        "reporting_days",
                     )
                 },
             ),

@@ -20,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.models import Ballot, BallotPurpose, BallotStatus, ReviewMeeting
+from ballots.models import Ballot, BallotPurpose, BallotStatus
 from ballots.services import (
+    agenda_item_create,
     ballot_cast,
     ballot_close,
     ballot_create,
@@ -29,6 +30,7 @@ from ballots.services import (
     ballot_publish,
     inquiry_answer,
     inquiry_submit,
+    meeting_create,
 )
 from core.roles import Role, user_add_role
 from rectification.models import ProblemSource
@@ -39,7 +41,6 @@ from rectification.services import (
     rectification_plan_submit,
     rectification_report_save,
     reporting_step_done,
-    reporting_steps_create,
     review_opinion_approve,
     review_opinion_deliver,
     review_opinion_draft,
@@ -372,16 +373,17 @@ def _meeting_and_ballot(
 ):
     """The review meeting with inquiries, and the ballot cast, counted and published."""
 
-    meeting = ReviewMeeting.objects.create(
+    meeting = meeting_create(
+        actor=office,
         campaign=campaign,
         name="县十七届人大常委会第五次会议",
         held_on=held_on,
         place="县人大常委会会议室",
+        attendees=list(Member.objects.filter(counts_toward_composition=True)[:24]),
     )
-    meeting.attendees.set(Member.objects.filter(counts_toward_composition=True)[:24])
     on_site = [s for s in subjects if s.review_form == ReviewForm.ON_SITE]
     for position, subject in enumerate(on_site, start=1):
-        meeting.agenda.create(subject=subject, position=position)
+        agenda_item_create(actor=office, meeting=meeting, subject=subject, position=position)
     for subject, asker in zip(on_site[:3], ("m03", "m07", "m10"), strict=False):
         inquiry = inquiry_submit(
             actor=users[asker],
@@ -417,8 +419,7 @@ def _rectification(
     """Opinions approved and delivered after the meeting; plans in every state."""
 
     meeting_on = dates[CampaignStage.REVIEW][0]
-    steps = reporting_steps_create(actor=office, campaign=campaign, meeting_on=meeting_on)
-    for step in steps:
+    for step in campaign.reporting_steps.all():
         reporting_step_done(
             actor=office,
             step=step,

@@ -18,6 +18,7 @@ from reviews.models import Campaign, CampaignStage
 from subjects.models import ReviewForm, Subject
 
 from ..models import AgendaItem, BallotStatus, Inquiry, ReviewMeeting
+from ..signals import meeting_recorded
 
 
 @transaction.atomic
@@ -94,6 +95,12 @@ def _attendee_names(members) -> str:
     return "、".join(m.name for m in members) or "（无）"
 
 
+def _meeting_followed(actor, campaign) -> None:
+    """Tell apps above this one (rectification's reporting steps) that the campaign's
+    meeting record changed; their receivers run inside this transaction."""
+    meeting_recorded.send(sender=ReviewMeeting, actor=actor, campaign=campaign)
+
+
 @transaction.atomic
 def meeting_create(
     *, actor, campaign: Campaign, name: str, held_on, place: str = "", attendees=()
@@ -113,6 +120,7 @@ def meeting_create(
         campaign=campaign,
         data={"attendees": sorted(m.pk for m in attendees)},
     )
+    _meeting_followed(actor, campaign)
     return meeting
 
 
@@ -142,6 +150,7 @@ def meeting_update(*, actor, meeting: ReviewMeeting, attendees=None, **fields) -
         campaign=meeting.campaign,
         data=changed,
     )
+    _meeting_followed(actor, meeting.campaign)
     return meeting
 
 
@@ -163,7 +172,9 @@ def meeting_delete(*, actor, meeting: ReviewMeeting) -> None:
         campaign=meeting.campaign,
         data={"meeting_id": meeting.pk},
     )
+    campaign = meeting.campaign
     delete_or_raise(meeting, refused=f"不能删除“{meeting.name}”")
+    _meeting_followed(actor, campaign)
 
 
 AGENDA_ITEM_EDITABLE = ("subject", "position")

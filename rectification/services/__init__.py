@@ -8,7 +8,7 @@ and orders.
 """
 
 from .deadlines import rectification_deadline_extend
-from .follow_up import escalation_record, reporting_step_done, reporting_steps_create
+from .follow_up import escalation_record, reporting_step_done, reporting_steps_follow
 from .opinions import (
     review_opinion_approve,
     review_opinion_deliver,
@@ -42,7 +42,7 @@ __all__ = [
     "rectification_report_save",
     "rectification_report_submit",
     "reporting_step_done",
-    "reporting_steps_create",
+    "reporting_steps_follow",
     "review_opinion_approve",
     "review_opinion_deliver",
     "review_opinion_draft",

@@ -16,22 +16,36 @@ from .common import _log
 
 
 @transaction.atomic
-def reporting_steps_create(*, actor, campaign, meeting_on: datetime.date) -> list[ReportingStep]:
-    require_office(actor)
-    due = meeting_on + datetime.timedelta(days=7)
-    steps = [
-        ReportingStep.objects.get_or_create(campaign=campaign, kind=kind, defaults={"due_on": due})[
-            0
-        ]
-        for kind in StepKind
-    ]
+def reporting_steps_follow(*, actor, campaign) -> list[ReportingStep]:
+    """The three steps due after the review meeting (report to the party committee, copies
+    to 一府一委两院, publication): created as soon as the meeting is recorded, due
+    `reporting_days` after its date, and moved with it until the first step is done. Called
+    when the meeting record or the campaign's settings change."""
+    steps = list(ReportingStep.objects.select_for_update().filter(campaign=campaign))
+    if any(step.done_on for step in steps):
+        return steps  # the office has started: the dates are what it worked to
+    meeting = campaign.meetings.order_by("held_on", "pk").first()
+    if meeting is None:
+        ReportingStep.objects.filter(campaign=campaign).delete()
+        return []
+    due = meeting.held_on + datetime.timedelta(days=campaign.reporting_days)
+    existing = {step.kind: step for step in steps}
+    if existing.keys() == set(StepKind.values) and all(s.due_on == due for s in steps):
+        return steps
+    result = []
+    for kind in StepKind:
+        step = existing.get(kind) or ReportingStep(campaign=campaign, kind=kind)
+        step.due_on = due
+        step.save()
+        result.append(step)
     audit_log(
         actor=actor,
         action="reporting.steps",
-        summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开",
+        summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开"
+        f"（评议会议 {meeting.held_on:%Y-%m-%d} 后 {campaign.reporting_days} 日内）",
         campaign=campaign,
     )
-    return steps
+    return result
 
 
 @transaction.atomic

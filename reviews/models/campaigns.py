@@ -95,6 +95,11 @@ class Campaign(models.Model):
         choices=[("months", "个月"), ("days", "天")],
         default="months",
     )
+    reporting_days = models.PositiveSmallIntegerField(
+        _("评议结果报送期限（会后天数）"),
+        default=7,
+        help_text=_("向党委报告、抄送一府一委两院、向社会公开，须在评议会议后若干日内完成。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -31,6 +31,7 @@ from ..models import (
     Stage,
     StageTransition,
 )
+from ..signals import campaign_changed
 
 DEFAULT_CONTENT_ITEMS = [
     "贯彻执行宪法和法律法规，依法行政、公正司法情况",
@@ -138,6 +139,7 @@ CAMPAIGN_EDITABLE = (
     "plan_limit_unit",
     "report_limit",
     "report_limit_unit",
+    "reporting_days",
 )
 
 
@@ -159,6 +161,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
         campaign=campaign,
         data=changed,
     )
+    campaign_changed.send(sender=Campaign, actor=actor, campaign=campaign, changed=changed)
     return campaign
 
 
