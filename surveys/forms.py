@@ -89,3 +89,6 @@ class HeardForm(forms.Form):
     heard_on = forms.DateField(
         label="主任会议听取日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
+    backdated = forms.BooleanField(
+        label="补录（以往的听取情况，日期可早于本系统中的提交日期）", required=False
+    )

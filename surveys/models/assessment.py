@@ -249,6 +249,9 @@ class InvestigationReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     heard_on = models.DateField(_("主任会议听取日期"), null=True, blank=True)
+    # 补录: the office entered a past hearing whose date is before the report's (late)
+    # submission in this system; marked on the report's page and in the audit.
+    heard_backdated = models.BooleanField(_("补录"), default=False)
     heard_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

@@ -384,19 +384,28 @@ def investigation_report_return(
 
 @transaction.atomic
 def investigation_report_mark_heard(
-    *, actor, report: InvestigationReport, heard_on: datetime.date
+    *, actor, report: InvestigationReport, heard_on: datetime.date, backdated: bool = False
 ) -> InvestigationReport:
+    """Record the director's meeting's hearing. A date before the report's submission here
+    is accepted only as the office's 补录 of a past campaign (`backdated`), and marked."""
     report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.HEARD)
     if heard_on > timezone.localdate():
         raise ApplicationError("听取日期不能晚于今天。")
-    if report.submitted_at and heard_on < timezone.localtime(report.submitted_at).date():
-        raise ApplicationError("听取日期不能早于报告提交日期。")
+    submitted_on = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+    early = submitted_on is not None and heard_on < submitted_on
+    if early and not backdated:
+        raise ApplicationError(
+            "听取日期早于报告在本系统的提交日期。如是补录以往的听取情况，请勾选“补录”。"
+        )
+    if early and not user_has_role(actor, Role.OFFICE):
+        raise ApplicationError("只有评议办公室可以补录以往的听取情况。")
+    mark = "（补录）" if early else ""
     return _report_transition(
         report,
         to=InvestigationReportStatus.HEARD,
         actor=actor,
-        summary=f"主任会议于 {heard_on:%Y-%m-%d} 听取关于{report.subject.person_name}的调查报告",
-        stamp={"heard_on": heard_on, "heard_recorded_by": actor},
+        summary=f"主任会议于 {heard_on:%Y-%m-%d} 听取关于{report.subject.person_name}的调查报告{mark}",
+        stamp={"heard_on": heard_on, "heard_recorded_by": actor, "heard_backdated": early},
     )
 
 

@@ -322,8 +322,8 @@ def investigation_report_move(request, pk: int, to: str):
             investigation_report_return(actor=request.user, report=report, reason=reason)
             messages.success(request, "调查报告已退回小组修改。")
         elif to == InvestigationReportStatus.HEARD:
-            heard_on = form_data(HeardForm(request.POST))["heard_on"]
-            investigation_report_mark_heard(actor=request.user, report=report, heard_on=heard_on)
+            data = form_data(HeardForm(request.POST))
+            investigation_report_mark_heard(actor=request.user, report=report, **data)
             messages.success(request, "已登记主任会议听取。")
         else:
             raise ApplicationError("未知操作。")
