@@ -86,6 +86,10 @@ def parse_groups(text: str) -> list[tuple[str, Decimal]]:
     return groups
 
 
+# No meeting hall holds more sheets than this; larger numbers are typing mistakes.
+PAPER_MAX = 100_000
+
+
 class BallotSetupForm(forms.Form):
     name = forms.CharField(label="测评名称", max_length=120, initial="述职评议满意度测评")
     purpose = forms.ChoiceField(label="用途", choices=BallotPurpose.choices)
@@ -210,3 +214,39 @@ class BallotSetupForm(forms.Form):
             "quorum": data["quorum"],
             "rule_spec": self.rule_spec(),
         }
+
+
+class PaperForm(forms.Form):
+    """Paper sheets counted by hand for one voter group: issued, returned, and per subject
+    the sheets for each option and the invalid ones (a blank box is 0)."""
+
+    voter_group = forms.ModelChoiceField(label="投票人类别", queryset=None)
+    issued = forms.IntegerField(label="发出票数", min_value=0, max_value=PAPER_MAX)
+    returned = forms.IntegerField(label="收回票数", min_value=0, max_value=PAPER_MAX)
+
+    def __init__(self, *args, ballot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ballot = ballot
+        self.fields["voter_group"].queryset = ballot.voter_groups.all()
+        self.items = list(ballot.items.select_related("subject"))
+        for item in self.items:
+            name = item.subject.person_name
+            for i, option in enumerate(ballot.choices):
+                self.fields[f"c_{item.subject_id}_{i}"] = forms.IntegerField(
+                    label=f"{name}“{option}”", min_value=0, max_value=PAPER_MAX, required=False
+                )
+            self.fields[f"c_{item.subject_id}_invalid"] = forms.IntegerField(
+                label=f"{name}无效票", min_value=0, max_value=PAPER_MAX, required=False
+            )
+
+    def counts(self) -> dict[int, dict[str, int]]:
+        data = self.cleaned_data
+        counts = {}
+        for item in self.items:
+            row = {
+                o: data.get(f"c_{item.subject_id}_{i}") or 0
+                for i, o in enumerate(self.ballot.choices)
+            }
+            row["invalid"] = data.get(f"c_{item.subject_id}_invalid") or 0
+            counts[item.subject_id] = {k: v for k, v in row.items() if v}
+        return counts

@@ -24,4 +24,10 @@ urlpatterns = [
     path("ballots/<int:pk>/simulate.xlsx", tools.ballot_simulate_xlsx, name="ballot_simulate_xlsx"),
     path("ballots/<int:pk>/receipt/", tools.ballot_receipt_check, name="ballot_receipt"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/inquiries/", meetings.inquiry_submit_view, name="inquiry_submit"),
+    path(
+        "meetings/<int:pk>/inquiries/<int:inquiry_pk>/answer/",
+        meetings.inquiry_answer_view,
+        name="inquiry_answer",
+    ),
 ]

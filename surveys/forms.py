@@ -92,3 +92,27 @@ class HeardForm(forms.Form):
     backdated = forms.BooleanField(
         label="补录（以往的听取情况，日期可早于本系统中的提交日期）", required=False
     )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件")
+
+
+class GroupAssignForm(forms.Form):
+    """One select per subject: the group it belongs to, or none."""
+
+    def __init__(self, *args, subjects, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = subjects
+        choices = [("", "（未分组）"), *((str(g.pk), g.name) for g in groups)]
+        for subject in subjects:
+            self.fields[f"subject_{subject.pk}"] = forms.TypedChoiceField(
+                label=subject.person_name,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def assignments(self) -> dict[int, int | None]:
+        return {s.pk: self.cleaned_data[f"subject_{s.pk}"] for s in self.subjects}

@@ -13,11 +13,12 @@ from openpyxl.styles import Alignment, Font
 
 from core.actions import office_action
 from core.errors import ApplicationError
+from core.forms import form_data
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
 from reviews.models import Campaign
 
-from ..forms import BallotSetupForm, preset_fields
+from ..forms import BallotSetupForm, PaperForm, preset_fields
 from ..models import BALLOT_WORKFLOW, Ballot, BallotStatus, Eligibility
 from ..rules import RuleError, describe
 from ..selectors import (
@@ -189,29 +190,15 @@ def ballot_paper_view(request, ballot: Ballot):
 
 
 def _enter_paper(request, ballot: Ballot) -> None:
-    group = ballot.voter_groups.filter(pk=request.POST.get("voter_group") or 0).first()
-    if group is None:
-        raise ApplicationError("请选择投票人类别。")
-
-    def number(name: str) -> int:
-        raw = (request.POST.get(name) or "0").strip()
-        try:
-            return int(raw)
-        except ValueError:
-            raise ApplicationError(f"“{raw}”不是整数。") from None
-
-    counts = {}
-    for item in ballot.items.all():
-        row = {o: number(f"c_{item.subject_id}_{i}") for i, o in enumerate(ballot.choices)}
-        row["invalid"] = number(f"c_{item.subject_id}_invalid")
-        counts[item.subject_id] = {k: v for k, v in row.items() if v}
+    form = PaperForm(request.POST, ballot=ballot)
+    data = form_data(form)
     paper_enter(
         actor=request.user,
         ballot=ballot,
-        voter_group=group,
-        issued=number("issued"),
-        returned=number("returned"),
-        counts=counts,
+        voter_group=data["voter_group"],
+        issued=data["issued"],
+        returned=data["returned"],
+        counts=form.counts(),
     )
 
 

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import REASON_MAX, form_data
 from core.roles import Role, role_required, user_has_role
 
 from ..models import Inquiry, ReviewMeeting
@@ -13,32 +16,6 @@ MEETING_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role
 @role_required(*MEETING_READERS)
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(ReviewMeeting.objects.select_related("campaign"), pk=pk)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "answer":
-                inquiry = get_object_or_404(
-                    Inquiry, pk=request.POST.get("inquiry") or 0, meeting=meeting
-                )
-                inquiry_answer(
-                    actor=request.user, inquiry=inquiry, answer=request.POST.get("answer", "")
-                )
-                messages.success(request, "回答已记录。")
-            else:
-                subject = meeting.campaign.subjects.filter(
-                    pk=request.POST.get("subject") or 0
-                ).first()
-                if subject is None:
-                    raise ApplicationError("请选择评议对象。")
-                inquiry_submit(
-                    actor=request.user,
-                    meeting=meeting,
-                    subject=subject,
-                    question=request.POST.get("question", ""),
-                )
-                messages.success(request, "询问已提交。")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("meeting_detail", pk=meeting.pk)
     agenda = list(meeting.agenda.select_related("subject__unit"))
     inquiries = list(meeting.inquiries.select_related("subject", "asked_by"))
     rows = [
@@ -58,3 +35,44 @@ def meeting_detail(request, pk: int):
             ),
         },
     )
+
+
+class InquiryForm(forms.Form):
+    subject = forms.ModelChoiceField(label="评议对象", queryset=None)
+    question = forms.CharField(label="询问", max_length=REASON_MAX)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = meeting.campaign.subjects.all()
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="回答要点", max_length=REASON_MAX)
+
+
+@require_POST
+@role_required(*MEETING_READERS)
+def inquiry_submit_view(request, pk: int):
+    meeting = get_object_or_404(ReviewMeeting.objects.select_related("campaign"), pk=pk)
+    try:
+        data = form_data(InquiryForm(request.POST, meeting=meeting))
+        inquiry_submit(actor=request.user, meeting=meeting, **data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "询问已提交。")
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def inquiry_answer_view(request, pk: int, inquiry_pk: int):
+    inquiry = get_object_or_404(Inquiry, pk=inquiry_pk, meeting_id=pk)
+    try:
+        data = form_data(AnswerForm(request.POST))
+        inquiry_answer(actor=request.user, inquiry=inquiry, answer=data["answer"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "回答已记录。")
+    return redirect("meeting_detail", pk=pk)

@@ -16,7 +16,14 @@ from core.forms import ReasonForm, form_data
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 
-from ..forms import ActivityForm, FindingForm, HeardForm, ReportBodyForm
+from ..forms import (
+    ActivityForm,
+    AttachmentForm,
+    FindingForm,
+    GroupAssignForm,
+    HeardForm,
+    ReportBodyForm,
+)
 from ..models import (
     AssessmentGroup,
     FindingKind,
@@ -236,9 +243,8 @@ def activity_detail(request, pk: int):
             messages.error(request, "只有本组成员可以上传附件。")
         else:
             try:
-                activity_attach(
-                    actor=request.user, activity=activity, upload=request.FILES.get("file")
-                )
+                upload = form_data(AttachmentForm(request.POST, request.FILES))["file"]
+                activity_attach(actor=request.user, activity=activity, upload=upload)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -266,14 +272,11 @@ def group_assign(request, pk: int):
         campaign.subjects.select_related("unit", "assessment_group").order_by("position")
     )
     if request.method == "POST":
-        assignments = {}
-        for subject in subjects:
-            value = request.POST.get(f"subject_{subject.pk}", "")
-            try:
-                assignments[subject.pk] = int(value) if value else None
-            except ValueError:
-                messages.error(request, "提交的分组无效，未作任何调整。")
-                return redirect("group_assign", pk=campaign.pk)
+        form = GroupAssignForm(request.POST, subjects=subjects, groups=groups)
+        if not form.is_valid():
+            messages.error(request, "提交的分组无效，未作任何调整。")
+            return redirect("group_assign", pk=campaign.pk)
+        assignments = form.assignments()
         try:
             changed = subjects_assign(
                 actor=request.user, campaign=campaign, assignments=assignments

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from core.actions import office_action
 from core.errors import ApplicationError
+from core.forms import form_data
 from core.roles import Role, role_required, user_has_role
 from core.xlsx import xlsx_response
 from reviews.models import Campaign
@@ -119,10 +120,28 @@ def questionnaire_move(request, questionnaire: Questionnaire, to: str):
     messages.success(request, done)
 
 
+class DeputyCodesForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label="代表", queryset=Deputy.objects.filter(is_active=True)
+    )
+
+
+class SheetCodesForm(forms.Form):
+    count = forms.IntegerField(label="问卷张数", min_value=1, max_value=2000)
+
+
+class AnswerToFindingForm(forms.Form):
+    content_item = forms.ModelChoiceField(label="评议内容", queryset=None)
+    kind = forms.ChoiceField(label="类别", choices=FindingKind.choices)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_item"].queryset = campaign.content_items.all()
+
+
 @_office_post
 def questionnaire_codes_deputies(request, questionnaire: Questionnaire):
-    ids = [int(i) for i in request.POST.getlist("deputies") if i.isdigit()]
-    deputies = list(Deputy.objects.filter(pk__in=ids, is_active=True))
+    deputies = list(form_data(DeputyCodesForm(request.POST))["deputies"])
     codes = codes_issue_to_deputies(
         actor=request.user, questionnaire=questionnaire, deputies=deputies
     )
@@ -131,10 +150,7 @@ def questionnaire_codes_deputies(request, questionnaire: Questionnaire):
 
 @_office_post
 def questionnaire_codes_sheets(request, questionnaire: Questionnaire):
-    try:
-        count = int(request.POST.get("count", ""))
-    except ValueError:
-        raise ApplicationError("请填写要生成的问卷张数。") from None
+    count = form_data(SheetCodesForm(request.POST))["count"]
     codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
     messages.success(request, f"已生成 {count} 张问卷的答题码。")
 
@@ -277,16 +293,12 @@ def answer_to_finding(request, pk):
     try:
         if subject is None:
             raise ApplicationError("这条意见不针对具体评议对象，不能转为调查发现。")
-        item = questionnaire.campaign.content_items.filter(
-            pk=request.POST.get("content_item") or 0
-        ).first()
-        if item is None:
-            raise ApplicationError("请选择评议内容。")
+        data = form_data(AnswerToFindingForm(request.POST, campaign=questionnaire.campaign))
         finding = finding_add(
             actor=request.user,
             subject=subject,
-            content_item=item,
-            kind=request.POST.get("kind", ""),
+            content_item=data["content_item"],
+            kind=data["kind"],
             text=answer.text,
             survey_answer=answer,
         )

@@ -186,23 +186,21 @@ def test_member_asks_office_records_answer(client, ballot_world, office):
     )
     meeting.agenda.create(subject=a, position=1)
     client.force_login(voters[0])
-    client.post(f"/meetings/{meeting.pk}/", {"subject": a.pk, "question": "项目审批提速有何举措？"})
+    client.post(
+        f"/meetings/{meeting.pk}/inquiries/",
+        {"subject": a.pk, "question": "项目审批提速有何举措？"},
+    )
     response = client.post(
-        f"/meetings/{meeting.pk}/", {"subject": b.pk, "question": "书面述职对象"}, follow=True
+        f"/meetings/{meeting.pk}/inquiries/",
+        {"subject": b.pk, "question": "书面述职对象"},
+        follow=True,
     )
     assert "只能向本次会议现场述职的评议对象提出询问" in response.content.decode()
     inquiry = Inquiry.objects.get()
-    response = client.post(
-        f"/meetings/{meeting.pk}/",
-        {"action": "answer", "inquiry": inquiry.pk, "answer": "x"},
-        follow=True,
-    )
-    assert "只有评议办公室" in response.content.decode()
+    answer = f"/meetings/{meeting.pk}/inquiries/{inquiry.pk}/answer/"
+    assert client.post(answer, {"answer": "x"}).status_code == 403
     client.force_login(office)
-    client.post(
-        f"/meetings/{meeting.pk}/",
-        {"action": "answer", "inquiry": inquiry.pk, "answer": "推行并联审批"},
-    )
+    client.post(answer, {"answer": "推行并联审批"})
     inquiry.refresh_from_db()
     assert inquiry.answer == "推行并联审批" and inquiry.answer_recorded_by == office
     assert "推行并联审批" in client.get(f"/meetings/{meeting.pk}/").content.decode()
