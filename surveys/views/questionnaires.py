@@ -52,10 +52,13 @@ DEVICE_COOKIE = "shuzhi_survey_device"
 class QuestionnaireForm(forms.Form):
     title = forms.CharField(label="问卷标题", max_length=120)
     access_mode = forms.ChoiceField(label="答题方式", choices=AccessMode.choices)
-    intro = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    intro = forms.CharField(
+        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     text_questions = forms.CharField(
         label="其他意见建议题（每行一题）",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         initial="您对以上评议对象的履职情况还有哪些意见和建议？",
     )

@@ -23,6 +23,17 @@ class BriefingForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    articles = forms.CharField(
+        label="正文",
+        max_length=50000,
+        help_text="以“## ”开头的行是文章标题，空行分段。",
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    distribution = forms.CharField(
+        label="本期发至",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = Briefing
