@@ -109,10 +109,12 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
     if spec.header:
         sheet.append([_header_cell(sheet, column) for column in columns])
 
+    # Per column: None for plain values (appended as they are, the cheapest), else its look.
+    looks = [(c.wrap, c.number_format) if c.wrap or c.number_format else None for c in columns]
     for values in spec.rows:
         sheet.append(
             [
-                _cell(sheet, value, columns[i] if i < len(columns) else None)
+                _cell(sheet, value, looks[i] if i < len(looks) else None)
                 for i, value in enumerate(values)
             ]
         )
@@ -126,20 +128,19 @@ def _header_cell(sheet, column: SheetColumn) -> WriteOnlyCell:
     return cell
 
 
-def _cell(sheet, value: Any, column: SheetColumn | None) -> Any:
-    """A plain value where no style applies (cheapest), else a styled write-only cell."""
+def _cell(sheet, value: Any, look: tuple[bool, str | None] | None) -> Any:
     marked = isinstance(value, Marked)
     if marked:
         value = value.value
-    styled = column is not None and (column.wrap or column.number_format is not None)
-    if value is None or not (marked or styled):
+    if value is None or (look is None and not marked):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     if marked:
         cell.fill = MARK_FILL
-    if styled:
-        if column.wrap:
+    if look is not None:
+        wrap, number_format = look
+        if wrap:
             cell.alignment = WRAP
-        if column.number_format is not None:
-            cell.number_format = column.number_format
+        if number_format:
+            cell.number_format = number_format
     return cell
