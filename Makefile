@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_overview.py
 	$(BIN)/python benchmarks/vote_throughput.py
 	$(BIN)/python benchmarks/ballot_close.py
+	$(BIN)/python benchmarks/exports.py
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -12,7 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .errors import ApplicationError
-from .xlsx import Column, ImportRejected, ImportResult, template_workbook, xlsx_response
+from .xlsx import Column, ImportRejected, ImportResult
+from .xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 
 
 class _Refused:
@@ -209,7 +210,31 @@ def import_page(
 
 
 def template_download(title: str, columns: list[Column]) -> HttpResponse:
-    return xlsx_response(template_workbook(title, columns), f"{title}导入模板.xlsx")
+    """An empty table to fill in, red headers for required columns; the examples are on the
+    instructions sheet, not as data, so an untouched template imports nothing."""
+    table = Sheet(
+        title,
+        [
+            SheetColumn(c.header, width=c.width, header_color="C00000" if c.required else "000000")
+            for c in columns
+        ],
+        freeze_header=True,
+    )
+    notes = [
+        f"{c.header}：{'必填' if c.required else '选填'}。{c.note}"
+        + (f"例如：{c.example}" if c.example != "" else "")
+        for c in columns
+    ]
+    instructions = Sheet(
+        "填写说明",
+        [
+            SheetColumn(
+                "红色表头为必填列。请勿修改表头，第一张表从第 2 行起每行一条记录。", width=90
+            )
+        ],
+        ([note] for note in notes),
+    )
+    return xlsx_file_response([table, instructions], f"{title}导入模板.xlsx")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

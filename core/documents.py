@@ -1,20 +1,30 @@
-"""PDFs of documents other than briefings — 评议意见书, investigation reports — rendered the
-same way: a request queues a job, a Celery task renders it with WeasyPrint, the job ends
-done or failed with the reason, and the file is served only through a checking view."""
+"""Every PDF the system renders — 评议意见书, investigation reports, 情况简报 — goes one way.
+
+A request queues a job (RenderedDocument); a Celery task renders the kind's HTML with
+WeasyPrint; the job ends done, or failed with the reason; the file is served only through
+a view that asks the kind who may see it. A job queued or rendering for longer than
+STALE_RENDER is taken as lost and may be requested again, and the task is safe to run
+twice or late. A change to the object discards its PDF, which no longer matches.
+
+Kinds are registered by the apps that own the documents, from their AppConfig.ready:
+core never imports a feature app.
+"""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .files import replace_file
-from .models import RenderedDocument, render_in_progress
+from .audit import audit_log
+from .errors import ApplicationError
+from .files import private_file_response, replace_file
+from .models import DocumentStatus, RenderedDocument
 from .queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -24,20 +34,28 @@ logger = logging.getLogger(__name__)
 class DocumentKind:
     """A kind of document: how to render one, and who may see it (the same rule as its page).
 
-    render(object_id) -> (template, context, file name)
-    title_for(user, object_id) -> the document's title, or Http404 when not allowed."""
+    render(object_id) -> (template, context, file name); an ApplicationError it raises
+        fails the job with its message (e.g. a block with nothing to show).
+    title_for(user, object_id) -> the document's title, or Http404/PermissionDenied.
+    check_request(user) raises ApplicationError when the user may see but not render it.
+    campaign_of(object_id) -> the campaign the audit entry of a request is filed under.
+    """
 
     render: Callable[[int], tuple[str, dict, str]]
     title_for: Callable[[Any, int], str]
+    check_request: Callable[[Any], None] | None = None
+    campaign_of: Callable[[int], Any] | None = None
 
 
-# Filled by the apps that own the documents, from their AppConfig.ready: core never
-# imports a feature app.
 KINDS: dict[str, DocumentKind] = {}
 
 
-def document_kind_register(name: str, *, render, title_for) -> None:
-    KINDS[name] = DocumentKind(render=render, title_for=title_for)
+def document_kind_register(
+    name: str, *, render, title_for, check_request=None, campaign_of=None
+) -> None:
+    KINDS[name] = DocumentKind(
+        render=render, title_for=title_for, check_request=check_request, campaign_of=campaign_of
+    )
 
 
 def document_title_for(*, user, kind: str, object_id: int) -> str:
@@ -47,50 +65,118 @@ def document_title_for(*, user, kind: str, object_id: int) -> str:
     return KINDS[kind].title_for(user, object_id)
 
 
+def document_for(*, kind: str, object_id: int) -> RenderedDocument | None:
+    return RenderedDocument.objects.filter(kind=kind, object_id=object_id).first()
+
+
+def documents_for(*, kind: str, object_ids: Iterable[int]) -> dict[int, RenderedDocument]:
+    """The PDF jobs of many objects in one query, by object id (for lists)."""
+    return {
+        d.object_id: d
+        for d in RenderedDocument.objects.filter(kind=kind, object_id__in=list(object_ids))
+    }
+
+
 @transaction.atomic
 def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
-    """Queue a render. With the task queue down the job ends failed with the reason (so it
-    can be asked for again at once) and ApplicationError says so to the user."""
+    """Queue a render of the object's PDF (again, when it was done or failed). With the
+    task queue down the job ends failed with the reason (so it can be asked for again at
+    once) and ApplicationError says so to the user."""
     from .tasks import document_render_task
 
+    title = document_title_for(user=actor, kind=kind, object_id=object_id)
+    spec = KINDS[kind]
+    if spec.check_request is not None:
+        spec.check_request(actor)
     document, created = RenderedDocument.objects.select_for_update().get_or_create(
-        kind=kind, object_id=object_id, defaults={"requested_by": actor}
+        kind=kind,
+        object_id=object_id,
+        defaults={"requested_by": actor, "requested_at": timezone.now()},
     )
-    if not created and render_in_progress(document.status, document.requested_at):
-        return document  # already on its way
-    document.status, document.error, document.requested_by = "queued", "", actor
-    document.requested_at = timezone.now()
-    document.save(update_fields=["status", "error", "requested_by", "requested_at"])
-    enqueue_on_commit(
+    if not created:
+        if document.in_progress:
+            raise ApplicationError(f"{title}已在生成中，请稍候。")
+        document.status, document.error = DocumentStatus.QUEUED, ""
+        document.requested_by, document.requested_at = actor, timezone.now()
+        document.save(update_fields=["status", "error", "requested_by", "requested_at"])
+    audit_log(
+        actor=actor,
+        action=f"{kind}.render",
+        summary=f"生成“{title}”PDF",
+        target=document,
+        campaign=spec.campaign_of(object_id) if spec.campaign_of else None,
+    )
+    pk = document.pk
+    enqueue_on_commit(  # last: nothing registered after it runs when publishing fails
         document_render_task,
-        document.pk,
+        pk,
         on_failure=lambda reason: RenderedDocument.objects.filter(
-            pk=document.pk, status="queued"
-        ).update(status="failed", error=reason),
+            pk=pk, status=DocumentStatus.QUEUED
+        ).update(status=DocumentStatus.FAILED, error=reason),
     )
     return document
 
 
-def document_render(*, document_id: int) -> RenderedDocument:
+@transaction.atomic
+def document_discard(*, kind: str, object_id: int) -> None:
+    """The object changed, so its PDF no longer matches: remove it (until rendered again).
+    Refused while a render runs, which would store the old content."""
+    document = (
+        RenderedDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+    )
+    if document is None:
+        return
+    if document.in_progress:
+        raise ApplicationError("正在生成 PDF，请稍后再修改。")
+    if document.pdf:
+        storage, name = document.pdf.storage, document.pdf.name
+        transaction.on_commit(lambda: storage.delete(name))
+    document.delete()
+
+
+def document_render(*, document_id: int) -> RenderedDocument | None:
+    """Run by the worker: queued → rendering → done, or failed with the reason. Safe to
+    rerun; None when the job was discarded meanwhile."""
     from weasyprint import HTML
 
     with transaction.atomic():
-        document = RenderedDocument.objects.select_for_update().get(pk=document_id)
-        if document.status == "done":
-            return document
-        document.status = "rendering"
+        document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == DocumentStatus.DONE:
+            return document  # discarded, or a duplicate delivery after it was done
+        document.status = DocumentStatus.RENDERING
         document.save(update_fields=["status"])
     try:
         template, context, name = KINDS[document.kind].render(document.object_id)
         pdf = HTML(string=render_to_string(template, context)).write_pdf()
+    except ApplicationError as exc:
+        return _fail(document, exc.message)
     except Exception as exc:  # noqa: BLE001 - the job must end, with its reason
-        logger.exception("document %s failed", document_id)
-        RenderedDocument.objects.filter(pk=document_id).update(
-            status="failed", error=f"生成 PDF 时出错：{exc}"[:2000]
-        )
-        document.refresh_from_db()
-        return document
-    replace_file(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
-    document.name, document.status, document.rendered_at = name, "done", timezone.now()
-    document.save(update_fields=["pdf", "name", "status", "rendered_at"])
+        logger.exception("document %s failed to render", document_id)
+        return _fail(document, f"生成 PDF 时出错：{exc}")
+    with transaction.atomic():
+        document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None:
+            return None  # the object changed while rendering: this PDF is already stale
+        replace_file(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
+        document.name, document.error = name, ""
+        document.status, document.rendered_at = DocumentStatus.DONE, timezone.now()
+        document.save(update_fields=["pdf", "name", "error", "status", "rendered_at"])
     return document
+
+
+def _fail(document: RenderedDocument, message: str) -> RenderedDocument | None:
+    RenderedDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.FAILED, error=message[:2000]
+    )
+    return RenderedDocument.objects.filter(pk=document.pk).first()
+
+
+def document_response(*, user, kind: str, object_id: int) -> FileResponse:
+    """The rendered PDF as a download, for those who may see the document."""
+    document_title_for(user=user, kind=kind, object_id=object_id)
+    document = RenderedDocument.objects.filter(
+        kind=kind, object_id=object_id, status=DocumentStatus.DONE
+    ).first()
+    if document is None or not document.pdf:
+        raise Http404("PDF 尚未生成。")
+    return private_file_response(document.pdf, document.name)

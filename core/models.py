@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .files import PrivateUploadTo
@@ -94,12 +95,27 @@ class Reminder(models.Model):
         return self.summary
 
 
+# A job still queued or rendering after this long is taken as lost (e.g. the broker was
+# restarted) and may be requested again; the task itself is idempotent.
+STALE_RENDER = datetime.timedelta(minutes=10)
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("排队生成")
+    RENDERING = "rendering", _("正在生成")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
 class RenderedDocument(models.Model):
-    """A PDF of a document (评议意见书, 调查报告) rendered by a worker."""
+    """The PDF of a document (评议意见书, 调查报告, 情况简报) and its render job: the one
+    lifecycle of every PDF, driven by core.documents."""
 
     kind = models.CharField("文书", max_length=20)
     object_id = models.PositiveIntegerField("对象编号")
-    status = models.CharField("状态", max_length=10, default="queued")
+    status = models.CharField(
+        "状态", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
     error = models.TextField("错误信息", blank=True)
     pdf = models.FileField(
         "PDF", upload_to=PrivateUploadTo("documents"), blank=True, max_length=200
@@ -121,20 +137,14 @@ class RenderedDocument(models.Model):
     def __str__(self) -> str:
         return self.name or f"{self.kind} {self.object_id}"
 
-
-# A job still queued or rendering after this long is taken as lost (e.g. the broker was
-# restarted) and may be requested again; the task itself is idempotent.
-STALE_RENDER = datetime.timedelta(minutes=10)
-
-
-def render_in_progress(status: str, requested_at) -> bool:
-    from django.utils import timezone
-
-    return (
-        status in ("queued", "rendering")
-        and requested_at is not None
-        and timezone.now() - requested_at < STALE_RENDER
-    )
+    @property
+    def in_progress(self) -> bool:
+        """Queued or rendering, and not yet taken as lost (see STALE_RENDER)."""
+        return (
+            self.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
+            and self.requested_at is not None
+            and timezone.now() - self.requested_at < STALE_RENDER
+        )
 
 
 class EmailStatus(models.TextChoices):

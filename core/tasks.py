@@ -6,7 +6,9 @@ from .outbox import outbox_send_due
 
 @shared_task(name="core.document_render")
 def document_render_task(document_id: int) -> str:
-    return document_render(document_id=document_id).status
+    """Thin and idempotent: render (or re-render) one document's PDF."""
+    document = document_render(document_id=document_id)
+    return document.status if document is not None else "discarded"
 
 
 @shared_task(name="core.outbox_send")

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .documents import document_request, document_title_for
+from .documents import document_for, document_request, document_response, document_title_for
 from .errors import ApplicationError
-from .files import private_file_response
-from .models import Notification, RenderedDocument
+from .models import Notification
 
 
 @login_required
@@ -29,18 +27,18 @@ def document(request, kind: str, object_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("document", kind=kind, object_id=object_id)
-    doc = RenderedDocument.objects.filter(kind=kind, object_id=object_id).first()
     return render(
         request,
         "core/document.html",
-        {"title": title, "doc": doc, "kind": kind, "object_id": object_id},
+        {
+            "title": title,
+            "doc": document_for(kind=kind, object_id=object_id),
+            "kind": kind,
+            "object_id": object_id,
+        },
     )
 
 
 @login_required
 def document_pdf(request, kind: str, object_id: int):
-    document_title_for(user=request.user, kind=kind, object_id=object_id)
-    doc = RenderedDocument.objects.filter(kind=kind, object_id=object_id, status="done").first()
-    if doc is None:
-        raise Http404("PDF 尚未生成。")
-    return private_file_response(doc.pdf, doc.name)
+    return document_response(user=request.user, kind=kind, object_id=object_id)

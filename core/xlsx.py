@@ -1,25 +1,20 @@
-"""Reading and writing the office's Excel tables.
+"""Reading the office's Excel tables (writing them is core.xlsx_writer).
 
 An import reads every row, collects every problem with its row and column, and either
 returns clean rows or raises ImportRejected naming them all: a bad file changes nothing.
 """
 
 import datetime
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.db import transaction
-from django.http import HttpResponse
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from .errors import ApplicationError
-from .files import CONTENT_TYPES, XLSX, check_upload
+from .files import XLSX, check_upload
 
 MAX_ROWS = 2000
 
@@ -186,47 +181,3 @@ def import_rows(rows: list[Row], create: Callable[[Row], tuple[Any, tuple | None
             if account:
                 result.new_accounts.append(account)
     return result
-
-
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-
-
-def build_workbook(title: str, columns: list[Column], rows: list[list[Any]]) -> bytes:
-    """A one-sheet workbook with a styled header row, as offices print them."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([c.header for c in columns])
-    for cell, column in zip(sheet[1], columns, strict=True):
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[get_column_letter(cell.column)].width = column.width
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    notes = [
-        f"{c.header}：{'必填' if c.required else '选填'}。{c.note}"
-        + (f"例如：{c.example}" if c.example != "" else "")
-        for c in columns
-    ]
-    help_sheet = workbook.create_sheet("填写说明")
-    help_sheet.column_dimensions["A"].width = 90
-    help_sheet.append(["红色表头为必填列。请勿修改表头，第一张表从第 2 行起每行一条记录。"])
-    for note in notes:
-        help_sheet.append([note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def template_workbook(title: str, columns: list[Column]) -> bytes:
-    """An empty table to fill in; examples are on the instructions sheet, not as data."""
-    return build_workbook(title, columns, [])
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[XLSX])
-    # RFC 5987 so that Chinese file names survive every browser.
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -12,12 +12,17 @@ class RectificationConfig(AppConfig):
         from reviews.models import CampaignStage
         from reviews.signals import campaign_changed
 
-        from .documents import opinion_render, opinion_title_for
+        from .documents import opinion_campaign, opinion_render, opinion_title_for
         from .gates import rectification_concluded
         from .services import reporting_steps_follow
 
         stage_gate_register(CampaignStage.RECTIFICATION, rectification_concluded)
-        document_kind_register("opinion", render=opinion_render, title_for=opinion_title_for)
+        document_kind_register(
+            "opinion",
+            render=opinion_render,
+            title_for=opinion_title_for,
+            campaign_of=opinion_campaign,
+        )
 
         def follow(sender, actor, campaign, changed=None, **kwargs):
             if changed is None or "reporting_days" in changed:

@@ -22,6 +22,10 @@ def opinion_render(object_id: int) -> tuple[str, dict, str]:
     )
 
 
+def opinion_campaign(object_id: int):
+    return Subject.objects.select_related("campaign").get(pk=object_id).campaign
+
+
 def opinion_title_for(user, object_id: int) -> str:
     subject = rectification_subject_for_user(user=user, pk=object_id)
     opinion = getattr(subject, "opinion", None)

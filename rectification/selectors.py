@@ -1,6 +1,7 @@
 """Who may see a subject's rectification, and the statuses derived from dates."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +14,7 @@ from subjects.models import Subject
 from subjects.selectors import subjects_visible_to
 
 from .models import (
+    OpinionProblem,
     PlanStatus,
     RectificationPlan,
     RectificationReport,
@@ -158,3 +160,48 @@ def rectification_rows(
             )
         )
     return rows
+
+
+def ledger_rows(subjects: QuerySet[Subject]) -> Iterator[list]:
+    """整改台账: one row per problem of each subject's review opinion, with the plan's
+    measures and the latest report's status (the columns are the view's LEDGER_COLUMNS). Read in chunks with a fixed number of
+    queries per chunk, so a long ledger is streamed, not held."""
+    subjects = (
+        subjects.filter(opinion__isnull=False)
+        .select_related("unit", "opinion", "rectification_plan")
+        .prefetch_related(
+            Prefetch(
+                "opinion__problems",
+                queryset=OpinionProblem.objects.select_related("content_item").order_by("position"),
+            ),
+            "rectification_plan__rows",
+            Prefetch(
+                "rectification_reports",
+                queryset=RectificationReport.objects.order_by("-round").prefetch_related("rows"),
+            ),
+        )
+        .order_by("position")
+    )
+    number = 0
+    for subject in subjects.iterator(chunk_size=200):
+        plan = getattr(subject, "rectification_plan", None)
+        plan_rows = {r.problem_id: r for r in plan.rows.all()} if plan else {}
+        reports = list(subject.rectification_reports.all())
+        report_rows = {r.problem_id: r for r in reports[0].rows.all()} if reports else {}
+        for problem in subject.opinion.problems.all():
+            number += 1
+            pr, rr = plan_rows.get(problem.pk), report_rows.get(problem.pk)
+            yield [
+                number,
+                subject.person_name,
+                f"{subject.unit.name}{subject.post}",
+                problem.text,
+                problem.content_item.title,
+                problem.get_source_display(),
+                pr.measures if pr else "",
+                pr.responsible if pr else "",
+                pr.time_limit if pr else "",
+                pr.target if pr else "",
+                rr.get_status_display() if rr else "未报送",
+                rr.evidence_name if rr else "",
+            ]

@@ -1,4 +1,3 @@
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -6,14 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from core.errors import ApplicationError
 from core.files import private_file_response
 from core.forms import DateForm, ReasonForm, form_data
 from core.roles import Role, role_required, user_has_role
-from core.xlsx import xlsx_response
+from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from .forms import (
@@ -40,6 +37,7 @@ from .models import (
     RowStatus,
 )
 from .selectors import (
+    ledger_rows,
     rectification_acts_for,
     rectification_moves_for,
     rectification_rows,
@@ -470,75 +468,32 @@ def opinion_print(request, pk: int):
     )
 
 
-LEDGER_HEADER = [
-    "序号",
-    "评议对象",
-    "单位及职务",
-    "问题",
-    "类别",
-    "来源",
-    "整改措施",
-    "责任人",
-    "完成时限",
-    "整改目标",
-    "完成情况",
-    "佐证材料",
+LEDGER_COLUMNS = [
+    SheetColumn("序号", width=6),
+    SheetColumn("评议对象", width=10),
+    SheetColumn("单位及职务", width=24),
+    SheetColumn("问题", width=40, wrap=True),
+    SheetColumn("类别", width=24),
+    SheetColumn("来源", width=10),
+    SheetColumn("整改措施", width=40, wrap=True),
+    SheetColumn("责任人", width=10),
+    SheetColumn("完成时限", width=12, number_format="yyyy-mm-dd"),
+    SheetColumn("整改目标", width=24, wrap=True),
+    SheetColumn("完成情况", width=10),
+    SheetColumn("佐证材料", width=20),
 ]
 
 
-def _ledger(subjects, title: str):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "整改台账"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(LEDGER_HEADER)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    n = 0
-    for subject in subjects.select_related("unit", "opinion").order_by("position"):
-        opinion = getattr(subject, "opinion", None)
-        if opinion is None:
-            continue
-        plan = getattr(subject, "rectification_plan", None)
-        plan_rows = {r.problem_id: r for r in plan.rows.all()} if plan else {}
-        report = subject.rectification_reports.order_by("-round").first()
-        report_rows = {r.problem_id: r for r in report.rows.all()} if report else {}
-        for p in opinion.problems.select_related("content_item").order_by("position"):
-            n += 1
-            pr, rr = plan_rows.get(p.pk), report_rows.get(p.pk)
-            sheet.append(
-                [
-                    n,
-                    subject.person_name,
-                    f"{subject.unit.name}{subject.post}",
-                    p.text,
-                    p.content_item.title,
-                    p.get_source_display(),
-                    pr.measures if pr else "",
-                    pr.responsible if pr else "",
-                    pr.time_limit if pr else "",
-                    pr.target if pr else "",
-                    rr.get_status_display() if rr else "未报送",
-                    rr.evidence_name if rr else "",
-                ]
-            )
-    for column, width in zip(
-        "ABCDEFGHIJKL", (6, 10, 24, 40, 24, 10, 40, 10, 12, 24, 10, 20), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _ledger(subjects, title: str, filename: str):
+    sheet = Sheet("整改台账", LEDGER_COLUMNS, ledger_rows(subjects), heading=title)
+    return xlsx_file_response([sheet], filename)
 
 
 @role_required(*READERS)
 def campaign_ledger(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    return xlsx_response(
-        _ledger(campaign.subjects.all(), f"{campaign.name}整改台账"),
-        f"{campaign.name}_整改台账.xlsx",
+    return _ledger(
+        campaign.subjects.all(), f"{campaign.name}整改台账", f"{campaign.name}_整改台账.xlsx"
     )
 
 
@@ -546,6 +501,6 @@ def campaign_ledger(request, pk: int):
 def subject_ledger(request, pk: int):
     subject = rectification_subject_for_user(user=request.user, pk=pk)
     subjects = rectification_subjects_for(request.user).filter(pk=subject.pk)
-    return xlsx_response(
-        _ledger(subjects, f"{subject.person_name}整改台账"), f"{subject.person_name}_整改台账.xlsx"
+    return _ledger(
+        subjects, f"{subject.person_name}整改台账", f"{subject.person_name}_整改台账.xlsx"
     )

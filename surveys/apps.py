@@ -14,8 +14,11 @@ class SurveysConfig(AppConfig):
         stage_gate_register(CampaignStage.PRELIMINARY, investigation_reports_heard)
         from core.documents import document_kind_register
 
-        from .documents import investigation_render, investigation_title_for
+        from .documents import investigation_campaign, investigation_render, investigation_title_for
 
         document_kind_register(
-            "investigation", render=investigation_render, title_for=investigation_title_for
+            "investigation",
+            render=investigation_render,
+            title_for=investigation_title_for,
+            campaign_of=investigation_campaign,
         )

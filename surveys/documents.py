@@ -15,5 +15,13 @@ def investigation_render(object_id: int) -> tuple[str, dict, str]:
     )
 
 
+def investigation_campaign(object_id: int):
+    return (
+        InvestigationReport.objects.select_related("subject__campaign")
+        .get(pk=object_id)
+        .subject.campaign
+    )
+
+
 def investigation_title_for(user, object_id: int) -> str:
     return str(investigation_report_for_user(user=user, pk=object_id))

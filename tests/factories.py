@@ -4,7 +4,7 @@ import io
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from core.roles import Role, user_add_role
 from reviews.models import Campaign, Member
@@ -103,6 +103,13 @@ def xlsx_upload(rows: list[list], name: str = "导入.xlsx") -> SimpleUploadedFi
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def xlsx_download(response):
+    """The workbook an export streamed, opened as a reader would (formats and all)."""
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats"), response
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
 def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), actor=None):
     """A group of `campaign` with its subjects assigned, built through the services."""
     from surveys.services import group_create, subjects_assign
@@ -119,3 +126,33 @@ def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), act
         for s in subjects:
             s.refresh_from_db()
     return group
+
+
+def survey_with_comments(*, office, comments: int, subjects: int = 12):
+    """A questionnaire on `subjects` subjects with `comments` free-text answers (one
+    response each), written in bulk: for the exports' memory test and benchmark."""
+    from surveys.models import AccessMode, Answer, QuestionKind, Response
+    from surveys.services import questionnaire_create
+
+    campaign = CampaignFactory(actor=office)
+    for position in range(1, subjects + 1):
+        SubjectFactory(campaign=campaign, position=position)
+    questionnaire = questionnaire_create(
+        actor=office, campaign=campaign, title="征求意见", access_mode=AccessMode.DEVICE
+    )
+    question = questionnaire.questions.filter(kind=QuestionKind.TEXT).first()
+    responses = Response.objects.bulk_create(
+        [Response(questionnaire=questionnaire) for _ in range(comments)], batch_size=2000
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=question,
+                text=f"第{i}条：窗口服务要改进，审批时限过长，群众反映办事难，建议推行并联审批。",
+            )
+            for i, response in enumerate(responses)
+        ],
+        batch_size=2000,
+    )
+    return questionnaire

@@ -7,3 +7,18 @@ class WorkbenchConfig(AppConfig):
 
     name = "workbench"
     verbose_name = "工作台与情况简报"
+
+    def ready(self):
+        from core.documents import document_kind_register
+        from core.services import require_office
+
+        from .documents import briefing_campaign, briefing_render, briefing_title_for
+        from .models import BRIEFING_DOCUMENT
+
+        document_kind_register(
+            BRIEFING_DOCUMENT,
+            render=briefing_render,
+            title_for=briefing_title_for,
+            check_request=require_office,  # the leading group reads it; the office issues it
+            campaign_of=briefing_campaign,
+        )

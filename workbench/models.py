@@ -1,10 +1,11 @@
-"""情况简报: the campaign's briefings, numbered per campaign, rendered to PDF by a worker."""
+"""情况简报: the campaign's briefings, numbered per campaign. Their PDFs are rendered by
+core.documents like every other document (kind BRIEFING_DOCUMENT, see documents.py)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.files import PrivateUploadTo
+from core.models import RenderedDocument
 from reviews.models import Campaign
 
 
@@ -15,12 +16,7 @@ class BriefingBlock(models.TextChoices):
     RECTIFICATION = "rectification", _("整改进展")
 
 
-class RenderStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    QUEUED = "queued", _("排队生成")
-    RENDERING = "rendering", _("正在生成")
-    DONE = "done", _("已生成")
-    FAILED = "failed", _("生成失败")
+BRIEFING_DOCUMENT = "briefing"
 
 
 class Briefing(models.Model):
@@ -37,15 +33,6 @@ class Briefing(models.Model):
     reviewer = models.CharField(_("审核"), max_length=40)
     issuer = models.CharField(_("签发"), max_length=40)
     distribution = models.TextField(_("本期发至"))
-    status = models.CharField(
-        _("PDF 状态"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.DRAFT
-    )
-    error = models.TextField(_("错误信息"), blank=True)
-    pdf = models.FileField(
-        _("PDF"), upload_to=PrivateUploadTo("briefings"), blank=True, max_length=200
-    )
-    rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
-    requested_at = models.DateTimeField(_("提交生成时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,3 +49,9 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"情况简报 第 {self.number} 期：{self.title}"
+
+    @property
+    def document(self) -> RenderedDocument | None:
+        """This issue's PDF and its render job (core's one pipeline); None until requested
+        and again after an edit."""
+        return RenderedDocument.objects.filter(kind=BRIEFING_DOCUMENT, object_id=self.pk).first()

@@ -1,21 +1,17 @@
 """Ballot pages: the office's control page, the member's voting page, the big screen, results."""
 
-import io
-
 import segno
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from core.actions import office_action
 from core.errors import ApplicationError
 from core.forms import form_data
 from core.roles import Role, role_required, user_has_role
-from core.xlsx import xlsx_response
+from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, PaperForm, preset_fields
@@ -270,43 +266,36 @@ def ballot_result_page(request, pk: int):
 def ballot_result_xlsx(request, pk: int):
     """测评结果统计表."""
     ballot = _result_ballot(request, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "测评结果统计表"
-    sheet.append([f"{ballot.campaign.name} {ballot} 测评结果统计表"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(
-        [
-            f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；规则：{ballot.rule_text}"
-            + ("" if ballot.is_valid else f"；{ballot.invalid_reason}")
-        ]
+    note = (
+        f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；"
+        f"规则：{ballot.rule_text}" + ("" if ballot.is_valid else f"；{ballot.invalid_reason}")
     )
-    header = [
-        "排名",
-        "评议对象",
-        "单位及职务",
-        *ballot.choices,
-        "有效票",
-        "满意率（%）",
-        "测评结果",
+    columns = [
+        SheetColumn("排名", width=6),
+        SheetColumn("评议对象", width=12),
+        SheetColumn("单位及职务", width=28),
+        *[SheetColumn(option, width=10) for option in ballot.choices],
+        SheetColumn("有效票", width=10),
+        SheetColumn("满意率（%）", width=12, number_format="0.00"),
+        SheetColumn("测评结果", width=12),
     ]
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for r in ballot_results(ballot):
-        sheet.append(
-            [
-                r.rank,
-                r.subject.person_name,
-                f"{r.subject.unit.name}{r.subject.post}",
-                *[r.counts.get(o, 0) for o in ballot.choices],
-                float(r.valid),
-                float(r.rate) if r.rate is not None else "",
-                r.outcome,
-            ]
-        )
-    sheet.column_dimensions["C"].width = 28
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"{ballot.campaign.name}_测评结果统计表.xlsx")
+    rows = (
+        [
+            r.rank,
+            r.subject.person_name,
+            f"{r.subject.unit.name}{r.subject.post}",
+            *[r.counts.get(o, 0) for o in ballot.choices],
+            float(r.valid),
+            float(r.rate) if r.rate is not None else "",
+            r.outcome,
+        ]
+        for r in ballot_results(ballot)
+    )
+    sheet = Sheet(
+        "测评结果统计表",
+        columns,
+        rows,
+        heading=f"{ballot.campaign.name} {ballot} 测评结果统计表",
+        notes=[note],
+    )
+    return xlsx_file_response([sheet], f"{ballot.campaign.name}_测评结果统计表.xlsx")

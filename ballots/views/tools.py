@@ -1,14 +1,10 @@
 """After a ballot: the rule simulator (评议规则模拟) and the member's receipt lookup."""
 
-import io
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from core.roles import Role, role_required, user_has_role
-from core.xlsx import xlsx_response
+from core.xlsx_writer import Marked, Sheet, SheetColumn, xlsx_file_response
 
 from ..forms import BallotSetupForm, rule_fields
 from ..models import Ballot, BallotStatus, Eligibility
@@ -114,38 +110,26 @@ def ballot_simulate_xlsx(request, pk: int):
     ballot = _published(pk)
     _form, custom, _problems = _custom(request, ballot)
     rules = _rules(request, ballot, custom)
-    rows = rule_simulation(ballot, rules)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "评议规则模拟"
-    sheet.append([f"{ballot.campaign.name} {ballot} 评议规则模拟（不改变已公布结果）"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["评议对象", *[name for name, *_ in rules]])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    marked = PatternFill("solid", fgColor="FFF2CC")
-    for row in rows:
-        subject = row["result"].subject
-        sheet.append(
-            [
-                f"{subject.unit.name}{subject.post} {subject.person_name}",
-                *[f"{c['label']}\n{c['explanation']}" for c in row["cells"]],
-            ]
-        )
-        for cell, data in zip(sheet[sheet.max_row][1:], row["cells"], strict=True):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if data.get("differs"):
-                cell.fill = marked
-    sheet.column_dimensions["A"].width = 28
-    for letter in "BCDEFGHIJK":
-        sheet.column_dimensions[letter].width = 30
-    return xlsx_response(_save(workbook), f"{ballot.campaign.name}_{ballot.name}_评议规则模拟.xlsx")
+    rows = (_simulation_row(row) for row in rule_simulation(ballot, rules))
+    sheet = Sheet(
+        "评议规则模拟",
+        [
+            SheetColumn("评议对象", width=28),
+            *[SheetColumn(name, width=30, wrap=True) for name, *_ in rules],
+        ],
+        rows,
+        heading=f"{ballot.campaign.name} {ballot} 评议规则模拟（不改变已公布结果）",
+    )
+    return xlsx_file_response([sheet], f"{ballot.campaign.name}_{ballot.name}_评议规则模拟.xlsx")
 
 
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _simulation_row(row: dict) -> list:
+    subject = row["result"].subject
+    cells = []
+    for cell in row["cells"]:
+        text = f"{cell['label']}\n{cell['explanation']}"
+        cells.append(Marked(text) if cell.get("differs") else text)  # a rule that would change it
+    return [f"{subject.unit.name}{subject.post} {subject.person_name}", *cells]
 
 
 def ballot_receipt_check(request, pk: int):

@@ -1,4 +1,3 @@
-import io
 import secrets
 
 import segno
@@ -10,13 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from openpyxl import Workbook
 
 from core.actions import office_action
 from core.errors import ApplicationError
 from core.forms import form_data
 from core.roles import Role, role_required, user_has_role
-from core.xlsx import xlsx_response
+from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..models import (
@@ -252,34 +250,38 @@ def survey_results(request, pk: int):
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
 def survey_results_xlsx(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
-    tallies = questionnaire_tallies(questionnaire)
     options = questionnaire.rating_options
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "满意度统计"
-    sheet.append([questionnaire.title])
-    sheet.append(
-        ["序号", "评议对象", "单位及职务", *options, "有效答卷", f"{'+'.join(options[:-1])}率（%）"]
-    )
-    for i, t in enumerate(tallies, start=1):
-        rate = round(t.satisfied_rate, 1) if t.satisfied_rate is not None else ""
-        sheet.append(
+    tallies = Sheet(
+        "满意度统计",
+        [
+            SheetColumn("序号", width=6),
+            SheetColumn("评议对象", width=12),
+            SheetColumn("单位及职务", width=28),
+            *[SheetColumn(option, width=10) for option in options],
+            SheetColumn("有效答卷", width=10),
+            SheetColumn(f"{'+'.join(options[:-1])}率（%）", width=14, number_format="0.0"),
+        ],
+        (
             [
                 i,
                 t.subject.person_name,
                 f"{t.subject.unit.name}{t.subject.post}",
                 *[c for _, c, _ in t.counts],
                 t.total,
-                rate,
+                round(t.satisfied_rate, 1) if t.satisfied_rate is not None else "",
             ]
-        )
-    texts = workbook.create_sheet("意见建议")
-    texts.append(["题目", "意见建议"])
-    for answer in text_answers_visible_to(request.user, questionnaire):
-        texts.append([answer.question.text, answer.text])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"{questionnaire.title}_统计.xlsx")
+            for i, t in enumerate(questionnaire_tallies(questionnaire), start=1)
+        ),
+        heading=questionnaire.title,
+    )
+    texts = Sheet(
+        "意见建议",
+        [SheetColumn("题目", width=30, wrap=True), SheetColumn("意见建议", width=80, wrap=True)],
+        text_answers_visible_to(request.user, questionnaire)
+        .values_list("question__text", "text")
+        .iterator(chunk_size=2000),
+    )
+    return xlsx_file_response([tallies, texts], f"{questionnaire.title}_统计.xlsx")
 
 
 @require_POST

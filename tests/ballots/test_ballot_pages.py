@@ -1,17 +1,15 @@
 """Ballot pages tried from the outside: hidden counts, one vote, forged forms."""
 
 import datetime
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from ballots.models import BallotResult, Inquiry, Participation, ReviewMeeting, SealedSheet
 from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
 from core.roles import Role
 from reviews.services import campaign_update
 from subjects.models import ReviewForm
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, xlsx_download
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +128,27 @@ def test_results_excel_matches_stored_results(client, ballot_world, office):
     ballot_close(actor=office, ballot=ballot)
     ballot_publish(actor=office, ballot=ballot)
     client.force_login(office)
-    sheet = load_workbook(
-        io.BytesIO(client.get(f"/ballots/{ballot.pk}/results.xlsx").content)
-    ).worksheets[0]
+    response = client.get(f"/ballots/{ballot.pk}/results.xlsx")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    sheet = xlsx_download(response).worksheets[0]
+    assert sheet.title == "测评结果统计表"
+    assert sheet["A1"].value == f"{campaign.name} {ballot} 测评结果统计表"
+    assert sheet["A2"].value.startswith("组成人员总数 3 人；网上投票 3 人；规则：")
+    assert "A1:I1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [c.value for c in sheet[3]] == [
+        "排名",
+        "评议对象",
+        "单位及职务",
+        "满意",
+        "基本满意",
+        "不满意",
+        "有效票",
+        "满意率（%）",
+        "测评结果",
+    ]
+    assert sheet["H4"].number_format == "0.00"
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+    assert len(rows) == 2
     assert rows[0][:3] == [1, "金立新", f"{a.unit.name}{a.post}"] and rows[0][3:] == [
         2,
         1,

@@ -1,10 +1,8 @@
 """Setting a ballot up on the office's page, the rule simulator, and the receipt lookup."""
 
-import io
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
 
 from ballots.models import Ballot, BallotResult, VoterGroup
 from ballots.services import (
@@ -17,7 +15,7 @@ from ballots.services import (
 )
 from core.roles import Role
 from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, xlsx_download
 
 pytestmark = pytest.mark.django_db
 
@@ -219,10 +217,24 @@ def test_the_simulator_compares_rules_and_changes_nothing(client, office, publis
         },
     ).content.decode()
     assert "自定义规则" in custom and "满意 16 ÷ 组成人员总数 25 = 64.00%" in custom
-    workbook = load_workbook(
-        io.BytesIO(client.get(f"/ballots/{ballot.pk}/simulate.xlsx").content)
-    ).worksheets[0]
-    assert workbook["B2"].value == "本次所用规则" and workbook.max_row == 4
+    response = client.get(f"/ballots/{ballot.pk}/simulate.xlsx")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    sheet = xlsx_download(response).worksheets[0]
+    assert sheet.title == "评议规则模拟"
+    assert sheet["A1"].value.endswith("评议规则模拟（不改变已公布结果）")
+    assert sheet["A2"].value == "评议对象" and sheet["B2"].value == "本次所用规则"
+    assert sheet.max_row == 4
+    header = [c.value for c in sheet[2]]
+    a, b = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    first = ballot.campaign.subjects.order_by("position").first()
+    assert a[0] == f"{first.unit.name}{first.post} {first.person_name}"
+    assert a[1].startswith("满意\n") and "16 ÷ 有效票 20 = 80.00%" in a[1]
+    # 津市 asks for more than 2/3: b's 60 % comes out 不满意, not 基本满意, and is marked.
+    jinshi = sheet.cell(row=4, column=header.index("津市") + 1)
+    assert b[header.index("津市")].startswith("不满意\n") and jinshi.fill.fgColor.rgb.endswith(
+        "FFF2CC"
+    )
+    assert not sheet.cell(row=4, column=2).fill.fill_type  # the rule used is never marked
     assert list(BallotResult.objects.values_list("subject_id", "outcome", "explanation")) == stored
     for role in (Role.LEADING_GROUP, Role.DIRECTORS_MEETING):
         client.force_login(make_user(role))

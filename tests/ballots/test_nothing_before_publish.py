@@ -82,7 +82,7 @@ from tests.factories import pdf_upload
 from workbench import demo
 from workbench.models import Briefing, BriefingBlock
 from workbench.reminders import reminders_sweep
-from workbench.services.briefings import briefing_create, briefing_render, briefing_render_request
+from workbench.services.briefings import briefing_create, briefing_render_request
 
 pytestmark = pytest.mark.django_db
 
@@ -212,9 +212,9 @@ def _cast_and_count(world: dict, pick) -> None:
 
 
 def _render_briefing(world: dict) -> None:
-    briefing_render_request(actor=world["office"], briefing=world["briefing"])
-    briefing = briefing_render(briefing_id=world["briefing"].pk)
-    assert briefing.status == "done", briefing.error
+    document = briefing_render_request(actor=world["office"], briefing=world["briefing"])
+    document = document_render(document_id=document.pk)
+    assert document.status == "done", document.error
 
 
 def _publish(world: dict) -> None:

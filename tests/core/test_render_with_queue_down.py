@@ -8,10 +8,9 @@ from django.conf import settings
 from kombu import Exchange, Queue
 
 from config.celery_app import app as celery_app
-from core.models import RenderedDocument
+from core.models import DocumentStatus, RenderedDocument
 from rectification.services import review_opinion_draft
 from tests.factories import CampaignFactory, SubjectFactory
-from workbench.models import Briefing, RenderStatus
 from workbench.services.briefings import briefing_create
 
 from ..workbench.test_briefings import FIELDS
@@ -83,10 +82,9 @@ def test_a_briefing_render_with_the_queue_down(client, office, broker):
     response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
     assert response.status_code == 200
     assert "任务队列暂时不可用，请稍后重试" in response.content.decode()
-    briefing = Briefing.objects.get(pk=briefing.pk)
-    assert briefing.status == RenderStatus.FAILED, "not left queued for ten minutes"
+    assert briefing.document.status == DocumentStatus.FAILED, "not left queued for ten minutes"
 
     broker.up()
     response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
     assert "已提交生成" in response.content.decode()
-    assert Briefing.objects.get(pk=briefing.pk).status == RenderStatus.QUEUED
+    assert briefing.document.status == DocumentStatus.QUEUED

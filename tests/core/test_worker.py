@@ -13,10 +13,9 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery_app import app as celery_app
-from core.models import Reminder
+from core.models import DocumentStatus, Reminder
 from subjects.services import campaign_report_deadlines_set
 from tests.factories import CampaignFactory, SubjectFactory
-from workbench.models import RenderStatus
 from workbench.services.briefings import briefing_create, briefing_render_request
 from workbench.tasks import reminders_sweep_task
 
@@ -101,12 +100,12 @@ def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
         distribution="存档",
         blocks=["stages"],
     )
-    briefing_render_request(actor=office, briefing=briefing)  # published to Redis on commit
+    document = briefing_render_request(actor=office, briefing=briefing)  # to Redis on commit
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        briefing.refresh_from_db()
-        if briefing.status in (RenderStatus.DONE, RenderStatus.FAILED):
+        document.refresh_from_db()
+        if document.status in (DocumentStatus.DONE, DocumentStatus.FAILED):
             break
         time.sleep(0.5)
-    assert briefing.status == RenderStatus.DONE, briefing.error
-    assert Path(briefing.pdf.path).read_bytes().startswith(b"%PDF-")
+    assert document.status == DocumentStatus.DONE, document.error
+    assert Path(document.pdf.path).read_bytes().startswith(b"%PDF-")

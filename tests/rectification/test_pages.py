@@ -1,8 +1,6 @@
 import datetime
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from core.roles import Role
 from rectification.models import (
@@ -29,6 +27,7 @@ from tests.factories import (
     UserFactory,
     make_group,
     pdf_upload,
+    xlsx_download,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,18 +135,45 @@ def test_overdue_derived_from_dates_everywhere(client, delivered, office):
         assert "逾期未报送" in client.get(f"/subjects/{mine.pk}/rectification/").content.decode()
 
 
-def test_ledger_export_one_row_per_problem(client, delivered, office):
+def test_ledger_export_one_row_per_problem(
+    client, delivered, office, django_assert_max_num_queries
+):
     campaign, mine, theirs, *_ = delivered
     client.force_login(mine.user)
     client.post(f"/subjects/{mine.pk}/rectification/plan/", _plan_post(mine))
     client.force_login(office)
-    sheet = load_workbook(
-        io.BytesIO(client.get(f"/campaigns/{campaign.pk}/ledger.xlsx").content)
-    ).worksheets[0]
+    with django_assert_max_num_queries(12):  # a fixed number, however many subjects
+        response = client.get(f"/campaigns/{campaign.pk}/ledger.xlsx")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    sheet = xlsx_download(response).worksheets[0]
+    assert sheet.title == "整改台账" and sheet["A1"].value == f"{campaign.name}整改台账"
+    assert [c.value for c in sheet[2]] == [
+        "序号",
+        "评议对象",
+        "单位及职务",
+        "问题",
+        "类别",
+        "来源",
+        "整改措施",
+        "责任人",
+        "完成时限",
+        "整改目标",
+        "完成情况",
+        "佐证材料",
+    ]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
-    assert [r[1] for r in rows] == ["金立新", "唐晓云"]
+    assert [r[:2] for r in rows] == [[1, "金立新"], [2, "唐晓云"]]
+    assert rows[0][2] == f"{mine.unit.name}{mine.post}"
     assert rows[0][3] == "金立新的问题" and rows[0][6] == "推行并联审批" and rows[0][7] == "金立新"
-    assert rows[1][6] in (None, "")
+    assert rows[0][4] == campaign.content_items.first().title
+    assert rows[0][8] == datetime.datetime(2018, 3, 1) and sheet["I3"].number_format == "yyyy-mm-dd"
+    assert rows[0][9] == "办理时限压缩一半" and rows[0][10] == "未报送"
+    assert rows[1][6] in (None, "") and rows[1][10] == "未报送"
+    client.force_login(mine.user)  # a subject's own ledger: its own rows only
+    own = xlsx_download(client.get(f"/subjects/{mine.pk}/ledger.xlsx")).worksheets[0]
+    assert own["A1"].value == "金立新整改台账"
+    assert [r[1] for r in own.iter_rows(min_row=3, values_only=True)] == ["金立新"]
+    client.force_login(office)
     letter = client.get(f"/subjects/{mine.pk}/opinion/").content.decode()
     assert "评议意见书" in letter and "金立新的问题" in letter
 

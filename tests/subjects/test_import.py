@@ -15,6 +15,7 @@ from tests.factories import (
     LiaisonCommitteeFactory,
     UnitFactory,
     pdf_upload,
+    xlsx_download,
     xlsx_upload,
 )
 
@@ -173,16 +174,19 @@ def test_only_in_preparation(office, campaign):
 
 class TestAdminPages:
     def test_template_download_is_a_workbook_with_the_columns(self, client, office):
-        from io import BytesIO
-
-        from openpyxl import load_workbook
-
         client.force_login(office)
         response = client.get("/admin/subjects/subject/import/template/")
-        assert response.status_code == 200
-        sheet = load_workbook(BytesIO(response.content)).worksheets[0]
-        assert [c.value for c in sheet[1]] == HEADER
         assert "filename*=UTF-8''" in response["Content-Disposition"]
+        workbook = xlsx_download(response)
+        assert workbook.sheetnames == ["评议对象", "填写说明"]
+        sheet, instructions = workbook.worksheets
+        assert [c.value for c in sheet[1]] == HEADER and sheet.max_row == 1
+        assert sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 24
+        red = {c.value for c in sheet[1] if c.font.color.rgb.endswith("C00000")}
+        assert red == {c.header for c in SUBJECT_COLUMNS if c.required}
+        notes = [r[0] for r in instructions.iter_rows(values_only=True)]
+        assert notes[0].startswith("红色表头为必填列")
+        assert "评议形式：必填。填“现场”或“书面”。例如：现场" in notes
 
     def test_bad_file_lists_errors_and_changes_nothing(self, client, office, campaign):
         client.force_login(office)

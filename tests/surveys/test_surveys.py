@@ -1,8 +1,5 @@
-import io
-
 import pytest
 from django.test import TestCase
-from openpyxl import load_workbook
 
 from core.errors import ApplicationError
 from core.roles import Role
@@ -27,7 +24,13 @@ from surveys.services import (
     response_submit,
     responses_flush,
 )
-from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group
+from tests.factories import (
+    CampaignFactory,
+    SubjectFactory,
+    UserFactory,
+    make_group,
+    xlsx_download,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,12 +150,27 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
     assert tallies["金立新"].satisfied_rate == 75.0 and tallies["唐晓云"].satisfied_rate == 25.0
     client.force_login(office)
     response = client.get(f"/surveys/{q.pk}/results.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    workbook = xlsx_download(response)
+    assert workbook.sheetnames == ["满意度统计", "意见建议"]
+    sheet, texts = workbook.worksheets
+    assert sheet["A1"].value == q.title
+    assert [c.value for c in sheet[2]] == [
+        "序号",
+        "评议对象",
+        "单位及职务",
+        *q.rating_options,
+        "有效答卷",
+        f"{'+'.join(q.rating_options[:-1])}率（%）",
+    ]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert rows[0][1:] == ["金立新", f"{a.unit.name}{a.post}", 2, 1, 1, 4, 75.0]
-    assert rows[1][1:] == ["唐晓云", f"{b.unit.name}{b.post}", 0, 1, 3, 4, 25.0]
-    texts = [c.value for c in load_workbook(io.BytesIO(response.content)).worksheets[1]["B"]][1:]
-    assert texts.count("窗口服务要改进") == 4
+    assert rows[0] == [1, "金立新", f"{a.unit.name}{a.post}", 2, 1, 1, 4, 75.0]
+    assert rows[1] == [2, "唐晓云", f"{b.unit.name}{b.post}", 0, 1, 3, 4, 25.0]
+    assert [c.value for c in texts[1]] == ["题目", "意见建议"]
+    text_question = q.questions.get(kind=QuestionKind.TEXT, subject=a).text
+    assert [r for r in texts.iter_rows(min_row=2, values_only=True)] == [
+        (text_question, "窗口服务要改进")
+    ] * 4
     page = client.get(f"/surveys/{q.pk}/results/").content.decode()
     assert "75.0%" in page
 

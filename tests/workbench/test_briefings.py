@@ -5,11 +5,14 @@ import subprocess
 import pytest
 
 from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from core.documents import document_render
 from core.errors import ApplicationError
+from core.models import AuditEntry, DocumentStatus
+from core.roles import Role
 from reviews.services import campaign_update
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
-from workbench.models import BriefingBlock, RenderStatus
-from workbench.services.briefings import briefing_create, briefing_render, briefing_render_request
+from workbench.models import BriefingBlock
+from workbench.services.briefings import briefing_create, briefing_render_request, briefing_update
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +28,16 @@ FIELDS = {
 }
 
 
-def _pdf_text(briefing) -> str:
+def _pdf_text(document) -> str:
     return subprocess.run(
-        ["pdftotext", "-layout", briefing.pdf.path, "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", document.pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def _render(office, briefing):
+    """Request and run the render (on_commit never runs in these tests: the worker's part)."""
+    document = briefing_render_request(actor=office, briefing=briefing)
+    return document_render(document_id=document.pk)
 
 
 def test_numbers_run_per_campaign_in_order(office):
@@ -67,10 +76,10 @@ def test_rendered_pdf_has_title_issue_and_distribution(office):
         campaign=campaign,
         **{**FIELDS, "blocks": [BriefingBlock.STAGES, BriefingBlock.RESULTS]},
     )
-    briefing_render_request(actor=office, briefing=briefing)  # eager in tests: rendered on commit
-    briefing = briefing_render(briefing_id=briefing.pk)
-    assert briefing.status == RenderStatus.DONE, briefing.error
-    text = _pdf_text(briefing)
+    document = _render(office, briefing)
+    assert document.status == DocumentStatus.DONE, document.error
+    assert document.name == "2017年度县人大常委会述职评议情况简报第2期.pdf"
+    text = _pdf_text(document)
     squeezed = "".join(text.split())
     assert "县人大常委会召开述职评议工作动员会" in squeezed
     assert "第2期" in squeezed and "情况简报" in squeezed
@@ -83,10 +92,9 @@ def test_a_broken_briefing_fails_with_a_message(office):
     briefing = briefing_create(
         actor=office, campaign=campaign, **{**FIELDS, "blocks": [BriefingBlock.RESULTS]}
     )
-    briefing_render_request(actor=office, briefing=briefing)
-    briefing = briefing_render(briefing_id=briefing.pk)
-    assert briefing.status == RenderStatus.FAILED
-    assert "还没有已公布的测评结果" in briefing.error
+    document = _render(office, briefing)
+    assert document.status == DocumentStatus.FAILED
+    assert document.error == "本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。"
 
 
 def test_a_lost_render_job_can_be_requested_again(office):
@@ -100,5 +108,25 @@ def test_a_lost_render_job_can_be_requested_again(office):
         briefing_render_request(actor=office, briefing=briefing)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=11)):
         briefing_render_request(actor=office, briefing=briefing)
-    briefing.refresh_from_db()
-    assert briefing.status == RenderStatus.QUEUED
+    assert briefing.document.status == DocumentStatus.QUEUED
+    assert (
+        AuditEntry.objects.filter(action="briefing.render", campaign=briefing.campaign).count() == 2
+    )
+
+
+def test_an_edit_discards_the_pdf_and_waits_for_a_running_render(office):
+    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing_render_request(actor=office, briefing=briefing)  # queued, not yet rendered
+    with pytest.raises(ApplicationError, match="正在生成 PDF"):
+        briefing_update(actor=office, briefing=briefing, title="改过的标题")
+    document = document_render(document_id=briefing.document.pk)
+    assert document.status == DocumentStatus.DONE
+    briefing_update(actor=office, briefing=briefing, title="改过的标题")
+    assert briefing.document is None  # the old PDF no longer matches: gone until rendered again
+
+
+def test_only_the_office_renders_a_briefing(office, make_user):
+    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    with pytest.raises(ApplicationError, match="只有评议办公室"):
+        briefing_render_request(actor=make_user(Role.LEADING_GROUP), briefing=briefing)
+    assert briefing.document is None

@@ -187,11 +187,11 @@ def test_demo_rectification_in_several_states():
 
 
 def test_demo_briefing_and_reminders(django_capture_on_commit_callbacks):
-    from core.models import Reminder
-    from workbench.models import RenderStatus
+    from core.models import DocumentStatus, Reminder
 
     with django_capture_on_commit_callbacks(execute=True):
         county, _ = demo_load(today=datetime.date(2017, 11, 25))
     briefing = county.briefings.get()
-    assert briefing.number == 1 and briefing.status == RenderStatus.DONE, briefing.error
+    document = briefing.document
+    assert briefing.number == 1 and document.status == DocumentStatus.DONE, document.error
     assert Reminder.objects.exists()

@@ -3,10 +3,10 @@ import datetime
 import pytest
 
 from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from core.models import DocumentStatus
 from core.roles import Role
 from reviews.services import campaign_update
 from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
-from workbench.models import RenderStatus
 from workbench.services.briefings import briefing_create
 
 pytestmark = pytest.mark.django_db
@@ -61,15 +61,14 @@ def test_briefing_pages_and_pdf_access(client, office, make_user, closed):
     assert briefing.number == 1 and briefing.blocks == ["stages"]
     assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 404  # not rendered
     response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
-    briefing.refresh_from_db()
-    assert briefing.status in (RenderStatus.QUEUED, RenderStatus.DONE)
+    assert briefing.document.status in (DocumentStatus.QUEUED, DocumentStatus.DONE)
     client.force_login(make_user(Role.SUBJECT))
     assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 403
     assert client.get(f"/briefings/{briefing.pk}/").status_code == 403
 
 
 def test_rendering_through_the_eager_task_stores_the_pdf(
-    office, closed, django_capture_on_commit_callbacks
+    client, office, make_user, closed, django_capture_on_commit_callbacks
 ):
     from workbench.services.briefings import briefing_render_request
 
@@ -89,5 +88,19 @@ def test_rendering_through_the_eager_task_stores_the_pdf(
     )
     with django_capture_on_commit_callbacks(execute=True):
         briefing_render_request(actor=office, briefing=briefing)
-    briefing.refresh_from_db()
-    assert briefing.status == RenderStatus.DONE and briefing.pdf.read(5) == b"%PDF-"
+    document = briefing.document
+    assert document.status == DocumentStatus.DONE and document.pdf.read(5) == b"%PDF-"
+    document.pdf.close()
+    # The leading group reads it, under the name; it cannot render it, not even
+    # through the generic document page.
+    client.force_login(make_user(Role.LEADING_GROUP))
+    response = client.get(f"/briefings/{briefing.pk}/pdf/")
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:5] == b"%PDF-"
+    assert (
+        "%E6%83%85%E5%86%B5%E7%AE%80%E6%8A%A5%E7%AC%AC1%E6%9C%9F.pdf"
+        in (response["Content-Disposition"])
+    )  # …情况简报第1期.pdf
+    assert client.get(f"/documents/briefing/{briefing.pk}/").status_code == 200
+    page = client.post(f"/documents/briefing/{briefing.pk}/", follow=True).content.decode()
+    assert "只有评议办公室" in page
+    assert briefing.document.requested_by == office

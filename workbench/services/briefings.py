@@ -1,29 +1,17 @@
-"""情况简报: numbered per campaign in order (never reused), rendered to PDF by a Celery task."""
+"""情况简报: numbered per campaign in order (never reused); the PDF is rendered by
+core.documents, as every document is (the briefing's kind is in workbench/documents.py)."""
 
-import logging
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone
 
-from ballots.models import Ballot, BallotPurpose, BallotStatus
-from ballots.selectors import ballot_results, ballot_turnout, published_ballots
 from core.audit import audit_log
+from core.documents import document_discard, document_request
 from core.errors import ApplicationError
-from core.files import replace_file
-from core.models import render_in_progress
-from core.queue import enqueue_on_commit
+from core.models import RenderedDocument
 from core.services import require_office, validate_or_raise
-from rectification.selectors import rectification_rows
 from reviews.models import Campaign
-from reviews.selectors import campaign_stage_rows
 
-from ..models import Briefing, BriefingBlock, RenderStatus
-from ..selectors import campaigns_with_progress
-
-logger = logging.getLogger(__name__)
+from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
 
 EDITABLE = (
     "title",
@@ -75,8 +63,6 @@ def briefing_create(*, actor, campaign: Campaign, **fields) -> Briefing:
 def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
     require_office(actor)
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if briefing.status in (RenderStatus.QUEUED, RenderStatus.RENDERING):
-        raise ApplicationError("简报正在生成 PDF，请稍后再修改。")
     if "blocks" in fields:
         fields["blocks"] = _check_blocks(fields["blocks"])
     for name, value in fields.items():
@@ -84,126 +70,12 @@ def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
             raise ApplicationError("该项不能修改。")
         setattr(briefing, name, value)
     validate_or_raise(briefing)
-    briefing.status = RenderStatus.DRAFT  # the stored PDF no longer matches
+    # The stored PDF no longer matches (refused while one is being rendered).
+    document_discard(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     briefing.save()
     return briefing
 
 
-@transaction.atomic
-def briefing_render_request(*, actor, briefing: Briefing) -> Briefing:
-    from ..tasks import briefing_render_task  # tasks import this module
-
-    require_office(actor)
-    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if render_in_progress(briefing.status, briefing.requested_at):
-        raise ApplicationError("简报已在生成中。")
-    briefing.status, briefing.error, briefing.requested_at = RenderStatus.QUEUED, "", timezone.now()
-    briefing.save(update_fields=["status", "error", "requested_at"])
-    audit_log(
-        actor=actor,
-        action="briefing.render",
-        summary=f"生成情况简报第 {briefing.number} 期 PDF",
-        target=briefing,
-        campaign=briefing.campaign,
-    )
-    pk = briefing.pk
-    # With the task queue down the job ends failed (so it can be asked for again at once)
-    # and the ApplicationError tells the office why.
-    enqueue_on_commit(
-        briefing_render_task,
-        pk,
-        on_failure=lambda reason: Briefing.objects.filter(pk=pk, status=RenderStatus.QUEUED).update(
-            status=RenderStatus.FAILED, error=reason
-        ),
-    )
-    return briefing
-
-
-def _paragraphs(text: str) -> list[dict]:
-    items = []
-    for chunk in text.replace("\r\n", "\n").split("\n\n"):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if chunk.startswith("## "):
-            title, _, rest = chunk[3:].partition("\n")
-            items.append({"heading": title.strip()})
-            if rest.strip():
-                items.append({"text": rest.strip()})
-        else:
-            items.append({"text": chunk})
-    return items
-
-
-def briefing_context(briefing: Briefing) -> dict:
-    """What the PDF shows; a block that has no data to show makes the render fail, with why."""
-
-    campaign = campaigns_with_progress().get(pk=briefing.campaign_id)
-    context = {"b": briefing, "campaign": campaign, "paragraphs": _paragraphs(briefing.articles)}
-    blocks = set(briefing.blocks)
-    if BriefingBlock.STAGES in blocks:
-        context["stages"] = campaign_stage_rows(campaign)
-    if BriefingBlock.TURNOUT in blocks:
-        ballot = (
-            Ballot.objects.filter(campaign=campaign)
-            .exclude(status=BallotStatus.DRAFT)
-            .order_by("-opened_at")
-            .first()
-        )
-        if ballot is None:
-            raise ApplicationError("本次评议还没有开始过满意度测评，不能插入“测评参加情况”。")
-        context["turnout_ballot"], context["turnout"] = ballot, ballot_turnout(ballot)
-    if BriefingBlock.RESULTS in blocks:
-        ballot = (
-            published_ballots()
-            .filter(campaign=campaign)
-            .exclude(purpose=BallotPurpose.PRACTICE)
-            .order_by("-published_at")
-            .first()
-        )
-        if ballot is None:
-            raise ApplicationError("本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。")
-        context["results_ballot"], context["results"] = ballot, ballot_results(ballot)
-    if BriefingBlock.RECTIFICATION in blocks:
-        context["rectification"] = rectification_rows(campaign.subjects.all())
-    return context
-
-
-def briefing_render(*, briefing_id: int) -> Briefing:
-    """Run by the worker: queued → rendering → done, or failed with the reason. Safe to rerun."""
-    from weasyprint import HTML
-
-    with transaction.atomic():
-        briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
-        if briefing.status not in (
-            RenderStatus.QUEUED,
-            RenderStatus.FAILED,
-            RenderStatus.RENDERING,
-        ):
-            return briefing  # a duplicate delivery after it was done
-        briefing.status = RenderStatus.RENDERING
-        briefing.save(update_fields=["status"])
-    try:
-        html = render_to_string("workbench/briefing_pdf.html", briefing_context(briefing))
-        pdf = HTML(string=html).write_pdf()
-    except ApplicationError as exc:
-        return _fail(briefing, exc.message)
-    except Exception as exc:  # noqa: BLE001 - any failure must end the job, not leave it stuck
-        logger.exception("briefing %s failed to render", briefing_id)
-        return _fail(briefing, f"生成 PDF 时出错：{exc}")
-    with transaction.atomic():
-        briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
-        replace_file(briefing.pdf, f"briefing-{briefing.number}.pdf", ContentFile(pdf))
-        briefing.status, briefing.error, briefing.rendered_at = (
-            RenderStatus.DONE,
-            "",
-            timezone.now(),
-        )
-        briefing.save(update_fields=["pdf", "status", "error", "rendered_at"])
-    return briefing
-
-
-def _fail(briefing: Briefing, message: str) -> Briefing:
-    Briefing.objects.filter(pk=briefing.pk).update(status=RenderStatus.FAILED, error=message[:2000])
-    briefing.refresh_from_db()
-    return briefing
+def briefing_render_request(*, actor, briefing: Briefing) -> RenderedDocument:
+    """Render the issue's PDF: core's one pipeline, the office only (see documents.py)."""
+    return document_request(actor=actor, kind=BRIEFING_DOCUMENT, object_id=briefing.pk)

@@ -1,19 +1,16 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
-from core.files import private_file_response
-from core.models import render_in_progress
 from core.roles import Role, role_required
 from reviews.models import Campaign
 
-from ..models import Briefing, BriefingBlock, RenderStatus
+from ..documents import READERS
+from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
 from ..services.briefings import briefing_create, briefing_render_request, briefing_update
-
-READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
 
 
 class BriefingForm(forms.ModelForm):
@@ -70,10 +67,16 @@ def briefing_list(request, pk: int):
         else:
             messages.success(request, f"已建立第 {briefing.number} 期。")
             return redirect("briefing_detail", pk=briefing.pk)
+    briefings = list(campaign.briefings.all())
+    documents = documents_for(kind=BRIEFING_DOCUMENT, object_ids=[b.pk for b in briefings])
     return render(
         request,
         "workbench/briefing_list.html",
-        {"campaign": campaign, "briefings": campaign.briefings.all(), "form": form},
+        {
+            "campaign": campaign,
+            "briefings": [(b, documents.get(b.pk)) for b in briefings],
+            "form": form,
+        },
     )
 
 
@@ -96,17 +99,12 @@ def briefing_detail(request, pk: int):
         else:
             return redirect("briefing_detail", pk=briefing.pk)
     briefing.refresh_from_db()
-    working = render_in_progress(briefing.status, briefing.requested_at)
+    doc = document_for(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     return render(
-        request, "workbench/briefing_detail.html", {"b": briefing, "form": form, "working": working}
+        request, "workbench/briefing_detail.html", {"b": briefing, "doc": doc, "form": form}
     )
 
 
 @role_required(*READERS)
 def briefing_pdf(request, pk: int):
-    briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-    if briefing.status != RenderStatus.DONE or not briefing.pdf:
-        raise Http404("PDF 尚未生成。")
-    return private_file_response(
-        briefing.pdf, f"{briefing.campaign.name}情况简报第{briefing.number}期.pdf"
-    )
+    return document_response(user=request.user, kind=BRIEFING_DOCUMENT, object_id=pk)

@@ -1,0 +1,89 @@
+"""The 情况简报 as a rendered document (registered with core.documents in apps.py): the
+office renders an issue, the leading group and the director's meeting read it too."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ballots.models import Ballot, BallotPurpose, BallotStatus
+from ballots.selectors import ballot_results, ballot_turnout, published_ballots
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+from rectification.selectors import rectification_rows
+from reviews.selectors import campaign_stage_rows
+
+from .models import Briefing, BriefingBlock
+from .selectors import campaigns_with_progress
+
+READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
+
+
+def briefing_render(object_id: int) -> tuple[str, dict, str]:
+    briefing = Briefing.objects.select_related("campaign").get(pk=object_id)
+    return (
+        "workbench/briefing_pdf.html",
+        briefing_context(briefing),
+        f"{briefing.campaign.name}情况简报第{briefing.number}期.pdf",
+    )
+
+
+def briefing_title_for(user, object_id: int) -> str:
+    if not user_has_role(user, *READERS):
+        raise PermissionDenied("您没有权限访问此页面。")
+    briefing = Briefing.objects.filter(pk=object_id).first()
+    if briefing is None:
+        raise Http404("没有找到该简报。")
+    return str(briefing)
+
+
+def briefing_campaign(object_id: int):
+    return Briefing.objects.select_related("campaign").get(pk=object_id).campaign
+
+
+def _paragraphs(text: str) -> list[dict]:
+    items = []
+    for chunk in text.replace("\r\n", "\n").split("\n\n"):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if chunk.startswith("## "):
+            title, _, rest = chunk[3:].partition("\n")
+            items.append({"heading": title.strip()})
+            if rest.strip():
+                items.append({"text": rest.strip()})
+        else:
+            items.append({"text": chunk})
+    return items
+
+
+def briefing_context(briefing: Briefing) -> dict:
+    """What the PDF shows; a block that has no data to show makes the render fail, with why."""
+
+    campaign = campaigns_with_progress().get(pk=briefing.campaign_id)
+    context = {"b": briefing, "campaign": campaign, "paragraphs": _paragraphs(briefing.articles)}
+    blocks = set(briefing.blocks)
+    if BriefingBlock.STAGES in blocks:
+        context["stages"] = campaign_stage_rows(campaign)
+    if BriefingBlock.TURNOUT in blocks:
+        ballot = (
+            Ballot.objects.filter(campaign=campaign)
+            .exclude(status=BallotStatus.DRAFT)
+            .order_by("-opened_at")
+            .first()
+        )
+        if ballot is None:
+            raise ApplicationError("本次评议还没有开始过满意度测评，不能插入“测评参加情况”。")
+        context["turnout_ballot"], context["turnout"] = ballot, ballot_turnout(ballot)
+    if BriefingBlock.RESULTS in blocks:
+        ballot = (
+            published_ballots()
+            .filter(campaign=campaign)
+            .exclude(purpose=BallotPurpose.PRACTICE)
+            .order_by("-published_at")
+            .first()
+        )
+        if ballot is None:
+            raise ApplicationError("本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。")
+        context["results_ballot"], context["results"] = ballot, ballot_results(ballot)
+    if BriefingBlock.RECTIFICATION in blocks:
+        context["rectification"] = rectification_rows(campaign.subjects.all())
+    return context
