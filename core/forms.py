@@ -41,3 +41,11 @@ def form_data(form: forms.BaseForm) -> dict:
     if not form.is_valid():
         raise ApplicationError(form_errors_text(form))
     return form.cleaned_data
+
+
+def form_refused(request, form: forms.BaseForm) -> int:
+    """Say in a message what is wrong with a submitted form; the status to answer with."""
+    from django.contrib import messages
+
+    messages.error(request, f"未保存，请修改后再提交：{form_errors_text(form)}")
+    return 400

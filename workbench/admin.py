@@ -276,7 +276,7 @@ class CampaignAdmin(ServiceAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        form = StageMoveForm(request.POST or None, campaign=campaign)
+        form = StageMoveForm(request.POST if request.method == "POST" else None, campaign=campaign)
         if request.method == "POST" and form.is_valid():
             try:
                 transition = campaign_stage_move(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from core.actions import office_action
 from core.errors import ApplicationError
-from core.forms import form_data
+from core.forms import form_data, form_refused
 from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
@@ -47,8 +47,11 @@ def _qr(url: str) -> str:
 @role_required(Role.OFFICE)
 def ballot_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = BallotSetupForm(request.POST or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
+    form = BallotSetupForm(request.POST if request.method == "POST" else None, campaign=campaign)
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = form_refused(request, form)
+    elif request.method == "POST":
         try:
             ballot = ballot_create(
                 actor=request.user,
@@ -74,6 +77,7 @@ def ballot_list(request, pk: int):
             .filter(campaign__isnull=False)
             .order_by("-published_at")[:20],
         },
+        status=status,
     )
 
 
@@ -81,7 +85,7 @@ def ballot_list(request, pk: int):
 def ballot_rule_preview(request, pk: int):
     """The rule builder's live sentence: what the rule says, or what is wrong with it."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = BallotSetupForm(request.POST or None, campaign=campaign)
+    form = BallotSetupForm(request.POST if request.method == "POST" else None, campaign=campaign)
     if not form.is_valid():
         problems = [
             f"{form.fields[f].label}：{' '.join(e)}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import office_action
 from core.errors import ApplicationError
-from core.forms import form_data
+from core.forms import form_data, form_refused
 from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
@@ -75,9 +75,13 @@ def _public_url(request, questionnaire: Questionnaire, code: str = "") -> str:
 def survey_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     form = QuestionnaireForm(
-        request.POST or None, initial={"title": f"{campaign.name}征求意见问卷"}
+        request.POST if request.method == "POST" else None,
+        initial={"title": f"{campaign.name}征求意见问卷"},
     )
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = form_refused(request, form)
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             questionnaire = questionnaire_create(
@@ -101,6 +105,7 @@ def survey_list(request, pk: int):
             "questionnaires": questionnaires_of_campaign(campaign),
             "form": form,
         },
+        status=status,
     )
 
 

@@ -149,6 +149,11 @@ ENDPOINTS = {
         {"pk": "report_subject", "to": "submitted"},
         [("text", T, False), ("done_{problem}", T, False), ("status_{problem}", C, False)],
     ),
+    "rectification_report_save": (
+        "s_report",
+        {"pk": "report_subject"},
+        [("text", T, False), ("done_{problem}", T, False), ("status_{problem}", C, False)],
+    ),
     "rectification_assessment_conclude": (
         "office",
         {"pk": "report_subject"},
@@ -196,7 +201,6 @@ NO_INPUT = {
     "ballot_receipt": "a receipt lookup, writes nothing",
     "ballot_simulate": "the simulator writes nothing",
     "briefing_detail": "briefing edit form (same BriefingForm as briefing_list)",
-    "rectification_plan_save": "fuzzed",
     "login": "the login form",
     "logout": "button",
     "password_change": "Django's password form",
@@ -317,7 +321,17 @@ def test_no_malformed_submission_answers_500_or_writes(client):
     failures = []
     for name, (user_key, url_args, fields) in ENDPOINTS.items():
         url = reverse(name, kwargs={k: objects.get(v, v) for k, v in url_args.items()})
-        fields = [(n.format(**placeholders), k, r) for n, k, r in fields]
+        subject_pk = objects.get(url_args.get("pk", ""), None)
+        own = (
+            Subject.objects.filter(pk=subject_pk).first()
+            if "subject" in url_args.get("pk", "")
+            else None
+        )
+        problem = (
+            own.opinion.problems.first() if own is not None and hasattr(own, "opinion") else None
+        )
+        values = {**placeholders, **({"problem": problem.pk} if problem else {})}
+        fields = [(n.format(**values), k, r) for n, k, r in fields]
         user = who[user_key]
         for variant in _variants(fields):
             client.logout()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
+from core.forms import form_errors_text, form_refused
 from core.roles import Role, role_required
 from reviews.models import Campaign
 
@@ -56,10 +57,13 @@ class BriefingForm(forms.ModelForm):
 def briefing_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     form = BriefingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"issuing_office": campaign.issuing_office, "issued_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = form_refused(request, form)
+    elif request.method == "POST":
         try:
             briefing = briefing_create(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ApplicationError as exc:
@@ -77,13 +81,14 @@ def briefing_list(request, pk: int):
             "briefings": [(b, documents.get(b.pk)) for b in briefings],
             "form": form,
         },
+        status=status,
     )
 
 
 @role_required(Role.OFFICE)
 def briefing_detail(request, pk: int):
     briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-    form = BriefingForm(request.POST or None, instance=briefing)
+    form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "render":
@@ -93,7 +98,7 @@ def briefing_detail(request, pk: int):
                 briefing_update(actor=request.user, briefing=briefing, **form.cleaned_data)
                 messages.success(request, "已保存。")
             else:
-                raise ApplicationError("请检查填写的内容。")
+                raise ApplicationError(f"未保存，请修改后再提交：{form_errors_text(form)}")
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
