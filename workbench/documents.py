@@ -1,6 +1,8 @@
 """The 情况简报 as a rendered document (registered with core.documents in apps.py): the
 office renders an issue, the leading group and the director's meeting read it too."""
 
+import markdown
+import nh3
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -18,12 +20,23 @@ READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
 
 
 def briefing_render(object_id: int) -> tuple[str, dict, str]:
+    """An issued briefing renders from the page frozen when it was issued; a draft from
+    the data as it is now."""
     briefing = Briefing.objects.select_related("campaign").get(pk=object_id)
-    return (
-        "workbench/briefing_pdf.html",
-        briefing_context(briefing),
-        f"{briefing.campaign.name}情况简报第{briefing.number}期.pdf",
-    )
+    name = f"{briefing.campaign.name}情况简报第{briefing.number}期.pdf"
+    if briefing.is_issued:
+        return "workbench/briefing_frozen.html", {"html": briefing.issued_html}, name
+    return "workbench/briefing_pdf.html", briefing_context(briefing), name
+
+
+# The Markdown subset of articles: paragraphs, article heads (##), bold run-in heads
+# (**一要**), numbered and bulleted lists, line breaks. Everything else is escaped or dropped.
+ARTICLE_TAGS = {"p", "h2", "h3", "strong", "em", "ol", "ul", "li", "br"}
+
+
+def articles_html(text: str) -> str:
+    html = markdown.markdown(text or "", extensions=["sane_lists", "nl2br"], output_format="html")
+    return nh3.clean(html, tags=ARTICLE_TAGS, attributes={})
 
 
 def briefing_title_for(user, object_id: int) -> str:
@@ -39,27 +52,11 @@ def briefing_campaign(object_id: int):
     return Briefing.objects.select_related("campaign").get(pk=object_id).campaign
 
 
-def _paragraphs(text: str) -> list[dict]:
-    items = []
-    for chunk in text.replace("\r\n", "\n").split("\n\n"):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if chunk.startswith("## "):
-            title, _, rest = chunk[3:].partition("\n")
-            items.append({"heading": title.strip()})
-            if rest.strip():
-                items.append({"text": rest.strip()})
-        else:
-            items.append({"text": chunk})
-    return items
-
-
 def briefing_context(briefing: Briefing) -> dict:
     """What the PDF shows; a block that has no data to show makes the render fail, with why."""
 
     campaign = campaigns_with_progress().get(pk=briefing.campaign_id)
-    context = {"b": briefing, "campaign": campaign, "paragraphs": _paragraphs(briefing.articles)}
+    context = {"b": briefing, "campaign": campaign, "articles": articles_html(briefing.articles)}
     blocks = set(briefing.blocks)
     if BriefingBlock.STAGES in blocks:
         context["stages"] = campaign_stage_rows(campaign)

@@ -24,10 +24,44 @@ class Briefing(models.Model):
         Campaign, verbose_name=_("评议活动"), on_delete=models.PROTECT, related_name="briefings"
     )
     number = models.PositiveSmallIntegerField(_("期号"), editable=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=8,
+        choices=[("draft", _("草稿")), ("issued", _("已签发"))],
+        default="draft",
+    )
+    # 签发 freezes the issue: the page as it stood then (articles and live blocks) is kept
+    # here, and its PDF is rendered from it and never again.
+    issued_html = models.TextField(_("签发时的版面"), blank=True, editable=False)
+    issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的期次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        editable=False,
+    )
     title = models.CharField(_("标题"), max_length=200)
     issuing_office = models.CharField(_("编印单位"), max_length=120)
     issued_on = models.DateField(_("日期"))
-    articles = models.TextField(_("正文"), help_text=_("以“## ”开头的行是文章标题，空行分段。"))
+    articles = models.TextField(
+        _("正文"),
+        help_text=_(
+            "以“## ”开头的行是文章标题，空行分段；**一要**加粗，"
+            "以“1. ”或“- ”开头的行成为编号或项目列表。"
+        ),
+    )
     blocks = models.JSONField(_("插入内容"), default=list, blank=True)
     editor = models.CharField(_("编辑"), max_length=40)
     reviewer = models.CharField(_("审核"), max_length=40)
@@ -49,6 +83,10 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"情况简报 第 {self.number} 期：{self.title}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == "issued"
 
     @property
     def document(self) -> RenderedDocument | None:

@@ -12,4 +12,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),
     path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
     path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
+    path("briefings/<int:pk>/render/", briefings.briefing_render_view, name="briefing_render"),
+    path("briefings/<int:pk>/issue/", briefings.briefing_issue_view, name="briefing_issue"),
+    path("briefings/<int:pk>/correct/", briefings.briefing_correct_view, name="briefing_correct"),
 ]

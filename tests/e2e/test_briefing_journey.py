@@ -37,7 +37,9 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
     login("office", PASSWORD)
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/briefings/")
     page.get_by_label("标题").fill("县人大常委会召开述职评议会议")
-    page.locator("#id_articles").fill("## 会议概况\n\n会议听取了述职报告，进行了满意度测评。")
+    page.locator("#id_articles").fill(
+        "## 会议概况\n\n会议听取了述职报告，进行了满意度测评。**一要**抓好整改。"
+    )
     page.get_by_label("测评结果统计表（已公布的）").check()
     page.get_by_label("编辑").fill("柏素洁")
     page.get_by_label("审核").fill("陈蓬")
@@ -45,7 +47,9 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
     page.get_by_label("本期发至").fill("县委办、政府办，存档。")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("第 1 期")
-    page.get_by_role("button", name="生成 PDF").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="保存并签发").click()
+    expect(page.get_by_test_id("briefing-status")).to_have_text("已签发")
     expect(page.get_by_test_id("render-status")).to_have_text("已生成", timeout=30000)
     with page.expect_download() as download:
         page.get_by_test_id("pdf-link").click()
@@ -60,6 +64,8 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
         "县人大常委会召开述职评议会议" in text
         and "第1期" in text
         and "本期发至：县委办、政府办，存档。" in text
+        and "一要抓好整改" in text
+        and "**" not in text
     )
     assert "金立新" in text
 

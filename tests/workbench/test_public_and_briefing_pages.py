@@ -60,7 +60,18 @@ def test_briefing_pages_and_pdf_access(client, office, make_user, closed):
     briefing = campaign.briefings.get()
     assert briefing.number == 1 and briefing.blocks == ["stages"]
     assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 404  # not rendered
-    response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
+    posted = {
+        "title": "第一期",
+        "issuing_office": "办公室",
+        "issued_on": "2017-08-16",
+        "articles": "正文",
+        "editor": "甲",
+        "reviewer": "乙",
+        "issuer": "丙",
+        "distribution": "存档",
+        "blocks": ["stages"],
+    }
+    response = client.post(f"/briefings/{briefing.pk}/render/", posted, follow=True)
     assert briefing.document.status in (DocumentStatus.QUEUED, DocumentStatus.DONE)
     client.force_login(make_user(Role.SUBJECT))
     assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 403

@@ -3,6 +3,8 @@ core.documents, as every document is (the briefing's kind is in workbench/docume
 
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from core.audit import audit_log
 from core.documents import document_discard, document_request
@@ -11,6 +13,7 @@ from core.models import RenderedDocument
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign
 
+from ..documents import briefing_context
 from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
 
 EDITABLE = (
@@ -34,17 +37,29 @@ def _check_blocks(blocks) -> list[str]:
 
 
 @transaction.atomic
-def briefing_create(*, actor, campaign: Campaign, **fields) -> Briefing:
+def briefing_create(
+    *, actor, campaign: Campaign, number: int | None = None, corrects=None, **fields
+) -> Briefing:
+    """A new issue, numbered after the last one. The first issue created here may take a
+    later number (`number`), to continue a series the office began on paper."""
     require_office(actor)
     campaign = Campaign.objects.select_for_update().get(
         pk=campaign.pk
     )  # numbers in order, one at a time
-    number = (Briefing.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"] or 0) + 1
+    last = Briefing.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"]
+    if number is not None and last is not None and number != last + 1:
+        raise ApplicationError(
+            f"期号接续已有的第 {last} 期，本期为第 {last + 1} 期；只有本系统中的第一期可以指定期号。"
+        )
+    if number is not None and not 1 <= number <= 999:
+        raise ApplicationError("期号应在 1 到 999 之间。")
+    number = number or (last or 0) + 1
     fields["blocks"] = _check_blocks(fields.get("blocks"))
     briefing = Briefing(
         campaign=campaign,
         number=number,
         created_by=actor,
+        corrects=corrects,
         **{k: v for k, v in fields.items() if k in EDITABLE},
     )
     validate_or_raise(briefing)
@@ -63,6 +78,8 @@ def briefing_create(*, actor, campaign: Campaign, **fields) -> Briefing:
 def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
     require_office(actor)
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    if briefing.is_issued:
+        raise ApplicationError("本期已签发，不能再修改；如需更正，请用“更正”另发一期。")
     if "blocks" in fields:
         fields["blocks"] = _check_blocks(fields["blocks"])
     for name, value in fields.items():
@@ -79,3 +96,39 @@ def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
 def briefing_render_request(*, actor, briefing: Briefing) -> RenderedDocument:
     """Render the issue's PDF: core's one pipeline, the office only (see documents.py)."""
     return document_request(actor=actor, kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
+
+
+@transaction.atomic
+def briefing_issue(*, actor, briefing: Briefing) -> Briefing:
+    """签发: freeze the issue as it stands now — its articles and its live blocks (stage
+    progress, turnout, results, rectification) — and render its PDF from that, once."""
+    require_office(actor)
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    if briefing.is_issued:
+        raise ApplicationError("本期已签发。")
+    briefing.issued_html = render_to_string(
+        "workbench/briefing_pdf.html", briefing_context(briefing)
+    )
+    briefing.status, briefing.issued_at, briefing.issued_by = "issued", timezone.now(), actor
+    briefing.save(update_fields=["status", "issued_html", "issued_at", "issued_by"])
+    document_discard(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
+    audit_log(
+        actor=actor,
+        action="briefing.issue",
+        summary=f"签发情况简报第 {briefing.number} 期“{briefing.title}”",
+        target=briefing,
+        campaign=briefing.campaign,
+    )
+    document_request(actor=actor, kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
+    return briefing
+
+
+@transaction.atomic
+def briefing_correct(*, actor, briefing: Briefing) -> Briefing:
+    """更正: a new issue that corrects an issued one; the original stays as issued."""
+    require_office(actor)
+    if not briefing.is_issued:
+        raise ApplicationError("本期尚未签发，直接修改即可。")
+    fields = {name: getattr(briefing, name) for name in EDITABLE}
+    fields["title"] = f"更正：{briefing.title}"[:200]
+    return briefing_create(actor=actor, campaign=briefing.campaign, corrects=briefing, **fields)

@@ -1,7 +1,11 @@
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
@@ -11,7 +15,13 @@ from reviews.models import Campaign
 
 from ..documents import READERS
 from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
-from ..services.briefings import briefing_create, briefing_render_request, briefing_update
+from ..services.briefings import (
+    briefing_correct,
+    briefing_create,
+    briefing_issue,
+    briefing_render_request,
+    briefing_update,
+)
 
 
 class BriefingForm(forms.ModelForm):
@@ -24,7 +34,8 @@ class BriefingForm(forms.ModelForm):
     articles = forms.CharField(
         label="正文",
         max_length=50000,
-        help_text="以“## ”开头的行是文章标题，空行分段。",
+        help_text="以“## ”开头的行是文章标题，空行分段；**一要**加粗；"
+        "以“1. ”或“- ”开头的行成为编号或项目列表。",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     distribution = forms.CharField(
@@ -53,10 +64,22 @@ class BriefingForm(forms.ModelForm):
         }
 
 
+class BriefingCreateForm(BriefingForm):
+    number = forms.IntegerField(
+        label="期号",
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text="本次评议在本系统中的第一期可以接续纸质简报的期号；以后各期自动顺延。",
+    )
+
+
 @role_required(Role.OFFICE)
 def briefing_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = BriefingForm(
+    first = not campaign.briefings.exists()
+    form_class = BriefingCreateForm if first else BriefingForm
+    form = form_class(
         request.POST if request.method == "POST" else None,
         initial={"issuing_office": campaign.issuing_office, "issued_on": timezone.localdate()},
     )
@@ -85,29 +108,83 @@ def briefing_list(request, pk: int):
     )
 
 
-@role_required(Role.OFFICE)
-def briefing_detail(request, pk: int):
-    briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-    form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "render":
-                briefing_render_request(actor=request.user, briefing=briefing)
-                messages.success(request, "已提交生成，请稍候。")
-            elif form.is_valid():
-                briefing_update(actor=request.user, briefing=briefing, **form.cleaned_data)
-                messages.success(request, "已保存。")
-            else:
-                raise ApplicationError(f"未保存，请修改后再提交：{form_errors_text(form)}")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            return redirect("briefing_detail", pk=briefing.pk)
+def _detail(request, briefing, form, status=200):
     briefing.refresh_from_db()
     doc = document_for(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     return render(
-        request, "workbench/briefing_detail.html", {"b": briefing, "doc": doc, "form": form}
+        request,
+        "workbench/briefing_detail.html",
+        {"b": briefing, "doc": doc, "form": None if briefing.is_issued else form},
+        status=status,
     )
+
+
+def _save_posted(request, briefing) -> BriefingForm:
+    """Save what the page posted (a draft's edits travel with every button)."""
+    form = BriefingForm(request.POST, instance=Briefing.objects.get(pk=briefing.pk))
+    if not form.is_valid():
+        raise ApplicationError(f"未保存，请修改后再提交：{form_errors_text(form)}")
+    briefing_update(actor=request.user, briefing=briefing, **form.cleaned_data)
+    return form
+
+
+@role_required(Role.OFFICE)
+def briefing_detail(request, pk: int):
+    briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
+    form = BriefingForm(instance=briefing)
+    if request.method == "POST":
+        form = BriefingForm(request.POST, instance=briefing)
+        try:
+            _save_posted(request, briefing)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return _detail(request, briefing, form, status=400)
+        messages.success(request, "已保存。")
+        return redirect("briefing_detail", pk=briefing.pk)
+    return _detail(request, briefing, form)
+
+
+def _briefing_post(view):
+    @require_POST
+    @role_required(Role.OFFICE)
+    @wraps(view)
+    def wrapper(request, pk: int):
+        briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
+        try:
+            with transaction.atomic():
+                target = view(request, briefing)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            form = BriefingForm(request.POST or None, instance=briefing)
+            return _detail(request, briefing, form, status=400)
+        return redirect("briefing_detail", pk=(target or briefing).pk)
+
+    return wrapper
+
+
+@_briefing_post
+def briefing_render_view(request, briefing):
+    """保存并生成 PDF: a draft's edits are saved first, so nothing typed is lost."""
+    if not briefing.is_issued:
+        _save_posted(request, briefing)
+    briefing_render_request(actor=request.user, briefing=briefing)
+    messages.success(request, "已保存，正在生成 PDF，请稍候。")
+
+
+@_briefing_post
+def briefing_issue_view(request, briefing):
+    _save_posted(request, briefing)
+    briefing_issue(actor=request.user, briefing=briefing)
+    messages.success(request, "已签发。本期内容和 PDF 从此不再改变。")
+
+
+@_briefing_post
+def briefing_correct_view(request, briefing):
+    correction = briefing_correct(actor=request.user, briefing=briefing)
+    messages.success(
+        request, f"已建立第 {correction.number} 期（更正第 {briefing.number} 期），请修改后签发。"
+    )
+    return correction
 
 
 @role_required(*READERS)
