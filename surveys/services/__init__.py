@@ -10,15 +10,17 @@ from .assessment import (
     finding_delete,
     group_create,
     group_update,
+    is_group_member,
+    subjects_assign,
+)
+from .deputies import DEPUTY_EDITABLE, deputy_create, deputy_delete, deputy_update
+from .investigation_reports import (
     investigation_report_mark_heard,
     investigation_report_prefill,
     investigation_report_return,
     investigation_report_save,
     investigation_report_submit,
-    is_group_member,
-    subjects_assign,
 )
-from .deputies import DEPUTY_EDITABLE, deputy_create, deputy_delete, deputy_update
 from .questionnaires import (
     DEFAULT_TEXT_QUESTIONS,
     MAX_SHEETS,

@@ -16,12 +16,10 @@ from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload
 from core.roles import Role, user_has_role
 from core.services import require_office, validate_or_raise
-from core.workflow import transition
 from reviews.models import Campaign, ContentItem
 from subjects.models import Subject
 
 from ..models import (
-    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     AssessmentGroup,
     Finding,
@@ -30,7 +28,6 @@ from ..models import (
     InvestigationReport,
     InvestigationReportStatus,
 )
-from ..selectors import INVESTIGATION_REPORT_REFUSALS, investigation_report_may
 
 # Attachments also take photos of signed sheets and spreadsheets of questionnaire tallies.
 ATTACHMENT_KINDS = DOCUMENT_KINDS
@@ -267,146 +264,6 @@ def finding_delete(*, actor, finding: Finding) -> None:
         data={"finding": str(finding.pk), "text": finding.text},
     )
     finding.delete()
-
-
-def investigation_report_prefill(subject) -> str:
-    """A first draft from the findings, grouped by content item as the seeds' reports are."""
-    numerals = "一二三四五六七八九十"
-    lines = [f"关于{subject.unit.name}{subject.post}{subject.person_name}履职情况的调查报告", ""]
-    findings = list(
-        subject.findings.select_related("content_item").order_by("content_item__position", "number")
-    )
-    items = subject.campaign.content_items.all()
-    index = 0
-    for item in items:
-        own = [f for f in findings if f.content_item_id == item.pk]
-        if not own:
-            continue
-        lines.append(f"{numerals[index] if index < len(numerals) else index + 1}、{item.title}")
-        index += 1
-        for kind in FindingKind:
-            of_kind = [f for f in own if f.kind == kind]
-            if of_kind:
-                lines.append(f"{kind.label}：")
-                lines.extend(f"  {n}. {f.text}" for n, f in enumerate(of_kind, start=1))
-        lines.append("")
-    if index == 0:
-        lines.append("（尚未记录调查发现。）")
-    return "\n".join(lines).strip() + "\n"
-
-
-@transaction.atomic
-def investigation_report_save(*, actor, subject, body: str) -> InvestigationReport:
-    subject = (
-        Subject.objects.select_for_update(of=("self",))
-        .select_related("assessment_group")
-        .get(pk=subject.pk)
-    )
-    group = subject.assessment_group
-    if group is None:
-        raise ApplicationError(f"{subject.person_name}尚未分配到履职初评小组。")
-    _require_group_writer(actor, group)
-    body = (body or "").strip()
-    if not body:
-        raise ApplicationError("调查报告正文不能为空。")
-    report = InvestigationReport.objects.filter(subject=subject).first()
-    if report is None:
-        report = InvestigationReport(subject=subject, group=group, body=body, updated_by=actor)
-    elif report.status != InvestigationReportStatus.DRAFT:
-        raise ApplicationError("调查报告已提交，不能再修改。")
-    else:
-        report.body, report.updated_by = body, actor
-    report.save()
-    audit_log(
-        actor=actor,
-        action="investigation_report.save",
-        summary=f"{group.name}保存关于{subject.person_name}的调查报告草稿",
-        target=report,
-        campaign=subject.campaign,
-    )
-    return report
-
-
-def _move_report(*, actor, report: InvestigationReport, to: str) -> InvestigationReport:
-    report = (
-        InvestigationReport.objects.select_for_update(of=("self",))
-        .select_related("group", "subject__campaign")
-        .get(pk=report.pk)
-    )
-    INVESTIGATION_REPORT_WORKFLOW.require(report.status, to)
-    if not investigation_report_may(actor, report, to):
-        raise ApplicationError(INVESTIGATION_REPORT_REFUSALS[to].format(group=report.group.name))
-    return report
-
-
-def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
-    return transition(
-        obj=report,
-        to=to,
-        workflow=INVESTIGATION_REPORT_WORKFLOW,
-        actor=actor,
-        summary=summary,
-        stamp=stamp,
-        campaign=report.subject.campaign,
-        subject=report.subject,
-        check_roles=False,  # _move_report checked this actor for this group
-    )
-
-
-@transaction.atomic
-def investigation_report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.SUBMITTED)
-    return _report_transition(
-        report,
-        to=InvestigationReportStatus.SUBMITTED,
-        actor=actor,
-        summary=f"{report.group.name}组长提交关于{report.subject.person_name}的调查报告",
-        stamp={"submitted_by": actor, "submitted_at": timezone.now()},
-    )
-
-
-@transaction.atomic
-def investigation_report_return(
-    *, actor, report: InvestigationReport, reason: str
-) -> InvestigationReport:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("退回调查报告必须写明理由。")
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.DRAFT)
-    return _report_transition(
-        report,
-        to=InvestigationReportStatus.DRAFT,
-        actor=actor,
-        summary=f"退回关于{report.subject.person_name}的调查报告，理由：{reason}",
-        stamp={"submitted_by": None, "submitted_at": None},
-    )
-
-
-@transaction.atomic
-def investigation_report_mark_heard(
-    *, actor, report: InvestigationReport, heard_on: datetime.date, backdated: bool = False
-) -> InvestigationReport:
-    """Record the director's meeting's hearing. A date before the report's submission here
-    is accepted only as the office's 补录 of a past campaign (`backdated`), and marked."""
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.HEARD)
-    if heard_on > timezone.localdate():
-        raise ApplicationError("听取日期不能晚于今天。")
-    submitted_on = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
-    early = submitted_on is not None and heard_on < submitted_on
-    if early and not backdated:
-        raise ApplicationError(
-            "听取日期早于报告在本系统的提交日期。如是补录以往的听取情况，请勾选“补录”。"
-        )
-    if early and not user_has_role(actor, Role.OFFICE):
-        raise ApplicationError("只有评议办公室可以补录以往的听取情况。")
-    mark = "（补录）" if early else ""
-    return _report_transition(
-        report,
-        to=InvestigationReportStatus.HEARD,
-        actor=actor,
-        summary=f"主任会议于 {heard_on:%Y-%m-%d} 听取关于{report.subject.person_name}的调查报告{mark}",
-        stamp={"heard_on": heard_on, "heard_recorded_by": actor, "heard_backdated": early},
-    )
 
 
 @transaction.atomic

@@ -1,0 +1,107 @@
+"""Rectification reports (整改情况报告), one per round, and their rows."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateUploadTo
+from core.roles import Role
+from core.workflow import Move, Workflow
+
+from .opinions import OpinionProblem
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("已报送")
+    SATISFIED = "satisfied", _("测评满意，整改完成")
+    CONTINUED = "continued", _("责成继续整改")
+
+
+REPORT_WORKFLOW = Workflow(
+    noun="整改情况报告",
+    action="rectification_report",
+    moves=(
+        Move(ReportStatus.DRAFT, ReportStatus.SUBMITTED, "报送整改情况报告", (Role.SUBJECT,)),
+        Move(ReportStatus.SUBMITTED, ReportStatus.DRAFT, "退回", (Role.OFFICE, Role.LIAISON)),
+        Move(
+            ReportStatus.SUBMITTED,
+            ReportStatus.SATISFIED,
+            "登记测评满意",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+        Move(
+            ReportStatus.SUBMITTED,
+            ReportStatus.CONTINUED,
+            "责成继续整改",
+            (Role.OFFICE, Role.DIRECTORS_MEETING),
+        ),
+    ),
+    labels=dict(ReportStatus.choices),
+)
+
+
+class RectificationReport(models.Model):
+    """整改情况报告, one per round: round 1, then each continued rectification."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.PROTECT,
+        related_name="rectification_reports",
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    due_on = models.DateField(_("报送期限"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    text = models.TextField(_("整改情况报告"), blank=True)
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    ballot = models.OneToOneField(
+        "ballots.Ballot",
+        verbose_name=_("满意度测评"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectification_report",
+    )
+    ordered_on = models.DateField(_("主任会议责成日期"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("整改情况报告")
+        verbose_name_plural = _("整改情况报告")
+        ordering = ["subject", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "round"], name="rectification_report_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.person_name}整改情况报告（第 {self.round} 轮）"
+
+
+class RowStatus(models.TextChoices):
+    DONE = "done", _("已完成")
+    IN_PROGRESS = "in_progress", _("正在整改")
+    NOT_STARTED = "not_started", _("尚未开始")
+
+
+class ReportRow(models.Model):
+    report = models.ForeignKey(RectificationReport, on_delete=models.CASCADE, related_name="rows")
+    problem = models.ForeignKey(
+        OpinionProblem, on_delete=models.PROTECT, related_name="report_rows"
+    )
+    status = models.CharField(_("完成情况"), max_length=12, choices=RowStatus.choices)
+    done = models.TextField(_("整改情况"))
+    evidence = models.FileField(
+        _("佐证材料"), upload_to=PrivateUploadTo("evidence"), blank=True, max_length=200
+    )
+    evidence_name = models.CharField(_("佐证材料文件名"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["report", "problem__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "problem"], name="report_row_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
