@@ -6,6 +6,11 @@ class BallotsConfig(AppConfig):
     verbose_name = "评议会议与满意度测评"
 
     def ready(self):
+        from core.audit import audit_actions_register
+
+        from .audit import AuditAction
+
+        audit_actions_register(AuditAction)
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 

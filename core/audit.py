@@ -1,8 +1,45 @@
+"""The audit log: one entry per step, inside the step's transaction.
+
+Every action is a code `area.verb` from an enum with Chinese labels: each app declares
+its own (`<app>/audit.py`, a TextChoices named AuditAction) and registers it from its
+AppConfig.ready; workflows register their moves (`ballot.open` → 开始投票（测评）) and
+document kinds their rendering. `audit_log` refuses a code nobody registered, so the log
+never holds an action the 操作记录 page cannot name."""
+
 from typing import Any
 
 from django.db import models
 
 from .models import AuditEntry
+
+_LABELS: dict[str, str] = {}
+
+
+def audit_actions_register(choices) -> None:
+    """Register a TextChoices of action codes (or an iterable of (code, label) pairs)."""
+    for code, label in getattr(choices, "choices", choices):
+        _LABELS[str(code)] = label
+
+
+def audit_action_label(action: str) -> str:
+    """The Chinese name of an action code; the code itself if it is unknown (old entries)."""
+    return str(_LABELS.get(action, action))
+
+
+def audit_action_known(action: str) -> bool:
+    return action in _LABELS
+
+
+class AuditAction(models.TextChoices):
+    """core's own actions."""
+
+    USER_CREATE = "user.create", "新建账号"
+    USER_UPDATE = "user.update", "修改账号"
+    USER_PASSWORD = "user.password", "重设密码"
+    EMAIL_RETRY = "email.retry", "邮件立即重试"
+
+
+audit_actions_register(AuditAction)
 
 
 def audit_log(
@@ -16,9 +53,11 @@ def audit_log(
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record one step. Call inside the service's transaction so a failed step leaves no entry."""
+    if not audit_action_known(action):
+        raise ValueError(f"unregistered audit action {action!r}: add it to its app's audit.py")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        action=str(action),
         summary=summary[:500],
         campaign=campaign,
         subject=subject,

@@ -21,7 +21,7 @@ from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .audit import audit_log
+from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .files import private_file_response, replace_file
 from .models import DocumentStatus, RenderedDocument
@@ -51,11 +51,12 @@ KINDS: dict[str, DocumentKind] = {}
 
 
 def document_kind_register(
-    name: str, *, render, title_for, check_request=None, campaign_of=None
+    name: str, *, render, title_for, check_request=None, campaign_of=None, title: str = ""
 ) -> None:
     KINDS[name] = DocumentKind(
         render=render, title_for=title_for, check_request=check_request, campaign_of=campaign_of
     )
+    audit_actions_register([(f"{name}.render", f"申请生成 PDF（{title}）")])
 
 
 def document_title_for(*, user, kind: str, object_id: int) -> str:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .audit import audit_log
+from .audit import AuditAction, audit_log
 from .models import EmailStatus, OutgoingEmail
 from .queue import enqueue, enqueue_quietly_on_commit
 from .services import require_office
@@ -203,7 +203,9 @@ def outbox_retry_now(*, actor, emails) -> int:
         OutgoingEmail.objects.filter(pk__in=ids).update(
             status=EmailStatus.QUEUED, next_attempt_at=timezone.now()
         )
-        audit_log(actor=actor, action="email.retry", summary=f"立即重试 {len(ids)} 封邮件")
+        audit_log(
+            actor=actor, action=AuditAction.EMAIL_RETRY, summary=f"立即重试 {len(ids)} 封邮件"
+        )
     return len(ids)
 
 

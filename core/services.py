@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from .audit import audit_log
+from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
@@ -140,7 +140,7 @@ def user_create(*, actor, username: str, password: str | None, **fields):
     user.save()
     audit_log(
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         summary=f"添加登录账号 {user.username}" + ("" if password else "（不能用密码登录）"),
         target=user,
     )
@@ -195,7 +195,7 @@ def user_update(
         return user
     audit_log(
         actor=actor,
-        action="user.update",
+        action=AuditAction.USER_UPDATE,
         summary=f"修改登录账号 {user.username}：{changed_labels(User, changed)}",
         target=user,
         data=changed,
@@ -218,7 +218,7 @@ def user_password_set(*, actor, user, password: str | None):
     user.save(update_fields=["password"])
     audit_log(
         actor=actor,
-        action="user.password",
+        action=AuditAction.USER_PASSWORD,
         summary=f"重设登录账号 {user.username} 的密码"
         if password
         else f"停用登录账号 {user.username} 的密码登录",

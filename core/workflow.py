@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from .audit import audit_log
+from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .roles import Role, user_has_role
 
@@ -35,6 +35,17 @@ class Workflow:
     moves: tuple[Move, ...]
     labels: dict = field(default_factory=dict)  # status value -> Chinese label
     status_field: str = "status"
+    audit_noun: str = ""  # the entity's name in the audit log, when `noun` reads oddly there
+
+    def __post_init__(self):
+        # The audit codes of this workflow's moves, named for the 操作记录 page.
+        audit_actions_register(
+            (
+                f"{self.action}.{m.target}",
+                f"{self.verb(m.target)}（{self.audit_noun or self.noun}）",
+            )
+            for m in self.moves
+        )
 
     def move(self, source: str, target: str) -> Move | None:
         return next((m for m in self.moves if m.source == source and m.target == target), None)

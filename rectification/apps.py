@@ -6,6 +6,11 @@ class RectificationConfig(AppConfig):
     verbose_name = "整改"
 
     def ready(self):
+        from core.audit import audit_actions_register
+
+        from .audit import AuditAction
+
+        audit_actions_register(AuditAction)
         from ballots.signals import meeting_recorded
         from core.documents import document_kind_register
         from reviews.gates import stage_gate_register
@@ -22,6 +27,7 @@ class RectificationConfig(AppConfig):
             render=opinion_render,
             title_for=opinion_title_for,
             campaign_of=opinion_campaign,
+            title="评议意见书",
         )
 
         def follow(sender, actor, campaign, changed=None, **kwargs):

@@ -15,6 +15,7 @@ from core.xlsx import (
     read_table,
 )
 
+from .audit import AuditAction
 from .models import Member
 from .services import member_create
 
@@ -89,7 +90,7 @@ def members_import(*, actor, upload) -> ImportResult:
         result = import_rows(rows, create)
         audit_log(
             actor=actor,
-            action="member.import",
+            action=AuditAction.MEMBER_IMPORT,
             summary=f"从 Excel 导入常委会组成人员 {len(result.created)} 名",
             data={"file": upload.name, "count": len(result.created)},
         )

@@ -18,6 +18,7 @@ from core.xlsx import (
 )
 from reviews.models import Campaign
 
+from .audit import AuditAction
 from .models import REVIEW_FORM_WORDS, LiaisonCommittee, Unit
 from .services import require_preparation, subject_create
 
@@ -143,7 +144,7 @@ def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
         result = import_rows(rows, create)
         audit_log(
             actor=actor,
-            action="subject.import",
+            action=AuditAction.SUBJECT_IMPORT,
             summary=f"“{campaign.name}”从 Excel 导入评议对象 {len(result.created)} 名",
             target=campaign,
             campaign=campaign,

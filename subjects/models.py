@@ -170,6 +170,7 @@ class ReportStatus(models.TextChoices):
 
 DUTY_REPORT_WORKFLOW = Workflow(
     noun="该版本",
+    audit_noun="述职报告",
     action="duty_report",
     moves=(
         Move(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, "接受"),

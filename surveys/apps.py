@@ -6,6 +6,11 @@ class SurveysConfig(AppConfig):
     verbose_name = "评议调查与征求意见"
 
     def ready(self):
+        from core.audit import audit_actions_register
+
+        from .audit import AuditAction
+
+        audit_actions_register(AuditAction)
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 
@@ -21,4 +26,5 @@ class SurveysConfig(AppConfig):
             render=investigation_render,
             title_for=investigation_title_for,
             campaign_of=investigation_campaign,
+            title="调查报告",
         )

@@ -9,6 +9,11 @@ class WorkbenchConfig(AppConfig):
     verbose_name = "工作台与情况简报"
 
     def ready(self):
+        from core.audit import audit_actions_register
+
+        from .audit import AuditAction
+
+        audit_actions_register(AuditAction)
         from core.documents import document_kind_register
         from core.services import require_office
 
@@ -21,4 +26,5 @@ class WorkbenchConfig(AppConfig):
             title_for=briefing_title_for,
             check_request=require_office,  # the leading group reads it; the office issues it
             campaign_of=briefing_campaign,
+            title="情况简报",
         )

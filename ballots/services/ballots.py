@@ -16,6 +16,7 @@ from core.workflow import transition
 from reviews.models import Member
 
 from .. import crypto as ballot_crypto
+from ..audit import AuditAction
 from ..models import (
     BALLOT_WORKFLOW,
     Ballot,
@@ -201,7 +202,10 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     ballot.delete()
     transaction.on_commit(lambda: key_destroy(name=key_name))
     audit_log(
-        actor=actor, action="ballot.discard", summary=f"作废试投票“{name}”", campaign=campaign
+        actor=actor,
+        action=AuditAction.BALLOT_DISCARD,
+        summary=f"作废试投票“{name}”",
+        campaign=campaign,
     )
 
 
@@ -242,7 +246,7 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
     )
     audit_log(
         actor=actor,
-        action="ballot.round",
+        action=AuditAction.BALLOT_ROUND,
         summary=f"“{ballot.name}”组织第 {new.round} 轮投票",
         target=new,
         campaign=ballot.campaign,

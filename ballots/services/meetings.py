@@ -17,6 +17,7 @@ from core.services import (
 from reviews.models import Campaign, CampaignStage
 from subjects.models import ReviewForm, Subject
 
+from ..audit import AuditAction
 from ..models import AgendaItem, BallotStatus, Inquiry, ReviewMeeting
 from ..signals import meeting_recorded
 
@@ -35,7 +36,7 @@ def inquiry_submit(*, actor, meeting: ReviewMeeting, subject, question: str) -> 
     )
     audit_log(
         actor=actor,
-        action="inquiry.submit",
+        action=AuditAction.INQUIRY_SUBMIT,
         summary=f"向{subject.person_name}提出询问",
         target=inquiry,
         campaign=meeting.campaign,
@@ -59,7 +60,7 @@ def inquiry_answer(*, actor, inquiry: Inquiry, answer: str) -> Inquiry:
     inquiry.save(update_fields=["answer", "answer_recorded_by", "answered_at"])
     audit_log(
         actor=actor,
-        action="inquiry.answer",
+        action=AuditAction.INQUIRY_ANSWER,
         summary=f"记录{inquiry.subject.person_name}对询问的回答",
         target=inquiry,
         campaign=inquiry.meeting.campaign,
@@ -114,7 +115,7 @@ def meeting_create(
     meeting.attendees.set(attendees)
     audit_log(
         actor=actor,
-        action="meeting.create",
+        action=AuditAction.MEETING_CREATE,
         summary=f"“{campaign.name}”登记评议会议：{meeting.name}（{held_on:%Y-%m-%d}）",
         target=meeting,
         campaign=campaign,
@@ -144,7 +145,7 @@ def meeting_update(*, actor, meeting: ReviewMeeting, attendees=None, **fields) -
     meeting.save()
     audit_log(
         actor=actor,
-        action="meeting.update",
+        action=AuditAction.MEETING_UPDATE,
         summary=f"修改评议会议“{meeting.name}”：{'、'.join(labels)}",
         target=meeting,
         campaign=meeting.campaign,
@@ -167,7 +168,7 @@ def meeting_delete(*, actor, meeting: ReviewMeeting) -> None:
         raise ApplicationError(f"“{meeting.name}”已有询问记录，不能删除。")
     audit_log(
         actor=actor,
-        action="meeting.delete",
+        action=AuditAction.MEETING_DELETE,
         summary=f"删除评议会议“{meeting.name}”（{meeting.held_on:%Y-%m-%d}）及其述职顺序",
         campaign=meeting.campaign,
         data={"meeting_id": meeting.pk},
@@ -206,7 +207,7 @@ def agenda_item_create(
     item.save()
     audit_log(
         actor=actor,
-        action="agenda.create",
+        action=AuditAction.AGENDA_CREATE,
         summary=f"“{meeting.name}”述职顺序：第{position}位 {subject.person_name}",
         target=item,
         campaign=meeting.campaign,
@@ -235,7 +236,7 @@ def agenda_item_update(*, actor, item: AgendaItem, **fields) -> AgendaItem:
     item.save()
     audit_log(
         actor=actor,
-        action="agenda.update",
+        action=AuditAction.AGENDA_UPDATE,
         summary=f"“{meeting.name}”述职顺序：第{item.position}位 {item.subject.person_name}"
         + (f"（原为{before.person_name}）" if before != item.subject else ""),
         target=item,
@@ -256,7 +257,7 @@ def agenda_item_delete(*, actor, item: AgendaItem) -> None:
     _require_no_inquiries(item, "删除")
     audit_log(
         actor=actor,
-        action="agenda.delete",
+        action=AuditAction.AGENDA_DELETE,
         summary=f"“{meeting.name}”述职顺序中删除 {item.subject.person_name}",
         campaign=meeting.campaign,
         subject=item.subject,

@@ -8,6 +8,7 @@ from core.errors import ApplicationError
 from core.outbox import Mail, email_queue
 from core.services import require_office
 
+from ..audit import AuditAction
 from ..models import (
     Ballot,
     BallotStatus,
@@ -68,7 +69,7 @@ def paper_enter(
     )
     audit_log(
         actor=actor,
-        action="ballot.paper",
+        action=AuditAction.BALLOT_PAPER,
         summary=f"“{ballot}”录入{voter_group.name}纸质票：发出 {issued} 张，收回 {returned} 张",
         target=ballot,
         campaign=ballot.campaign,
@@ -89,7 +90,7 @@ def ballot_remind(*, actor, ballot: Ballot) -> int:
     users = list(get_user_model().objects.filter(pk__in=waiting.values("user_id")).order_by("pk"))
     entry = audit_log(
         actor=actor,
-        action="ballot.remind",
+        action=AuditAction.BALLOT_REMIND,
         summary=f"提醒 {len(users)} 名未投票人员参加“{ballot}”",
         target=ballot,
         campaign=ballot.campaign,

@@ -9,6 +9,7 @@ from core.errors import ApplicationError
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign
 
+from ..audit import AuditAction
 from ..models import (
     Ballot,
     BallotItem,
@@ -176,7 +177,7 @@ def ballot_create(
     )
     audit_log(
         actor=actor,
-        action="ballot.create",
+        action=AuditAction.BALLOT_CREATE,
         summary=f"建立{ballot.get_purpose_display()}“{ballot}”（{len(subjects)} 名评议对象；规则：{describe(spec, outcomes)}）",
         target=ballot,
         campaign=campaign,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from core.services import require_office
 
+from ..audit import AuditAction
 from ..models import (
     DeadlineExtension,
     PlanStatus,
@@ -65,7 +66,7 @@ def rectification_deadline_extend(
     )
     _log(
         actor,
-        "rectification.extend",
+        AuditAction.RECTIFICATION_EXTEND,
         f"{subject.person_name}的{extension.get_kind_display()}期限由 {previous:%Y-%m-%d} "
         f"延至 {new_due_on:%Y-%m-%d}，理由：{reason}",
         subject,

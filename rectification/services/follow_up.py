@@ -11,6 +11,7 @@ from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 from core.services import require_office
 
+from ..audit import AuditAction
 from ..models import Escalation, EscalationKind, ReportingStep, StepKind
 from .common import _log
 
@@ -40,7 +41,7 @@ def reporting_steps_follow(*, actor, campaign) -> list[ReportingStep]:
         result.append(step)
     audit_log(
         actor=actor,
-        action="reporting.steps",
+        action=AuditAction.REPORTING_STEPS,
         summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开"
         f"（评议会议 {meeting.held_on:%Y-%m-%d} 后 {campaign.reporting_days} 日内）",
         campaign=campaign,
@@ -59,7 +60,7 @@ def reporting_step_done(
     step.save(update_fields=["done_on", "note"])
     audit_log(
         actor=actor,
-        action="reporting.done",
+        action=AuditAction.REPORTING_DONE,
         summary=f"{step.get_kind_display()}：{done_on:%Y-%m-%d} 完成",
         campaign=step.campaign,
     )
@@ -86,7 +87,7 @@ def escalation_record(
     )
     _log(
         actor,
-        f"escalation.{kind}",
+        AuditAction(f"escalation.{kind}"),
         f"{record.get_kind_display()}：{text.strip()[:80]}",
         subject,
         record,

@@ -12,6 +12,7 @@ from core.services import require_office
 from reviews.models import ContentItem
 from surveys.models import FindingKind
 
+from ..audit import AuditAction
 from ..dates import rectification_due_dates
 from ..models import (
     OPINION_WORKFLOW,
@@ -50,7 +51,7 @@ def review_opinion_draft(*, actor, subject, summary: str = "") -> ReviewOpinion:
     )
     _log(
         actor,
-        "opinion.draft",
+        AuditAction.OPINION_DRAFT,
         f"起草对{subject.person_name}的评议意见（{problems.count()} 个问题来自调查发现）",
         subject,
         opinion,
@@ -95,7 +96,7 @@ def review_opinion_problem_add(
     )
     _log(
         actor,
-        "opinion.problem",
+        AuditAction.OPINION_PROBLEM,
         f"评议意见增加问题 {position}（{problem.get_source_display()}）",
         opinion.subject,
         problem,
@@ -161,7 +162,7 @@ def review_opinion_deliver(
     RectificationReport.objects.create(subject=subject, round=1, due_on=report_due)
     _log(
         actor,
-        "rectification.deadlines",
+        AuditAction.RECTIFICATION_DEADLINES,
         f"{subject.person_name}：整改方案 {plan_due:%Y-%m-%d} 前、整改情况报告 {report_due:%Y-%m-%d} 前报送",
         subject,
         opinion,

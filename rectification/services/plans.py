@@ -11,6 +11,7 @@ from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role
 
+from ..audit import AuditAction
 from ..models import (
     PLAN_WORKFLOW,
     PlanRow,
@@ -73,7 +74,13 @@ def rectification_plan_save(
         replace_file(plan.document, checked.original_name, document)
         plan.document_name = checked.original_name
         plan.save(update_fields=["document", "document_name"])
-    _log(actor, "rectification_plan.save", f"{subject.person_name}保存整改方案", subject, plan)
+    _log(
+        actor,
+        AuditAction.RECTIFICATION_PLAN_SAVE,
+        f"{subject.person_name}保存整改方案",
+        subject,
+        plan,
+    )
     return plan
 
 

@@ -16,6 +16,7 @@ from core.files import DOCUMENT_KINDS, check_upload, replace_file
 from core.roles import Role, user_has_role
 from core.services import require_office
 
+from ..audit import AuditAction
 from ..models import (
     REPORT_WORKFLOW,
     PlanStatus,
@@ -89,7 +90,7 @@ def rectification_report_save(
     report.save(update_fields=["text"])
     _log(
         actor,
-        "rectification_report.save",
+        AuditAction.RECTIFICATION_REPORT_SAVE,
         f"{subject.person_name}保存第 {report.round} 轮整改情况报告",
         subject,
         report,
@@ -178,7 +179,7 @@ def rectification_assessment_open(*, actor, subject):
     report.save(update_fields=["ballot"])
     _log(
         actor,
-        "rectification.assess",
+        AuditAction.RECTIFICATION_ASSESS,
         f"组织对{subject.person_name}第 {report.round} 轮整改情况的满意度测评",
         subject,
         report,
@@ -241,7 +242,7 @@ def rectification_assessment_conclude(
     )
     _log(
         actor,
-        "rectification.continued",
+        AuditAction.RECTIFICATION_CONTINUED,
         f"主任会议责成{subject.person_name}继续整改，第 {new.round} 轮整改情况报告 {new_due_on:%Y-%m-%d} 前报送",
         subject,
         new,

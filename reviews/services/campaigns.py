@@ -21,6 +21,7 @@ from core.services import (
 from core.workflow import Move, Workflow
 from core.workflow import transition as workflow_transition
 
+from ..audit import AuditAction
 from ..gates import GateProblem, stage_gate_problems, stage_gate_register
 from ..models import (
     WORK_STAGES,
@@ -117,7 +118,7 @@ def campaign_create(
     )
     audit_log(
         actor=actor,
-        action="campaign.create",
+        action=AuditAction.CAMPAIGN_CREATE,
         summary=f"创建评议活动“{campaign.name}”",
         target=campaign,
         campaign=campaign,
@@ -155,7 +156,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
     campaign.save()
     audit_log(
         actor=actor,
-        action="campaign.update",
+        action=AuditAction.CAMPAIGN_UPDATE,
         summary=f"修改评议活动“{campaign.name}”：{changed_labels(Campaign, changed)}",
         target=campaign,
         campaign=campaign,
@@ -181,7 +182,7 @@ def campaign_plan_attach(
     campaign.save()
     audit_log(
         actor=actor,
-        action="campaign.plan",
+        action=AuditAction.CAMPAIGN_PLAN,
         summary=f"登记实施方案（{approved_on:%Y-%m-%d} 批准）：{checked.original_name}",
         target=campaign,
         campaign=campaign,
@@ -315,7 +316,7 @@ def member_create(
     member.save()
     audit_log(
         actor=actor,
-        action="member.create",
+        action=AuditAction.MEMBER_CREATE,
         summary=f"添加常委会组成人员 {member.name}（{member.title}）",
         target=member,
     )
@@ -339,7 +340,7 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         member.user.save(update_fields=["first_name"])
     audit_log(
         actor=actor,
-        action="member.update",
+        action=AuditAction.MEMBER_UPDATE,
         summary=f"修改常委会组成人员 {member.name}：{changed_labels(Member, changed)}",
         target=member,
         data=changed,

@@ -14,6 +14,7 @@ from core.services import (
     validate_or_raise,
 )
 
+from ..audit import AuditAction
 from ..models import Campaign, CampaignStage, ContentItem, Stage
 from .campaigns import STAGE_ORDER
 
@@ -41,7 +42,7 @@ def stage_update(*, actor, stage: Stage, **fields) -> Stage:
     stage.save()
     audit_log(
         actor=actor,
-        action="stage.update",
+        action=AuditAction.STAGE_UPDATE,
         summary=f"修改“{campaign.name}”{stage.get_kind_display()}的{changed_labels(Stage, changed)}",
         target=stage,
         campaign=campaign,
@@ -76,7 +77,7 @@ def content_item_create(
     item.save()
     audit_log(
         actor=actor,
-        action="content_item.create",
+        action=AuditAction.CONTENT_ITEM_CREATE,
         summary=f"“{campaign.name}”添加评议内容：{item.title}",
         target=item,
         campaign=campaign,
@@ -105,7 +106,7 @@ def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
     item.save()
     audit_log(
         actor=actor,
-        action="content_item.update",
+        action=AuditAction.CONTENT_ITEM_UPDATE,
         summary=f"“{campaign.name}”修改评议内容“{title}”：{changed_labels(ContentItem, changed)}",
         target=item,
         campaign=campaign,
@@ -126,7 +127,7 @@ def content_item_delete(*, actor, item: ContentItem) -> None:
         raise ApplicationError("评议活动已经开始，至少要保留一项评议内容。")
     audit_log(
         actor=actor,
-        action="content_item.delete",
+        action=AuditAction.CONTENT_ITEM_DELETE,
         summary=f"“{campaign.name}”删除评议内容：{item.title}",
         campaign=campaign,
         data={"content_item_id": item.pk, "title": item.title},

@@ -19,6 +19,7 @@ from core.services import apply_changes, changed_labels, require_office, validat
 from core.workflow import transition
 from reviews.models import Campaign, CampaignStage
 
+from ..audit import AuditAction
 from ..models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus, Subject
 
 # Reports are written in preparation and read before the meeting; after it, uploads close.
@@ -47,7 +48,7 @@ def campaign_report_deadlines_set(
     campaign.save(update_fields=list(changed))
     audit_log(
         actor=actor,
-        action="campaign.report_deadlines",
+        action=AuditAction.CAMPAIGN_REPORT_DEADLINES,
         summary=f"设定“{campaign.name}”{changed_labels(Campaign, changed)}",
         target=campaign,
         campaign=campaign,
@@ -112,7 +113,7 @@ def duty_report_upload(
         late = "（逾期提交）" if version.is_late else ""
         audit_log(
             actor=actor,
-            action=f"duty_report.upload.{kind}",
+            action=AuditAction(f"duty_report.upload.{kind}"),
             summary=f"{subject.person_name}上传述职报告{version.get_kind_display()}第 {number} 版："
             f"{checked.original_name}{late}",
             target=version,
@@ -197,7 +198,7 @@ def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["reports_distributed_at", "reports_distributed_by"])
     audit_log(
         actor=actor,
-        action="duty_report.distribute",
+        action=AuditAction.DUTY_REPORT_DISTRIBUTE,
         summary=f"分发“{campaign.name}”述职报告（已接受定稿 {accepted}/{total} 份）",
         target=campaign,
         campaign=campaign,

@@ -17,6 +17,7 @@ from core.services import (
 )
 from reviews.models import Campaign, CampaignStage
 
+from ..audit import AuditAction
 from ..models import LiaisonCommittee, Subject, Unit
 
 
@@ -84,7 +85,7 @@ def subject_create(
     subject.save()
     audit_log(
         actor=actor,
-        action="subject.create",
+        action=AuditAction.SUBJECT_CREATE,
         summary=f"“{campaign.name}”添加评议对象：{subject}（{subject.get_review_form_display()}）",
         target=subject,
         campaign=campaign,
@@ -120,7 +121,7 @@ def subject_update(*, actor, subject: Subject, **fields) -> Subject:
     subject.save()
     audit_log(
         actor=actor,
-        action="subject.update",
+        action=AuditAction.SUBJECT_UPDATE,
         summary=f"修改评议对象 {subject.person_name}：{changed_labels(Subject, changed)}",
         target=subject,
         campaign=subject.campaign,
@@ -141,7 +142,7 @@ def subject_account_set(*, actor, subject: Subject, username: str, password: str
     subject.save(update_fields=["user"])
     audit_log(
         actor=actor,
-        action="subject.account",
+        action=AuditAction.SUBJECT_ACCOUNT,
         summary=f"为评议对象 {subject.person_name} 设置登录账号 {subject.user.username}",
         target=subject,
         campaign=subject.campaign,
@@ -157,7 +158,7 @@ def subject_delete(*, actor, subject: Subject) -> None:
     require_preparation(subject.campaign)
     audit_log(
         actor=actor,
-        action="subject.delete",
+        action=AuditAction.SUBJECT_DELETE,
         summary=f"“{subject.campaign.name}”移除评议对象：{subject}",
         campaign=subject.campaign,
         data={"subject_id": subject.pk},

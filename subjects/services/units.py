@@ -14,6 +14,7 @@ from core.services import (
     validate_or_raise,
 )
 
+from ..audit import AuditAction
 from ..models import LiaisonCommittee, Subject, Unit
 
 UNIT_EDITABLE = ("name", "organ_type")
@@ -27,7 +28,7 @@ def unit_create(*, actor, name: str, organ_type: str) -> Unit:
     unit.save()
     audit_log(
         actor=actor,
-        action="unit.create",
+        action=AuditAction.UNIT_CREATE,
         summary=f"添加单位 {unit.name}（{unit.get_organ_type_display()}）",
         target=unit,
     )
@@ -47,7 +48,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     unit.save()
     audit_log(
         actor=actor,
-        action="unit.update",
+        action=AuditAction.UNIT_UPDATE,
         summary=f"修改单位 {name}：{changed_labels(Unit, changed)}",
         target=unit,
         data=changed,
@@ -63,7 +64,7 @@ def unit_delete(*, actor, unit: Unit) -> None:
         raise ApplicationError(f"已有评议对象属于{unit.name}，不能删除该单位。")
     audit_log(
         actor=actor,
-        action="unit.delete",
+        action=AuditAction.UNIT_DELETE,
         summary=f"删除单位 {unit.name}",
         data={"unit_id": unit.pk},
     )
@@ -87,7 +88,7 @@ def liaison_committee_create(*, actor, name: str, users=()) -> LiaisonCommittee:
     committee.save()
     audit_log(
         actor=actor,
-        action="liaison.create",
+        action=AuditAction.LIAISON_CREATE,
         summary=f"添加联系委室 {committee.name}",
         target=committee,
     )
@@ -111,7 +112,7 @@ def liaison_committee_update(
         committee.save()
         audit_log(
             actor=actor,
-            action="liaison.update",
+            action=AuditAction.LIAISON_UPDATE,
             summary=f"联系委室 {before} 更名为 {committee.name}",
             target=committee,
             data=changed,
@@ -129,7 +130,7 @@ def liaison_committee_set_users(*, actor, committee: LiaisonCommittee, users) ->
         names = "、".join(u.get_full_name() or u.username for u in users) or "（无）"
         audit_log(
             actor=actor,
-            action="liaison.users",
+            action=AuditAction.LIAISON_USERS,
             summary=f"{committee.name}工作人员设为：{names}",
             target=committee,
             data={"users": sorted(u.pk for u in users)},
@@ -144,7 +145,7 @@ def liaison_committee_delete(*, actor, committee: LiaisonCommittee) -> None:
         raise ApplicationError(f"{committee.name}仍联系着评议对象，不能删除。")
     audit_log(
         actor=actor,
-        action="liaison.delete",
+        action=AuditAction.LIAISON_DELETE,
         summary=f"删除联系委室 {committee.name}",
         data={
             "committee_id": committee.pk,

@@ -19,6 +19,7 @@ from core.services import require_office, validate_or_raise
 from reviews.models import Campaign, ContentItem
 from subjects.models import Subject
 
+from ..audit import AuditAction
 from ..models import (
     ActivityAttachment,
     AssessmentGroup,
@@ -60,7 +61,7 @@ def group_create(
     group.members.set(members)
     audit_log(
         actor=actor,
-        action="group.create",
+        action=AuditAction.GROUP_CREATE,
         summary=f"“{campaign.name}”成立{group.name}，组长 {leader.get_full_name() or leader.username}",
         target=group,
         campaign=campaign,
@@ -96,7 +97,7 @@ def subjects_assign(*, actor, campaign: Campaign, assignments: dict[int, int | N
     if changed:
         audit_log(
             actor=actor,
-            action="group.assign",
+            action=AuditAction.GROUP_ASSIGN,
             summary=f"调整“{campaign.name}”评议对象分组：{'；'.join(changed)}",
             target=campaign,
             campaign=campaign,
@@ -173,7 +174,7 @@ def activity_record(
     _store_attachments(actor=actor, activity=activity, uploads=list(attachments))
     audit_log(
         actor=actor,
-        action="activity.record",
+        action=AuditAction.ACTIVITY_RECORD,
         summary=f"{group.name}记录{activity.get_kind_display()}（{held_on:%Y-%m-%d}，{activity.place}，{participant_count} 人）",
         target=activity,
         campaign=group.campaign,
@@ -191,7 +192,7 @@ def activity_attach(
     (attachment,) = _store_attachments(actor=actor, activity=activity, uploads=[upload])
     audit_log(
         actor=actor,
-        action="activity.attach",
+        action=AuditAction.ACTIVITY_ATTACH,
         summary=f"{activity.group.name}为{activity}上传附件 {attachment.original_name}",
         target=attachment,
         campaign=activity.group.campaign,
@@ -243,7 +244,7 @@ def finding_add(
     finding.save()
     audit_log(
         actor=actor,
-        action=f"finding.add.{kind}",
+        action=AuditAction(f"finding.add.{kind}"),
         summary=f"{group.name}记录{subject.person_name}的{finding.get_kind_display()} {finding.code}（{content_item.title[:20]}）",
         target=finding,
         campaign=subject.campaign,
@@ -258,7 +259,7 @@ def finding_delete(*, actor, finding: Finding) -> None:
     _require_not_frozen(finding.subject)
     audit_log(
         actor=actor,
-        action="finding.delete",
+        action=AuditAction.FINDING_DELETE,
         summary=f"删除{finding.subject.person_name}的{finding.get_kind_display()} {finding.code}",
         campaign=finding.subject.campaign,
         data={"finding": str(finding.pk), "text": finding.text},
@@ -278,7 +279,7 @@ def group_update(
     group.members.set(members)
     audit_log(
         actor=actor,
-        action="group.update",
+        action=AuditAction.GROUP_UPDATE,
         summary=f"修改{group.name}：组长 {leader.get_full_name() or leader.username}，组员 {len(members)} 名",
         target=group,
         campaign=group.campaign,

@@ -12,6 +12,7 @@ from core.services import (
     validate_or_raise,
 )
 
+from ..audit import AuditAction
 from ..models import Deputy, RespondentCode
 
 DEPUTY_EDITABLE = ("name", "delegation", "phone", "is_active")
@@ -27,7 +28,12 @@ def deputy_create(
     )
     validate_or_raise(deputy)
     deputy.save()
-    audit_log(actor=actor, action="deputy.create", summary=f"添加人大代表 {deputy}", target=deputy)
+    audit_log(
+        actor=actor,
+        action=AuditAction.DEPUTY_CREATE,
+        summary=f"添加人大代表 {deputy}",
+        target=deputy,
+    )
     return deputy
 
 
@@ -42,7 +48,7 @@ def deputy_update(*, actor, deputy: Deputy, **fields) -> Deputy:
     deputy.save()
     audit_log(
         actor=actor,
-        action="deputy.update",
+        action=AuditAction.DEPUTY_UPDATE,
         summary=f"修改人大代表 {deputy}：{changed_labels(Deputy, changed)}",
         target=deputy,
         data=changed,
@@ -62,7 +68,7 @@ def deputy_delete(*, actor, deputy: Deputy) -> None:
         )
     audit_log(
         actor=actor,
-        action="deputy.delete",
+        action=AuditAction.DEPUTY_DELETE,
         summary=f"删除人大代表 {deputy}",
         data={"deputy_id": deputy.pk},
     )

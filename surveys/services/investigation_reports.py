@@ -12,6 +12,7 @@ from core.roles import Role, user_has_role
 from core.workflow import transition
 from subjects.models import Subject
 
+from ..audit import AuditAction
 from ..models import (
     INVESTIGATION_REPORT_WORKFLOW,
     FindingKind,
@@ -72,7 +73,7 @@ def investigation_report_save(*, actor, subject, body: str) -> InvestigationRepo
     report.save()
     audit_log(
         actor=actor,
-        action="investigation_report.save",
+        action=AuditAction.INVESTIGATION_REPORT_SAVE,
         summary=f"{group.name}保存关于{subject.person_name}的调查报告草稿",
         target=report,
         campaign=subject.campaign,

@@ -79,12 +79,13 @@ def test_a_briefing_render_with_the_queue_down(client, office, broker):
     briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
     client.force_login(office)
     broker.down()
-    response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
-    assert response.status_code == 200
+    posted = {**FIELDS, "issued_on": FIELDS["issued_on"].isoformat()}
+    response = client.post(f"/briefings/{briefing.pk}/render/", posted, follow=True)
+    assert response.status_code == 400
     assert "任务队列暂时不可用，请稍后重试" in response.content.decode()
     assert briefing.document.status == DocumentStatus.FAILED, "not left queued for ten minutes"
 
     broker.up()
-    response = client.post(f"/briefings/{briefing.pk}/", {"action": "render"}, follow=True)
-    assert "已提交生成" in response.content.decode()
+    response = client.post(f"/briefings/{briefing.pk}/render/", posted, follow=True)
+    assert "正在生成 PDF" in response.content.decode()
     assert briefing.document.status == DocumentStatus.QUEUED

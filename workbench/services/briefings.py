@@ -13,6 +13,7 @@ from core.models import RenderedDocument
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign
 
+from ..audit import AuditAction
 from ..documents import briefing_context
 from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
 
@@ -66,7 +67,7 @@ def briefing_create(
     briefing.save()
     audit_log(
         actor=actor,
-        action="briefing.create",
+        action=AuditAction.BRIEFING_CREATE,
         summary=f"编写情况简报第 {number} 期“{briefing.title}”",
         target=briefing,
         campaign=campaign,
@@ -114,7 +115,7 @@ def briefing_issue(*, actor, briefing: Briefing) -> Briefing:
     document_discard(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     audit_log(
         actor=actor,
-        action="briefing.issue",
+        action=AuditAction.BRIEFING_ISSUE,
         summary=f"签发情况简报第 {briefing.number} 期“{briefing.title}”",
         target=briefing,
         campaign=briefing.campaign,

@@ -1,0 +1,20 @@
+"""Audit actions of meetings, inquiries and ballots, with their Chinese names (see core.audit).
+State moves are registered by their workflows."""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    MEETING_CREATE = "meeting.create", "登记评议会议"
+    MEETING_UPDATE = "meeting.update", "修改评议会议"
+    MEETING_DELETE = "meeting.delete", "删除评议会议"
+    AGENDA_CREATE = "agenda.create", "新增述职顺序"
+    AGENDA_UPDATE = "agenda.update", "修改述职顺序"
+    AGENDA_DELETE = "agenda.delete", "删除述职顺序"
+    INQUIRY_SUBMIT = "inquiry.submit", "提出询问"
+    INQUIRY_ANSWER = "inquiry.answer", "记录询问答复"
+    BALLOT_CREATE = "ballot.create", "新建满意度测评"
+    BALLOT_PAPER = "ballot.paper", "录入纸质票"
+    BALLOT_REMIND = "ballot.remind", "提醒未投票人员"
+    BALLOT_ROUND = "ballot.round", "重新组织投票"
+    BALLOT_DISCARD = "ballot.discard", "作废试投票"
