@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 
 from .audit import audit_log
 from .errors import ApplicationError
+from .models import LoginLockout
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
@@ -60,6 +61,30 @@ def account_create(*, username: str, full_name: str, role: Role, password: str |
         raise ApplicationError(f"登录名“{username}”已被占用。") from exc
     user_add_role(user=user, role=role)
     return user, initial
+
+
+@transaction.atomic
+def login_lockouts_clear(*, actor, lockouts) -> int:
+    """Unlock logins locked out after wrong passwords; returns how many were unlocked.
+
+    A lockout counts the failures of one login from one address, which axes may keep in
+    several records (one per browser): all of them are cleared. The records live in axes'
+    database handler, the one configured (AXES_HANDLER)."""
+    require_office(actor)
+    unlocked = 0
+    for lockout in lockouts:
+        deleted, _ = LoginLockout.objects.filter(
+            username=lockout.username, ip_address=lockout.ip_address
+        ).delete()
+        if deleted:
+            unlocked += 1
+            audit_log(
+                actor=actor,
+                action="login.unlock",
+                summary=f"解除登录锁定：{lockout.username}（{lockout.ip_address}）",
+                data={"username": lockout.username, "ip_address": lockout.ip_address},
+            )
+    return unlocked
 
 
 def apply_changes(instance: models.Model, fields: dict, *, allowed: tuple[str, ...]) -> dict:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -42,3 +43,14 @@ def document(request, kind: str, object_id: int):
 @login_required
 def document_pdf(request, kind: str, object_id: int):
     return document_response(user=request.user, kind=kind, object_id=object_id)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login while it is locked out (site and admin alike)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
