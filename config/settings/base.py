@@ -148,6 +148,10 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 SEALING_KEY_DIR = Path(env("SEALING_KEY_DIR", default=str(BASE_DIR / "var" / "keys")))
 # Questionnaire answers are written in shuffled batches of at least this many responses.
 QUESTIONNAIRE_BATCH_SIZE = env.int("QUESTIONNAIRE_BATCH_SIZE", default=5)
+# Wrong questionnaire codes per client address before it must wait (core.throttle): guessing
+# is slowed, while a venue whose deputies share one address still has room for typos.
+QUESTIONNAIRE_CODE_FAILURE_LIMIT = env.int("QUESTIONNAIRE_CODE_FAILURE_LIMIT", default=10)
+QUESTIONNAIRE_CODE_FAILURE_WINDOW = 60 * env.int("QUESTIONNAIRE_CODE_FAILURE_MINUTES", default=15)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Let large uploads reach our own size check (which answers in Chinese) instead of a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
