@@ -30,9 +30,13 @@ def validate_or_raise(instance: models.Model) -> None:
 
 
 def generate_initial_password() -> str:
-    # Readable on a printed slip: no 0/O or 1/l confusion.
+    # Readable on a printed slip: no 0/O or 1/l confusion. Ten characters with letters and
+    # digits both, as the password rules ask of what its owner then chooses (core.passwords).
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(10))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
 
 
 def account_create(*, username: str, full_name: str, role: Role, password: str | None = None):

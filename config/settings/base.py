@@ -116,9 +116,14 @@ AXES_DISABLE_ACCESS_LOG = True
 # (core.clientip); 0 reads the peer address.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
+# Passwords people type (password change, admin, initial passwords the office types);
+# Django's messages come in Chinese with LANGUAGE_CODE, ours in core.passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.LettersAndDigitsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_work"
