@@ -5,13 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
 from .errors import ApplicationError
-from .models import AuditEntry, LoginLockout, OutgoingEmail
+from .models import AuditEntry, LoginLockout, OutgoingEmail, PasswordChangeRequired
 from .outbox import outbox_kick, outbox_retry_now
 from .roles import Role, user_has_role
 from .services import (
@@ -103,7 +103,15 @@ class PasswordForm(AdminPasswordChangeForm):
 class OfficeUserAdmin(ServiceAdmin, UserAdmin):
     """Office staff manage logins and roles, but cannot hand out superuser or raw permissions."""
 
-    list_display = ("username", "first_name", "roles", "is_active", "is_staff", "last_login")
+    list_display = (
+        "username",
+        "first_name",
+        "roles",
+        "is_active",
+        "is_staff",
+        "initial_password",
+        "last_login",
+    )
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("username", "first_name", "email")
     change_password_form = PasswordForm
@@ -112,8 +120,18 @@ class OfficeUserAdmin(ServiceAdmin, UserAdmin):
     def roles(self, obj):
         return "、".join(g.name for g in obj.groups.all())
 
+    @admin.display(description="仍用初始密码", boolean=True)
+    def initial_password(self, obj):
+        return obj.must_change_password
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        flagged = PasswordChangeRequired.objects.filter(user=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(must_change_password=Exists(flagged))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")

@@ -209,3 +209,25 @@ class LoginLockout(AccessAttempt):
             return None
         until = self.attempt_time + settings.AXES_COOLOFF_TIME
         return until if until > timezone.now() else None
+
+
+class PasswordChangeRequired(models.Model):
+    """Present while a login still has the password the office gave it (a new account, or
+    one the office reset): until its owner chooses their own, every page leads to the
+    password change (core.middleware). The demo's logins have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="password_change_required",
+        verbose_name="用户",
+    )
+    since = models.DateTimeField("设定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待修改初始密码"
+        verbose_name_plural = "待修改初始密码"
+
+    def __str__(self) -> str:
+        return str(self.user)
