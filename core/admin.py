@@ -1,16 +1,26 @@
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
 from .errors import ApplicationError
-from .models import AuditEntry, OutgoingEmail
+from .models import AuditEntry, LoginLockout, OutgoingEmail, PasswordChangeRequired
 from .outbox import outbox_kick, outbox_retry_now
-from .services import USER_EDITABLE, user_create, user_password_set, user_update
+from .roles import Role, user_has_role
+from .services import (
+    USER_EDITABLE,
+    login_lockouts_clear,
+    user_create,
+    user_password_set,
+    user_update,
+)
 
 
 @admin.register(AuditEntry)
@@ -93,7 +103,15 @@ class PasswordForm(AdminPasswordChangeForm):
 class OfficeUserAdmin(ServiceAdmin, UserAdmin):
     """Office staff manage logins and roles, but cannot hand out superuser or raw permissions."""
 
-    list_display = ("username", "first_name", "roles", "is_active", "is_staff", "last_login")
+    list_display = (
+        "username",
+        "first_name",
+        "roles",
+        "is_active",
+        "is_staff",
+        "initial_password",
+        "last_login",
+    )
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("username", "first_name", "email")
     change_password_form = PasswordForm
@@ -102,8 +120,18 @@ class OfficeUserAdmin(ServiceAdmin, UserAdmin):
     def roles(self, obj):
         return "、".join(g.name for g in obj.groups.all())
 
+    @admin.display(description="仍用初始密码", boolean=True)
+    def initial_password(self, obj):
+        return obj.must_change_password
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        flagged = PasswordChangeRequired.objects.filter(user=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(must_change_password=Exists(flagged))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
@@ -152,3 +180,93 @@ class OfficeUserAdmin(ServiceAdmin, UserAdmin):
             return HttpResponseRedirect(request.get_full_path())
         finally:
             _password_actor.reset(token)
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "已锁定"), ("no", "未锁定"))
+
+    def queryset(self, request, queryset):
+        locked = {
+            "failures_since_start__gte": settings.AXES_FAILURE_LIMIT,
+            "attempt_time__gt": timezone.now() - settings.AXES_COOLOFF_TIME,
+        }
+        if self.value() == "yes":
+            return queryset.filter(**locked)
+        if self.value() == "no":
+            return queryset.exclude(**locked)
+        return queryset
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(ReadOnlyAdmin):
+    """Wrong passwords per login and address, recorded by django-axes. The office unlocks a
+    login (after checking with its owner) with the action; unlocking is in the audit log."""
+
+    # axes' own field names are English; these columns say the same in Chinese.
+    list_display = (
+        "login_name",
+        "person",
+        "address",
+        "failures",
+        "last_attempt",
+        "state",
+        "browser",
+    )
+    list_filter = (LockedFilter,)
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "attempt_time"
+    fields = ("login_name", "person", "address", "failures", "last_attempt", "state", "browser")
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    @admin.display(description="登录名", ordering="username")
+    def login_name(self, obj):
+        return obj.username
+
+    @admin.display(description="网络地址", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="连续失败次数", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="最近一次尝试", ordering="attempt_time")
+    def last_attempt(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="浏览器")
+    def browser(self, obj):
+        return obj.user_agent
+
+    def get_queryset(self, request):
+        names = User.objects.filter(username=OuterRef("username")).values("first_name")[:1]
+        return super().get_queryset(request).annotate(person_name=Subquery(names))
+
+    @admin.display(description="姓名")
+    def person(self, obj):
+        return obj.person_name or "（无此登录名）"
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        until = obj.locked_until
+        if until is not None:
+            return f"已锁定，至 {timezone.localtime(until):%H:%M}"
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        return f"还可尝试 {left} 次" if left > 0 else "锁定已到期"
+
+    def has_unlock_permission(self, request) -> bool:
+        return user_has_role(request.user, Role.OFFICE)
+
+    @admin.action(description="解除锁定", permissions=["unlock"])
+    def unlock(self, request, queryset):
+        try:
+            count = login_lockouts_clear(actor=request.user, lockouts=list(queryset))
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, f"已解除 {count} 个登录锁定。", messages.SUCCESS)

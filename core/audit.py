@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     USER_UPDATE = "user.update", "修改账号"
     USER_PASSWORD = "user.password", "重设密码"
     EMAIL_RETRY = "email.retry", "邮件立即重试"
+    LOGIN_UNLOCK = "login.unlock", "解除登录锁定"
 
 
 audit_actions_register(AuditAction)

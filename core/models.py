@@ -1,5 +1,6 @@
 import datetime
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -185,3 +186,48 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}：{self.subject}"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' record of wrong passwords for one login from one address, as the office
+    sees it in the admin (axes ships no Chinese admin of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败与锁定"
+        verbose_name_plural = "登录失败与锁定"
+
+    def __str__(self) -> str:
+        return f"{self.username}（{self.ip_address}）"
+
+    @property
+    def locked_until(self) -> datetime.datetime | None:
+        """When the lockout ends; None while the login is not locked."""
+        from django.utils import timezone
+
+        if self.failures_since_start < settings.AXES_FAILURE_LIMIT:
+            return None
+        until = self.attempt_time + settings.AXES_COOLOFF_TIME
+        return until if until > timezone.now() else None
+
+
+class PasswordChangeRequired(models.Model):
+    """Present while a login still has the password the office gave it (a new account, or
+    one the office reset): until its owner chooses their own, every page leads to the
+    password change (core.middleware). The demo's logins have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="password_change_required",
+        verbose_name="用户",
+    )
+    since = models.DateTimeField("设定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待修改初始密码"
+        verbose_name_plural = "待修改初始密码"
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
+from .models import LoginLockout, PasswordChangeRequired
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
@@ -29,9 +30,13 @@ def validate_or_raise(instance: models.Model) -> None:
 
 
 def generate_initial_password() -> str:
-    # Readable on a printed slip: no 0/O or 1/l confusion.
+    # Readable on a printed slip: no 0/O or 1/l confusion. Ten characters with letters and
+    # digits both, as the password rules ask of what its owner then chooses (core.passwords).
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(10))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
 
 
 def account_create(*, username: str, full_name: str, role: Role, password: str | None = None):
@@ -59,7 +64,43 @@ def account_create(*, username: str, full_name: str, role: Role, password: str |
     except IntegrityError as exc:
         raise ApplicationError(f"登录名“{username}”已被占用。") from exc
     user_add_role(user=user, role=role)
+    password_change_require(user=user)
     return user, initial
+
+
+def password_change_require(*, user) -> None:
+    """The next login of `user` must choose a new password before anything else: the office
+    knows the present one (it created or reset it)."""
+    PasswordChangeRequired.objects.get_or_create(user=user)
+
+
+def password_change_clear(*, user) -> None:
+    """`user` chose their own password."""
+    PasswordChangeRequired.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def login_lockouts_clear(*, actor, lockouts) -> int:
+    """Unlock logins locked out after wrong passwords; returns how many were unlocked.
+
+    A lockout counts the failures of one login from one address, which axes may keep in
+    several records (one per browser): all of them are cleared. The records live in axes'
+    database handler, the one configured (AXES_HANDLER)."""
+    require_office(actor)
+    unlocked = 0
+    for lockout in lockouts:
+        deleted, _ = LoginLockout.objects.filter(
+            username=lockout.username, ip_address=lockout.ip_address
+        ).delete()
+        if deleted:
+            unlocked += 1
+            audit_log(
+                actor=actor,
+                action=AuditAction.LOGIN_UNLOCK,
+                summary=f"解除登录锁定：{lockout.username}（{lockout.ip_address}）",
+                data={"username": lockout.username, "ip_address": lockout.ip_address},
+            )
+    return unlocked
 
 
 def apply_changes(instance: models.Model, fields: dict, *, allowed: tuple[str, ...]) -> dict:
@@ -138,6 +179,8 @@ def user_create(*, actor, username: str, password: str | None, **fields):
         user.set_unusable_password()
     validate_or_raise(user)
     user.save()
+    if password:
+        password_change_require(user=user)
     audit_log(
         actor=actor,
         action=AuditAction.USER_CREATE,
@@ -206,7 +249,8 @@ def user_update(
 @transaction.atomic
 def user_password_set(*, actor, user, password: str | None):
     """Set a login's password (None: it can no longer log in with one). The caller has
-    checked the password against the validators; the password is never in the audit."""
+    checked the password against the validators; the password is never in the audit.
+    Someone else's new password must be changed at their next login; one's own need not."""
     require_office(actor)
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -216,6 +260,11 @@ def user_password_set(*, actor, user, password: str | None):
     else:
         user.set_unusable_password()
     user.save(update_fields=["password"])
+    if password and user.pk != actor.pk:
+        # The office now knows this password: its owner must replace it at next login.
+        password_change_require(user=user)
+    else:
+        password_change_clear(user=user)
     audit_log(
         actor=actor,
         action=AuditAction.USER_PASSWORD,

@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .documents import document_for, document_request, document_response, document_title_for
 from .errors import ApplicationError
+from .middleware import PASSWORD_CHANGE_REQUIRED
 from .models import Notification
+from .services import password_change_clear
 
 
 @login_required
@@ -42,3 +47,43 @@ def document(request, kind: str, object_id: int):
 @login_required
 def document_pdf(request, kind: str, object_id: int):
     return document_response(user=request.user, kind=kind, object_id=object_id)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login while it is locked out (site and admin alike)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, which also ends the first-login requirement and then
+    goes where the user was headed (`next`) or to their work."""
+
+    template_name = "registration/password_change.html"
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        allowed = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return target if allowed else ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            required=bool(self.request.session.get(PASSWORD_CHANGE_REQUIRED)),
+            next=self._next(),
+        )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_change_clear(user=form.user)
+        if self.request.session.pop(PASSWORD_CHANGE_REQUIRED, False):
+            messages.success(self.request, "密码已修改，请牢记新密码。")
+            return redirect(self._next() or settings.LOGIN_REDIRECT_URL)
+        return response

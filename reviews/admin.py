@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from core.admin_tools import ExcelImportMixin, ReadOnlyAdmin, ServiceAdmin
+from core.passwords import initial_password_validate
 
 from .imports import MEMBER_COLUMNS, members_import
 from .models import Member, StageTransition
@@ -25,6 +27,15 @@ class MemberForm(forms.ModelForm):
         data = super().clean()
         if not self.instance.pk and not data.get("username"):
             self.add_error("username", "请填写登录名。")
+        if data.get("password"):
+            try:
+                initial_password_validate(
+                    data["password"],
+                    username=data.get("username") or "",
+                    full_name=data.get("name") or "",
+                )
+            except ValidationError as exc:
+                self.add_error("password", exc)
         return data
 
 

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin_tools import ExcelImportMixin, ImportForm, ReadOnlyAdmin, ServiceAdmin
+from core.passwords import initial_password_validate
 from reviews.models import Campaign, CampaignStage
 
 from .imports import SUBJECT_COLUMNS, subjects_import
@@ -108,6 +110,19 @@ class SubjectForm(forms.ModelForm):
             self.fields["campaign"].help_text = "只能在准备阶段的评议活动中添加评议对象。"
         if "position" in self.fields:
             self.fields["position"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            try:
+                initial_password_validate(
+                    data["password"],
+                    username=data.get("username") or "",
+                    full_name=data.get("person_name") or "",
+                )
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 class SubjectImportForm(ImportForm):

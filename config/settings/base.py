@@ -4,6 +4,7 @@ Without DATABASE_URL the app uses a SQLite file; without REDIS_URL Celery runs e
 and the cache is local memory, so one command runs the app on a bare laptop.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
     "core",
     "reviews",
     "subjects",
@@ -45,7 +47,10 @@ MIDDLEWARE = [
     "core.uploads.UploadNameMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,9 +93,38 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes sees every authentication first and refuses it while its client is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login protection (site and admin share it): after LOGIN_FAILURE_LIMIT wrong passwords
+# for one login from one address, that login is refused from that address for
+# LOGIN_COOLOFF_MINUTES, or until the office unlocks it (admin → 登录锁定). Per login and
+# address together: members in one meeting room share an address, and one person's
+# typos must not lock the others out; nor can anyone lock a login out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+# The office sees failures in its own Chinese admin (core.admin); axes' English one is off.
+AXES_ENABLE_ADMIN = False
+# Only failures are kept; a successful login leaves nothing but Django's last_login.
+AXES_DISABLE_ACCESS_LOG = True
+# Number of reverse proxies in front of the app, each appending to X-Forwarded-For
+# (core.clientip); 0 reads the peer address.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Passwords people type (password change, admin, initial passwords the office types);
+# Django's messages come in Chinese with LANGUAGE_CODE, ours in core.passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.LettersAndDigitsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_work"
@@ -120,6 +154,10 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 SEALING_KEY_DIR = Path(env("SEALING_KEY_DIR", default=str(BASE_DIR / "var" / "keys")))
 # Questionnaire answers are written in shuffled batches of at least this many responses.
 QUESTIONNAIRE_BATCH_SIZE = env.int("QUESTIONNAIRE_BATCH_SIZE", default=5)
+# Wrong questionnaire codes per client address before it must wait (core.throttle): guessing
+# is slowed, while a venue whose deputies share one address still has room for typos.
+QUESTIONNAIRE_CODE_FAILURE_LIMIT = env.int("QUESTIONNAIRE_CODE_FAILURE_LIMIT", default=10)
+QUESTIONNAIRE_CODE_FAILURE_WINDOW = 60 * env.int("QUESTIONNAIRE_CODE_FAILURE_MINUTES", default=15)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Let large uploads reach our own size check (which answers in Chinese) instead of a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -180,6 +218,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # axes tells every failed login at INFO; its lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -252,6 +252,10 @@ def _aad(questionnaire: Questionnaire) -> bytes:
     return f"questionnaire:{questionnaire.pk}".encode()
 
 
+class CodeRefused(ApplicationError):
+    """The code is unknown or used. Views count these per client to slow down guessing."""
+
+
 def response_submit(
     *, questionnaire: Questionnaire, answers: dict[int, str], code: str = "", device_token: str = ""
 ) -> None:
@@ -300,9 +304,9 @@ def _response_seal(
             .first()
         )
         if row is None:
-            raise ApplicationError("答题码不正确，请核对纸质通知上的答题码。")
+            raise CodeRefused("答题码不正确，请核对纸质通知上的答题码。")
         if row.used:
-            raise ApplicationError("该答题码已经使用过，每个答题码只能提交一次。")
+            raise CodeRefused("该答题码已经使用过，每个答题码只能提交一次。")
         row.used = True
         row.save(update_fields=["used"])
     else:

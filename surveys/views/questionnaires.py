@@ -14,6 +14,7 @@ from core.actions import office_action
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
 from core.roles import Role, role_required, user_has_role
+from core.throttle import FailureThrottle
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
@@ -35,6 +36,7 @@ from ..selectors import (
     text_answers_visible_to,
 )
 from ..services import (
+    CodeRefused,
     codes_issue_sheets,
     codes_issue_to_deputies,
     finding_add,
@@ -45,6 +47,12 @@ from ..services import (
 )
 
 DEVICE_COOKIE = "shuzhi_survey_device"
+# Wrong codes per client address; successful submissions leave nothing in it.
+code_throttle = FailureThrottle(
+    "questionnaire-code",
+    limit_setting="QUESTIONNAIRE_CODE_FAILURE_LIMIT",
+    window_setting="QUESTIONNAIRE_CODE_FAILURE_WINDOW",
+)
 
 
 class QuestionnaireForm(forms.Form):
@@ -339,15 +347,23 @@ def survey_respond(request, token: str):
         code = request.POST.get("code", "")
         values = {q.pk: _posted_value(request, q, questionnaire) for q in questions}
         device = request.COOKIES.get(DEVICE_COOKIE, "")
-        try:
-            response_submit(
-                questionnaire=questionnaire, answers=values, code=code, device_token=device
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status = 400
+        if questionnaire.needs_code and code_throttle.blocked(request):
+            # Refused before any code is looked at: guessing learns nothing here.
+            minutes = settings.QUESTIONNAIRE_CODE_FAILURE_WINDOW // 60
+            messages.error(request, f"答题码输错次数过多，请稍后再试（约 {minutes} 分钟后）。")
+            status = 429
         else:
-            return redirect("survey_done", token=token)
+            try:
+                response_submit(
+                    questionnaire=questionnaire, answers=values, code=code, device_token=device
+                )
+            except ApplicationError as exc:
+                if isinstance(exc, CodeRefused):
+                    code_throttle.failed(request)
+                messages.error(request, exc.message)
+                status = 400
+            else:
+                return redirect("survey_done", token=token)
     response = render(
         request,
         "surveys/respond.html",

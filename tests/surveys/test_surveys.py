@@ -47,9 +47,9 @@ def submit(**kwargs):
         return response_submit(**kwargs)
 
 
-def post(client, url, data):
+def post(client, url, data, **extra):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(url, data)
+        return client.post(url, data, **extra)
 
 
 def form(q, answers):
