@@ -102,7 +102,7 @@ def child(path: str, database: str, pk: int, warm_pk: int, office_pk: int) -> No
     def writer(pk: int = pk) -> None:
         # The body goes to disk, as it would go to the socket: only the server is measured.
         with tempfile.TemporaryFile() as received:
-            response = client.get(f"/surveys/{pk}/results.xlsx")
+            response = client.get(f"/questionnaires/{pk}/results.xlsx")
             assert response.status_code == 200, response.status_code
             for chunk in response.streaming_content:
                 received.write(chunk)
@@ -138,11 +138,11 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from core.roles import Role
-        from tests.factories import UserFactory, survey_with_comments
+        from tests.factories import UserFactory, questionnaire_with_comments
 
         office = UserFactory(role=Role.OFFICE, is_staff=True)
-        questionnaire = survey_with_comments(office=office, comments=n)
-        warm_up = survey_with_comments(office=office, comments=10)
+        questionnaire = questionnaire_with_comments(office=office, comments=n)
+        warm_up = questionnaire_with_comments(office=office, comments=10)
         database = connection.settings_dict["NAME"]
         connection.close()
         figures = {}

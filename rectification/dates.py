@@ -25,6 +25,12 @@ def rectification_due_dates(
     """The plan's and the first report's due dates for opinions delivered on `delivered_on`,
     by the campaign's limits as they stand now: computed once, at delivery, and stored."""
     return (
-        add_period(delivered_on, campaign.plan_limit, campaign.plan_limit_unit),
-        add_period(delivered_on, campaign.report_limit, campaign.report_limit_unit),
+        add_period(
+            delivered_on, campaign.rectification_plan_limit, campaign.rectification_plan_limit_unit
+        ),
+        add_period(
+            delivered_on,
+            campaign.rectification_report_limit,
+            campaign.rectification_report_limit_unit,
+        ),
     )

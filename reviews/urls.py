@@ -4,5 +4,9 @@ from . import views
 
 urlpatterns = [
     path("campaigns/<int:pk>/stage/", views.campaign_stage, name="campaign_stage"),
-    path("campaigns/<int:pk>/plan/", views.campaign_plan_download, name="campaign_plan_download"),
+    path(
+        "campaigns/<int:pk>/implementation-plan/",
+        views.implementation_plan_download,
+        name="implementation_plan_download",
+    ),
 ]

@@ -16,11 +16,11 @@ CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Rol
 
 
 @role_required(*CAMPAIGN_READERS)
-def campaign_plan_download(request, pk: int):
+def implementation_plan_download(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    if not campaign.plan_document:
+    if not campaign.implementation_plan:
         raise Http404("尚未上传实施方案。")
-    return private_file_response(campaign.plan_document, campaign.plan_document_name)
+    return private_file_response(campaign.implementation_plan, campaign.implementation_plan_name)
 
 
 @require_POST

@@ -18,5 +18,5 @@ class AuditAction(models.TextChoices):
     DEPUTY_CREATE = "deputy.create", "添加人大代表"
     DEPUTY_UPDATE = "deputy.update", "修改人大代表"
     DEPUTY_DELETE = "deputy.delete", "删除人大代表"
-    SURVEY_CREATE = "survey.create", "新建征求意见问卷"
-    SURVEY_CODES = "survey.codes", "生成问卷答题码"
+    QUESTIONNAIRE_CREATE = "questionnaire.create", "新建征求意见问卷"
+    QUESTIONNAIRE_CODES = "questionnaire.codes", "生成问卷答题码"

@@ -37,35 +37,49 @@ urlpatterns = [
         assessment.investigation_report_move,
         name="investigation_report_move",
     ),
-    path("campaigns/<int:pk>/surveys/", questionnaires.survey_list, name="survey_list"),
-    path("surveys/<int:pk>/", questionnaires.survey_detail, name="survey_detail"),
-    path("surveys/<int:pk>/codes/", questionnaires.survey_codes_print, name="survey_codes_print"),
     path(
-        "surveys/<int:pk>/move/<str:to>/",
+        "campaigns/<int:pk>/questionnaires/",
+        questionnaires.questionnaire_list,
+        name="questionnaire_list",
+    ),
+    path(
+        "questionnaires/<int:pk>/", questionnaires.questionnaire_detail, name="questionnaire_detail"
+    ),
+    path(
+        "questionnaires/<int:pk>/codes/",
+        questionnaires.questionnaire_codes_print,
+        name="questionnaire_codes_print",
+    ),
+    path(
+        "questionnaires/<int:pk>/move/<str:to>/",
         questionnaires.questionnaire_move,
         name="questionnaire_move",
     ),
     path(
-        "surveys/<int:pk>/codes/deputies/",
+        "questionnaires/<int:pk>/codes/deputies/",
         questionnaires.questionnaire_codes_deputies,
         name="questionnaire_codes_deputies",
     ),
     path(
-        "surveys/<int:pk>/codes/sheets/",
+        "questionnaires/<int:pk>/codes/sheets/",
         questionnaires.questionnaire_codes_sheets,
         name="questionnaire_codes_sheets",
     ),
-    path("surveys/<int:pk>/results/", questionnaires.survey_results, name="survey_results"),
     path(
-        "surveys/<int:pk>/results.xlsx",
-        questionnaires.survey_results_xlsx,
-        name="survey_results_xlsx",
+        "questionnaires/<int:pk>/results/",
+        questionnaires.questionnaire_results,
+        name="questionnaire_results",
     ),
     path(
-        "survey-answers/<uuid:pk>/finding/",
+        "questionnaires/<int:pk>/results.xlsx",
+        questionnaires.questionnaire_results_xlsx,
+        name="questionnaire_results_xlsx",
+    ),
+    path(
+        "questionnaire-answers/<uuid:pk>/finding/",
         questionnaires.answer_to_finding,
         name="answer_to_finding",
     ),
-    path("q/<str:token>/", questionnaires.survey_respond, name="survey_respond"),
-    path("q/<str:token>/done/", questionnaires.survey_done, name="survey_done"),
+    path("q/<str:token>/", questionnaires.questionnaire_respond, name="questionnaire_respond"),
+    path("q/<str:token>/done/", questionnaires.questionnaire_done, name="questionnaire_done"),
 ]

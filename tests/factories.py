@@ -128,7 +128,7 @@ def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), act
     return group
 
 
-def survey_with_comments(*, office, comments: int, subjects: int = 12):
+def questionnaire_with_comments(*, office, comments: int, subjects: int = 12):
     """A questionnaire on `subjects` subjects with `comments` free-text answers (one
     response each), written in bulk: for the exports' memory test and benchmark."""
     from surveys.models import AccessMode, Answer, QuestionKind, Response

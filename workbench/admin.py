@@ -19,8 +19,8 @@ from reviews.services import (
     CAMPAIGN_EDITABLE,
     STAGE_ORDER,
     campaign_create,
+    campaign_implementation_plan_attach,
     campaign_next_stage,
-    campaign_plan_attach,
     campaign_stage_move,
     campaign_update,
     content_item_create,
@@ -74,7 +74,7 @@ class StageTransitionInline(admin.TabularInline):
 
 
 class CampaignForm(forms.ModelForm):
-    plan_file = forms.FileField(
+    implementation_plan_file = forms.FileField(
         label="实施方案文件",
         required=False,
         help_text="PDF 或 Word 文件；上传新文件会替换原文件。",
@@ -86,14 +86,14 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        upload = data.get("plan_file")
+        upload = data.get("implementation_plan_file")
         if upload:
             try:
                 check_upload(upload)
             except ApplicationError as exc:
-                self.add_error("plan_file", exc.message)
-            if not data.get("plan_approved_on"):
-                self.add_error("plan_approved_on", "上传实施方案时请填写批准日期。")
+                self.add_error("implementation_plan_file", exc.message)
+            if not data.get("implementation_plan_approved_on"):
+                self.add_error("implementation_plan_approved_on", "上传实施方案时请填写批准日期。")
         return data
 
 
@@ -118,11 +118,11 @@ class CampaignAdmin(ServiceAdmin):
         "stage",
         "composition_size",
         "subject_count",
-        "plan_approved_on",
+        "implementation_plan_approved_on",
     )
     list_filter = ("stage", "year")
     search_fields = ("name", "term")
-    readonly_fields = ("stage", "plan_document_name", "created_at", "reports_distributed_at")
+    readonly_fields = ("stage", "implementation_plan_name", "created_at", "reports_distributed_at")
     actions = ["advance_stage", "set_report_deadlines"]
     change_form_template = "admin/reviews/campaign/change_form.html"
 
@@ -131,18 +131,30 @@ class CampaignAdmin(ServiceAdmin):
         if obj is None:
             return [
                 (None, {"fields": main}),
-                ("实施方案", {"fields": ("plan_approved_on", "plan_file")}),
+                (
+                    "实施方案",
+                    {"fields": ("implementation_plan_approved_on", "implementation_plan_file")},
+                ),
             ]
         return [
             (None, {"fields": (*main, "stage", "created_at")}),
-            ("实施方案", {"fields": ("plan_approved_on", "plan_document_name", "plan_file")}),
+            (
+                "实施方案",
+                {
+                    "fields": (
+                        "implementation_plan_approved_on",
+                        "implementation_plan_name",
+                        "implementation_plan_file",
+                    )
+                },
+            ),
             ("满意度测评", {"fields": ("rating_options",)}),
             (
                 "整改期限（自评议意见送达之日起）",
                 {
                     "fields": (
-                        ("plan_limit", "plan_limit_unit"),
-                        ("report_limit", "report_limit_unit"),
+                        ("rectification_plan_limit", "rectification_plan_limit_unit"),
+                        ("rectification_report_limit", "rectification_report_limit_unit"),
                         "reporting_days",
                     )
                 },
@@ -186,13 +198,13 @@ class CampaignAdmin(ServiceAdmin):
             campaign = campaign_create(actor=request.user, **data)
             obj.pk = campaign.pk
             obj._state.adding = False
-        upload = form.cleaned_data.get("plan_file")
+        upload = form.cleaned_data.get("implementation_plan_file")
         if upload:
-            campaign_plan_attach(
+            campaign_implementation_plan_attach(
                 actor=request.user,
                 campaign=campaign,
                 document=upload,
-                approved_on=data["plan_approved_on"],
+                approved_on=data["implementation_plan_approved_on"],
             )
         obj.refresh_from_db()
 

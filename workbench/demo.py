@@ -47,7 +47,12 @@ from rectification.services import (
     review_opinion_problem_add,
 )
 from reviews.models import Campaign, CampaignStage, Member
-from reviews.services import STAGE_ORDER, campaign_create, campaign_plan_attach, campaign_stage_move
+from reviews.services import (
+    STAGE_ORDER,
+    campaign_create,
+    campaign_implementation_plan_attach,
+    campaign_stage_move,
+)
 from subjects.models import LiaisonCommittee, OrganType, ReportKind, ReviewForm, Subject, Unit
 from subjects.services import (
     campaign_report_deadlines_set,
@@ -338,7 +343,7 @@ def _assessment(
     return [g for g, _ in groups]
 
 
-def _survey(campaign: Campaign, *, office, deputies, answered: int, close: bool, seed: int):
+def _questionnaire(campaign: Campaign, *, office, deputies, answered: int, close: bool, seed: int):
     """A deputies' questionnaire with `answered` of its codes used."""
 
     rng = random.Random(seed)
@@ -561,7 +566,7 @@ def _campaign(
         issuing_office="县人大常委会述职评议工作领导小组办公室",
         stage_dates=plan.dates,
     )
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=_pdf("述职评议工作实施方案.pdf", f"{plan.name}实施方案", ["（演示数据）"]),
@@ -657,7 +662,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             submit=True,
             heard=True,
         )
-        _survey(county, office=office, deputies=deputies, answered=10, close=True, seed=2017)
+        _questionnaire(county, office=office, deputies=deputies, answered=10, close=True, seed=2017)
         for i, subject in enumerate(subjects):
             if i % 4 == 0:
                 draft = duty_report_upload(
@@ -761,7 +766,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             actor=group.leader, subject=subject, body=investigation_report_prefill(subject)
         )
         investigation_report_submit(actor=group.leader, report=report)
-    _survey(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
+    _questionnaire(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)
     # A practice ballot is open so that members can try voting on their phones.
@@ -776,7 +781,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     return county, True
 
 
-def demo_survey_codes(year: int) -> tuple[str, list[str]] | None:
+def demo_questionnaire_codes(year: int) -> tuple[str, list[str]] | None:
     """The second batch's open deputies' questionnaire: its link path and two unused codes."""
 
     q = Questionnaire.objects.filter(

@@ -68,7 +68,7 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
     today = today or timezone.localdate()
     todos: list[Todo] = []
     if campaign.stage == CampaignStage.PREPARATION:
-        if not campaign.plan_approved_on:
+        if not campaign.implementation_plan_approved_on:
             todos.append(Todo("登记实施方案的批准日期并上传方案文件"))
         if not campaign.subject_count:
             todos.append(Todo("确定评议对象（可从 Excel 导入）"))

@@ -16,7 +16,13 @@ def plan_due_backfill(apps, schema_editor):
         delivered_on = plan.subject.opinion.delivered_on
         if delivered_on:
             campaign = plan.subject.campaign
-            plan.due_on = add_period(delivered_on, campaign.plan_limit, campaign.plan_limit_unit)
+            # The limit's field was renamed later (reviews 0004); either name may be current.
+            limit = getattr(campaign, "plan_limit", None) or campaign.rectification_plan_limit
+            unit = (
+                getattr(campaign, "plan_limit_unit", None)
+                or campaign.rectification_plan_limit_unit
+            )
+            plan.due_on = add_period(delivered_on, limit, unit)
             plan.save(update_fields=["due_on"])
 
 

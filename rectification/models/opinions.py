@@ -60,7 +60,7 @@ class ReviewOpinion(models.Model):
 class ProblemSource(models.TextChoices):
     FINDING = "finding", _("调查发现")
     INQUIRY = "inquiry", _("会议询问")
-    SURVEY = "survey", _("征求意见")
+    QUESTIONNAIRE = "questionnaire", _("征求意见")
     DELIBERATION = "deliberation", _("会议审议")
 
 

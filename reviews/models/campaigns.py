@@ -46,11 +46,11 @@ class Campaign(models.Model):
     issuing_office = models.CharField(
         _("办公室名称"), max_length=120, default="述职评议工作领导小组办公室"
     )
-    plan_approved_on = models.DateField(_("实施方案批准日期"), null=True, blank=True)
-    plan_document = models.FileField(
+    implementation_plan_approved_on = models.DateField(_("实施方案批准日期"), null=True, blank=True)
+    implementation_plan = models.FileField(
         _("实施方案文件"), upload_to=PrivateUploadTo("plans"), blank=True, max_length=200
     )
-    plan_document_name = models.CharField(_("实施方案文件名"), max_length=200, blank=True)
+    implementation_plan_name = models.CharField(_("实施方案文件名"), max_length=200, blank=True)
     stage = models.CharField(
         _("当前阶段"),
         max_length=20,
@@ -81,15 +81,15 @@ class Campaign(models.Model):
         default=default_rating_options,
         help_text=_("测评和问卷使用的选项，按从好到差的顺序，例如 满意、基本满意、不满意。"),
     )
-    plan_limit = models.PositiveSmallIntegerField(_("整改方案期限"), default=1)
-    plan_limit_unit = models.CharField(
+    rectification_plan_limit = models.PositiveSmallIntegerField(_("整改方案期限"), default=1)
+    rectification_plan_limit_unit = models.CharField(
         _("整改方案期限单位"),
         max_length=6,
         choices=[("months", "个月"), ("days", "天")],
         default="months",
     )
-    report_limit = models.PositiveSmallIntegerField(_("整改情况报告期限"), default=3)
-    report_limit_unit = models.CharField(
+    rectification_report_limit = models.PositiveSmallIntegerField(_("整改情况报告期限"), default=3)
+    rectification_report_limit_unit = models.CharField(
         _("整改情况报告期限单位"),
         max_length=6,
         choices=[("months", "个月"), ("days", "天")],

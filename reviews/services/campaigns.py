@@ -84,7 +84,7 @@ def campaign_create(
     composition_size: int,
     term: str = "",
     issuing_office: str = "",
-    plan_approved_on: datetime.date | None = None,
+    implementation_plan_approved_on: datetime.date | None = None,
     stage_dates: dict[str, tuple[datetime.date | None, datetime.date | None]] | None = None,
     content_items: list[str] | None = None,
 ) -> Campaign:
@@ -94,7 +94,7 @@ def campaign_create(
         year=year,
         term=term.strip(),
         composition_size=composition_size,
-        plan_approved_on=plan_approved_on,
+        implementation_plan_approved_on=implementation_plan_approved_on,
     )
     if issuing_office:
         campaign.issuing_office = issuing_office.strip()
@@ -132,14 +132,14 @@ CAMPAIGN_EDITABLE = (
     "term",
     "composition_size",
     "issuing_office",
-    "plan_approved_on",
+    "implementation_plan_approved_on",
     "report_draft_due",
     "report_final_due",
     "rating_options",
-    "plan_limit",
-    "plan_limit_unit",
-    "report_limit",
-    "report_limit_unit",
+    "rectification_plan_limit",
+    "rectification_plan_limit_unit",
+    "rectification_report_limit",
+    "rectification_report_limit_unit",
     "reporting_days",
 )
 
@@ -167,7 +167,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
 
 
 @transaction.atomic
-def campaign_plan_attach(
+def campaign_implementation_plan_attach(
     *, actor, campaign: Campaign, document: UploadedFile, approved_on: datetime.date
 ) -> Campaign:
     """Record the approval of the work plan (实施方案) with its document."""
@@ -176,9 +176,9 @@ def campaign_plan_attach(
     if approved_on > timezone.localdate():
         raise ApplicationError("实施方案批准日期不能晚于今天。")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    campaign.plan_approved_on = approved_on
-    campaign.plan_document_name = checked.original_name
-    replace_file(campaign.plan_document, checked.original_name, document)
+    campaign.implementation_plan_approved_on = approved_on
+    campaign.implementation_plan_name = checked.original_name
+    replace_file(campaign.implementation_plan, checked.original_name, document)
     campaign.save()
     audit_log(
         actor=actor,
@@ -193,7 +193,7 @@ def campaign_plan_attach(
 def _check_leave_preparation(campaign: Campaign) -> list[GateProblem]:
     settings_page = reverse("admin:reviews_campaign_change", args=[campaign.pk])
     problems = []
-    if not campaign.plan_approved_on:
+    if not campaign.implementation_plan_approved_on:
         problems.append(GateProblem("实施方案尚未登记批准日期", settings_page))
     if not campaign.subjects.exists():
         problems.append(GateProblem("尚未确定评议对象", reverse("admin:subjects_subject_add")))

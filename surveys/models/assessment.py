@@ -151,7 +151,7 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="findings",
     )
-    survey_answer = models.ForeignKey(
+    questionnaire_answer = models.ForeignKey(
         "surveys.Answer",
         verbose_name=_("来源问卷意见"),
         null=True,

@@ -209,7 +209,7 @@ def finding_add(
     kind: str,
     text: str,
     activity: InvestigationActivity | None = None,
-    survey_answer=None,
+    questionnaire_answer=None,
 ) -> Finding:
     subject = (
         Subject.objects.select_for_update(of=("self",))
@@ -237,7 +237,7 @@ def finding_add(
         kind=kind,
         text=(text or "").strip(),
         activity=activity,
-        survey_answer=survey_answer,
+        questionnaire_answer=questionnaire_answer,
         created_by=actor,
     )
     validate_or_raise(finding)

@@ -91,7 +91,7 @@ def questionnaire_create(
     Question.objects.bulk_create(questions)
     audit_log(
         actor=actor,
-        action=AuditAction.SURVEY_CREATE,
+        action=AuditAction.QUESTIONNAIRE_CREATE,
         summary=f"建立征求意见问卷“{questionnaire.title}”（{questionnaire.get_access_mode_display()}，{len(questions)} 题）",
         target=questionnaire,
         campaign=campaign,
@@ -172,7 +172,7 @@ def codes_issue_to_deputies(
     )
     audit_log(
         actor=actor,
-        action=AuditAction.SURVEY_CODES,
+        action=AuditAction.QUESTIONNAIRE_CODES,
         summary=f"问卷“{questionnaire.title}”向 {len(codes)} 名代表发放答题码",
         target=questionnaire,
         campaign=questionnaire.campaign,
@@ -199,7 +199,7 @@ def codes_issue_sheets(*, actor, questionnaire: Questionnaire, count: int) -> li
     )
     audit_log(
         actor=actor,
-        action=AuditAction.SURVEY_CODES,
+        action=AuditAction.QUESTIONNAIRE_CODES,
         summary=f"问卷“{questionnaire.title}”生成 {count} 张纸质问卷答题码",
         target=questionnaire,
         campaign=questionnaire.campaign,

@@ -75,12 +75,14 @@ def _qr_svg(url: str) -> str:
 
 
 def _public_url(request, questionnaire: Questionnaire, code: str = "") -> str:
-    url = request.build_absolute_uri(reverse("survey_respond", args=[questionnaire.public_token]))
+    url = request.build_absolute_uri(
+        reverse("questionnaire_respond", args=[questionnaire.public_token])
+    )
     return f"{url}?c={code}" if code else url
 
 
 @role_required(Role.OFFICE)
-def survey_list(request, pk: int):
+def questionnaire_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     form = QuestionnaireForm(
         request.POST if request.method == "POST" else None,
@@ -104,10 +106,10 @@ def survey_list(request, pk: int):
             messages.error(request, exc.message)
         else:
             messages.success(request, "问卷已建立。")
-            return redirect("survey_detail", pk=questionnaire.pk)
+            return redirect("questionnaire_detail", pk=questionnaire.pk)
     return render(
         request,
-        "surveys/survey_list.html",
+        "surveys/questionnaire_list.html",
         {
             "campaign": campaign,
             "questionnaires": questionnaires_of_campaign(campaign),
@@ -117,7 +119,7 @@ def survey_list(request, pk: int):
     )
 
 
-_office_post = office_action(Questionnaire.objects.all(), "survey_detail")
+_office_post = office_action(Questionnaire.objects.all(), "questionnaire_detail")
 
 
 @_office_post
@@ -171,13 +173,13 @@ def questionnaire_codes_sheets(request, questionnaire: Questionnaire):
 
 @require_safe
 @role_required(Role.OFFICE)
-def survey_detail(request, pk: int):
+def questionnaire_detail(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
     url = _public_url(request, questionnaire)
     codes = questionnaire.codes.all()
     return render(
         request,
-        "surveys/survey_detail.html",
+        "surveys/questionnaire_detail.html",
         {
             "q": questionnaire,
             "url": url,
@@ -196,7 +198,7 @@ def survey_detail(request, pk: int):
 
 
 @role_required(Role.OFFICE)
-def survey_codes_print(request, pk: int):
+def questionnaire_codes_print(request, pk: int):
     """One slip per code, with its own QR code, to cut and hand out."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     slips = [
@@ -224,7 +226,7 @@ def _results_reader(request, questionnaire: Questionnaire) -> set[int] | None:
     )
 
 
-def survey_results(request, pk: int):
+def questionnaire_results(request, pk: int):
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
@@ -239,7 +241,7 @@ def survey_results(request, pk: int):
     )
     return render(
         request,
-        "surveys/survey_results.html",
+        "surveys/questionnaire_results.html",
         {
             "q": questionnaire,
             "tallies": tallies,
@@ -261,7 +263,7 @@ def survey_results(request, pk: int):
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
-def survey_results_xlsx(request, pk: int):
+def questionnaire_results_xlsx(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
     options = questionnaire.rating_options
     tallies = Sheet(
@@ -318,7 +320,7 @@ def answer_to_finding(request, pk):
             content_item=data["content_item"],
             kind=data["kind"],
             text=answer.text,
-            survey_answer=answer,
+            questionnaire_answer=answer,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -326,10 +328,10 @@ def answer_to_finding(request, pk):
         messages.success(
             request, f"已转为{subject.person_name}的{finding.get_kind_display()} {finding.code}。"
         )
-    return redirect("survey_results", pk=questionnaire.pk)
+    return redirect("questionnaire_results", pk=questionnaire.pk)
 
 
-def survey_respond(request, token: str):
+def questionnaire_respond(request, token: str):
     """The respondent's page: only the questionnaire, mobile first, no login."""
     questionnaire = get_object_or_404(Questionnaire, public_token=token)
     if questionnaire.status != QuestionnaireStatus.OPEN:
@@ -363,7 +365,7 @@ def survey_respond(request, token: str):
                 messages.error(request, exc.message)
                 status = 400
             else:
-                return redirect("survey_done", token=token)
+                return redirect("questionnaire_done", token=token)
     response = render(
         request,
         "surveys/respond.html",
@@ -399,6 +401,6 @@ def _posted_value(request, question, questionnaire: Questionnaire) -> str:
     return "?"
 
 
-def survey_done(request, token: str):
+def questionnaire_done(request, token: str):
     questionnaire = get_object_or_404(Questionnaire, public_token=token)
     return render(request, "surveys/respond_done.html", {"q": questionnaire})

@@ -263,8 +263,8 @@ def _candidates() -> dict:
         "meetings": ReviewMeeting.objects.all(),
         "briefings": Briefing.objects.all(),
         "reports": DutyReportVersion.objects.all(),
-        "surveys": Questionnaire.objects.all(),
-        "survey-answers": Answer.objects.all(),
+        "questionnaires": Questionnaire.objects.all(),
+        "questionnaire-answers": Answer.objects.all(),
     }
     values = {segment: _some(qs) for segment, qs in by_segment.items()}
     values["q"] = list(Questionnaire.objects.order_by("pk").values_list("public_token", flat=True))
@@ -300,7 +300,7 @@ def _pairs() -> dict:
             for b in Ballot.objects.all()
             for to in ("open", "closed", "published")
         ],
-        "surveys/<int:pk>/move/<str:to>/": [
+        "questionnaires/<int:pk>/move/<str:to>/": [
             {"pk": q.pk, "to": to} for q in Questionnaire.objects.all() for to in ("open", "closed")
         ],
         "reports/<uuid:pk>/move/<str:to>/": [

@@ -81,26 +81,26 @@ def test_replacing_a_stored_file_removes_the_old_one_after_commit(
     import datetime
     from pathlib import Path
 
-    from reviews.services import campaign_plan_attach
+    from reviews.services import campaign_implementation_plan_attach
     from tests.factories import CampaignFactory, pdf_upload
 
     campaign = CampaignFactory(actor=office)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_plan_attach(
+        campaign_implementation_plan_attach(
             actor=office,
             campaign=campaign,
             document=pdf_upload("一稿.pdf"),
             approved_on=datetime.date(2017, 8, 1),
         )
     campaign.refresh_from_db()
-    first = Path(campaign.plan_document.path)
+    first = Path(campaign.implementation_plan.path)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_plan_attach(
+        campaign_implementation_plan_attach(
             actor=office,
             campaign=campaign,
             document=pdf_upload("二稿.pdf"),
             approved_on=datetime.date(2017, 8, 2),
         )
     campaign.refresh_from_db()
-    assert not first.exists() and Path(campaign.plan_document.path).is_file()
-    assert campaign.plan_document_name == "二稿.pdf"
+    assert not first.exists() and Path(campaign.implementation_plan.path).is_file()
+    assert campaign.implementation_plan_name == "二稿.pdf"

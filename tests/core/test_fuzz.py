@@ -74,7 +74,7 @@ ENDPOINTS = {
         {"pk": "investigation_report", "to": "heard"},
         [("heard_on", D, True)],
     ),
-    "survey_list": (
+    "questionnaire_list": (
         "office",
         {"pk": "campaign"},
         [
@@ -91,7 +91,7 @@ ENDPOINTS = {
         {"pk": "answer"},
         [("content_item", ID, True), ("kind", C, True)],
     ),
-    "survey_respond": (
+    "questionnaire_respond": (
         "anonymous",
         {"token": "questionnaire_token"},
         [("code", T, True), ("q{question}", T, True)],

@@ -6,7 +6,7 @@ import tracemalloc
 from openpyxl import load_workbook
 
 from core.xlsx_writer import Marked, Sheet, SheetColumn, write_workbook, xlsx_file_response
-from tests.factories import survey_with_comments
+from tests.factories import questionnaire_with_comments
 
 
 def _written(*sheets: Sheet):
@@ -76,13 +76,13 @@ def test_the_download_is_streamed_from_a_temporary_file():
 def test_a_10k_row_export_stays_under_5_mb(client, office):
     """The survey export's comments sheet, 10 000 rows, through the real view: the writer
     holds about one row at a time (a workbook built in memory needs about 10x this)."""
-    questionnaire = survey_with_comments(office=office, comments=10_000)
+    questionnaire = questionnaire_with_comments(office=office, comments=10_000)
     client.force_login(office)
     with tempfile.TemporaryFile() as received:  # on disk: only the server side is measured
         tracemalloc.start()
         try:
             before, _ = tracemalloc.get_traced_memory()
-            response = client.get(f"/surveys/{questionnaire.pk}/results.xlsx")
+            response = client.get(f"/questionnaires/{questionnaire.pk}/results.xlsx")
             for chunk in response.streaming_content:
                 received.write(chunk)
             _, peak = tracemalloc.get_traced_memory()

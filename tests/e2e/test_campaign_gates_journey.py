@@ -21,7 +21,7 @@ from rectification.services import (
     review_opinion_deliver,
     review_opinion_draft,
 )
-from reviews.services import campaign_plan_attach, campaign_update
+from reviews.services import campaign_implementation_plan_attach, campaign_update
 from surveys.models import FindingKind
 from surveys.services import (
     finding_add,
@@ -69,7 +69,9 @@ def test_campaign_through_every_gate(page, live_server, login):
     # 准备阶段: the implementation plan is missing.
     page.goto(url)
     expect(gate).to_contain_text("实施方案尚未登记批准日期")
-    campaign_plan_attach(actor=office, campaign=campaign, document=pdf_upload(), approved_on=today)
+    campaign_implementation_plan_attach(
+        actor=office, campaign=campaign, document=pdf_upload(), approved_on=today
+    )
     page.goto(url)
     expect(gate).to_have_count(0)
     forward.get_by_role("button", name="推进到初评阶段").click()

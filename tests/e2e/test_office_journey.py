@@ -40,7 +40,8 @@ def test_office_sets_up_campaign_and_subject_sees_own_page(page, live_server, lo
     expect(page.locator(".messagelist")).to_contain_text("评议活动已创建")
     campaign = Campaign.objects.get(name="2017年度县人大常委会述职评议")
     assert (
-        campaign.stages.count() == 4 and campaign.plan_document_name == "述职评议工作实施方案.pdf"
+        campaign.stages.count() == 4
+        and campaign.implementation_plan_name == "述职评议工作实施方案.pdf"
     )
 
     # Add a subject with a login.

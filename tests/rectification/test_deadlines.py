@@ -57,8 +57,13 @@ def world(office):
 def test_limits_changed_later_apply_only_to_later_deliveries(office, world):
     campaign, first, second, _ = world
     with time_machine.travel(datetime.datetime(2024, 1, 25, 10, tzinfo=datetime.UTC)):
-        campaign_update(actor=office, campaign=campaign, plan_limit=45, plan_limit_unit="days")
-        campaign_update(actor=office, campaign=campaign, report_limit=4)
+        campaign_update(
+            actor=office,
+            campaign=campaign,
+            rectification_plan_limit=45,
+            rectification_plan_limit_unit="days",
+        )
+        campaign_update(actor=office, campaign=campaign, rectification_report_limit=4)
         _deliver(office, second)
     assert RectificationPlan.objects.get(subject=first).due_on == datetime.date(2024, 2, 15)
     assert RectificationReport.objects.get(subject=first).due_on == datetime.date(2024, 4, 15)
@@ -68,7 +73,9 @@ def test_limits_changed_later_apply_only_to_later_deliveries(office, world):
 
 def test_page_and_sweep_read_the_same_date(client, office, world):
     campaign, first, _, _ = world
-    campaign_update(actor=office, campaign=campaign, plan_limit=3, report_limit=6)
+    campaign_update(
+        actor=office, campaign=campaign, rectification_plan_limit=3, rectification_report_limit=6
+    )
     deadlines = {
         d.key: d.due
         for d in collect_deadlines(datetime.date(2024, 2, 1))

@@ -217,10 +217,10 @@ def test_only_the_right_people_act(office, world, make_user):
 def test_configured_day_limits(office, world):
     campaign, subject, liaison, items, voters = world
     (
-        campaign.plan_limit,
-        campaign.plan_limit_unit,
-        campaign.report_limit,
-        campaign.report_limit_unit,
+        campaign.rectification_plan_limit,
+        campaign.rectification_plan_limit_unit,
+        campaign.rectification_report_limit,
+        campaign.rectification_report_limit_unit,
     ) = 15, "days", 4, "months"
     campaign.save()
     opinion = review_opinion_draft(actor=office, subject=subject)

@@ -7,7 +7,7 @@ import pytest
 
 from core.models import AuditEntry
 from reviews.models import CampaignStage, ContentItem, Stage
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from surveys.models import FindingKind
 from surveys.services import finding_add
 from tests.admin_forms import add_row, form_data, inline_rows
@@ -35,7 +35,7 @@ def _page(client, campaign):
 def _started(office):
     """A campaign in the preliminary stage, with one subject."""
     campaign = CampaignFactory(actor=office)
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),

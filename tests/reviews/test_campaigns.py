@@ -11,7 +11,7 @@ from reviews.models import Campaign, CampaignStage, ContentItem
 from reviews.services import (
     DEFAULT_CONTENT_ITEMS,
     campaign_create,
-    campaign_plan_attach,
+    campaign_implementation_plan_attach,
     campaign_update,
 )
 from tests.factories import CampaignFactory, pdf_upload
@@ -75,16 +75,16 @@ def test_member_cannot_create(member_user):
 
 def test_plan_attach_keeps_name_and_stores_privately(office):
     campaign = CampaignFactory(actor=office)
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload("实施方案.pdf"),
         approved_on=datetime.date(2017, 8, 1),
     )
     campaign.refresh_from_db()
-    assert campaign.plan_document_name == "实施方案.pdf"
-    assert campaign.plan_approved_on == datetime.date(2017, 8, 1)
-    stored = Path(campaign.plan_document.path)
+    assert campaign.implementation_plan_name == "实施方案.pdf"
+    assert campaign.implementation_plan_approved_on == datetime.date(2017, 8, 1)
+    stored = Path(campaign.implementation_plan.path)
     assert stored.is_file() and "实施方案" not in stored.name
     assert str(stored).startswith(str(settings.PRIVATE_MEDIA_ROOT))
 
@@ -93,14 +93,14 @@ def test_plan_attach_refuses_fake_pdf_and_stores_nothing(office):
     campaign = CampaignFactory(actor=office)
     before = _stored_files()
     with pytest.raises(ApplicationError, match="内容不是"):
-        campaign_plan_attach(
+        campaign_implementation_plan_attach(
             actor=office,
             campaign=campaign,
             document=SimpleUploadedFile("方案.pdf", b"MZ\x90\x00" + b"\x00" * 100),
             approved_on=datetime.date(2017, 8, 1),
         )
     campaign.refresh_from_db()
-    assert campaign.plan_approved_on is None and not campaign.plan_document
+    assert campaign.implementation_plan_approved_on is None and not campaign.implementation_plan
     assert _stored_files() == before
 
 
@@ -125,8 +125,8 @@ class TestAdmin:
                 "term": "县十七届人大常委会",
                 "composition_size": "27",
                 "issuing_office": "县人大常委会述职评议工作领导小组办公室",
-                "plan_approved_on": "2018-08-01",
-                "plan_file": pdf_upload("实施方案.pdf"),
+                "implementation_plan_approved_on": "2018-08-01",
+                "implementation_plan_file": pdf_upload("实施方案.pdf"),
             },
         )
         campaign = Campaign.objects.get(name="2018年度县人大常委会述职评议")
@@ -134,7 +134,7 @@ class TestAdmin:
         assert response["Location"].endswith(f"/admin/reviews/campaign/{campaign.pk}/change/")
         assert campaign.stages.count() == 4
         assert campaign.content_items.count() == len(DEFAULT_CONTENT_ITEMS)
-        assert campaign.plan_document_name == "实施方案.pdf"
+        assert campaign.implementation_plan_name == "实施方案.pdf"
 
     def test_admin_refuses_fake_plan_with_message(self, client, office):
         client.force_login(office)
@@ -145,8 +145,8 @@ class TestAdmin:
                 "year": "2018",
                 "composition_size": "27",
                 "issuing_office": "办公室",
-                "plan_approved_on": "2018-08-01",
-                "plan_file": SimpleUploadedFile("方案.pdf", b"<html></html>"),
+                "implementation_plan_approved_on": "2018-08-01",
+                "implementation_plan_file": SimpleUploadedFile("方案.pdf", b"<html></html>"),
             },
         )
         assert response.status_code == 200
@@ -172,13 +172,13 @@ class TestAdmin:
 class TestPlanDownload:
     def test_readers_get_original_name_others_do_not(self, client, office, make_user):
         campaign = CampaignFactory(actor=office)
-        campaign_plan_attach(
+        campaign_implementation_plan_attach(
             actor=office,
             campaign=campaign,
             document=pdf_upload("实施方案.pdf"),
             approved_on=datetime.date(2017, 8, 1),
         )
-        url = f"/campaigns/{campaign.pk}/plan/"
+        url = f"/campaigns/{campaign.pk}/implementation-plan/"
         assert client.get(url).status_code == 302
         client.force_login(office)
         response = client.get(url)
@@ -194,7 +194,7 @@ class TestPlanDownload:
     def test_no_plan_is_404(self, client, office):
         campaign = CampaignFactory(actor=office)
         client.force_login(office)
-        assert client.get(f"/campaigns/{campaign.pk}/plan/").status_code == 404
+        assert client.get(f"/campaigns/{campaign.pk}/implementation-plan/").status_code == 404
 
 
 def test_admin_change_saves_deadlines_and_scale(client, office):
@@ -210,7 +210,7 @@ def test_admin_change_saves_deadlines_and_scale(client, office):
             "year": "2017",
             "composition_size": "27",
             "issuing_office": "办公室",
-            "plan_approved_on": "",
+            "implementation_plan_approved_on": "",
             "report_draft_due": "2017-09-01",
             "report_final_due": "2017-09-11",
             "rating_options": '["满意", "较满意", "基本满意", "不满意"]',

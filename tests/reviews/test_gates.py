@@ -12,7 +12,7 @@ from core.errors import ApplicationError
 from core.models import AuditEntry
 from reviews.gates import stage_gate_problems
 from reviews.models import CampaignStage, StageTransition
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from surveys.services import (
     investigation_report_mark_heard,
     investigation_report_save,
@@ -28,7 +28,7 @@ OVERRIDE = {"override_reason": "本测试不涉及阶段条件", "confirmed": Tr
 @pytest.fixture
 def campaign(office):
     campaign = CampaignFactory(actor=office)
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),

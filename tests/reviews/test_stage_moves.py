@@ -4,7 +4,7 @@ from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
 from reviews.models import CampaignStage, StageTransition
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from tests.factories import CampaignFactory, SubjectFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def campaign(office):
     campaign = CampaignFactory(actor=office)
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),

@@ -7,7 +7,7 @@ from core.models import AuditEntry
 from core.roles import Role, user_has_role
 from core.xlsx import ImportRejected
 from reviews.models import CampaignStage
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from subjects.imports import SUBJECT_COLUMNS, subjects_import
 from subjects.models import OrganType, ReviewForm, Subject
 from tests.factories import (
@@ -160,7 +160,7 @@ def test_empty_sheet(office, campaign):
 
 
 def test_only_in_preparation(office, campaign):
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from reviews.models import CampaignStage
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from subjects.models import DutyReportVersion, ReportKind, ReportStatus
 from subjects.selectors import ReportState, campaign_report_rows
 from subjects.services import (
@@ -194,7 +194,7 @@ def test_database_keeps_one_accepted_final(subject):
 
 
 def test_uploads_close_after_the_review_stage(office, campaign, subject):
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),

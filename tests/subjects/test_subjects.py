@@ -6,7 +6,7 @@ from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role, user_has_role
 from reviews.models import CampaignStage
-from reviews.services import campaign_plan_attach, campaign_stage_move
+from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
 from subjects.models import ReviewForm, Subject
 from subjects.services import subject_create, subject_delete, subject_update
 from tests.factories import (
@@ -68,7 +68,7 @@ def test_username_of_an_office_user_refused(office):
 
 def test_subjects_fixed_after_preparation(office):
     campaign = CampaignFactory(actor=office)
-    campaign_plan_attach(
+    campaign_implementation_plan_attach(
         actor=office,
         campaign=campaign,
         document=pdf_upload(),
@@ -131,7 +131,7 @@ class TestAdmin:
 
     def test_subject_delete_after_preparation_shows_message(self, client, office):
         campaign = CampaignFactory(actor=office)
-        campaign_plan_attach(
+        campaign_implementation_plan_attach(
             actor=office,
             campaign=campaign,
             document=pdf_upload(),

@@ -149,7 +149,7 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
     assert [c for _, c, _ in tallies["唐晓云"].counts] == [0, 1, 3]
     assert tallies["金立新"].satisfied_rate == 75.0 and tallies["唐晓云"].satisfied_rate == 25.0
     client.force_login(office)
-    response = client.get(f"/surveys/{q.pk}/results.xlsx")
+    response = client.get(f"/questionnaires/{q.pk}/results.xlsx")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     workbook = xlsx_download(response)
     assert workbook.sheetnames == ["满意度统计", "意见建议"]
@@ -171,7 +171,7 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
     assert [r for r in texts.iter_rows(min_row=2, values_only=True)] == [
         (text_question, "窗口服务要改进")
     ] * 4
-    page = client.get(f"/surveys/{q.pk}/results/").content.decode()
+    page = client.get(f"/questionnaires/{q.pk}/results/").content.decode()
     assert "75.0%" in page
 
 
@@ -275,34 +275,35 @@ def test_group_member_turns_answer_into_finding_others_cannot(client, survey, of
     item = q.campaign.content_items.first()
 
     client.force_login(outsider)
-    assert "审批时限过长" not in client.get(f"/surveys/{q.pk}/results/").content.decode()
+    assert "审批时限过长" not in client.get(f"/questionnaires/{q.pk}/results/").content.decode()
     assert (
         client.post(
-            f"/survey-answers/{answer.pk}/finding/", {"content_item": item.pk, "kind": "problem"}
+            f"/questionnaire-answers/{answer.pk}/finding/",
+            {"content_item": item.pk, "kind": "problem"},
         ).status_code
         == 404
     )
-    assert client.get(f"/surveys/{q.pk}/results.xlsx").status_code == 403
+    assert client.get(f"/questionnaires/{q.pk}/results.xlsx").status_code == 403
 
     client.force_login(member)
-    page = client.get(f"/surveys/{q.pk}/results/").content.decode()
+    page = client.get(f"/questionnaires/{q.pk}/results/").content.decode()
     assert "审批时限过长" in page and "唐晓云" not in page
     client.post(
-        f"/survey-answers/{answer.pk}/finding/", {"content_item": item.pk, "kind": "problem"}
+        f"/questionnaire-answers/{answer.pk}/finding/", {"content_item": item.pk, "kind": "problem"}
     )
-    finding = Finding.objects.get(survey_answer=answer)
+    finding = Finding.objects.get(questionnaire_answer=answer)
     assert finding.subject == a and finding.text == "审批时限过长"
 
 
 def test_office_pages(client, office, survey):
     q, a, b, codes = survey
     client.force_login(office)
-    page = client.get(f"/surveys/{q.pk}/").content.decode()
+    page = client.get(f"/questionnaires/{q.pk}/").content.decode()
     assert "<svg" in page and q.public_token in page
-    slips = client.get(f"/surveys/{q.pk}/codes/").content.decode()
+    slips = client.get(f"/questionnaires/{q.pk}/codes/").content.decode()
     assert slips.count("<svg") == 5 and codes[0].code in slips
     response = client.post(
-        f"/campaigns/{q.campaign.pk}/surveys/",
+        f"/campaigns/{q.campaign.pk}/questionnaires/",
         {"title": "第二份", "access_mode": "sheet", "intro": "", "text_questions": ""},
     )
     assert response.status_code == 302
@@ -350,21 +351,21 @@ def test_each_move_is_its_own_post_url(client, office, make_user):
         actor=office, campaign=campaign, title="纸质", access_mode=AccessMode.SHEET
     )
     client.force_login(office)
-    page = client.get(f"/surveys/{q.pk}/").content.decode()
-    assert f"/surveys/{q.pk}/move/open/" in page and "/move/closed/" not in page
-    refused = client.post(f"/surveys/{q.pk}/move/open/", follow=True).content.decode()
+    page = client.get(f"/questionnaires/{q.pk}/").content.decode()
+    assert f"/questionnaires/{q.pk}/move/open/" in page and "/move/closed/" not in page
+    refused = client.post(f"/questionnaires/{q.pk}/move/open/", follow=True).content.decode()
     assert "请先发放答题码" in refused
-    client.post(f"/surveys/{q.pk}/codes/sheets/", {"count": "3"})
+    client.post(f"/questionnaires/{q.pk}/codes/sheets/", {"count": "3"})
     assert q.codes.count() == 3
-    assert client.get(f"/surveys/{q.pk}/move/open/").status_code == 405
-    client.post(f"/surveys/{q.pk}/move/open/")
+    assert client.get(f"/questionnaires/{q.pk}/move/open/").status_code == 405
+    client.post(f"/questionnaires/{q.pk}/move/open/")
     q.refresh_from_db()
     assert q.status == "open"
-    page = client.get(f"/surveys/{q.pk}/").content.decode()
-    assert f"/surveys/{q.pk}/move/closed/" in page and "确定结束" in page
-    again = client.post(f"/surveys/{q.pk}/move/open/", follow=True).content.decode()
+    page = client.get(f"/questionnaires/{q.pk}/").content.decode()
+    assert f"/questionnaires/{q.pk}/move/closed/" in page and "确定结束" in page
+    again = client.post(f"/questionnaires/{q.pk}/move/open/", follow=True).content.decode()
     assert "问卷收集中，不能开始收集" in again
     client.force_login(make_user(Role.MEMBER))
-    assert client.post(f"/surveys/{q.pk}/move/closed/").status_code == 403
+    assert client.post(f"/questionnaires/{q.pk}/move/closed/").status_code == 403
     q.refresh_from_db()
     assert q.status == "open"

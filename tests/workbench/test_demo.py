@@ -117,7 +117,7 @@ def test_demo_reports_in_several_states(client):
 
 def test_demo_assessment_groups_findings_and_surveys():
     from surveys.models import Finding, InvestigationReportStatus, QuestionnaireStatus
-    from workbench.demo import batch_campaign_name, demo_survey_codes
+    from workbench.demo import batch_campaign_name, demo_questionnaire_codes
 
     today = datetime.date(2017, 10, 8)
     county, _ = demo_load(today=today)
@@ -139,7 +139,7 @@ def test_demo_assessment_groups_findings_and_surveys():
     first = batch.assessment_groups.get(name="第一评议调查组")
     assert first.leader.username == "director" and first.members.filter(username="member").exists()
     assert not Finding.objects.filter(subject__user__username="subject").exists()
-    path, codes = demo_survey_codes(2017)
+    path, codes = demo_questionnaire_codes(2017)
     assert path.startswith("/q/") and len(codes) == 2
     batch_survey = batch.questionnaires.get()
     # Six answered: a batch of five written, one still sealed waiting for its batch.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ...demo import DEMO_PASSWORD, LOGINS, demo_load, demo_survey_codes
+from ...demo import DEMO_PASSWORD, LOGINS, demo_load, demo_questionnaire_codes
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "整改：s04（县发改委主任）的整改方案待 liaison 审核；s08 的方案被退回；s01 正在填报整改情况。"
             )
-        survey = demo_survey_codes(campaign.year)
+        survey = demo_questionnaire_codes(campaign.year)
         if survey:
             path, codes = survey
             self.stdout.write(
