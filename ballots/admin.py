@@ -130,7 +130,7 @@ class BallotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="选项")
     def scale(self, obj):
-        return " / ".join(obj.choices)
+        return " / ".join(obj.sheet_options)
 
     @admin.display(description="测评结果档次")
     def outcome_labels(self, obj):

@@ -231,7 +231,7 @@ class PaperForm(forms.Form):
         self.items = list(ballot.items.select_related("subject"))
         for item in self.items:
             name = item.subject.person_name
-            for i, option in enumerate(ballot.choices):
+            for i, option in enumerate(ballot.sheet_options):
                 self.fields[f"c_{item.subject_id}_{i}"] = forms.IntegerField(
                     label=f"{name}“{option}”", min_value=0, max_value=PAPER_MAX, required=False
                 )
@@ -245,7 +245,7 @@ class PaperForm(forms.Form):
         for item in self.items:
             row = {
                 o: data.get(f"c_{item.subject_id}_{i}") or 0
-                for i, o in enumerate(self.ballot.choices)
+                for i, o in enumerate(self.ballot.sheet_options)
             }
             row["invalid"] = data.get(f"c_{item.subject_id}_invalid") or 0
             counts[item.subject_id] = {k: v for k, v in row.items() if v}

@@ -230,7 +230,8 @@ class Ballot(models.Model):
         return self.outcomes[-1]
 
     @property
-    def choices(self) -> list[str]:
+    def sheet_options(self) -> list[str]:
+        """The ballot options as the sheet shows them: the options, then 弃权 if allowed."""
         return [*self.options, "弃权"] if self.abstain_allowed else list(self.options)
 
 

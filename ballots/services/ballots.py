@@ -98,7 +98,7 @@ def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
         if Participation.objects.filter(ballot=ballot, user=actor).exists():
             raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。")
         subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
-        allowed = set(ballot.choices)
+        allowed = set(ballot.sheet_options)
         missing = [sid for sid in subject_ids if choices.get(sid) not in allowed]
         if missing or set(choices) - set(subject_ids):
             raise ApplicationError(
@@ -108,7 +108,7 @@ def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
             )
         sheet = ballot_crypto.sheet_encrypt(
             sheet_layout(ballot, len(subject_ids)),
-            [ballot.choices.index(choices[sid]) for sid in subject_ids],
+            [ballot.sheet_options.index(choices[sid]) for sid in subject_ids],
         )
         try:
             with transaction.atomic():
@@ -269,7 +269,7 @@ def ballot_verify(*, ballot: Ballot) -> bool:
     rows = ballot_crypto.counts_unpack(layout, plains)
     web = dict(BallotResult.objects.filter(ballot=ballot).values_list("subject_id", "web_counts"))
     return all(
-        web.get(sid) == dict(zip(ballot.choices, row, strict=True))
+        web.get(sid) == dict(zip(ballot.sheet_options, row, strict=True))
         for sid, row in zip(subject_ids, rows, strict=True)
     )
 

@@ -11,7 +11,7 @@ def ballot_key_name(ballot: Ballot) -> str:
 def sheet_layout(ballot: Ballot, items: int | None = None) -> ballot_crypto.Layout:
     return ballot_crypto.Layout(
         subjects=items if items is not None else ballot.items.count(),
-        options=len(ballot.choices),
+        options=len(ballot.sheet_options),
         slot_bits=ballot.slot_bits,
         n=int(ballot.public_key, 16),
     )

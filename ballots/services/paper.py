@@ -49,7 +49,7 @@ def paper_enter(
         row = counts.get(item.subject_id, {})
         if any(n < 0 for n in row.values()):
             raise ApplicationError("票数不能为负数。")
-        unknown = set(row) - set(ballot.choices) - {"invalid"}
+        unknown = set(row) - set(ballot.sheet_options) - {"invalid"}
         if unknown:
             raise ApplicationError("选项无效。")
         total = sum(row.values())

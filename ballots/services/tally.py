@@ -69,7 +69,7 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
         for t in PaperTally.objects.filter(ballot=ballot).prefetch_related("counts")
     }
     issued, cast = _bases(ballot, groups, papers)
-    choices = ballot.choices
+    choices = ballot.sheet_options
     spec = ballot.spec
     rule_snapshot = {
         "preset": ballot.rule_preset,
@@ -173,7 +173,7 @@ def count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
         raise ApplicationError("计票校验未通过，已停止计票，请联系系统管理员。")
     rows = ballot_crypto.counts_unpack(layout, plains)
     counts = {
-        sid: dict(zip(ballot.choices, row, strict=True))
+        sid: dict(zip(ballot.sheet_options, row, strict=True))
         for sid, row in zip(subject_ids, rows, strict=True)
     }
     proof = {

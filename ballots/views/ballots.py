@@ -222,7 +222,7 @@ def ballot_screen_data(request, pk: int):
         "results": [],
     }
     if ballot_results_visible(ballot):
-        data["options"] = ballot.choices
+        data["options"] = ballot.sheet_options
         data["valid"] = ballot.is_valid
         data["results"] = [
             {
@@ -278,7 +278,7 @@ def ballot_result_xlsx(request, pk: int):
         SheetColumn("排名", width=6),
         SheetColumn("评议对象", width=12),
         SheetColumn("单位及职务", width=28),
-        *[SheetColumn(option, width=10) for option in ballot.choices],
+        *[SheetColumn(option, width=10) for option in ballot.sheet_options],
         SheetColumn("有效票", width=10),
         SheetColumn("满意率（%）", width=12, number_format="0.00"),
         SheetColumn("测评结果", width=12),
@@ -288,7 +288,7 @@ def ballot_result_xlsx(request, pk: int):
             r.rank,
             r.subject.person_name,
             f"{r.subject.unit.name}{r.subject.post}",
-            *[r.counts.get(o, 0) for o in ballot.choices],
+            *[r.counts.get(o, 0) for o in ballot.sheet_options],
             float(r.valid),
             float(r.rate) if r.rate is not None else "",
             r.outcome,

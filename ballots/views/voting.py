@@ -49,7 +49,7 @@ def ballot_vote(request, pk: int):
                 receipt = ballot_cast(
                     actor=request.user,
                     ballot=ballot,
-                    choices={sid: ballot.choices[i] for sid, i in picked.items()},
+                    choices={sid: ballot.sheet_options[i] for sid, i in picked.items()},
                 )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
@@ -65,7 +65,8 @@ def ballot_vote(request, pk: int):
             "item": item,
             "picked": picked[item.subject_id],
             "options": [
-                (i, label, i == picked[item.subject_id]) for i, label in enumerate(ballot.choices)
+                (i, label, i == picked[item.subject_id])
+                for i, label in enumerate(ballot.sheet_options)
             ],
         }
         for item in items
@@ -83,4 +84,4 @@ def _option_index(raw: str | None, ballot: Ballot) -> int | None:
     if raw is None or len(raw) != 1 or not "0" <= raw <= "9":
         return None
     index = int(raw)
-    return index if index < len(ballot.choices) else None
+    return index if index < len(ballot.sheet_options) else None

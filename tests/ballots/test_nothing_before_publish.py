@@ -52,6 +52,7 @@ from ballots.models import (
     BallotResult,
     BallotStatus,
     Eligibility,
+    Inquiry,
     ReviewMeeting,
 )
 from ballots.selectors import published_ballots
@@ -303,6 +304,10 @@ def _pairs() -> dict:
         "questionnaires/<int:pk>/move/<str:to>/": [
             {"pk": q.pk, "to": to} for q in Questionnaire.objects.all() for to in ("open", "closed")
         ],
+        "meetings/<int:pk>/inquiries/<int:inquiry_pk>/answer/": [
+            {"pk": i.meeting_id, "inquiry_pk": i.pk} for i in Inquiry.objects.all()
+        ]
+        or [{"pk": pk, "inquiry_pk": 999999} for pk in _some(ReviewMeeting.objects.all())],
         "reports/<uuid:pk>/move/<str:to>/": [
             {"pk": pk, "to": to}
             for pk in _some(DutyReportVersion.objects.all())
