@@ -1,0 +1,151 @@
+"""One factory per model of the project's apps: the one place tests build data.
+
+A module per app. Rows a workflow owns are written by its services (ServiceFactory), and
+a state is reached by making the moves, never by assigning a status:
+
+    BallotFactory(status=BallotStatus.PUBLISHED, votes=["满意", "不满意"])
+    RectificationPlanFactory(status=PlanStatus.RETURNED)
+
+tests/test_factories.py checks that every model has a factory here, that what it makes
+passes full_clean(), and that every status named gives that status.
+"""
+
+from .ballots import (
+    AgendaItemFactory,
+    BallotFactory,
+    BallotItemFactory,
+    BallotResultFactory,
+    EligibilityFactory,
+    InquiryFactory,
+    PaperCountFactory,
+    PaperTallyFactory,
+    ParticipationFactory,
+    ReviewMeetingFactory,
+    SealedSheetFactory,
+    VoterGroupFactory,
+    ballot_advance,
+    voters_ensure,
+)
+from .base import PASSWORD, ServiceFactory, UserFactory, office_user, pdf_upload, xlsx_upload
+from .core import (
+    AuditEntryFactory,
+    NotificationFactory,
+    ReminderFactory,
+    RenderedDocumentFactory,
+)
+from .rectification import (
+    EscalationFactory,
+    OpinionProblemFactory,
+    PlanRowFactory,
+    RectificationPlanFactory,
+    RectificationReportFactory,
+    ReportingStepFactory,
+    ReportRowFactory,
+    ReviewOpinionFactory,
+    plan_advance,
+    plan_rows,
+    report_rows,
+)
+from .reviews import (
+    CampaignFactory,
+    ContentItemFactory,
+    MemberFactory,
+    StageFactory,
+    StageTransitionFactory,
+    campaign_move_to,
+)
+from .subjects import (
+    DutyReportVersionFactory,
+    LiaisonCommitteeFactory,
+    SubjectFactory,
+    UnitFactory,
+)
+from .surveys import (
+    ActivityAttachmentFactory,
+    AnswerFactory,
+    AssessmentGroupFactory,
+    DeputyFactory,
+    DeviceMarkFactory,
+    FindingFactory,
+    InvestigationActivityFactory,
+    InvestigationReportFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    RespondentCodeFactory,
+    ResponseFactory,
+    SealedResponseFactory,
+    codes_issue,
+    group_of,
+    make_group,
+    questionnaire_respond,
+    survey_with_comments,
+)
+from .workbench import BriefingFactory
+
+__all__ = [
+    "PASSWORD",
+    "ActivityAttachmentFactory",
+    "AgendaItemFactory",
+    "AnswerFactory",
+    "AssessmentGroupFactory",
+    "AuditEntryFactory",
+    "BallotFactory",
+    "BallotItemFactory",
+    "BallotResultFactory",
+    "BriefingFactory",
+    "CampaignFactory",
+    "ContentItemFactory",
+    "DeputyFactory",
+    "DeviceMarkFactory",
+    "DutyReportVersionFactory",
+    "EligibilityFactory",
+    "EscalationFactory",
+    "FindingFactory",
+    "InquiryFactory",
+    "InvestigationActivityFactory",
+    "InvestigationReportFactory",
+    "LiaisonCommitteeFactory",
+    "MemberFactory",
+    "NotificationFactory",
+    "OpinionProblemFactory",
+    "PaperCountFactory",
+    "PaperTallyFactory",
+    "ParticipationFactory",
+    "PlanRowFactory",
+    "QuestionFactory",
+    "QuestionnaireFactory",
+    "RectificationPlanFactory",
+    "RectificationReportFactory",
+    "ReminderFactory",
+    "RenderedDocumentFactory",
+    "ReportRowFactory",
+    "ReportingStepFactory",
+    "RespondentCodeFactory",
+    "ResponseFactory",
+    "ReviewMeetingFactory",
+    "ReviewOpinionFactory",
+    "SealedResponseFactory",
+    "SealedSheetFactory",
+    "ServiceFactory",
+    "StageFactory",
+    "StageTransitionFactory",
+    "SubjectFactory",
+    "UnitFactory",
+    "UserFactory",
+    "VoterGroupFactory",
+    "ballot_advance",
+    "campaign_move_to",
+    "codes_issue",
+    "group_of",
+    "make_group",
+    "office_user",
+    "pdf_upload",
+    "plan_advance",
+    "plan_rows",
+    "questionnaire_respond",
+    "report_rows",
+    "survey_with_comments",
+    "voters_ensure",
+    "xlsx_download",
+    "xlsx_upload",
+]

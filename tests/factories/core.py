@@ -1,0 +1,86 @@
+"""Factories for core: the audit log, notifications, reminders, rendered documents."""
+
+import datetime
+import uuid
+
+import factory
+
+from core.audit import audit_log
+from core.documents import document_render, document_request
+from core.models import AuditEntry, Notification, Reminder, RenderedDocument
+
+from .base import ServiceFactory, UserFactory, office_user
+
+
+class AuditEntryFactory(ServiceFactory):
+    """Written by core.audit.audit_log, the log's only writer."""
+
+    class Meta:
+        model = AuditEntry
+
+    actor = factory.SubFactory(UserFactory)
+    action = "test.note"
+    summary = factory.Sequence(lambda n: f"测试记录 {n}")
+    target = None
+    campaign = None
+    subject = None
+    data = None
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return audit_log(**kwargs)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A plain row: the reminder sweep writes notifications in bulk, the page marks them read."""
+
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"述职报告定稿还有 {n} 天截止")
+    url = "/my-work/"
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A plain row: the reminder sweep's claim that one reminder went out."""
+
+    class Meta:
+        model = Reminder
+
+    key = factory.Sequence(lambda n: f"test-deadline-{n}:before_7:2017-09-04")
+    deadline = factory.Sequence(lambda n: f"test-deadline-{n}")
+    kind = "before_7"
+    day = datetime.date(2017, 9, 4)
+    claim = factory.LazyFunction(uuid.uuid4)
+    summary = "述职报告定稿还有 7 天截止"
+    recipients = 1
+
+
+class RenderedDocumentFactory(ServiceFactory):
+    """A document PDF requested through core.documents; `status="done"` renders it too.
+
+    By default the 评议意见书 of a subject with a drafted opinion."""
+
+    class Meta:
+        model = RenderedDocument
+
+    kind = "opinion"
+    object_id = None
+    requested_by = factory.LazyFunction(office_user)
+    status = "queued"
+
+    @classmethod
+    def _create(cls, model_class, *, kind, object_id, requested_by, status):
+        if object_id is None:
+            from .rectification import ReviewOpinionFactory
+
+            object_id = ReviewOpinionFactory().subject_id
+        document = document_request(actor=requested_by, kind=kind, object_id=object_id)
+        if status == "done":
+            document = document_render(document_id=document.pk)
+        elif status != "queued":
+            raise ValueError(
+                f"RenderedDocumentFactory makes queued or done documents, not {status}"
+            )
+        return document
