@@ -16,7 +16,6 @@ from ballots.selectors import ballot_receipts, ballot_results
 from ballots.services import (
     ballot_cast,
     ballot_close,
-    ballot_create,
     ballot_discard_practice,
     ballot_new_round,
     ballot_open,
@@ -177,9 +176,9 @@ def test_quorum_invalid_then_new_round(office, setup):
 
 def test_paper_ballots_checked_and_combined_with_weights(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot = ballot_create(
-        actor=office,
+    ballot = BallotFactory(
         campaign=campaign,
+        actor=office,
         name="含代表的测评",
         extra_groups=[("人大代表", Decimal("0.5"))],
     )
@@ -215,10 +214,7 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
         returned=1,
         counts={a.pk: {"不满意": 1}, b.pk: {"满意": 1}},
     )
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters[:3]:
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "满意", b.pk: "基本满意"})
-    ballot_close(actor=office, ballot=ballot)
+    ballot_advance(ballot, to=BallotStatus.CLOSED, votes=[("满意", "基本满意")] * 3, actor=office)
     result = BallotResult.objects.get(ballot=ballot, subject=a)
     # web 3 满意 + committee paper 1 不满意 (weight 1) + deputies 6 满意 / 3 不满意 (weight 0.5)
     assert result.counts == {"满意": 6.0, "基本满意": 0.0, "不满意": 2.5}
