@@ -34,6 +34,7 @@ from .core import (
     RenderedDocumentFactory,
 )
 from .rectification import (
+    DeadlineExtensionFactory,
     EscalationFactory,
     OpinionProblemFactory,
     PlanRowFactory,
@@ -47,6 +48,7 @@ from .rectification import (
     report_rows,
 )
 from .reviews import (
+    GATES_OVERRIDDEN,
     CampaignFactory,
     ContentItemFactory,
     MemberFactory,
@@ -83,6 +85,7 @@ from .surveys import (
 from .workbench import BriefingFactory
 
 __all__ = [
+    "GATES_OVERRIDDEN",
     "PASSWORD",
     "ActivityAttachmentFactory",
     "AgendaItemFactory",
@@ -95,6 +98,7 @@ __all__ = [
     "BriefingFactory",
     "CampaignFactory",
     "ContentItemFactory",
+    "DeadlineExtensionFactory",
     "DeputyFactory",
     "DeviceMarkFactory",
     "DutyReportVersionFactory",

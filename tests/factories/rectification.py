@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from ballots.models import BallotStatus
 from rectification.models import (
+    DeadlineExtension,
+    DeadlineKind,
     Escalation,
     EscalationKind,
     OpinionProblem,
@@ -26,21 +28,22 @@ from rectification.models import (
     StepKind,
 )
 from rectification.services import (
-    assessment_conclude,
-    assessment_open,
     escalation_record,
-    opinion_approve,
-    opinion_deliver,
-    opinion_draft,
-    opinion_problem_add,
-    plan_approve,
-    plan_return,
-    plan_save,
-    plan_submit,
-    report_save,
-    report_submit,
+    rectification_assessment_conclude,
+    rectification_assessment_open,
+    rectification_deadline_extend,
+    rectification_plan_approve,
+    rectification_plan_return,
+    rectification_plan_save,
+    rectification_plan_submit,
+    rectification_report_save,
+    rectification_report_submit,
     reporting_step_done,
     reporting_steps_create,
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
 )
 from subjects.models import Subject
 
@@ -73,11 +76,11 @@ class ReviewOpinionFactory(ServiceFactory):
     def _create(cls, model_class, *, subject, summary, problems, status, actor, **dates):
         actor = actor or office_user()
         today = timezone.localdate()
-        opinion = opinion_draft(actor=actor, subject=subject, summary=summary)
+        opinion = review_opinion_draft(actor=actor, subject=subject, summary=summary)
         if not opinion.problems.exists():
             item = subject.campaign.content_items.first()
             for text in problems:
-                opinion_problem_add(
+                review_opinion_problem_add(
                     actor=actor,
                     opinion=opinion,
                     content_item=item,
@@ -86,11 +89,11 @@ class ReviewOpinionFactory(ServiceFactory):
                 )
         if status == OpinionStatus.DRAFT:
             return opinion
-        opinion = opinion_approve(
+        opinion = review_opinion_approve(
             actor=actor, opinion=opinion, approved_on=dates["approved_on"] or today
         )
         if status == OpinionStatus.DELIVERED:
-            opinion = opinion_deliver(
+            opinion = review_opinion_deliver(
                 actor=actor, opinion=opinion, delivered_on=dates["delivered_on"] or today
             )
         return opinion
@@ -110,7 +113,7 @@ class OpinionProblemFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, opinion, content_item, **fields):
-        return opinion_problem_add(
+        return review_opinion_problem_add(
             actor=office_user(),
             opinion=opinion,
             content_item=content_item or opinion.subject.campaign.content_items.first(),
@@ -149,13 +152,13 @@ def plan_advance(
     if plan.status == to:
         return plan
     if plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        plan_save(actor=subject.user, subject=subject, rows=plan_rows(subject))
-        plan = plan_submit(actor=subject.user, subject=subject)
+        rectification_plan_save(actor=subject.user, subject=subject, rows=plan_rows(subject))
+        plan = rectification_plan_submit(actor=subject.user, subject=subject)
     actor = actor or office_user()
     if to == PlanStatus.APPROVED:
-        plan = plan_approve(actor=actor, subject=subject)
+        plan = rectification_plan_approve(actor=actor, subject=subject)
     elif to == PlanStatus.RETURNED:
-        plan = plan_return(actor=actor, subject=subject, reason=return_reason)
+        plan = rectification_plan_return(actor=actor, subject=subject, reason=return_reason)
     if plan.status != to:
         raise ValueError(f"the plan is {plan.status}, not {to}")
     return plan
@@ -193,7 +196,9 @@ class PlanRowFactory(ServiceFactory):
     def _create(cls, model_class, *, plan):
         subject = _delivered(plan.subject)
         problem = subject.opinion.problems.order_by("position").first()
-        plan_save(actor=subject.user, subject=subject, rows=plan_rows(subject, [problem]))
+        rectification_plan_save(
+            actor=subject.user, subject=subject, rows=plan_rows(subject, [problem])
+        )
         return PlanRow.objects.get(plan=plan, problem=problem)
 
 
@@ -230,17 +235,19 @@ class RectificationReportFactory(ServiceFactory):
             return report
         actor = actor or office_user()
         plan_advance(subject, to=PlanStatus.APPROVED, actor=actor)
-        report_save(actor=subject.user, subject=subject, text=text, rows=report_rows(subject))
-        report = report_submit(actor=subject.user, subject=subject)
+        rectification_report_save(
+            actor=subject.user, subject=subject, text=text, rows=report_rows(subject)
+        )
+        report = rectification_report_submit(actor=subject.user, subject=subject)
         if status == ReportStatus.SUBMITTED:
             return report
         voters = subject.campaign.composition_size // 2 + 1
         voters_ensure(voters)
-        ballot = assessment_open(actor=actor, subject=subject)
+        ballot = rectification_assessment_open(actor=actor, subject=subject)
         option = ballot.options[0] if status == ReportStatus.SATISFIED else ballot.options[-1]
         ballot_advance(ballot, to=BallotStatus.PUBLISHED, votes=[option] * voters, actor=actor)
         due = new_due_on or timezone.localdate() + datetime.timedelta(days=90)
-        assessment_conclude(actor=actor, subject=subject, new_due_on=due)
+        rectification_assessment_conclude(actor=actor, subject=subject, new_due_on=due)
         report.refresh_from_db()
         return report
 
@@ -260,7 +267,7 @@ class ReportRowFactory(ServiceFactory):
         subject = _delivered(report.subject)
         plan_advance(subject, to=PlanStatus.APPROVED)
         problem = subject.opinion.problems.order_by("position").first()
-        report_save(
+        rectification_report_save(
             actor=subject.user,
             subject=subject,
             text=report.text,
@@ -306,3 +313,32 @@ class EscalationFactory(ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, actor, **fields):
         return escalation_record(actor=actor or office_user(), **fields)
+
+
+class DeadlineExtensionFactory(ServiceFactory):
+    """延期 of a started deadline (the plan's by default, which delivery starts) by
+    `days`, recorded by the office (rectification_deadline_extend)."""
+
+    class Meta:
+        model = DeadlineExtension
+
+    subject = factory.SubFactory(SubjectFactory)
+    kind = DeadlineKind.PLAN
+    days = 30
+    reason = "单位主要负责人调整，需重新研究整改措施"
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, subject, kind, days, reason, actor):
+        subject = _delivered(subject)
+        if kind == DeadlineKind.PLAN:
+            due = RectificationPlan.objects.get(subject=subject).due_on
+        else:
+            due = RectificationReport.objects.filter(subject=subject).latest("round").due_on
+        return rectification_deadline_extend(
+            actor=actor or office_user(),
+            subject=subject,
+            kind=kind,
+            new_due_on=due + datetime.timedelta(days=days),
+            reason=reason,
+        )

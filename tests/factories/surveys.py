@@ -36,12 +36,12 @@ from surveys.services import (
     device_hash,
     finding_add,
     group_create,
+    investigation_report_mark_heard,
+    investigation_report_save,
+    investigation_report_submit,
     questionnaire_close,
     questionnaire_create,
     questionnaire_open,
-    report_mark_heard,
-    report_save,
-    report_submit,
     response_submit,
     responses_flush,
     subjects_assign,
@@ -184,12 +184,12 @@ class InvestigationReportFactory(ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, subject, body, status, heard_on, heard_recorded_by):
         leader = group_of(subject).leader
-        report = report_save(actor=leader, subject=subject, body=body)
+        report = investigation_report_save(actor=leader, subject=subject, body=body)
         if status == InvestigationReportStatus.DRAFT:
             return report
-        report = report_submit(actor=leader, report=report)
+        report = investigation_report_submit(actor=leader, report=report)
         if status == InvestigationReportStatus.HEARD:
-            report = report_mark_heard(
+            report = investigation_report_mark_heard(
                 actor=heard_recorded_by or office_user(),
                 report=report,
                 heard_on=heard_on or timezone.localdate(),
