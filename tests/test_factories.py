@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from ballots.models import BallotStatus
-from rectification.models import OpinionStatus, PlanStatus
+from rectification.models import OpinionStatus, PlanStatus, VersionStatus
 from rectification.models import ReportStatus as RectificationReportStatus
 from reviews.models import CampaignStage
 from subjects.models import ReportStatus as DutyReportStatus
@@ -38,6 +38,7 @@ STATES = [
     (factories.ReviewOpinionFactory, "status", OpinionStatus.values),
     (factories.RectificationPlanFactory, "status", PlanStatus.values),
     (factories.RectificationReportFactory, "status", RectificationReportStatus.values),
+    (factories.RectificationVersionFactory, "status", VersionStatus.values),
     (factories.BriefingFactory, "status", [s for s in RenderStatus.values if s != "rendering"]),
     (factories.RenderedDocumentFactory, "status", ["queued", "done"]),
 ]

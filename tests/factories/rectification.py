@@ -10,7 +10,6 @@ from django.utils import timezone
 from ballots.models import BallotStatus
 from rectification.models import (
     DeadlineExtension,
-    DeadlineKind,
     Escalation,
     EscalationKind,
     OpinionProblem,
@@ -18,14 +17,18 @@ from rectification.models import (
     PlanRow,
     PlanStatus,
     ProblemSource,
+    RectificationKind,
     RectificationPlan,
     RectificationReport,
+    RectificationVersion,
+    RectificationVersionFile,
     ReportingStep,
     ReportRow,
     ReportStatus,
     ReviewOpinion,
     RowStatus,
     StepKind,
+    VersionStatus,
 )
 from rectification.services import (
     escalation_record,
@@ -36,6 +39,7 @@ from rectification.services import (
     rectification_plan_return,
     rectification_plan_save,
     rectification_plan_submit,
+    rectification_report_return,
     rectification_report_save,
     rectification_report_submit,
     reporting_step_done,
@@ -48,7 +52,7 @@ from rectification.services import (
 from subjects.models import Subject
 
 from .ballots import ballot_advance, voters_ensure
-from .base import ServiceFactory, office_user
+from .base import ServiceFactory, office_user, pdf_upload
 from .reviews import CampaignFactory
 from .subjects import SubjectFactory
 
@@ -144,15 +148,18 @@ def plan_rows(subject, problems=None) -> dict:
 
 
 def plan_advance(
-    subject, *, to: str, actor=None, return_reason: str = PLAN_RETURN_REASON
+    subject, *, to: str, actor=None, return_reason: str = PLAN_RETURN_REASON, document=None
 ) -> RectificationPlan:
-    """Fill in and submit the subject's plan (as the subject), then approve or return it."""
+    """Fill in (with `document` attached, if given) and submit the subject's plan as the
+    subject, then approve or return it."""
     subject = _delivered(subject)
     plan = RectificationPlan.objects.get(subject=subject)
     if plan.status == to:
         return plan
     if plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        rectification_plan_save(actor=subject.user, subject=subject, rows=plan_rows(subject))
+        rectification_plan_save(
+            actor=subject.user, subject=subject, rows=plan_rows(subject), document=document
+        )
         plan = rectification_plan_submit(actor=subject.user, subject=subject)
     actor = actor or office_user()
     if to == PlanStatus.APPROVED:
@@ -323,7 +330,7 @@ class DeadlineExtensionFactory(ServiceFactory):
         model = DeadlineExtension
 
     subject = factory.SubFactory(SubjectFactory)
-    kind = DeadlineKind.PLAN
+    kind = RectificationKind.PLAN
     days = 30
     reason = "单位主要负责人调整，需重新研究整改措施"
     actor = None
@@ -331,7 +338,7 @@ class DeadlineExtensionFactory(ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, subject, kind, days, reason, actor):
         subject = _delivered(subject)
-        if kind == DeadlineKind.PLAN:
+        if kind == RectificationKind.PLAN:
             due = RectificationPlan.objects.get(subject=subject).due_on
         else:
             due = RectificationReport.objects.filter(subject=subject).latest("round").due_on
@@ -342,3 +349,56 @@ class DeadlineExtensionFactory(ServiceFactory):
             new_due_on=due + datetime.timedelta(days=days),
             reason=reason,
         )
+
+
+# --- Versions --------------------------------------------------------------------------------
+_VERSION_KIND = {
+    VersionStatus.SATISFIED: RectificationKind.REPORT,
+    VersionStatus.CONTINUED: RectificationKind.REPORT,
+}
+
+
+class RectificationVersionFactory(ServiceFactory):
+    """The version a submission keeps, with the decision on it: a plan's (submitted,
+    approved, returned) or, for the assessment's conclusions, the first report's; a
+    report's returned version is one the office sent back before members assessed it."""
+
+    class Meta:
+        model = RectificationVersion
+
+    subject = factory.SubFactory(SubjectFactory)
+    status = VersionStatus.SUBMITTED
+    kind = factory.LazyAttribute(lambda o: _VERSION_KIND.get(o.status, RectificationKind.PLAN))
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, subject, status, kind, actor):
+        subject = _delivered(subject)
+        if kind == RectificationKind.PLAN:
+            plan_advance(subject, to=status, actor=actor)
+        elif status == VersionStatus.RETURNED:
+            RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
+            rectification_report_return(
+                actor=actor or office_user(), subject=subject, reason="请补充佐证材料"
+            )
+        else:
+            RectificationReportFactory(subject=subject, status=status, actor=actor)
+        return RectificationVersion.objects.filter(subject=subject, kind=kind, round=1).latest(
+            "number"
+        )
+
+
+class RectificationVersionFileFactory(ServiceFactory):
+    """The copy a submitted plan's version keeps of the plan's document."""
+
+    class Meta:
+        model = RectificationVersionFile
+
+    subject = factory.SubFactory(SubjectFactory)
+    document = factory.LazyFunction(lambda: pdf_upload("整改方案.pdf"))
+
+    @classmethod
+    def _create(cls, model_class, *, subject, document):
+        plan_advance(subject, to=PlanStatus.SUBMITTED, document=document)
+        version = RectificationVersion.objects.get(subject=subject, kind=RectificationKind.PLAN)
+        return version.files.get()
