@@ -26,7 +26,15 @@ from .ballots import (
     ballot_advance,
     voters_ensure,
 )
-from .base import PASSWORD, ServiceFactory, UserFactory, office_user, pdf_upload, xlsx_upload
+from .base import (
+    PASSWORD,
+    ServiceFactory,
+    UserFactory,
+    default_office,
+    office_user,
+    pdf_upload,
+    xlsx_upload,
+)
 from .core import (
     AuditEntryFactory,
     NotificationFactory,
@@ -144,6 +152,7 @@ __all__ = [
     "ballot_advance",
     "campaign_move_to",
     "codes_issue",
+    "default_office",
     "group_of",
     "make_group",
     "office_user",

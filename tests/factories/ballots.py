@@ -25,6 +25,7 @@ from ballots.models import (
     VoterGroup,
 )
 from ballots.services import (
+    agenda_item_create,
     ballot_cast,
     ballot_close,
     ballot_create,
@@ -32,13 +33,14 @@ from ballots.services import (
     ballot_publish,
     inquiry_answer,
     inquiry_submit,
+    meeting_create,
     paper_enter,
 )
 from core.roles import Role
 from reviews.models import Member
 from subjects.models import ReviewForm
 
-from .base import ServiceFactory, UserFactory, office_user
+from .base import ServiceFactory, UserFactory, default_office
 from .reviews import CampaignFactory, MemberFactory
 from .subjects import SubjectFactory
 
@@ -46,35 +48,42 @@ _ORDER = [BallotStatus.DRAFT, BallotStatus.OPEN, BallotStatus.CLOSED, BallotStat
 
 
 # --- The meeting ---------------------------------------------------------------------------
-class ReviewMeetingFactory(factory.django.DjangoModelFactory):
-    """A plain row, as the office enters the meeting in the admin; `attendees=[members]`."""
+class ReviewMeetingFactory(ServiceFactory):
+    """The review meeting as the office registers it (meeting_create), with `attendees`."""
 
     class Meta:
         model = ReviewMeeting
-        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory)
     name = "县十七届人大常委会第五次会议"
     held_on = datetime.date(2017, 9, 22)
     place = "县人大常委会会议室"
+    attendees = ()
+    actor = None
 
-    @factory.post_generation
-    def attendees(self, create, extracted, **kwargs):
-        if extracted:
-            self.attendees.set(extracted)
+    @classmethod
+    def _create(cls, model_class, *, actor, attendees, **fields):
+        return meeting_create(actor=actor or default_office(), attendees=list(attendees), **fields)
 
 
-class AgendaItemFactory(factory.django.DjangoModelFactory):
-    """A plain row: an on-site subject's place in the meeting's order of reports."""
+class AgendaItemFactory(ServiceFactory):
+    """An on-site subject's place in the meeting's order of reports (agenda_item_create)."""
 
     class Meta:
         model = AgendaItem
 
     meeting = factory.SubFactory(ReviewMeetingFactory)
     subject = factory.SubFactory(
-        SubjectFactory, campaign=factory.SelfAttribute("..meeting.campaign")
+        SubjectFactory,
+        campaign=factory.SelfAttribute("..meeting.campaign"),
+        review_form=ReviewForm.ON_SITE,
     )
     position = factory.Sequence(lambda n: n + 1)
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, actor, **fields):
+        return agenda_item_create(actor=actor or default_office(), **fields)
 
 
 class InquiryFactory(ServiceFactory):
@@ -100,7 +109,7 @@ class InquiryFactory(ServiceFactory):
         inquiry = inquiry_submit(actor=asked_by, **fields)
         if answer:
             inquiry = inquiry_answer(
-                actor=answer_recorded_by or office_user(), inquiry=inquiry, answer=answer
+                actor=answer_recorded_by or default_office(), inquiry=inquiry, answer=answer
             )
         return inquiry
 
@@ -129,7 +138,7 @@ def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None
     `votes` holds one sheet per voter (see _choices). The voters are `voters` (users who
     may vote) or else the eligible members in the order they were added; members are added
     when there are too few. The receipts are left on the returned ballot as `.receipts`."""
-    actor = actor or office_user()
+    actor = actor or default_office()
     ballot.refresh_from_db()
     if _ORDER.index(to) < _ORDER.index(ballot.status):
         raise ValueError(f"a ballot only moves forward: {ballot.status} → {to}")
@@ -176,7 +185,7 @@ class BallotFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, status, votes, voters, actor, **options):
-        actor = actor or office_user()
+        actor = actor or default_office()
         if options.get("subjects") is None and not campaign.subjects.exists():
             SubjectFactory(campaign=campaign)
         ballot = ballot_create(actor=actor, campaign=campaign, **options)
@@ -282,7 +291,7 @@ class PaperTallyFactory(ServiceFactory):
         if counts is None:
             counts = {item.subject_id: {ballot.options[0]: returned} for item in ballot.items.all()}
         return paper_enter(
-            actor=actor or office_user(),
+            actor=actor or default_office(),
             ballot=ballot,
             voter_group=voter_group or ballot.voter_groups.get(is_committee=True),
             issued=issued,

@@ -28,8 +28,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def office_user(**kwargs):
-    """An office staff member: the actor of most services."""
+    """A new office staff member: the actor of most services."""
     return UserFactory(role=Role.OFFICE, is_staff=True, **kwargs)
+
+
+FACTORY_OFFICE = "factory-office"
+
+
+def default_office():
+    """Whom factories act as when no `actor` is given: one office account per test, so
+    building data does not add a staff member per row."""
+    user = get_user_model().objects.filter(username=FACTORY_OFFICE).first()
+    return user or office_user(username=FACTORY_OFFICE, first_name="办公室")
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from core.audit import audit_log
 from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification, Reminder, RenderedDocument
 
-from .base import ServiceFactory, UserFactory, office_user
+from .base import ServiceFactory, UserFactory, default_office
 
 
 class AuditEntryFactory(ServiceFactory):
@@ -67,7 +67,7 @@ class RenderedDocumentFactory(ServiceFactory):
 
     kind = "opinion"
     object_id = None
-    requested_by = factory.LazyFunction(office_user)
+    requested_by = factory.LazyFunction(default_office)
     status = "queued"
 
     @classmethod

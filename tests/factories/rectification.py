@@ -52,7 +52,7 @@ from rectification.services import (
 from subjects.models import Subject
 
 from .ballots import ballot_advance, voters_ensure
-from .base import ServiceFactory, office_user, pdf_upload
+from .base import ServiceFactory, default_office, pdf_upload
 from .reviews import CampaignFactory
 from .subjects import SubjectFactory
 
@@ -78,7 +78,7 @@ class ReviewOpinionFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, subject, summary, problems, status, actor, **dates):
-        actor = actor or office_user()
+        actor = actor or default_office()
         today = timezone.localdate()
         opinion = review_opinion_draft(actor=actor, subject=subject, summary=summary)
         if not opinion.problems.exists():
@@ -118,7 +118,7 @@ class OpinionProblemFactory(ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, opinion, content_item, **fields):
         return review_opinion_problem_add(
-            actor=office_user(),
+            actor=default_office(),
             opinion=opinion,
             content_item=content_item or opinion.subject.campaign.content_items.first(),
             **fields,
@@ -161,7 +161,7 @@ def plan_advance(
             actor=subject.user, subject=subject, rows=plan_rows(subject), document=document
         )
         plan = rectification_plan_submit(actor=subject.user, subject=subject)
-    actor = actor or office_user()
+    actor = actor or default_office()
     if to == PlanStatus.APPROVED:
         plan = rectification_plan_approve(actor=actor, subject=subject)
     elif to == PlanStatus.RETURNED:
@@ -240,7 +240,7 @@ class RectificationReportFactory(ServiceFactory):
         report = RectificationReport.objects.get(subject=subject, round=1)
         if status == ReportStatus.DRAFT:
             return report
-        actor = actor or office_user()
+        actor = actor or default_office()
         plan_advance(subject, to=PlanStatus.APPROVED, actor=actor)
         rectification_report_save(
             actor=subject.user, subject=subject, text=text, rows=report_rows(subject)
@@ -299,7 +299,7 @@ class ReportingStepFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, kind, meeting_on, done_on, note):
-        actor = office_user()
+        actor = default_office()
         steps = reporting_steps_create(actor=actor, campaign=campaign, meeting_on=meeting_on)
         step = next(s for s in steps if s.kind == kind)
         if done_on:
@@ -319,7 +319,7 @@ class EscalationFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, actor, **fields):
-        return escalation_record(actor=actor or office_user(), **fields)
+        return escalation_record(actor=actor or default_office(), **fields)
 
 
 class DeadlineExtensionFactory(ServiceFactory):
@@ -343,7 +343,7 @@ class DeadlineExtensionFactory(ServiceFactory):
         else:
             due = RectificationReport.objects.filter(subject=subject).latest("round").due_on
         return rectification_deadline_extend(
-            actor=actor or office_user(),
+            actor=actor or default_office(),
             subject=subject,
             kind=kind,
             new_due_on=due + datetime.timedelta(days=days),
@@ -379,7 +379,7 @@ class RectificationVersionFactory(ServiceFactory):
         elif status == VersionStatus.RETURNED:
             RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
             rectification_report_return(
-                actor=actor or office_user(), subject=subject, reason="请补充佐证材料"
+                actor=actor or default_office(), subject=subject, reason="请补充佐证材料"
             )
         else:
             RectificationReportFactory(subject=subject, status=status, actor=actor)

@@ -11,9 +11,11 @@ from reviews.services import (
     campaign_create,
     campaign_stage_move,
     campaign_update,
+    content_item_create,
+    stage_update,
 )
 
-from .base import ServiceFactory, UserFactory, office_user
+from .base import ServiceFactory, UserFactory, default_office
 
 # What campaign_create takes; the rest of CAMPAIGN_EDITABLE goes through campaign_update.
 _CREATE_ARGS = {
@@ -48,7 +50,7 @@ class CampaignFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, stage, actor=None, **kwargs):
-        actor = actor or office_user()
+        actor = actor or default_office()
         unknown = set(kwargs) - _CREATE_ARGS - set(CAMPAIGN_EDITABLE)
         if unknown:
             raise TypeError(f"CampaignFactory does not set {sorted(unknown)}")
@@ -68,7 +70,7 @@ def campaign_move_to(campaign: Campaign, stage: str, *, actor=None) -> Campaign:
     with a written reason, as the office may, unless the test has met them."""
     from .subjects import SubjectFactory
 
-    actor = actor or office_user()
+    actor = actor or default_office()
     if campaign.stage == CampaignStage.PREPARATION != stage:
         if not campaign.plan_approved_on:
             campaign_update(actor=actor, campaign=campaign, plan_approved_on=timezone.localdate())
@@ -90,26 +92,26 @@ def campaign_move_to(campaign: Campaign, stage: str, *, actor=None) -> Campaign:
     return campaign
 
 
-def _planned(stage) -> dict:
-    return {stage.kind: (stage.planned_start, stage.planned_end)}
-
-
 class StageFactory(ServiceFactory):
-    """A campaign's stage of `kind`: the campaign makes all four, with the planned dates."""
+    """A campaign's stage of `kind` (the campaign makes all four), its planned window set
+    by stage_update when given."""
 
     class Meta:
         model = Stage
 
+    campaign = factory.SubFactory(CampaignFactory)
     kind = CampaignStage.PRELIMINARY
     planned_start = None
     planned_end = None
-    campaign = factory.SubFactory(
-        CampaignFactory, stage_dates=factory.LazyAttribute(lambda o: _planned(o.factory_parent))
-    )
+    actor = None
 
     @classmethod
-    def _create(cls, model_class, *, campaign, kind, **dates):
-        return campaign.stages.get(kind=kind)
+    def _create(cls, model_class, *, campaign, kind, actor, **dates):
+        stage = campaign.stages.get(kind=kind)
+        dates = {k: v for k, v in dates.items() if v is not None}
+        if dates:
+            stage = stage_update(actor=actor or default_office(), stage=stage, **dates)
+        return stage
 
 
 class StageTransitionFactory(ServiceFactory):
@@ -120,7 +122,7 @@ class StageTransitionFactory(ServiceFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     to_stage = CampaignStage.PRELIMINARY
-    actor = factory.LazyFunction(office_user)
+    actor = factory.LazyFunction(default_office)
 
     @classmethod
     def _create(cls, model_class, *, campaign, to_stage, actor):
@@ -128,16 +130,25 @@ class StageTransitionFactory(ServiceFactory):
         return campaign.transitions.latest("id")
 
 
-class ContentItemFactory(factory.django.DjangoModelFactory):
-    """A plain row, as the office adds one in the campaign's admin inline."""
+class ContentItemFactory(ServiceFactory):
+    """A content item the office adds to a campaign (content_item_create); the campaign's
+    own item when it already has one of that title."""
 
     class Meta:
         model = ContentItem
-        django_get_or_create = ("campaign", "title")
 
     campaign = factory.SubFactory(CampaignFactory)
-    position = factory.Sequence(lambda n: 100 + n)
     title = factory.Sequence(lambda n: f"评议内容{n}")
+    description = ""
+    position = None
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, campaign, title, actor, **fields):
+        existing = campaign.content_items.filter(title=title).first()
+        return existing or content_item_create(
+            actor=actor or default_office(), campaign=campaign, title=title, **fields
+        )
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

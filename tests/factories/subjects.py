@@ -19,36 +19,49 @@ from subjects.services import (
     duty_report_accept,
     duty_report_return,
     duty_report_upload,
+    liaison_committee_create,
     liaison_committee_set_users,
+    unit_create,
 )
 
-from .base import ServiceFactory, UserFactory, office_user, pdf_upload
+from .base import ServiceFactory, UserFactory, default_office, pdf_upload
 from .reviews import CampaignFactory
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(ServiceFactory):
+    """unit_create; the unit of that name when it exists already."""
+
     class Meta:
         model = Unit
-        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"县第{n}局")
     organ_type = OrganType.GOVERNMENT
 
+    @classmethod
+    def _create(cls, model_class, *, name, organ_type):
+        existing = Unit.objects.filter(name=name).first()
+        return existing or unit_create(actor=default_office(), name=name, organ_type=organ_type)
 
-class LiaisonCommitteeFactory(factory.django.DjangoModelFactory):
-    """`users=[…]` are set through liaison_committee_set_users, which gives them the role."""
+
+class LiaisonCommitteeFactory(ServiceFactory):
+    """liaison_committee_create (the committee of that name when it exists already); its
+    `users` get the liaison role."""
 
     class Meta:
         model = LiaisonCommittee
-        django_get_or_create = ("name",)
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"第{n}工作委员会")
+    users = ()
 
-    @factory.post_generation
-    def users(self, create, extracted, **kwargs):
-        if extracted:
-            liaison_committee_set_users(actor=office_user(), committee=self, users=list(extracted))
+    @classmethod
+    def _create(cls, model_class, *, name, users):
+        actor = default_office()
+        committee = LiaisonCommittee.objects.filter(name=name).first()
+        if committee is None:
+            return liaison_committee_create(actor=actor, name=name, users=list(users))
+        if users:
+            liaison_committee_set_users(actor=actor, committee=committee, users=list(users))
+        return committee
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):
@@ -91,7 +104,7 @@ class DutyReportVersionFactory(ServiceFactory):
             duty_report_upload(actor=subject.user, subject=subject, kind=kind, upload=pdf_upload())
             version.refresh_from_db()
             return version
-        actor = actor or office_user()
+        actor = actor or default_office()
         if status == ReportStatus.ACCEPTED:
             return duty_report_accept(actor=actor, version=version)
         if status == ReportStatus.RETURNED:

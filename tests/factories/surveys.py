@@ -47,7 +47,7 @@ from surveys.services import (
     subjects_assign,
 )
 
-from .base import ServiceFactory, UserFactory, office_user, pdf_upload
+from .base import ServiceFactory, UserFactory, default_office, pdf_upload
 from .reviews import CampaignFactory
 from .subjects import SubjectFactory
 
@@ -70,7 +70,7 @@ class AssessmentGroupFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, members, subjects, actor, **fields):
-        actor = actor or office_user()
+        actor = actor or default_office()
         if isinstance(members, int):
             members = UserFactory.create_batch(members, role=Role.MEMBER)
         if isinstance(subjects, int):
@@ -190,7 +190,7 @@ class InvestigationReportFactory(ServiceFactory):
         report = investigation_report_submit(actor=leader, report=report)
         if status == InvestigationReportStatus.HEARD:
             report = investigation_report_mark_heard(
-                actor=heard_recorded_by or office_user(),
+                actor=heard_recorded_by or default_office(),
                 report=report,
                 heard_on=heard_on or timezone.localdate(),
             )
@@ -208,12 +208,12 @@ class DeputyFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, **fields):
-        return deputy_create(actor=office_user(), **fields)
+        return deputy_create(actor=default_office(), **fields)
 
 
 def codes_issue(questionnaire: Questionnaire, count: int, *, actor=None) -> list[RespondentCode]:
     """`count` codes the questionnaire's way: one per new deputy, or one per paper sheet."""
-    actor = actor or office_user()
+    actor = actor or default_office()
     if questionnaire.access_mode == AccessMode.PERSONAL:
         deputies = DeputyFactory.create_batch(count)
         return codes_issue_to_deputies(actor=actor, questionnaire=questionnaire, deputies=deputies)
@@ -260,7 +260,7 @@ class QuestionnaireFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, codes, status, responses, actor, **fields):
-        actor = actor or office_user()
+        actor = actor or default_office()
         if fields["subjects"] is None and not campaign.subjects.exists():
             SubjectFactory(campaign=campaign)
         questionnaire = questionnaire_create(actor=actor, campaign=campaign, **fields)

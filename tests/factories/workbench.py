@@ -7,7 +7,7 @@ import factory
 from workbench.models import Briefing, BriefingBlock, RenderStatus
 from workbench.services.briefings import briefing_create, briefing_render, briefing_render_request
 
-from .base import ServiceFactory, office_user
+from .base import ServiceFactory, default_office
 from .reviews import CampaignFactory
 
 
@@ -36,7 +36,7 @@ class BriefingFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, status, actor, **fields):
-        actor = actor or office_user()
+        actor = actor or default_office()
         briefing = briefing_create(actor=actor, campaign=campaign, **fields)
         if status == RenderStatus.DRAFT:
             return briefing
