@@ -28,7 +28,8 @@ FACTORIES = {
 }
 
 # Every state of every workflow, as the factory's keyword. Left out: a briefing "rendering"
-# (only while a worker renders) and a document's failure (a renderer that breaks).
+# (only while a worker renders), a document's failure (a renderer that breaks) and a mail
+# given up (a mail server that refuses).
 STATES = [
     (factories.CampaignFactory, "stage", CampaignStage.values),
     (factories.DutyReportVersionFactory, "status", DutyReportStatus.values),
@@ -41,6 +42,7 @@ STATES = [
     (factories.RectificationVersionFactory, "status", VersionStatus.values),
     (factories.BriefingFactory, "status", [s for s in RenderStatus.values if s != "rendering"]),
     (factories.RenderedDocumentFactory, "status", ["queued", "done"]),
+    (factories.OutgoingEmailFactory, "status", ["queued", "sent", "cancelled"]),
 ]
 
 

@@ -38,6 +38,7 @@ from .base import (
 from .core import (
     AuditEntryFactory,
     NotificationFactory,
+    OutgoingEmailFactory,
     ReminderFactory,
     RenderedDocumentFactory,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "LiaisonCommitteeFactory",
     "MemberFactory",
     "NotificationFactory",
+    "OutgoingEmailFactory",
     "OpinionProblemFactory",
     "PaperCountFactory",
     "PaperTallyFactory",

@@ -7,7 +7,15 @@ import factory
 
 from core.audit import audit_log
 from core.documents import document_render, document_request
-from core.models import AuditEntry, Notification, Reminder, RenderedDocument
+from core.models import (
+    AuditEntry,
+    EmailStatus,
+    Notification,
+    OutgoingEmail,
+    Reminder,
+    RenderedDocument,
+)
+from core.outbox import Mail, email_cancel, email_queue, outbox_send_due
 
 from .base import ServiceFactory, UserFactory, default_office
 
@@ -84,3 +92,32 @@ class RenderedDocumentFactory(ServiceFactory):
                 f"RenderedDocumentFactory makes queued or done documents, not {status}"
             )
         return document
+
+
+class OutgoingEmailFactory(ServiceFactory):
+    """A mail queued in the outbox (email_queue), then sent by outbox_send_due (to the
+    test mail backend) or cancelled (email_cancel), as `status` says. (A test that commits
+    sends at once: the sender is kicked on commit.)"""
+
+    class Meta:
+        model = OutgoingEmail
+
+    kind = "test"
+    key = factory.Sequence(lambda n: f"test-{n}")
+    recipient = factory.Sequence(lambda n: f"user{n}@example.org")
+    subject = "述职报告定稿还有 7 天截止"
+    body = "请按时提交述职报告定稿。"
+    status = EmailStatus.QUEUED
+
+    @classmethod
+    def _create(cls, model_class, *, kind, key, recipient, status, **text):
+        email_queue(kind=kind, mails=[Mail(key=key, recipient=recipient, **text)])
+        if status == EmailStatus.SENT:
+            outbox_send_due()
+        elif status == EmailStatus.CANCELLED:
+            email_cancel(kind=kind, key_prefix=key, reason="不再需要")
+        elif status != EmailStatus.QUEUED:
+            raise ValueError(
+                f"OutgoingEmailFactory makes queued, sent or cancelled mail, not {status}"
+            )
+        return OutgoingEmail.objects.get(kind=kind, key=key, recipient=recipient)

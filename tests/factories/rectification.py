@@ -43,7 +43,6 @@ from rectification.services import (
     rectification_report_save,
     rectification_report_submit,
     reporting_step_done,
-    reporting_steps_create,
     review_opinion_approve,
     review_opinion_deliver,
     review_opinion_draft,
@@ -285,7 +284,8 @@ class ReportRowFactory(ServiceFactory):
 
 # --- Reporting the results, escalation ------------------------------------------------------
 class ReportingStepFactory(ServiceFactory):
-    """One of the steps reporting_steps_create writes for the meeting on `meeting_on`;
+    """One of the steps that recording the review meeting writes (reporting_steps_follow,
+    on meeting_create; a meeting held `meeting_on` is recorded when the campaign has none);
     done on `done_on` when given."""
 
     class Meta:
@@ -299,11 +299,15 @@ class ReportingStepFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, campaign, kind, meeting_on, done_on, note):
-        actor = default_office()
-        steps = reporting_steps_create(actor=actor, campaign=campaign, meeting_on=meeting_on)
-        step = next(s for s in steps if s.kind == kind)
+        from .ballots import ReviewMeetingFactory
+
+        if not campaign.meetings.exists():
+            ReviewMeetingFactory(campaign=campaign, held_on=meeting_on)
+        step = campaign.reporting_steps.get(kind=kind)
         if done_on:
-            step = reporting_step_done(actor=actor, step=step, done_on=done_on, note=note)
+            step = reporting_step_done(
+                actor=default_office(), step=step, done_on=done_on, note=note
+            )
         return step
 
 
