@@ -15,7 +15,6 @@ from reviews.models import CampaignStage
 from subjects.models import ReportStatus as DutyReportStatus
 from surveys.models import InvestigationReportStatus, QuestionnaireStatus
 from tests import factories
-from workbench.models import RenderStatus
 
 PROJECT_APPS = ["core", "reviews", "subjects", "surveys", "ballots", "rectification", "workbench"]
 MODELS = [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()]
@@ -27,9 +26,8 @@ FACTORIES = {
     and not obj._meta.abstract
 }
 
-# Every state of every workflow, as the factory's keyword. Left out: a briefing "rendering"
-# (only while a worker renders), a document's failure (a renderer that breaks) and a mail
-# given up (a mail server that refuses).
+# Every state of every workflow, as the factory's keyword. Left out: a document
+# "rendering" (only while a worker renders) and a mail given up (a server that refuses).
 STATES = [
     (factories.CampaignFactory, "stage", CampaignStage.values),
     (factories.DutyReportVersionFactory, "status", DutyReportStatus.values),
@@ -40,8 +38,7 @@ STATES = [
     (factories.RectificationPlanFactory, "status", PlanStatus.values),
     (factories.RectificationReportFactory, "status", RectificationReportStatus.values),
     (factories.RectificationVersionFactory, "status", VersionStatus.values),
-    (factories.BriefingFactory, "status", [s for s in RenderStatus.values if s != "rendering"]),
-    (factories.RenderedDocumentFactory, "status", ["queued", "done"]),
+    (factories.RenderedDocumentFactory, "status", ["queued", "done", "failed"]),
     (factories.OutgoingEmailFactory, "status", ["queued", "sent", "cancelled"]),
 ]
 
@@ -87,3 +84,11 @@ def test_a_ballot_is_voted_by_the_members_in_order_and_counted():
     )
     assert ballot.web_participants == 3 and len(ballot.receipts) == 3
     assert ballot.results.get().web_counts == {"满意": 2, "基本满意": 0, "不满意": 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["opinion", "investigation"])
+def test_the_other_documents_render_too(kind):
+    document = factories.RenderedDocumentFactory(kind=kind, status="done")
+    assert document.pdf.read(5) == b"%PDF-"
+    document.pdf.close()

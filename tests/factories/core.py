@@ -9,6 +9,7 @@ from core.audit import audit_log
 from core.documents import document_render, document_request
 from core.models import (
     AuditEntry,
+    DocumentStatus,
     EmailStatus,
     Notification,
     OutgoingEmail,
@@ -66,32 +67,46 @@ class ReminderFactory(factory.django.DjangoModelFactory):
 
 
 class RenderedDocumentFactory(ServiceFactory):
-    """A document PDF requested through core.documents; `status="done"` renders it too.
-
-    By default the 评议意见书 of a subject with a drafted opinion."""
+    """A PDF job requested through core.documents (document_request), rendered by
+    document_render when `status` is done or failed. By default a briefing's: a new issue,
+    which to fail carries a results block with no published results to show."""
 
     class Meta:
         model = RenderedDocument
 
-    kind = "opinion"
+    kind = "briefing"
     object_id = None
     requested_by = factory.LazyFunction(default_office)
-    status = "queued"
+    status = DocumentStatus.QUEUED
 
     @classmethod
     def _create(cls, model_class, *, kind, object_id, requested_by, status):
         if object_id is None:
-            from .rectification import ReviewOpinionFactory
-
-            object_id = ReviewOpinionFactory().subject_id
+            object_id = _document_object(kind, fail=status == DocumentStatus.FAILED)
         document = document_request(actor=requested_by, kind=kind, object_id=object_id)
-        if status == "done":
+        if status in (DocumentStatus.DONE, DocumentStatus.FAILED):
             document = document_render(document_id=document.pk)
-        elif status != "queued":
-            raise ValueError(
-                f"RenderedDocumentFactory makes queued or done documents, not {status}"
-            )
+        if document.status != status:
+            raise ValueError(f"the document is {document.status}, not {status}: {document.error}")
         return document
+
+
+def _document_object(kind: str, *, fail: bool) -> int:
+    from workbench.models import BriefingBlock
+
+    from .rectification import ReviewOpinionFactory
+    from .surveys import InvestigationReportFactory
+    from .workbench import BriefingFactory
+
+    if kind == "briefing":
+        return BriefingFactory(blocks=[BriefingBlock.RESULTS] if fail else []).pk
+    if fail:
+        raise ValueError(f"RenderedDocumentFactory fails only briefings, not {kind}")
+    if kind == "opinion":
+        return ReviewOpinionFactory().subject_id
+    if kind == "investigation":
+        return InvestigationReportFactory().pk
+    raise ValueError(f"no document kind {kind}")
 
 
 class OutgoingEmailFactory(ServiceFactory):

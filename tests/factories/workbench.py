@@ -1,20 +1,19 @@
-"""Factories for the workbench: briefings, drafted, queued, rendered or failed."""
+"""Factories for the workbench: briefings (their PDFs: RenderedDocumentFactory, kind
+"briefing")."""
 
 import datetime
 
 import factory
 
-from workbench.models import Briefing, BriefingBlock, RenderStatus
-from workbench.services.briefings import briefing_create, briefing_render, briefing_render_request
+from workbench.models import Briefing
+from workbench.services.briefings import briefing_create
 
 from .base import ServiceFactory, default_office
 from .reviews import CampaignFactory
 
 
 class BriefingFactory(ServiceFactory):
-    """briefing_create, then as far as `status` says: queued by briefing_render_request (the
-    task runs on commit, so a test that commits gets it rendered at once), rendered by
-    briefing_render (done), or failed: a results block with nothing published to show."""
+    """An issue written by briefing_create, numbered in its campaign."""
 
     class Meta:
         model = Briefing
@@ -24,25 +23,15 @@ class BriefingFactory(ServiceFactory):
     issuing_office = "县人大常委会述职评议工作领导小组办公室"
     issued_on = datetime.date(2017, 8, 16)
     articles = "## 在全县述职评议工作动员会上的讲话（摘要）\n\n开展述职评议，是人大监督的重要形式。"
-    blocks = factory.LazyAttribute(
-        lambda o: [BriefingBlock.RESULTS] if o.status == RenderStatus.FAILED else []
-    )
+    blocks = ()
     editor = "柏素洁"
     reviewer = "陈蓬"
     issuer = "王恒亮"
     distribution = "市人大办、县委办、政府办，县法院、检察院，存档。"
-    status = RenderStatus.DRAFT
     actor = None
 
     @classmethod
-    def _create(cls, model_class, *, campaign, status, actor, **fields):
-        actor = actor or default_office()
-        briefing = briefing_create(actor=actor, campaign=campaign, **fields)
-        if status == RenderStatus.DRAFT:
-            return briefing
-        briefing = briefing_render_request(actor=actor, briefing=briefing)
-        if status in (RenderStatus.DONE, RenderStatus.FAILED):
-            briefing = briefing_render(briefing_id=briefing.pk)
-        if briefing.status != status:
-            raise ValueError(f"the briefing is {briefing.status}, not {status}: {briefing.error}")
-        return briefing
+    def _create(cls, model_class, *, campaign, actor, blocks, **fields):
+        return briefing_create(
+            actor=actor or default_office(), campaign=campaign, blocks=list(blocks), **fields
+        )
