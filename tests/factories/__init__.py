@@ -33,6 +33,7 @@ from .base import (
     default_office,
     office_user,
     pdf_upload,
+    xlsx_download,
     xlsx_upload,
 )
 from .core import (
