@@ -52,6 +52,7 @@ from ballots.models import (
     BallotResult,
     BallotStatus,
     Eligibility,
+    Inquiry,
     ReviewMeeting,
 )
 from ballots.selectors import published_ballots
@@ -327,6 +328,10 @@ def _pairs() -> dict:
         or [{"pk": pk, "file_pk": 999999} for pk in _some(Subject.objects.all())],
         "admin/r/<path:content_type_id>/<path:object_id>/": [
             {"content_type_id": ballot_type, "object_id": b.pk} for b in Ballot.objects.all()
+        ],
+        # POST-only: the office records an inquiry's answer.
+        "meetings/<int:pk>/inquiries/<int:inquiry_pk>/answer/": [
+            {"pk": i.meeting_id, "inquiry_pk": i.pk} for i in Inquiry.objects.order_by("pk")
         ],
     }
 
