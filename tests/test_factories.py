@@ -38,6 +38,7 @@ STATES = [
     (factories.RectificationPlanFactory, "status", PlanStatus.values),
     (factories.RectificationReportFactory, "status", RectificationReportStatus.values),
     (factories.RectificationVersionFactory, "status", VersionStatus.values),
+    (factories.BriefingFactory, "status", ["draft", "issued"]),
     (factories.RenderedDocumentFactory, "status", ["queued", "done", "failed"]),
     (factories.OutgoingEmailFactory, "status", ["queued", "sent", "cancelled"]),
 ]
@@ -92,3 +93,10 @@ def test_the_other_documents_render_too(kind):
     document = factories.RenderedDocumentFactory(kind=kind, status="done")
     assert document.pdf.read(5) == b"%PDF-"
     document.pdf.close()
+
+
+@pytest.mark.django_db
+def test_a_correction_of_an_issued_briefing():
+    issued = factories.BriefingFactory(status="issued")
+    correction = factories.BriefingFactory(corrects=issued)
+    assert correction.corrects == issued and correction.number == issued.number + 1

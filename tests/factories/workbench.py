@@ -1,19 +1,21 @@
-"""Factories for the workbench: briefings (their PDFs: RenderedDocumentFactory, kind
-"briefing")."""
+"""Factories for the workbench: briefings, drafted or issued (their PDFs:
+RenderedDocumentFactory, kind "briefing")."""
 
 import datetime
 
 import factory
 
 from workbench.models import Briefing
-from workbench.services.briefings import briefing_create
+from workbench.services.briefings import briefing_correct, briefing_create, briefing_issue
 
 from .base import ServiceFactory, default_office
 from .reviews import CampaignFactory
 
 
 class BriefingFactory(ServiceFactory):
-    """An issue written by briefing_create, numbered in its campaign."""
+    """An issue written by briefing_create, numbered in its campaign, and 签发 by
+    briefing_issue when `status="issued"`. With `corrects=<an issued briefing>` it is that
+    issue's 更正 (briefing_correct, which copies the original)."""
 
     class Meta:
         model = Briefing
@@ -28,10 +30,21 @@ class BriefingFactory(ServiceFactory):
     reviewer = "陈蓬"
     issuer = "王恒亮"
     distribution = "市人大办、县委办、政府办，县法院、检察院，存档。"
+    status = "draft"
+    corrects = None
     actor = None
 
     @classmethod
-    def _create(cls, model_class, *, campaign, actor, blocks, **fields):
-        return briefing_create(
-            actor=actor or default_office(), campaign=campaign, blocks=list(blocks), **fields
-        )
+    def _create(cls, model_class, *, campaign, actor, blocks, status, corrects, **fields):
+        actor = actor or default_office()
+        if corrects is not None:
+            briefing = briefing_correct(actor=actor, briefing=corrects)
+        else:
+            briefing = briefing_create(
+                actor=actor, campaign=campaign, blocks=list(blocks), **fields
+            )
+        if status == "issued":
+            briefing = briefing_issue(actor=actor, briefing=briefing)
+        elif status != "draft":
+            raise ValueError(f"a briefing is draft or issued, not {status}")
+        return briefing
