@@ -9,7 +9,12 @@ from kombu import Exchange, Queue
 
 from config.celery_app import app as celery_app
 from core.models import DocumentStatus, RenderedDocument
-from tests.factories import BriefingFactory, ReviewOpinionFactory, SubjectFactory
+from tests.factories import (
+    BriefingFactory,
+    ReviewOpinionFactory,
+    SubjectFactory,
+    briefing_form_data,
+)
 
 # Commit hooks run as in production: the publish happens after the request's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +80,7 @@ def test_a_briefing_render_with_the_queue_down(client, office, broker):
     briefing = BriefingFactory(actor=office)
     client.force_login(office)
     broker.down()
-    posted = {**FIELDS, "issued_on": FIELDS["issued_on"].isoformat()}
+    posted = briefing_form_data(briefing)
     response = client.post(f"/briefings/{briefing.pk}/render/", posted, follow=True)
     assert response.status_code == 400
     assert "任务队列暂时不可用，请稍后重试" in response.content.decode()

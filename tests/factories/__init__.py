@@ -94,7 +94,7 @@ from .surveys import (
     questionnaire_respond,
     survey_with_comments,
 )
-from .workbench import BriefingFactory
+from .workbench import BriefingFactory, briefing_form_data
 
 __all__ = [
     "GATES_OVERRIDDEN",
@@ -153,6 +153,7 @@ __all__ = [
     "UserFactory",
     "VoterGroupFactory",
     "ballot_advance",
+    "briefing_form_data",
     "campaign_move_to",
     "codes_issue",
     "default_office",

@@ -5,7 +5,7 @@ import uuid
 
 import factory
 
-from core.audit import audit_log
+from core.audit import AuditAction, audit_log
 from core.documents import document_render, document_request
 from core.models import (
     AuditEntry,
@@ -22,13 +22,14 @@ from .base import ServiceFactory, UserFactory, default_office
 
 
 class AuditEntryFactory(ServiceFactory):
-    """Written by core.audit.audit_log, the log's only writer."""
+    """Written by core.audit.audit_log, the log's only writer (the action must be a
+    registered code)."""
 
     class Meta:
         model = AuditEntry
 
     actor = factory.SubFactory(UserFactory)
-    action = "test.note"
+    action = AuditAction.USER_UPDATE
     summary = factory.Sequence(lambda n: f"测试记录 {n}")
     target = None
     campaign = None

@@ -6,7 +6,12 @@ import datetime
 import factory
 
 from workbench.models import Briefing
-from workbench.services.briefings import briefing_correct, briefing_create, briefing_issue
+from workbench.services.briefings import (
+    EDITABLE,
+    briefing_correct,
+    briefing_create,
+    briefing_issue,
+)
 
 from .base import ServiceFactory, default_office
 from .reviews import CampaignFactory
@@ -48,3 +53,11 @@ class BriefingFactory(ServiceFactory):
         elif status != "draft":
             raise ValueError(f"a briefing is draft or issued, not {status}")
         return briefing
+
+
+def briefing_form_data(briefing: Briefing) -> dict:
+    """What the briefing page's form posts for this issue as it stands."""
+    data = {name: getattr(briefing, name) for name in EDITABLE}
+    data["issued_on"] = briefing.issued_on.isoformat()
+    data["blocks"] = list(briefing.blocks)
+    return data
