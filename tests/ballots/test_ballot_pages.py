@@ -1,31 +1,36 @@
 """Ballot pages tried from the outside: hidden counts, one vote, forged forms."""
 
-import datetime
-
 import pytest
 
-from ballots.models import BallotResult, Inquiry, Participation, ReviewMeeting, SealedSheet
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from ballots.models import BallotResult, BallotStatus, Inquiry, Participation, SealedSheet
+from ballots.services import ballot_cast, ballot_close, ballot_publish
 from core.roles import Role
-from reviews.services import campaign_update
 from subjects.models import ReviewForm
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, xlsx_download
+from tests.factories import (
+    AgendaItemFactory,
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    ReviewMeetingFactory,
+    SubjectFactory,
+    ballot_advance,
+    xlsx_download,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ballot_world(office):
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
-    )
+    campaign = CampaignFactory(actor=office, composition_size=3)
     a = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
     b = SubjectFactory(
         campaign=campaign, person_name="唐晓云", position=2, review_form=ReviewForm.WRITTEN
     )
-    voters = [MemberFactory().user for _ in range(3)]
-    ballot = ballot_create(actor=office, campaign=campaign, name="满意度测评")
-    ballot_open(actor=office, ballot=ballot)
+    voters = [m.user for m in MemberFactory.create_batch(3)]
+    ballot = BallotFactory(
+        campaign=campaign, actor=office, name="满意度测评", status=BallotStatus.OPEN
+    )
     return campaign, ballot, a, b, voters
 
 
@@ -121,12 +126,8 @@ def test_no_counts_anywhere_while_open_or_before_publication(
 
 def test_results_excel_matches_stored_results(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
-    for voter, (x, y) in zip(
-        voters, [("满意", "不满意"), ("基本满意", "不满意"), ("满意", "满意")], strict=True
-    ):
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: x, b.pk: y})
-    ballot_close(actor=office, ballot=ballot)
-    ballot_publish(actor=office, ballot=ballot)
+    votes = [("满意", "不满意"), ("基本满意", "不满意"), ("满意", "满意")]
+    ballot_advance(ballot, to=BallotStatus.PUBLISHED, votes=votes, voters=voters, actor=office)
     client.force_login(office)
     response = client.get(f"/ballots/{ballot.pk}/results.xlsx")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
@@ -196,10 +197,8 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
 
 def test_member_asks_office_records_answer(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
-    meeting = ReviewMeeting.objects.create(
-        campaign=campaign, name="县十七届人大常委会第五次会议", held_on=datetime.date(2017, 9, 22)
-    )
-    meeting.agenda.create(subject=a, position=1)
+    meeting = ReviewMeetingFactory(campaign=campaign)
+    AgendaItemFactory(meeting=meeting, subject=a, position=1)
     client.force_login(voters[0])
     client.post(
         f"/meetings/{meeting.pk}/inquiries/",

@@ -15,13 +15,12 @@ from django.db import connection, connections
 from django.test import Client
 
 from ballots import crypto as ballot_crypto
-from ballots.models import Ballot, BallotResult, Participation, SealedSheet
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from ballots.models import Ballot, BallotResult, BallotStatus, Participation, SealedSheet
+from ballots.services import ballot_cast, ballot_close, ballot_publish
 from core.errors import ApplicationError
 from core.keystore import key_exists, key_read
-from reviews.services import campaign_update
 from tests.attacker import encodings, raw_database_bytes
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import BallotFactory, CampaignFactory, MemberFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -35,23 +34,19 @@ SCALES = {
 
 
 def _world(office, *, subjects: int, voters: int, options, abstain=False):
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=voters
-    )
-    people = [
-        SubjectFactory(campaign=campaign, person_name=f"对象{i}", position=i)
-        for i in range(subjects)
-    ]
-    members = [MemberFactory().user for _ in range(voters)]
-    ballot = ballot_create(
-        actor=office,
+    campaign = CampaignFactory(actor=office, composition_size=voters)
+    people = SubjectFactory.create_batch(subjects, campaign=campaign)
+    members = [m.user for m in MemberFactory.create_batch(voters)]
+    ballot = BallotFactory(
         campaign=campaign,
+        actor=office,
         name="满意度测评",
         options=options,
         abstain_allowed=abstain,
         subjects=people,
+        status=BallotStatus.OPEN,
     )
-    return ballot_open(actor=office, ballot=ballot), people, members
+    return ballot, people, members
 
 
 # --- Size says nothing ---------------------------------------------------------------------

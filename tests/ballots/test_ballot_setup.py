@@ -4,29 +4,25 @@ from decimal import Decimal
 
 import pytest
 
-from ballots.models import Ballot, BallotResult, VoterGroup
-from ballots.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_publish,
-    paper_enter,
-)
+from ballots.models import Ballot, BallotResult, BallotStatus, VoterGroup
 from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, xlsx_download
+from tests.factories import (
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    PaperTallyFactory,
+    SubjectFactory,
+    ballot_advance,
+    xlsx_download,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def campaign(office):
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=25
-    )
-    for i in range(2):
-        SubjectFactory(campaign=campaign, person_name=f"对象{i}", position=i)
+    campaign = CampaignFactory(actor=office, composition_size=25)
+    SubjectFactory.create_batch(2, campaign=campaign)
     return campaign
 
 
@@ -148,24 +144,17 @@ def test_the_live_preview_says_what_the_rule_does(client, office, campaign):
 def test_zhanyi_issued_counts_the_paper_sheets_handed_out_not_every_member(office, campaign):
     """沾益: 22 sheets issued on paper, 12 满意: 54.55 %, not 12 / (25 + 22)."""
     MemberFactory.create_batch(25)
-    ballot = ballot_create(
-        actor=office,
-        campaign=campaign,
-        name="沾益",
-        rule_preset="zhanyi",
-        subjects=[campaign.subjects.first()],
-    )
     subject = campaign.subjects.first()
-    paper_enter(
-        actor=office,
+    ballot = BallotFactory(
+        campaign=campaign, actor=office, name="沾益", rule_preset="zhanyi", subjects=[subject]
+    )
+    PaperTallyFactory(
         ballot=ballot,
-        voter_group=ballot.voter_groups.get(),
         issued=22,
         returned=20,
         counts={subject.pk: {"满意": 12, "基本满意": 6, "不满意": 2}},
     )
-    ballot_open(actor=office, ballot=ballot)  # nobody votes on the web
-    ballot_close(actor=office, ballot=ballot)
+    ballot_advance(ballot, to=BallotStatus.CLOSED, actor=office)  # nobody votes on the web
     result = BallotResult.objects.get(ballot=ballot)
     assert float(result.rate) == 54.55 and result.outcome == "基本满意"
     assert "满意 12 ÷ 发出票 22 = 54.55%" in result.explanation
@@ -173,26 +162,18 @@ def test_zhanyi_issued_counts_the_paper_sheets_handed_out_not_every_member(offic
 
 @pytest.fixture
 def published(office, campaign):
-    voters = [MemberFactory().user for _ in range(25)]
-    ballot = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
+    voters = [m.user for m in MemberFactory.create_batch(25)]
+    # 20 vote. The first subject: 16 满意 4 不满意 (80 %); the second: 12 满意 8 不满意 (60 %).
+    votes = [("满意" if i < 16 else "不满意", "满意" if i < 12 else "不满意") for i in range(20)]
+    ballot = BallotFactory(
+        campaign=campaign,
+        actor=office,
+        name="测评",
+        status=BallotStatus.PUBLISHED,
+        votes=votes,
+        voters=voters[:20],
     )
-    a, b = campaign.subjects.order_by("position")
-    receipts = []
-    for i, voter in enumerate(voters[:20]):
-        # a: 16 满意 4 不满意 (80 %); b: 12 满意 8 不满意 (60 %)
-        receipts.append(
-            ballot_cast(
-                actor=voter,
-                ballot=ballot,
-                choices={
-                    a.pk: "满意" if i < 16 else "不满意",
-                    b.pk: "满意" if i < 12 else "不满意",
-                },
-            )
-        )
-    ballot_close(actor=office, ballot=ballot)
-    return ballot_publish(actor=office, ballot=ballot), voters, receipts
+    return ballot, voters, ballot.receipts
 
 
 def test_the_simulator_compares_rules_and_changes_nothing(client, office, published, make_user):
@@ -246,7 +227,7 @@ def test_the_simulator_compares_rules_and_changes_nothing(client, office, publis
 
 def test_a_draft_rule_is_tried_on_a_past_ballots_counts(client, office, published, campaign):
     ballot, *_ = published
-    draft = ballot_create(actor=office, campaign=campaign, name="明年", rule_preset="jinshi")
+    draft = BallotFactory(campaign=campaign, actor=office, name="明年", rule_preset="jinshi")
     client.force_login(office)
     detail = client.get(f"/ballots/{draft.pk}/").content.decode()
     assert f"/ballots/{ballot.pk}/simulate/?draft={draft.pk}" in detail
@@ -255,11 +236,7 @@ def test_a_draft_rule_is_tried_on_a_past_ballots_counts(client, office, publishe
 
 
 def test_the_simulator_waits_for_publication(client, office, campaign):
-    MemberFactory.create_batch(3)
-    ballot = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
-    )
-    ballot_close(actor=office, ballot=ballot)
+    ballot = BallotFactory(campaign=campaign, actor=office, name="测评", status=BallotStatus.CLOSED)
     client.force_login(office)
     assert client.get(f"/ballots/{ballot.pk}/simulate/").status_code == 404
     assert client.get(f"/ballots/{ballot.pk}/simulate.xlsx").status_code == 404
@@ -282,12 +259,15 @@ def test_a_member_checks_a_receipt_and_sees_only_counted_or_not(client, publishe
 
 def test_before_publication_the_lookup_says_nothing(client, office, campaign):
     voter = MemberFactory().user
-    ballot = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
-    )
-    receipt = ballot_cast(
-        actor=voter, ballot=ballot, choices={s.pk: "满意" for s in campaign.subjects.all()}
+    ballot = BallotFactory(
+        campaign=campaign,
+        actor=office,
+        name="测评",
+        status=BallotStatus.OPEN,
+        votes=["满意"],
+        voters=[voter],
     )
     client.force_login(voter)
-    page = client.get(f"/ballots/{ballot.pk}/receipt/", {"code": receipt}).content.decode()
+    code = ballot.receipts[0]
+    page = client.get(f"/ballots/{ballot.pk}/receipt/", {"code": code}).content.decode()
     assert "公布后" in page and "已计入：" not in page and "未找到回执码" not in page

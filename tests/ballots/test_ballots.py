@@ -16,7 +16,6 @@ from ballots.selectors import ballot_receipts, ballot_results
 from ballots.services import (
     ballot_cast,
     ballot_close,
-    ballot_create,
     ballot_discard_practice,
     ballot_new_round,
     ballot_open,
@@ -29,21 +28,25 @@ from core.errors import ApplicationError
 from core.keystore import key_exists
 from core.models import OutgoingEmail
 from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import (
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    SubjectFactory,
+    ballot_advance,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setup(office):
-    campaign = CampaignFactory(actor=office)
-    campaign = campaign_update(actor=office, campaign=campaign, composition_size=5)
+    campaign = CampaignFactory(actor=office, composition_size=5)
     a = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
     b = SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
-    members = [MemberFactory() for _ in range(5)]
+    members = MemberFactory.create_batch(5)
     MemberFactory(counts_toward_composition=False)  # an attendee: no vote
-    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+    ballot = BallotFactory(campaign=campaign, actor=office, name="述职评议满意度测评")
     return campaign, ballot, a, b, [m.user for m in members]
 
 
@@ -113,11 +116,9 @@ def test_full_cycle_counts_and_hides_until_close(office, setup, django_capture_o
 
 def test_a_forged_count_fails_verification(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters[:3]:
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "满意", b.pk: "不满意"})
-    ballot_close(actor=office, ballot=ballot)
-    ballot = ballot_publish(actor=office, ballot=ballot)
+    ballot = ballot_advance(
+        ballot, to=BallotStatus.PUBLISHED, votes=[("满意", "不满意")] * 3, actor=office
+    )
     assert ballot_verify(ballot=ballot)
     result = BallotResult.objects.get(ballot=ballot, subject=a)
     result.web_counts = {"满意": 2, "基本满意": 1, "不满意": 0}
@@ -160,11 +161,7 @@ def test_incomplete_forged_or_ineligible_sheets_refused(office, setup, make_user
 
 def test_quorum_invalid_then_new_round(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters[:2]:
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
-    ballot_close(actor=office, ballot=ballot)
-    ballot.refresh_from_db()
+    ballot = ballot_advance(ballot, to=BallotStatus.CLOSED, votes=["满意"] * 2, actor=office)
     assert (
         ballot.is_valid is False and "参加测评 2 人，少于最低参加人数 3 人" in ballot.invalid_reason
     )
@@ -179,9 +176,9 @@ def test_quorum_invalid_then_new_round(office, setup):
 
 def test_paper_ballots_checked_and_combined_with_weights(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot = ballot_create(
-        actor=office,
+    ballot = BallotFactory(
         campaign=campaign,
+        actor=office,
         name="含代表的测评",
         extra_groups=[("人大代表", Decimal("0.5"))],
     )
@@ -217,10 +214,7 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
         returned=1,
         counts={a.pk: {"不满意": 1}, b.pk: {"满意": 1}},
     )
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters[:3]:
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "满意", b.pk: "基本满意"})
-    ballot_close(actor=office, ballot=ballot)
+    ballot_advance(ballot, to=BallotStatus.CLOSED, votes=[("满意", "基本满意")] * 3, actor=office)
     result = BallotResult.objects.get(ballot=ballot, subject=a)
     # web 3 满意 + committee paper 1 不满意 (weight 1) + deputies 6 满意 / 3 不满意 (weight 0.5)
     assert result.counts == {"满意": 6.0, "基本满意": 0.0, "不满意": 2.5}
@@ -248,16 +242,19 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
 
 
 def test_practice_ballot_is_discarded(office, setup):
-    campaign, _, a, b, voters = setup
-    practice = ballot_create(
-        actor=office, campaign=campaign, name="试投票", purpose=BallotPurpose.PRACTICE
+    campaign, *_ = setup
+    practice = BallotFactory(
+        campaign=campaign,
+        actor=office,
+        name="试投票",
+        purpose=BallotPurpose.PRACTICE,
+        status=BallotStatus.OPEN,
+        votes=["满意"],
     )
-    ballot_open(actor=office, ballot=practice)
-    ballot_cast(actor=voters[0], ballot=practice, choices={a.pk: "满意", b.pk: "满意"})
     with pytest.raises(ApplicationError, match="请先结束"):
         ballot_discard_practice(actor=office, ballot=practice)
-    ballot_close(actor=office, ballot=practice)
-    practice = ballot_publish(actor=office, ballot=practice)  # members see the count works
+    # Members see the count works.
+    practice = ballot_advance(practice, to=BallotStatus.PUBLISHED, actor=office)
     assert ballot_verify(ballot=practice)
     ballot_discard_practice(actor=office, ballot=practice)
     assert not Ballot.objects.filter(pk=practice.pk).exists()
@@ -327,8 +324,7 @@ def test_reminders_go_out_after_commit_only_to_those_who_have_not_voted(
     for i, voter in enumerate(voters):
         voter.email = f"m{i}@example.org"
         voter.save()
-    ballot = ballot_open(actor=office, ballot=ballot)
-    ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    ballot = ballot_advance(ballot, to=BallotStatus.OPEN, votes=["满意"], actor=office)
     with django_capture_on_commit_callbacks() as callbacks:
         assert ballot_remind(actor=office, ballot=ballot) == 4
     # Queued in the outbox with the request; nothing is sent inside the transaction.

@@ -56,14 +56,7 @@ from ballots.models import (
     ReviewMeeting,
 )
 from ballots.selectors import published_ballots
-from ballots.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_publish,
-    paper_enter,
-)
+from ballots.services import ballot_cast, ballot_close, ballot_publish
 from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification
 from rectification.models import RectificationVersion, RectificationVersionFile, ReportingStep
@@ -79,11 +72,17 @@ from surveys.models import (
     InvestigationReport,
     Questionnaire,
 )
-from tests.factories import pdf_upload
+from tests.factories import (
+    BallotFactory,
+    BriefingFactory,
+    PaperTallyFactory,
+    ballot_advance,
+    pdf_upload,
+)
 from workbench import demo
 from workbench.models import Briefing, BriefingBlock
 from workbench.reminders import reminders_sweep
-from workbench.services.briefings import briefing_create, briefing_render_request
+from workbench.services.briefings import briefing_render_request
 
 pytestmark = pytest.mark.django_db
 
@@ -134,18 +133,17 @@ def _world(monkeypatch) -> dict:
     assessed = Subject.objects.get(user__username=ROLES["subject"])
     rectification_report_submit(actor=assessed.user, subject=assessed)
     rectification = rectification_assessment_open(actor=office, subject=assessed)
-    supplementary = ballot_create(
-        actor=office,
+    supplementary = BallotFactory(
         campaign=county,
+        actor=office,
         name="述职评议满意度测评（补充）",
         meeting=county.meetings.get(),
         extra_groups=[("人大代表", Decimal("0.5"))],
     )
-    deputies = supplementary.voter_groups.get(is_committee=False)
-    paper_enter(
-        actor=office,
+    PaperTallyFactory(
         ballot=supplementary,
-        voter_group=deputies,
+        actor=office,
+        voter_group=supplementary.voter_groups.get(is_committee=False),
         issued=10,
         returned=10,
         counts={
@@ -153,21 +151,12 @@ def _world(monkeypatch) -> dict:
             for s in county.subjects.all()
         },
     )
-    ballot_open(actor=office, ballot=supplementary)
-    batch_ballot = ballot_create(actor=office, campaign=batch, name="第二批述职评议满意度测评")
-    ballot_open(actor=office, ballot=batch_ballot)
-    briefing = briefing_create(
-        actor=office,
-        campaign=county,
-        title="满意度测评情况",
-        issuing_office=county.issuing_office,
-        issued_on=BUILT.date(),
-        articles="## 测评情况\n\n常委会组成人员对评议对象进行了满意度测评。",
-        editor="柏晓洁",
-        reviewer="陈蓬远",
-        issuer="王恒明",
-        distribution="存档。",
-        blocks=list(BriefingBlock.values),
+    supplementary = ballot_advance(supplementary, to=BallotStatus.OPEN, actor=office)
+    batch_ballot = BallotFactory(
+        campaign=batch, actor=office, name="第二批述职评议满意度测评", status=BallotStatus.OPEN
+    )
+    briefing = BriefingFactory(
+        campaign=county, actor=office, title="满意度测评情况", blocks=list(BriefingBlock.values)
     )
     sealed = list(Ballot.objects.filter(status=BallotStatus.OPEN).order_by("pk"))
     assert {b.purpose for b in sealed} == set(BallotPurpose.values)  # the practice one too

@@ -1,14 +1,17 @@
-import datetime
 import shutil
 import subprocess
 
 import pytest
 
 from core.models import RenderedDocument
-from rectification.services import review_opinion_approve, review_opinion_draft
-from surveys.models import FindingKind
-from surveys.services import finding_add, investigation_report_save
-from tests.factories import CampaignFactory, SubjectFactory, make_group
+from rectification.models import OpinionStatus
+from tests.factories import (
+    CampaignFactory,
+    FindingFactory,
+    InvestigationReportFactory,
+    ReviewOpinionFactory,
+    SubjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,20 +21,10 @@ def world(office):
     campaign = CampaignFactory(actor=office)
     subject = SubjectFactory(campaign=campaign, person_name="金立新")
     other = SubjectFactory(campaign=campaign, person_name="唐晓云")
-    group = make_group(campaign, name="第一组", subjects=[subject], actor=office)
-    finding_add(
-        actor=group.leader,
-        subject=subject,
-        content_item=campaign.content_items.first(),
-        kind=FindingKind.PROBLEM,
-        text="审批时限长",
-    )
-    report = investigation_report_save(
-        actor=group.leader, subject=subject, body="关于金立新的调查报告正文"
-    )
-    opinion = review_opinion_draft(actor=office, subject=subject)
-    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-    return subject, other, report, group
+    FindingFactory(subject=subject, text="审批时限长")  # in a new group's care
+    report = InvestigationReportFactory(subject=subject, body="关于金立新的调查报告正文")
+    ReviewOpinionFactory(subject=subject, actor=office, status=OpinionStatus.APPROVED)
+    return subject, other, report, report.group
 
 
 @pytest.mark.skipif(

@@ -16,12 +16,12 @@ from django.db import connection, connections
 from django.test import TestCase
 from django.utils import timezone
 
-from ballots.services import ballot_close, ballot_open, ballot_remind
+from ballots.models import BallotStatus
+from ballots.services import ballot_close, ballot_remind
 from core.models import EmailStatus, OutgoingEmail
 from core.outbox import Mail, email_queue, max_attempts, outbox_send_due
 from core.tasks import outbox_send_task
-from subjects.services import campaign_report_deadlines_set
-from tests.factories import CampaignFactory, SubjectFactory
+from tests.factories import BallotFactory, CampaignFactory, MemberFactory, SubjectFactory
 from workbench.reminders import reminders_sweep
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +48,7 @@ def smtp_down(settings):
 def subject(office):
     office.email = "office@example.org"
     office.save()
-    campaign = campaign_report_deadlines_set(
-        actor=office, campaign=CampaignFactory(actor=office), draft_due=None, final_due=DUE
-    )
+    campaign = CampaignFactory(actor=office, report_final_due=DUE)
     return SubjectFactory(campaign=campaign, person_name="金立新", user__email="jin@example.org")
 
 
@@ -175,16 +173,13 @@ def test_ballot_reminders_are_delivered_once_the_server_is_back(office, smtp_dow
 
 @pytest.fixture
 def ballot_world(office):
-    from ballots.services import ballot_create
-    from reviews.services import campaign_update
-    from tests.factories import MemberFactory
-
-    campaign = CampaignFactory(actor=office)
-    campaign = campaign_update(actor=office, campaign=campaign, composition_size=3)
-    SubjectFactory(campaign=campaign)
     voters = [MemberFactory(user__email=f"m{i}@example.org").user for i in range(3)]
-    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
-    return ballot_open(actor=office, ballot=ballot), voters
+    ballot = BallotFactory(
+        campaign=CampaignFactory(actor=office, composition_size=3),
+        actor=office,
+        status=BallotStatus.OPEN,
+    )
+    return ballot, voters
 
 
 def test_the_office_retries_now_from_the_admin(client, office, smtp_down):

@@ -8,17 +8,10 @@ import pytest
 from django.conf import settings
 
 from ballots.models import BallotStatus
-from ballots.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_keys_purge,
-    ballot_open,
-)
+from ballots.services import ballot_close, ballot_keys_purge
 from core.errors import ApplicationError
 from core.keystore import key_destroy, key_exists, key_names, key_read, key_write
-from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import BallotFactory
 
 
 def test_key_files_are_private_and_destroyed(tmp_path, settings):
@@ -50,15 +43,7 @@ def test_key_files_are_private_and_destroyed(tmp_path, settings):
 
 @pytest.mark.django_db
 def test_a_lost_key_stops_the_close_with_a_message_and_the_ballot_stays_open(office):
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
-    )
-    subject = SubjectFactory(campaign=campaign)
-    voters = [MemberFactory().user for _ in range(3)]
-    ballot = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
-    )
-    ballot_cast(actor=voters[0], ballot=ballot, choices={subject.pk: "满意"})
+    ballot = BallotFactory(actor=office, status=BallotStatus.OPEN, votes=["满意"])
     (settings.SEALING_KEY_DIR / f"ballot-{ballot.pk}.key").unlink()
     with pytest.raises(ApplicationError, match="找不到本项的密钥文件"):
         ballot_close(actor=office, ballot=ballot)
@@ -70,11 +55,6 @@ def test_a_lost_key_stops_the_close_with_a_message_and_the_ballot_stays_open(off
 def test_keys_left_for_ballots_no_longer_open_are_purged(office, settings, tmp_path):
     settings.SEALING_KEY_DIR = tmp_path
     key_write(name="ballot-999999", data=b"left behind by a crash")
-    campaign = CampaignFactory(actor=office)
-    SubjectFactory(campaign=campaign)
-    MemberFactory()
-    ballot = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="测评")
-    )
+    ballot = BallotFactory(actor=office, status=BallotStatus.OPEN)
     assert ballot_keys_purge() == 1
     assert not key_exists(name="ballot-999999") and key_exists(name=f"ballot-{ballot.pk}")

@@ -96,17 +96,16 @@ def test_tenure_counted_to_the_review_meeting(client, office):
 
 
 def test_office_todos_follow_the_assessment(client, office):
-    from surveys.services import investigation_report_save, investigation_report_submit
-    from tests.factories import make_group
+    from surveys.models import InvestigationReportStatus
+    from tests.factories import AssessmentGroupFactory, InvestigationReportFactory
 
     campaign = CampaignFactory(actor=office, name="初评中的活动")
     first = SubjectFactory(campaign=campaign)
     SubjectFactory(campaign=campaign)
     client.force_login(office)
     assert "将 2 名评议对象分配到履职初评小组" in client.get("/my-work/").content.decode()
-    group = make_group(campaign, name="第一组", subjects=[first], actor=office)
-    report = investigation_report_save(actor=group.leader, subject=first, body="报告")
-    investigation_report_submit(actor=group.leader, report=report)
+    group = AssessmentGroupFactory(campaign=campaign, name="第一组", subjects=[first], actor=office)
+    InvestigationReportFactory(subject=first, status=InvestigationReportStatus.SUBMITTED)
     body = client.get("/my-work/").content.decode()
     assert "将 1 名评议对象分配" in body and "1 份调查报告已提交，待主任会议听取" in body
     client.force_login(group.leader)

@@ -9,11 +9,12 @@ from kombu import Exchange, Queue
 
 from config.celery_app import app as celery_app
 from core.models import DocumentStatus, RenderedDocument
-from rectification.services import review_opinion_draft
-from tests.factories import CampaignFactory, SubjectFactory
-from workbench.services.briefings import briefing_create
-
-from ..workbench.test_briefings import FIELDS
+from tests.factories import (
+    BriefingFactory,
+    ReviewOpinionFactory,
+    SubjectFactory,
+    briefing_form_data,
+)
 
 # Commit hooks run as in production: the publish happens after the request's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,8 +58,8 @@ def broker():
 
 
 def test_a_document_render_with_the_queue_down(client, office, broker):
-    subject = SubjectFactory(campaign=CampaignFactory(actor=office), person_name="金立新")
-    review_opinion_draft(actor=office, subject=subject)
+    subject = SubjectFactory(person_name="金立新")
+    ReviewOpinionFactory(subject=subject, actor=office)
     client.force_login(office)
     broker.down()
     response = client.post(f"/documents/opinion/{subject.pk}/", follow=True)
@@ -76,10 +77,10 @@ def test_a_document_render_with_the_queue_down(client, office, broker):
 
 
 def test_a_briefing_render_with_the_queue_down(client, office, broker):
-    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing = BriefingFactory(actor=office)
     client.force_login(office)
     broker.down()
-    posted = {**FIELDS, "issued_on": FIELDS["issued_on"].isoformat()}
+    posted = briefing_form_data(briefing)
     response = client.post(f"/briefings/{briefing.pk}/render/", posted, follow=True)
     assert response.status_code == 400
     assert "任务队列暂时不可用，请稍后重试" in response.content.decode()

@@ -14,9 +14,8 @@ from django.db import connection
 
 from config.celery_app import app as celery_app
 from core.models import DocumentStatus, Reminder
-from subjects.services import campaign_report_deadlines_set
-from tests.factories import CampaignFactory, SubjectFactory
-from workbench.services.briefings import briefing_create, briefing_render_request
+from tests.factories import BriefingFactory, CampaignFactory, SubjectFactory
+from workbench.services.briefings import briefing_render_request
 from workbench.tasks import reminders_sweep_task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,12 +72,7 @@ def worker():
 
 def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
     today = datetime.date.today()
-    campaign = campaign_report_deadlines_set(
-        actor=office,
-        campaign=CampaignFactory(actor=office),
-        draft_due=None,
-        final_due=today + datetime.timedelta(days=7),
-    )
+    campaign = CampaignFactory(actor=office, report_final_due=today + datetime.timedelta(days=7))
     SubjectFactory(campaign=campaign, person_name="金立新")
 
     report = reminders_sweep_task.apply_async().get(timeout=120)
@@ -87,19 +81,7 @@ def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
     again = reminders_sweep_task.apply_async().get(timeout=60)
     assert again["reminders"] == 0  # the second run sends nothing
 
-    briefing = briefing_create(
-        actor=office,
-        campaign=campaign,
-        title="述职评议工作动员会召开",
-        issuing_office="办公室",
-        issued_on=today,
-        articles="正文",
-        editor="甲",
-        reviewer="乙",
-        issuer="丙",
-        distribution="存档",
-        blocks=["stages"],
-    )
+    briefing = BriefingFactory(campaign=campaign, actor=office, blocks=["stages"])
     document = briefing_render_request(actor=office, briefing=briefing)  # to Redis on commit
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

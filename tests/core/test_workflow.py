@@ -5,22 +5,20 @@ import pytest
 from django.db import transaction
 
 from ballots.models import BALLOT_WORKFLOW, BallotStatus
-from ballots.services import ballot_create, ballot_open
+from ballots.services import ballot_open
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
 from core.workflow import transition
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import BallotFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ballot(office):
-    campaign = CampaignFactory(actor=office)
-    SubjectFactory(campaign=campaign)
-    MemberFactory()
-    return ballot_create(actor=office, campaign=campaign, name="测评")
+    MemberFactory()  # someone to vote, so that it can open
+    return BallotFactory(actor=office, name="测评")
 
 
 def test_a_stale_instance_cannot_move_twice(office, ballot):

@@ -7,27 +7,34 @@ from playwright.sync_api import expect
 from core.roles import Role
 from surveys.models import (
     AccessMode,
-    Deputy,
     Finding,
     InvestigationReportStatus,
+    QuestionnaireStatus,
     RespondentCode,
     Response,
     SealedResponse,
 )
-from surveys.services import codes_issue_to_deputies, questionnaire_create, questionnaire_open
-from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory, make_group
+from tests.factories import (
+    PASSWORD,
+    AssessmentGroupFactory,
+    CampaignFactory,
+    QuestionnaireFactory,
+    SubjectFactory,
+    UserFactory,
+    office_user,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_group_records_findings_and_leader_submits(page, live_server, login, tmp_path):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
+    office = office_user(username="office")
     leader = UserFactory(username="zuzhang", role=Role.MEMBER, first_name="王组长")
     member = UserFactory(username="zuyuan", role=Role.MEMBER, first_name="李组员")
     campaign = CampaignFactory(actor=office)
     subject = SubjectFactory(campaign=campaign, person_name="金立新")
-    group = make_group(
-        campaign, name="第一组", leader=leader, members=[member], subjects=[subject], actor=office
+    group = AssessmentGroupFactory(
+        campaign=campaign, name="第一组", leader=leader, members=[member], subjects=[subject]
     )
     record = tmp_path / "座谈记录.pdf"
     record.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -75,17 +82,16 @@ def test_group_records_findings_and_leader_submits(page, live_server, login, tmp
 
 
 def test_deputy_answers_on_a_phone(browser, live_server):
-    office = UserFactory(role=Role.OFFICE, is_staff=True)
-    campaign = CampaignFactory(actor=office)
+    campaign = CampaignFactory()
     SubjectFactory(campaign=campaign, person_name="金立新", position=1)
     SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
-    q = questionnaire_create(
-        actor=office, campaign=campaign, title="人大代表征求意见表", access_mode=AccessMode.PERSONAL
+    q = QuestionnaireFactory(
+        campaign=campaign,
+        title="人大代表征求意见表",
+        access_mode=AccessMode.PERSONAL,
+        status=QuestionnaireStatus.OPEN,
     )
-    (code,) = codes_issue_to_deputies(
-        actor=office, questionnaire=q, deputies=[Deputy.objects.create(name="张代表")]
-    )
-    questionnaire_open(actor=office, questionnaire=q)
+    code = q.codes.get()  # a deputy's
 
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True

@@ -6,10 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ballots.services import ballot_create
-from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    SubjectFactory,
+    office_user,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,16 +27,13 @@ def _login(page, url, username):
 
 
 def test_ballot_from_opening_to_published_results(browser, live_server):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=3
-    )
+    office = office_user(username="office")
+    campaign = CampaignFactory(actor=office, composition_size=3)
     SubjectFactory(campaign=campaign, person_name="金立新", position=1)
     SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
-    MemberFactory(user__username="weiyuan1", user__role=Role.MEMBER)
-    MemberFactory(user__username="weiyuan2", user__role=Role.MEMBER)
-    MemberFactory(user__username="weiyuan3", user__role=Role.MEMBER)
-    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
+    for i in (1, 2, 3):
+        MemberFactory(user__username=f"weiyuan{i}")
+    ballot = BallotFactory(campaign=campaign, actor=office)
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     office_page = desk.new_page()

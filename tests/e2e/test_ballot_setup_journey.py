@@ -4,29 +4,23 @@ sentence follows, is told what is wrong, saves; then compares rules on a past ba
 import pytest
 from playwright.sync_api import expect
 
-from ballots.models import Ballot
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
-from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+from ballots.models import Ballot, BallotStatus
+from tests.factories import PASSWORD, BallotFactory, CampaignFactory, SubjectFactory, office_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_sets_up_a_rule_and_simulates_it(browser, live_server):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
-    campaign = campaign_update(
-        actor=office, campaign=CampaignFactory(actor=office), composition_size=5
+    office = office_user(username="office")
+    campaign = CampaignFactory(actor=office, composition_size=5)
+    SubjectFactory(campaign=campaign, person_name="金立新")
+    BallotFactory(  # five members vote: 3 满意, 2 不满意
+        campaign=campaign,
+        actor=office,
+        name="上次测评",
+        status=BallotStatus.PUBLISHED,
+        votes=["满意"] * 3 + ["不满意"] * 2,
     )
-    a = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
-    voters = [MemberFactory().user for _ in range(5)]
-    past = ballot_open(
-        actor=office, ballot=ballot_create(actor=office, campaign=campaign, name="上次测评")
-    )
-    for i, voter in enumerate(voters):
-        ballot_cast(actor=voter, ballot=past, choices={a.pk: "满意" if i < 3 else "不满意"})
-    ballot_close(actor=office, ballot=past)
-    ballot_publish(actor=office, ballot=past)
 
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.goto(f"{live_server.url}/accounts/login/")

@@ -6,31 +6,21 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
-from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import PASSWORD, CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+from ballots.models import BallotStatus
+from tests.factories import PASSWORD, BallotFactory, CampaignFactory, SubjectFactory, office_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp_path):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
-    campaign = campaign_update(
-        actor=office,
-        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
-        composition_size=2,
+    office = office_user(username="office")
+    campaign = CampaignFactory(
+        actor=office, name="2017年度县人大常委会述职评议", composition_size=2
     )
     SubjectFactory(campaign=campaign, person_name="金立新")
-    voters = [MemberFactory().user for _ in range(2)]
-    published = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
-    ballot_open(actor=office, ballot=published)
-    for voter in voters:
-        ballot_cast(
-            actor=voter, ballot=published, choices={published.items.get().subject_id: "满意"}
-        )
-    ballot_close(actor=office, ballot=published)
-    ballot_publish(actor=office, ballot=published)
+    BallotFactory(
+        campaign=campaign, actor=office, status=BallotStatus.PUBLISHED, votes=["满意"] * 2
+    )
     draft_only = CampaignFactory(actor=office, name="2018年度县人大常委会述职评议")
     SubjectFactory(campaign=draft_only, person_name="未公布对象")
 

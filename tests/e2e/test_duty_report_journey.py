@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from subjects.models import DutyReportVersion, ReportStatus
-from subjects.services import campaign_report_deadlines_set
-from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory
+from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory, office_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,15 +20,13 @@ def _logout(page):
 
 
 def test_duty_report_from_upload_to_reading(page, live_server, login, tmp_path):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
     UserFactory(username="weiyuan", role=Role.MEMBER, first_name="王委员")
-    campaign = CampaignFactory(actor=office, name="2017年度县人大常委会述职评议")
     today = datetime.date.today()
-    campaign_report_deadlines_set(
-        actor=office,
-        campaign=campaign,
-        draft_due=today + datetime.timedelta(days=5),
-        final_due=today + datetime.timedelta(days=15),
+    campaign = CampaignFactory(
+        actor=office_user(username="office"),
+        name="2017年度县人大常委会述职评议",
+        report_draft_due=today + datetime.timedelta(days=5),
+        report_final_due=today + datetime.timedelta(days=15),
     )
     subject = SubjectFactory(campaign=campaign, person_name="金立新", user__username="jinlx")
     for name in ("初稿.pdf", "定稿.pdf", "定稿修改.pdf"):

@@ -3,7 +3,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from core.roles import Role
 from reviews.models import Campaign, CampaignStage
 from subjects.models import Subject
 from tests.factories import (
@@ -11,14 +10,14 @@ from tests.factories import (
     LiaisonCommitteeFactory,
     SubjectFactory,
     UnitFactory,
-    UserFactory,
+    office_user,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_sets_up_campaign_and_subject_sees_own_page(page, live_server, login, tmp_path):
-    UserFactory(username="office", role=Role.OFFICE, is_staff=True, first_name="柏晓洁")
+    office_user(username="office", first_name="柏晓洁")
     UnitFactory(name="县发展和改革委员会")
     LiaisonCommitteeFactory(name="财政经济工作委员会")
     plan = tmp_path / "述职评议工作实施方案.pdf"

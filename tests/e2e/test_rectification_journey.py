@@ -1,53 +1,34 @@
 """Subject submits a plan; the liaison committee returns it; the subject fixes and resubmits;
 it is approved; the subject reports; the ledger export shows it."""
 
-import datetime
 import io
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from core.roles import Role
-from rectification.services import (
-    review_opinion_approve,
-    review_opinion_deliver,
-    review_opinion_draft,
-)
-from surveys.models import FindingKind
-from surveys.services import finding_add
+from rectification.models import OpinionStatus
 from tests.factories import (
     PASSWORD,
-    CampaignFactory,
+    FindingFactory,
     LiaisonCommitteeFactory,
+    ReviewOpinionFactory,
     SubjectFactory,
     UserFactory,
-    make_group,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_plan_returned_fixed_approved_then_reported(page, live_server, login):
-    office = UserFactory(username="office", role=Role.OFFICE, is_staff=True)
-    staff = UserFactory(username="caijing", role=Role.LIAISON)
-    committee = LiaisonCommitteeFactory(name="财政经济工作委员会")
-    committee.users.add(staff)
-    campaign = CampaignFactory(actor=office)
+    committee = LiaisonCommitteeFactory(
+        name="财政经济工作委员会", users=[UserFactory(username="caijing")]
+    )
     subject = SubjectFactory(
-        campaign=campaign, person_name="金立新", liaison_committee=committee, user__username="jinlx"
+        person_name="金立新", liaison_committee=committee, user__username="jinlx"
     )
-    group = make_group(campaign, name="第一组", subjects=[subject], actor=office)
-    finding_add(
-        actor=group.leader,
-        subject=subject,
-        content_item=campaign.content_items.first(),
-        kind=FindingKind.PROBLEM,
-        text="审批时限长",
-    )
-    opinion = review_opinion_draft(actor=office, subject=subject)
-    review_opinion_approve(actor=office, opinion=opinion, approved_on=datetime.date.today())
-    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=datetime.date.today())
+    FindingFactory(subject=subject, text="审批时限长")  # the opinion's one problem
+    ReviewOpinionFactory(subject=subject, status=OpinionStatus.DELIVERED)
 
     login("jinlx", PASSWORD)
     page.goto(f"{live_server.url}/subjects/{subject.pk}/")

@@ -7,18 +7,25 @@ import datetime
 
 import pytest
 
-from ballots.services import ballot_create
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from reviews.gates import stage_gate_problems
 from reviews.models import CampaignStage, StageTransition
-from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
+from reviews.services import campaign_stage_move
+from surveys.models import InvestigationReportStatus
 from surveys.services import (
     investigation_report_mark_heard,
     investigation_report_save,
     investigation_report_submit,
 )
-from tests.factories import CampaignFactory, SubjectFactory, make_group, pdf_upload
+from tests.factories import (
+    AssessmentGroupFactory,
+    BallotFactory,
+    CampaignFactory,
+    InvestigationReportFactory,
+    SubjectFactory,
+    campaign_move_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,32 +34,17 @@ OVERRIDE = {"override_reason": "本测试不涉及阶段条件", "confirmed": Tr
 
 @pytest.fixture
 def campaign(office):
-    campaign = CampaignFactory(actor=office)
-    campaign_implementation_plan_attach(
-        actor=office,
-        campaign=campaign,
-        document=pdf_upload(),
-        approved_on=campaign.created_at.date(),
+    """In 初评, two subjects in one group, no report written yet."""
+    campaign = CampaignFactory(
+        actor=office, implementation_plan_approved_on=datetime.date(2017, 8, 1)
     )
     first = SubjectFactory(campaign=campaign, person_name="金立新")
     second = SubjectFactory(campaign=campaign, person_name="唐晓云")
-    campaign.group = make_group(campaign, name="第一组", subjects=[first, second], actor=office)
+    campaign.group = AssessmentGroupFactory(
+        campaign=campaign, name="第一组", subjects=[first, second], actor=office
+    )
     campaign.first, campaign.second = first, second
-    campaign_stage_move(actor=office, campaign=campaign, to_stage=CampaignStage.PRELIMINARY)
-    campaign.refresh_from_db()
-    return campaign
-
-
-def _move(office, campaign, stage, **kwargs):
-    campaign_stage_move(actor=office, campaign=campaign, to_stage=stage, **kwargs)
-    campaign.refresh_from_db()
-
-
-def _heard(campaign, subject, office):
-    report = investigation_report_save(actor=campaign.group.leader, subject=subject, body="报告")
-    investigation_report_submit(actor=campaign.group.leader, report=report)
-    investigation_report_mark_heard(actor=office, report=report, heard_on=datetime.date.today())
-    return report
+    return campaign_move_to(campaign, CampaignStage.PRELIMINARY, actor=office)
 
 
 def test_leaving_preliminary_needs_every_investigation_report_heard(office, campaign):
@@ -71,7 +63,7 @@ def test_leaving_preliminary_needs_every_investigation_report_heard(office, camp
     investigation_report_submit(actor=campaign.group.leader, report=report)
     assert "尚未经主任会议听取" in stage_gate_problems(campaign)[0].text
     investigation_report_mark_heard(actor=office, report=report, heard_on=datetime.date.today())
-    _heard(campaign, campaign.second, office)
+    InvestigationReportFactory(subject=campaign.second, status=InvestigationReportStatus.HEARD)
     assert stage_gate_problems(campaign) == []
     campaign_stage_move(actor=office, campaign=campaign, to_stage=CampaignStage.REVIEW)
     campaign.refresh_from_db()
@@ -94,8 +86,8 @@ def test_override_needs_a_reason_and_is_recorded_and_shown(client, office, campa
 
 
 def test_leaving_review_needs_every_review_ballot_published(office, campaign):
-    _move(office, campaign, CampaignStage.REVIEW, **OVERRIDE)
-    ballot = ballot_create(actor=office, campaign=campaign, name="满意度测评")
+    campaign_move_to(campaign, CampaignStage.REVIEW, actor=office)
+    ballot = BallotFactory(campaign=campaign, actor=office, name="满意度测评")
     texts = [p.text for p in stage_gate_problems(campaign)]
     assert texts == [
         "“满意度测评”草稿，结果尚未公布",
@@ -108,8 +100,7 @@ def test_leaving_review_needs_every_review_ballot_published(office, campaign):
 
 
 def test_leaving_rectification_needs_every_subject_concluded(office, campaign):
-    for stage in (CampaignStage.REVIEW, CampaignStage.RECTIFICATION):
-        _move(office, campaign, stage, **OVERRIDE)
+    campaign_move_to(campaign, CampaignStage.RECTIFICATION, actor=office)
     texts = [p.text for p in stage_gate_problems(campaign)]
     assert texts == ["金立新的评议意见尚未送达", "唐晓云的评议意见尚未送达"]
     with pytest.raises(ApplicationError, match="评议意见尚未送达"):
@@ -119,8 +110,7 @@ def test_leaving_rectification_needs_every_subject_concluded(office, campaign):
 
 
 def test_closing_must_be_confirmed(office, campaign):
-    for stage in (CampaignStage.REVIEW, CampaignStage.RECTIFICATION):
-        _move(office, campaign, stage, **OVERRIDE)
+    campaign_move_to(campaign, CampaignStage.RECTIFICATION, actor=office)
     with pytest.raises(ApplicationError, match="勾选确认"):
         campaign_stage_move(
             actor=office,

@@ -1,23 +1,22 @@
+import datetime
+
 import pytest
 
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
 from reviews.models import CampaignStage, StageTransition
-from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
-from tests.factories import CampaignFactory, SubjectFactory, pdf_upload
+from reviews.services import campaign_stage_move
+from tests.factories import CampaignFactory, SubjectFactory, campaign_move_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def campaign(office):
-    campaign = CampaignFactory(actor=office)
-    campaign_implementation_plan_attach(
-        actor=office,
-        campaign=campaign,
-        document=pdf_upload(),
-        approved_on=campaign.created_at.date(),
+    """Ready to leave preparation: the plan is approved and there is a subject."""
+    campaign = CampaignFactory(
+        actor=office, implementation_plan_approved_on=datetime.date(2017, 8, 1)
     )
     SubjectFactory(campaign=campaign)
     return campaign
@@ -124,19 +123,7 @@ def test_unknown_stage_and_same_stage_refused(office, campaign):
 
 
 def test_closed_campaign_can_only_go_back_with_reason(office, campaign):
-    for stage in [
-        CampaignStage.PRELIMINARY,
-        CampaignStage.REVIEW,
-        CampaignStage.RECTIFICATION,
-        CampaignStage.CLOSED,
-    ]:
-        campaign_stage_move(
-            actor=office,
-            campaign=campaign,
-            to_stage=stage,
-            override_reason="本测试不涉及阶段条件",
-            confirmed=True,
-        )
+    campaign_move_to(campaign, CampaignStage.CLOSED, actor=office)
     with pytest.raises(ApplicationError):
         campaign_stage_move(actor=office, campaign=campaign, to_stage=CampaignStage.RECTIFICATION)
     campaign_stage_move(

@@ -4,28 +4,16 @@ import subprocess
 
 import pytest
 
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from ballots.models import BallotStatus
 from core.documents import document_render
 from core.errors import ApplicationError
 from core.models import AuditEntry, DocumentStatus
 from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import BallotFactory, BriefingFactory, CampaignFactory, SubjectFactory
 from workbench.models import BriefingBlock
-from workbench.services.briefings import briefing_create, briefing_render_request, briefing_update
+from workbench.services.briefings import briefing_render_request, briefing_update
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = {
-    "title": "县人大常委会召开述职评议工作动员会",
-    "issuing_office": "县人大常委会述职评议工作领导小组办公室",
-    "issued_on": datetime.date(2017, 8, 16),
-    "articles": "## 在全县述职评议工作动员会上的讲话（摘要）\n\n开展述职评议，是人大监督的重要形式。\n\n要凝聚共识。",
-    "editor": "柏素洁",
-    "reviewer": "陈蓬",
-    "issuer": "王恒亮",
-    "distribution": "市人大办、县委办、政府办，县法院、检察院，存档。",
-}
 
 
 def _pdf_text(document) -> str:
@@ -42,39 +30,34 @@ def _render(office, briefing):
 
 def test_numbers_run_per_campaign_in_order(office):
     campaign, other = CampaignFactory(actor=office), CampaignFactory(actor=office)
-    assert [
-        briefing_create(actor=office, campaign=campaign, **FIELDS).number for _ in range(3)
-    ] == [1, 2, 3]
-    assert briefing_create(actor=office, campaign=other, **FIELDS).number == 1
+    numbers = [BriefingFactory(campaign=campaign, actor=office).number for _ in range(3)]
+    assert numbers == [1, 2, 3]
+    assert BriefingFactory(campaign=other, actor=office).number == 1
 
 
 def test_only_office_writes_briefings(member_user, office):
     with pytest.raises(ApplicationError, match="只有评议办公室"):
-        briefing_create(actor=member_user, campaign=CampaignFactory(actor=office), **FIELDS)
+        BriefingFactory(actor=member_user, campaign=CampaignFactory(actor=office))
 
 
 @pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
 )
 def test_rendered_pdf_has_title_issue_and_distribution(office):
-    campaign = campaign_update(
-        actor=office,
-        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
-        composition_size=2,
+    campaign = CampaignFactory(
+        actor=office, name="2017年度县人大常委会述职评议", composition_size=2
     )
-    subject = SubjectFactory(campaign=campaign, person_name="金立新")
-    voters = [MemberFactory().user for _ in range(2)]
-    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters:
-        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: "满意"})
-    ballot_close(actor=office, ballot=ballot)
-    ballot_publish(actor=office, ballot=ballot)
-    briefing_create(actor=office, campaign=campaign, **FIELDS)
-    briefing = briefing_create(
-        actor=office,
+    SubjectFactory(campaign=campaign, person_name="金立新")
+    BallotFactory(
+        campaign=campaign, actor=office, status=BallotStatus.PUBLISHED, votes=["满意"] * 2
+    )
+    BriefingFactory(campaign=campaign, actor=office)
+    briefing = BriefingFactory(
         campaign=campaign,
-        **{**FIELDS, "blocks": [BriefingBlock.STAGES, BriefingBlock.RESULTS]},
+        actor=office,
+        title="县人大常委会召开述职评议工作动员会",
+        distribution="市人大办、县委办、政府办，县法院、检察院，存档。",
+        blocks=[BriefingBlock.STAGES, BriefingBlock.RESULTS],
     )
     document = _render(office, briefing)
     assert document.status == DocumentStatus.DONE, document.error
@@ -88,10 +71,7 @@ def test_rendered_pdf_has_title_issue_and_distribution(office):
 
 
 def test_a_broken_briefing_fails_with_a_message(office):
-    campaign = CampaignFactory(actor=office)
-    briefing = briefing_create(
-        actor=office, campaign=campaign, **{**FIELDS, "blocks": [BriefingBlock.RESULTS]}
-    )
+    briefing = BriefingFactory(actor=office, blocks=[BriefingBlock.RESULTS])
     document = _render(office, briefing)
     assert document.status == DocumentStatus.FAILED
     assert document.error == "本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。"
@@ -100,7 +80,7 @@ def test_a_broken_briefing_fails_with_a_message(office):
 def test_a_lost_render_job_can_be_requested_again(office):
     import time_machine
 
-    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing = BriefingFactory(actor=office)
     briefing_render_request(
         actor=office, briefing=briefing
     )  # on_commit never runs here: the job is "lost"
@@ -115,7 +95,7 @@ def test_a_lost_render_job_can_be_requested_again(office):
 
 
 def test_an_edit_discards_the_pdf_and_waits_for_a_running_render(office):
-    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing = BriefingFactory(actor=office)
     briefing_render_request(actor=office, briefing=briefing)  # queued, not yet rendered
     with pytest.raises(ApplicationError, match="正在生成 PDF"):
         briefing_update(actor=office, briefing=briefing, title="改过的标题")
@@ -126,7 +106,7 @@ def test_an_edit_discards_the_pdf_and_waits_for_a_running_render(office):
 
 
 def test_only_the_office_renders_a_briefing(office, make_user):
-    briefing = briefing_create(actor=office, campaign=CampaignFactory(actor=office), **FIELDS)
+    briefing = BriefingFactory(actor=office)
     with pytest.raises(ApplicationError, match="只有评议办公室"):
         briefing_render_request(actor=make_user(Role.LEADING_GROUP), briefing=briefing)
     assert briefing.document is None

@@ -1,31 +1,23 @@
-import datetime
-
 import pytest
 
-from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from ballots.models import BallotStatus
+from ballots.services import ballot_publish
 from core.models import DocumentStatus
 from core.roles import Role
-from reviews.services import campaign_update
-from tests.factories import CampaignFactory, MemberFactory, SubjectFactory
-from workbench.services.briefings import briefing_create
+from tests.factories import BallotFactory, BriefingFactory, CampaignFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def closed(office):
-    campaign = campaign_update(
-        actor=office,
-        campaign=CampaignFactory(actor=office, name="2017年度县人大常委会述职评议"),
-        composition_size=2,
+    campaign = CampaignFactory(
+        actor=office, name="2017年度县人大常委会述职评议", composition_size=2
     )
-    subject = SubjectFactory(campaign=campaign, person_name="金立新")
-    voters = [MemberFactory().user for _ in range(2)]
-    ballot = ballot_create(actor=office, campaign=campaign, name="述职评议满意度测评")
-    ballot_open(actor=office, ballot=ballot)
-    for voter in voters:
-        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: "不满意"})
-    ballot_close(actor=office, ballot=ballot)
+    SubjectFactory(campaign=campaign, person_name="金立新")
+    ballot = BallotFactory(
+        campaign=campaign, actor=office, status=BallotStatus.CLOSED, votes=["不满意"] * 2
+    )
     return campaign, ballot
 
 
@@ -84,19 +76,7 @@ def test_rendering_through_the_eager_task_stores_the_pdf(
     from workbench.services.briefings import briefing_render_request
 
     campaign, _ = closed
-    briefing = briefing_create(
-        actor=office,
-        campaign=campaign,
-        title="标题",
-        issuing_office="办公室",
-        issued_on=datetime.date(2017, 8, 16),
-        articles="正文",
-        editor="甲",
-        reviewer="乙",
-        issuer="丙",
-        distribution="存档",
-        blocks=[],
-    )
+    briefing = BriefingFactory(campaign=campaign, actor=office, blocks=[])
     with django_capture_on_commit_callbacks(execute=True):
         briefing_render_request(actor=office, briefing=briefing)
     document = briefing.document

@@ -6,8 +6,8 @@ from django.core import mail
 
 from core.models import Notification, Reminder
 from core.roles import Role
-from subjects.services import campaign_report_deadlines_set
-from tests.factories import CampaignFactory, SubjectFactory, UserFactory
+from subjects.models import ReportStatus
+from tests.factories import CampaignFactory, DutyReportVersionFactory, SubjectFactory, UserFactory
 from workbench.reminders import reminders_sweep
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +19,8 @@ DUE = datetime.date(2017, 9, 11)
 def subject(office):
     office.email = "office@example.org"
     office.save()
-    campaign = campaign_report_deadlines_set(
-        actor=office, campaign=CampaignFactory(actor=office), draft_due=None, final_due=DUE
-    )
-    subject = SubjectFactory(campaign=campaign, person_name="金立新", user__email="jin@example.org")
-    return subject
+    campaign = CampaignFactory(actor=office, report_final_due=DUE)
+    return SubjectFactory(campaign=campaign, person_name="金立新", user__email="jin@example.org")
 
 
 def sweep(day: datetime.date, *, send: bool = True) -> int:
@@ -75,14 +72,7 @@ def test_catch_up_after_downtime_sends_the_overdue_notice_not_stale_ones(subject
 
 
 def test_done_deadlines_are_not_reminded(subject, office):
-    from subjects.models import ReportKind
-    from subjects.services import duty_report_accept, duty_report_upload
-    from tests.factories import pdf_upload
-
-    version = duty_report_upload(
-        actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
-    )
-    duty_report_accept(actor=office, version=version)
+    DutyReportVersionFactory(subject=subject, status=ReportStatus.ACCEPTED, actor=office)
     assert sweep(DUE) == 0
 
 
@@ -111,13 +101,7 @@ def test_unread_count_in_the_navigation(client, subject):
 def test_the_subject_page_and_the_sweep_agree_on_a_final_awaiting_review(client, subject):
     """One deadline rule: a final the subject has handed in is their part done, on the page
     and in the sweep alike (the office's review is the office's to-do, not a reminder)."""
-    from subjects.models import ReportKind
-    from subjects.services import duty_report_upload
-    from tests.factories import pdf_upload
-
-    duty_report_upload(
-        actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
-    )
+    DutyReportVersionFactory(subject=subject)  # a final, awaiting review
     client.force_login(subject.user)
     page = client.get(f"/subjects/{subject.pk}/").content.decode()
     assert "已完成" in page

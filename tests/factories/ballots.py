@@ -1,0 +1,326 @@
+"""Factories for ballots: the meeting, inquiries, and ballots in every state with what they write.
+
+A ballot is made by ballot_create and moved by ballot_open / ballot_cast / ballot_close /
+ballot_publish: the Paillier key file exists while it is open, the sheets are sealed, the
+results are the close's count.
+"""
+
+import datetime
+
+import factory
+
+from ballots.models import (
+    AgendaItem,
+    Ballot,
+    BallotItem,
+    BallotResult,
+    BallotStatus,
+    Eligibility,
+    Inquiry,
+    PaperCount,
+    PaperTally,
+    Participation,
+    ReviewMeeting,
+    SealedSheet,
+    VoterGroup,
+)
+from ballots.services import (
+    agenda_item_create,
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
+    inquiry_answer,
+    inquiry_submit,
+    meeting_create,
+    paper_enter,
+)
+from core.roles import Role
+from reviews.models import Member
+from subjects.models import ReviewForm
+
+from .base import ServiceFactory, UserFactory, default_office
+from .reviews import CampaignFactory, MemberFactory
+from .subjects import SubjectFactory
+
+_ORDER = [BallotStatus.DRAFT, BallotStatus.OPEN, BallotStatus.CLOSED, BallotStatus.PUBLISHED]
+
+
+# --- The meeting ---------------------------------------------------------------------------
+class ReviewMeetingFactory(ServiceFactory):
+    """The review meeting as the office registers it (meeting_create), with `attendees`."""
+
+    class Meta:
+        model = ReviewMeeting
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "县十七届人大常委会第五次会议"
+    held_on = datetime.date(2017, 9, 22)
+    place = "县人大常委会会议室"
+    attendees = ()
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, actor, attendees, **fields):
+        return meeting_create(actor=actor or default_office(), attendees=list(attendees), **fields)
+
+
+class AgendaItemFactory(ServiceFactory):
+    """An on-site subject's place in the meeting's order of reports (agenda_item_create)."""
+
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    subject = factory.SubFactory(
+        SubjectFactory,
+        campaign=factory.SelfAttribute("..meeting.campaign"),
+        review_form=ReviewForm.ON_SITE,
+    )
+    position = factory.Sequence(lambda n: n + 1)
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, actor, **fields):
+        return agenda_item_create(actor=actor or default_office(), **fields)
+
+
+class InquiryFactory(ServiceFactory):
+    """Asked by a member (inquiry_submit) of an on-site subject; `answer` recorded by the
+    office (inquiry_answer) when given."""
+
+    class Meta:
+        model = Inquiry
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    subject = factory.SubFactory(
+        SubjectFactory,
+        campaign=factory.SelfAttribute("..meeting.campaign"),
+        review_form=ReviewForm.ON_SITE,
+    )
+    asked_by = factory.SubFactory(UserFactory, role=Role.MEMBER)
+    question = "针对群众反映的办事时限长问题，下一步有哪些具体措施？"
+    answer = ""
+    answer_recorded_by = None
+
+    @classmethod
+    def _create(cls, model_class, *, asked_by, answer, answer_recorded_by, **fields):
+        inquiry = inquiry_submit(actor=asked_by, **fields)
+        if answer:
+            inquiry = inquiry_answer(
+                actor=answer_recorded_by or default_office(), inquiry=inquiry, answer=answer
+            )
+        return inquiry
+
+
+# --- Ballots -------------------------------------------------------------------------------
+def voters_ensure(count: int) -> None:
+    """At least `count` members who may vote on the web (active, counted in the composition)."""
+    have = Member.objects.filter(is_active=True, counts_toward_composition=True).count()
+    MemberFactory.create_batch(max(0, count - have))
+
+
+def _choices(ballot: Ballot, vote) -> dict:
+    """One sheet: an option for every subject, a list in the items' order, or a dict of
+    subject (or its pk) → option."""
+    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
+    if isinstance(vote, str):
+        return dict.fromkeys(subject_ids, vote)
+    if isinstance(vote, dict):
+        return {getattr(s, "pk", s): option for s, option in vote.items()}
+    return dict(zip(subject_ids, vote, strict=True))
+
+
+def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None) -> Ballot:
+    """Move a ballot forward to `to` through the services, casting `votes` while it is open.
+
+    `votes` holds one sheet per voter (see _choices). The voters are `voters` (users who
+    may vote) or else the eligible members in the order they were added; members are added
+    when there are too few. The receipts are left on the returned ballot as `.receipts`."""
+    actor = actor or default_office()
+    ballot.refresh_from_db()
+    if _ORDER.index(to) < _ORDER.index(ballot.status):
+        raise ValueError(f"a ballot only moves forward: {ballot.status} → {to}")
+    receipts = []
+    if ballot.status == BallotStatus.DRAFT and to != BallotStatus.DRAFT:
+        voters_ensure(0 if voters is not None else max(len(votes), 1))
+        ballot = ballot_open(actor=actor, ballot=ballot)
+    if votes:
+        if voters is None:
+            voters = [
+                e.user
+                for e in Eligibility.objects.filter(ballot=ballot)
+                .select_related("user")
+                .order_by("pk")[: len(votes)]
+            ]
+        for voter, vote in zip(voters, votes, strict=True):
+            receipts.append(ballot_cast(actor=voter, ballot=ballot, choices=_choices(ballot, vote)))
+    if ballot.status == BallotStatus.OPEN and to in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
+        ballot = ballot_close(actor=actor, ballot=ballot)
+    if ballot.status == BallotStatus.CLOSED and to == BallotStatus.PUBLISHED:
+        ballot = ballot_publish(actor=actor, ballot=ballot)
+    ballot.refresh_from_db()
+    ballot.receipts = receipts
+    return ballot
+
+
+class BallotFactory(ServiceFactory):
+    """ballot_create (the campaign gets a subject when it has none), then moved to `status`
+    by ballot_advance with `votes` and `voters`; any other keyword goes to ballot_create
+    (subjects, options, rule_preset, extra_groups, meeting, purpose …).
+
+        BallotFactory(campaign=c, status=BallotStatus.PUBLISHED, votes=["满意", "不满意"])
+    """
+
+    class Meta:
+        model = Ballot
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "述职评议满意度测评"
+    status = BallotStatus.DRAFT
+    votes = ()
+    voters = None
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, campaign, status, votes, voters, actor, **options):
+        actor = actor or default_office()
+        if options.get("subjects") is None and not campaign.subjects.exists():
+            SubjectFactory(campaign=campaign)
+        ballot = ballot_create(actor=actor, campaign=campaign, **options)
+        return ballot_advance(ballot, to=status, votes=votes, voters=voters, actor=actor)
+
+
+class BallotItemFactory(ServiceFactory):
+    """A subject on a new ballot (ballot_create writes the items)."""
+
+    class Meta:
+        model = BallotItem
+
+    ballot = factory.SubFactory(BallotFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, ballot):
+        return ballot.items.order_by("position").first()
+
+
+class VoterGroupFactory(ServiceFactory):
+    """A voter group of a new ballot: the committee's, or with `is_committee=False` an extra
+    group (ballot_create writes the groups)."""
+
+    class Meta:
+        model = VoterGroup
+
+    name = "人大代表"
+    weight = 1
+    is_committee = False
+
+    @classmethod
+    def _create(cls, model_class, *, name, weight, is_committee, **ballot):
+        if is_committee:
+            return BallotFactory(committee_weight=weight, **ballot).voter_groups.get(
+                is_committee=True
+            )
+        ballot = BallotFactory(extra_groups=[(name, weight)], **ballot)
+        return ballot.voter_groups.get(name=name)
+
+
+class EligibilityFactory(ServiceFactory):
+    """A member's right to vote, written when the ballot opens."""
+
+    class Meta:
+        model = Eligibility
+
+    ballot = factory.SubFactory(BallotFactory, status=BallotStatus.OPEN)
+
+    @classmethod
+    def _create(cls, model_class, *, ballot):
+        return Eligibility.objects.filter(ballot=ballot).order_by("pk").first()
+
+
+class ParticipationFactory(ServiceFactory):
+    """THAT a member voted: one sheet cast in an open ballot."""
+
+    class Meta:
+        model = Participation
+
+    ballot = factory.SubFactory(BallotFactory, status=BallotStatus.OPEN)
+    vote = "满意"
+
+    @classmethod
+    def _create(cls, model_class, *, ballot, vote):
+        voted = Participation.objects.filter(ballot=ballot).values("user_id")
+        voter = Eligibility.objects.filter(ballot=ballot).exclude(user_id__in=voted).first().user
+        ballot_advance(ballot, to=BallotStatus.OPEN, votes=[vote], voters=[voter])
+        return Participation.objects.get(ballot=ballot, user=voter)
+
+
+class SealedSheetFactory(ServiceFactory):
+    """A sealed sheet cast in an open ballot."""
+
+    class Meta:
+        model = SealedSheet
+
+    ballot = factory.SubFactory(BallotFactory, status=BallotStatus.OPEN)
+    vote = "满意"
+
+    @classmethod
+    def _create(cls, model_class, *, ballot, vote):
+        before = set(SealedSheet.objects.filter(ballot=ballot).values_list("pk", flat=True))
+        ParticipationFactory(ballot=ballot, vote=vote)
+        return SealedSheet.objects.filter(ballot=ballot).exclude(pk__in=before).get()
+
+
+class PaperTallyFactory(ServiceFactory):
+    """Paper sheets of a voter group (the committee's by default) entered by paper_enter;
+    without `counts` every returned sheet is the first option for every subject."""
+
+    class Meta:
+        model = PaperTally
+
+    ballot = factory.SubFactory(BallotFactory)
+    voter_group = None
+    issued = 3
+    returned = 2
+    counts = None
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, ballot, voter_group, issued, returned, counts, actor):
+        if counts is None:
+            counts = {item.subject_id: {ballot.options[0]: returned} for item in ballot.items.all()}
+        return paper_enter(
+            actor=actor or default_office(),
+            ballot=ballot,
+            voter_group=voter_group or ballot.voter_groups.get(is_committee=True),
+            issued=issued,
+            returned=returned,
+            counts=counts,
+        )
+
+
+class PaperCountFactory(ServiceFactory):
+    """One subject's count of one option in a paper tally."""
+
+    class Meta:
+        model = PaperCount
+
+    tally = factory.SubFactory(PaperTallyFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, tally):
+        return tally.counts.order_by("pk").first()
+
+
+class BallotResultFactory(ServiceFactory):
+    """A subject's result, counted by the close of a ballot with one 满意 sheet."""
+
+    class Meta:
+        model = BallotResult
+
+    ballot = factory.SubFactory(BallotFactory, status=BallotStatus.CLOSED, votes=["满意"])
+
+    @classmethod
+    def _create(cls, model_class, *, ballot):
+        return ballot.results.order_by("rank").first()
