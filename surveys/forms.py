@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from reviews.models import ContentItem
 
-from .models import ActivityKind, FindingKind, InvestigationActivity
+from .models import AccessMode, ActivityKind, Deputy, FindingKind, InvestigationActivity
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -116,3 +116,37 @@ class GroupAssignForm(forms.Form):
 
     def assignments(self) -> dict[int, int | None]:
         return {s.pk: self.cleaned_data[f"subject_{s.pk}"] for s in self.subjects}
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(label="问卷标题", max_length=120)
+    access_mode = forms.ChoiceField(label="答题方式", choices=AccessMode.choices)
+    intro = forms.CharField(
+        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    text_questions = forms.CharField(
+        label="其他意见建议题（每行一题）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="您对以上评议对象的履职情况还有哪些意见和建议？",
+    )
+
+
+class DeputyCodesForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label="代表", queryset=Deputy.objects.filter(is_active=True)
+    )
+
+
+class SheetCodesForm(forms.Form):
+    count = forms.IntegerField(label="问卷张数", min_value=1, max_value=2000)
+
+
+class AnswerToFindingForm(forms.Form):
+    content_item = forms.ModelChoiceField(label="评议内容", queryset=None)
+    kind = forms.ChoiceField(label="类别", choices=FindingKind.choices)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_item"].queryset = campaign.content_items.all()

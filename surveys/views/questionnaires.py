@@ -1,7 +1,6 @@
 import secrets
 
 import segno
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,9 +17,9 @@ from core.throttle import FailureThrottle
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
+from ..forms import AnswerToFindingForm, DeputyCodesForm, QuestionnaireForm, SheetCodesForm
 from ..models import (
     QUESTIONNAIRE_WORKFLOW,
-    AccessMode,
     Answer,
     Deputy,
     FindingKind,
@@ -53,21 +52,6 @@ code_throttle = FailureThrottle(
     limit_setting="QUESTIONNAIRE_CODE_FAILURE_LIMIT",
     window_setting="QUESTIONNAIRE_CODE_FAILURE_WINDOW",
 )
-
-
-class QuestionnaireForm(forms.Form):
-    title = forms.CharField(label="问卷标题", max_length=120)
-    access_mode = forms.ChoiceField(label="答题方式", choices=AccessMode.choices)
-    intro = forms.CharField(
-        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    text_questions = forms.CharField(
-        label="其他意见建议题（每行一题）",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        initial="您对以上评议对象的履职情况还有哪些意见和建议？",
-    )
 
 
 def _qr_svg(url: str) -> str:
@@ -134,25 +118,6 @@ def questionnaire_move(request, questionnaire: Questionnaire, to: str):
     service, done = services[to]
     service(actor=request.user, questionnaire=questionnaire)
     messages.success(request, done)
-
-
-class DeputyCodesForm(forms.Form):
-    deputies = forms.ModelMultipleChoiceField(
-        label="代表", queryset=Deputy.objects.filter(is_active=True)
-    )
-
-
-class SheetCodesForm(forms.Form):
-    count = forms.IntegerField(label="问卷张数", min_value=1, max_value=2000)
-
-
-class AnswerToFindingForm(forms.Form):
-    content_item = forms.ModelChoiceField(label="评议内容", queryset=None)
-    kind = forms.ChoiceField(label="类别", choices=FindingKind.choices)
-
-    def __init__(self, *args, campaign, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["content_item"].queryset = campaign.content_items.all()
 
 
 @_office_post

@@ -45,20 +45,22 @@ from .core import (
     RenderedDocumentFactory,
 )
 from .rectification import (
-    DeadlineExtensionFactory,
-    EscalationFactory,
     OpinionProblemFactory,
     PlanRowFactory,
     RectificationPlanFactory,
     RectificationReportFactory,
-    RectificationVersionFactory,
-    RectificationVersionFileFactory,
-    ReportingStepFactory,
     ReportRowFactory,
     ReviewOpinionFactory,
     plan_advance,
     plan_rows,
     report_rows,
+)
+from .rectification_follow_up import (
+    DeadlineExtensionFactory,
+    EscalationFactory,
+    RectificationVersionFactory,
+    RectificationVersionFileFactory,
+    ReportingStepFactory,
 )
 from .reviews import (
     GATES_OVERRIDDEN,

@@ -9,40 +9,27 @@ from django.utils import timezone
 
 from ballots.models import BallotStatus
 from rectification.models import (
-    DeadlineExtension,
-    Escalation,
-    EscalationKind,
     OpinionProblem,
     OpinionStatus,
     PlanRow,
     PlanStatus,
     ProblemSource,
-    RectificationKind,
     RectificationPlan,
     RectificationReport,
-    RectificationVersion,
-    RectificationVersionFile,
-    ReportingStep,
     ReportRow,
     ReportStatus,
     ReviewOpinion,
     RowStatus,
-    StepKind,
-    VersionStatus,
 )
 from rectification.services import (
-    escalation_record,
     rectification_assessment_conclude,
     rectification_assessment_open,
-    rectification_deadline_extend,
     rectification_plan_approve,
     rectification_plan_return,
     rectification_plan_save,
     rectification_plan_submit,
-    rectification_report_return,
     rectification_report_save,
     rectification_report_submit,
-    reporting_step_done,
     review_opinion_approve,
     review_opinion_deliver,
     review_opinion_draft,
@@ -51,8 +38,7 @@ from rectification.services import (
 from subjects.models import Subject
 
 from .ballots import ballot_advance, voters_ensure
-from .base import ServiceFactory, default_office, pdf_upload
-from .reviews import CampaignFactory
+from .base import ServiceFactory, default_office
 from .subjects import SubjectFactory
 
 PLAN_RETURN_REASON = "措施不具体，请明确时间节点"
@@ -283,126 +269,3 @@ class ReportRowFactory(ServiceFactory):
 
 
 # --- Reporting the results, escalation ------------------------------------------------------
-class ReportingStepFactory(ServiceFactory):
-    """One of the steps that recording the review meeting writes (reporting_steps_follow,
-    on meeting_create; a meeting held `meeting_on` is recorded when the campaign has none);
-    done on `done_on` when given."""
-
-    class Meta:
-        model = ReportingStep
-
-    campaign = factory.SubFactory(CampaignFactory)
-    kind = StepKind.PARTY_COMMITTEE
-    meeting_on = factory.LazyFunction(timezone.localdate)
-    done_on = None
-    note = ""
-
-    @classmethod
-    def _create(cls, model_class, *, campaign, kind, meeting_on, done_on, note):
-        from .ballots import ReviewMeetingFactory
-
-        if not campaign.meetings.exists():
-            ReviewMeetingFactory(campaign=campaign, held_on=meeting_on)
-        step = campaign.reporting_steps.get(kind=kind)
-        if done_on:
-            step = reporting_step_done(
-                actor=default_office(), step=step, done_on=done_on, note=note
-            )
-        return step
-
-
-class EscalationFactory(ServiceFactory):
-    class Meta:
-        model = Escalation
-
-    subject = factory.SubFactory(SubjectFactory)
-    kind = EscalationKind.INQUIRY
-    text = "主任会议决定就整改情况进行询问"
-    due_on = None
-    actor = None
-
-    @classmethod
-    def _create(cls, model_class, *, actor, **fields):
-        return escalation_record(actor=actor or default_office(), **fields)
-
-
-class DeadlineExtensionFactory(ServiceFactory):
-    """延期 of a started deadline (the plan's by default, which delivery starts) by
-    `days`, recorded by the office (rectification_deadline_extend)."""
-
-    class Meta:
-        model = DeadlineExtension
-
-    subject = factory.SubFactory(SubjectFactory)
-    kind = RectificationKind.PLAN
-    days = 30
-    reason = "单位主要负责人调整，需重新研究整改措施"
-    actor = None
-
-    @classmethod
-    def _create(cls, model_class, *, subject, kind, days, reason, actor):
-        subject = _delivered(subject)
-        if kind == RectificationKind.PLAN:
-            due = RectificationPlan.objects.get(subject=subject).due_on
-        else:
-            due = RectificationReport.objects.filter(subject=subject).latest("round").due_on
-        return rectification_deadline_extend(
-            actor=actor or default_office(),
-            subject=subject,
-            kind=kind,
-            new_due_on=due + datetime.timedelta(days=days),
-            reason=reason,
-        )
-
-
-# --- Versions --------------------------------------------------------------------------------
-_VERSION_KIND = {
-    VersionStatus.SATISFIED: RectificationKind.REPORT,
-    VersionStatus.CONTINUED: RectificationKind.REPORT,
-}
-
-
-class RectificationVersionFactory(ServiceFactory):
-    """The version a submission keeps, with the decision on it: a plan's (submitted,
-    approved, returned) or, for the assessment's conclusions, the first report's; a
-    report's returned version is one the office sent back before members assessed it."""
-
-    class Meta:
-        model = RectificationVersion
-
-    subject = factory.SubFactory(SubjectFactory)
-    status = VersionStatus.SUBMITTED
-    kind = factory.LazyAttribute(lambda o: _VERSION_KIND.get(o.status, RectificationKind.PLAN))
-    actor = None
-
-    @classmethod
-    def _create(cls, model_class, *, subject, status, kind, actor):
-        subject = _delivered(subject)
-        if kind == RectificationKind.PLAN:
-            plan_advance(subject, to=status, actor=actor)
-        elif status == VersionStatus.RETURNED:
-            RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
-            rectification_report_return(
-                actor=actor or default_office(), subject=subject, reason="请补充佐证材料"
-            )
-        else:
-            RectificationReportFactory(subject=subject, status=status, actor=actor)
-        return RectificationVersion.objects.filter(subject=subject, kind=kind, round=1).latest(
-            "number"
-        )
-
-
-class RectificationVersionFileFactory(ServiceFactory):
-    """The copy a submitted plan's version keeps of the plan's document."""
-
-    class Meta:
-        model = RectificationVersionFile
-
-    subject = factory.SubFactory(SubjectFactory)
-    document = factory.LazyFunction(lambda: pdf_upload("整改方案.pdf"))
-
-    @classmethod
-    def _create(cls, model_class, *, subject, document):
-        plan_advance(subject, to=PlanStatus.SUBMITTED, document=document)
-        version = RectificationVersion.objects.get(subject=subject, kind=RectificationKind.PLAN)
-        return version.files.get()
