@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
-from .files import private_file_response, replace_file
+from .files import private_file_response, file_store
 from .models import DocumentStatus, RenderedDocument
 from .queue import enqueue_on_commit
 
@@ -158,7 +158,7 @@ def document_render(*, document_id: int) -> RenderedDocument | None:
         document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None:
             return None  # the object changed while rendering: this PDF is already stale
-        replace_file(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
+        file_store(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
         document.name, document.error = name, ""
         document.status, document.rendered_at = DocumentStatus.DONE, timezone.now()
         document.save(update_fields=["pdf", "name", "error", "status", "rendered_at"])

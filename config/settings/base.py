@@ -159,6 +159,11 @@ QUESTIONNAIRE_BATCH_SIZE = env.int("QUESTIONNAIRE_BATCH_SIZE", default=5)
 QUESTIONNAIRE_CODE_FAILURE_LIMIT = env.int("QUESTIONNAIRE_CODE_FAILURE_LIMIT", default=10)
 QUESTIONNAIRE_CODE_FAILURE_WINDOW = 60 * env.int("QUESTIONNAIRE_CODE_FAILURE_MINUTES", default=15)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Word (DOCX) and Excel (XLSX) files are zip archives: limits read from the archive's
+# directory before anything is inflated, so a small "zip bomb" is refused unopened.
+UPLOAD_ZIP_MAX_BYTES = env.int("UPLOAD_ZIP_MAX_BYTES", default=100 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
+UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=2000)
 # Let large uploads reach our own size check (which answers in Chinese) instead of a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

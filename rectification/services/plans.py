@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload, replace_file
+from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.roles import Role
 
 from ..audit import AuditAction
@@ -71,7 +71,7 @@ def rectification_plan_save(
         )
     if document is not None:
         checked = check_upload(document, allowed=DOCUMENT_KINDS)
-        replace_file(plan.document, checked.original_name, document)
+        file_store(plan.document, checked.original_name, document)
         plan.document_name = checked.original_name
         plan.save(update_fields=["document", "document_name"])
     _log(

@@ -12,7 +12,7 @@ from ballots.models import BallotPurpose, BallotStatus
 from ballots.selectors import ballot_results, ballot_results_visible
 from ballots.services import ballot_create, ballot_open
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload, replace_file
+from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.roles import Role, user_has_role
 from core.services import require_office
 
@@ -83,7 +83,7 @@ def rectification_report_save(
         )
         if problem_id in checked:
             name = checked[problem_id].original_name
-            replace_file(row.evidence, name, evidence[problem_id])
+            file_store(row.evidence, name, evidence[problem_id])
             row.evidence_name = name
             row.save(update_fields=["evidence", "evidence_name"])
     report.text = (text or "").strip()

@@ -7,6 +7,8 @@ import os
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.files import file_store
+
 from ..models import (
     RectificationKind,
     RectificationPlan,
@@ -21,7 +23,8 @@ def _copy_file(version: RectificationVersion, label: str, field_file, original_n
     with field_file.open("rb") as handle:
         content = ContentFile(handle.read())
     copy = RectificationVersionFile(version=version, label=label, original_name=original_name)
-    copy.file.save(f"copy{os.path.splitext(field_file.name)[1]}", content, save=False)
+    # Kept only if the submission commits.
+    file_store(copy.file, f"copy{os.path.splitext(field_file.name)[1]}", content)
     copy.save()
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload, replace_file
+from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.roles import Role
 from core.services import (
     account_create,
@@ -178,7 +178,7 @@ def campaign_implementation_plan_attach(
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.implementation_plan_approved_on = approved_on
     campaign.implementation_plan_name = checked.original_name
-    replace_file(campaign.implementation_plan, checked.original_name, document)
+    file_store(campaign.implementation_plan, checked.original_name, document)
     campaign.save()
     audit_log(
         actor=actor,

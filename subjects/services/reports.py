@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload
+from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.services import apply_changes, changed_labels, require_office, validate_or_raise
 from core.workflow import transition
 from reviews.models import Campaign, CampaignStage
@@ -107,24 +107,20 @@ def duty_report_upload(
         uploaded_by=actor,
         is_late=due is not None and today > due,
     )
-    version.file.save(checked.original_name, upload, save=False)
-    try:
-        version.save()
-        late = "（逾期提交）" if version.is_late else ""
-        audit_log(
-            actor=actor,
-            action=AuditAction(f"duty_report.upload.{kind}"),
-            summary=f"{subject.person_name}上传述职报告{version.get_kind_display()}第 {number} 版："
-            f"{checked.original_name}{late}",
-            target=version,
-            campaign=campaign,
-            subject=subject,
-            data={"version": str(version.pk), "late": version.is_late},
-        )
-    except Exception:
-        # No row, no file: the stored copy goes with the failed write.
-        version.file.storage.delete(version.file.name)
-        raise
+    # No row, no file: the stored copy goes if anything after this rolls back.
+    file_store(version.file, checked.original_name, upload)
+    version.save()
+    late = "（逾期提交）" if version.is_late else ""
+    audit_log(
+        actor=actor,
+        action=AuditAction(f"duty_report.upload.{kind}"),
+        summary=f"{subject.person_name}上传述职报告{version.get_kind_display()}第 {number} 版："
+        f"{checked.original_name}{late}",
+        target=version,
+        campaign=campaign,
+        subject=subject,
+        data={"version": str(version.pk), "late": version.is_late},
+    )
     return version
 
 

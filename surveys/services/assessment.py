@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.files import DOCUMENT_KINDS, check_upload
+from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.roles import Role, user_has_role
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign, ContentItem
@@ -30,7 +30,7 @@ from ..models import (
     InvestigationReportStatus,
 )
 
-# Attachments also take photos of signed sheets and spreadsheets of questionnaire tallies.
+# PDF and Word, checked like duty reports (README, "Preliminary assessment").
 ATTACHMENT_KINDS = DOCUMENT_KINDS
 MAX_ATTACHMENTS = 10
 
@@ -110,24 +110,19 @@ def _store_attachments(
     *, actor, activity: InvestigationActivity, uploads: list[UploadedFile]
 ) -> list[ActivityAttachment]:
     stored = []
-    try:
-        for upload in uploads:
-            checked = check_upload(upload, allowed=ATTACHMENT_KINDS)
-            attachment = ActivityAttachment(
-                activity=activity,
-                original_name=checked.original_name,
-                size=checked.size,
-                content_kind=checked.kind,
-                uploaded_by=actor,
-            )
-            attachment.file.save(checked.original_name, upload, save=False)
-            stored.append(attachment)
-            attachment.save()
-    except Exception:
-        # All or nothing: files already written for this request go too.
-        for attachment in stored:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
+    for upload in uploads:
+        checked = check_upload(upload, allowed=ATTACHMENT_KINDS)
+        attachment = ActivityAttachment(
+            activity=activity,
+            original_name=checked.original_name,
+            size=checked.size,
+            content_kind=checked.kind,
+            uploaded_by=actor,
+        )
+        # All or nothing: a later refusal rolls back, and the files written go with it.
+        file_store(attachment.file, checked.original_name, upload)
+        attachment.save()
+        stored.append(attachment)
     return stored
 
 

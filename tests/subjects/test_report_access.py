@@ -127,13 +127,35 @@ def test_forged_name_with_path_parts_refused_nothing_stored(client, setup):
 def test_plain_multipart_upload_works(client, setup):
     _, mine, _, _, _ = setup
     client.force_login(mine.user)
-    body, content_type = _multipart("我的述职报告.pdf", b"%PDF-1.4 real enough")
+    body, content_type = _multipart("我的述职报告.pdf", b"%PDF-1.4 real enough\n%%EOF\n")
     response = client.generic(
         "POST", f"/subjects/{mine.pk}/reports/upload/", body, content_type=content_type
     )
     assert response.status_code == 302
     version = DutyReportVersion.objects.get(subject=mine)
     assert version.original_name == "我的述职报告.pdf"
+
+
+def test_a_name_with_a_right_to_left_override_is_stored_sanitised(client, setup):
+    """ "述职报告\u202efdp.exe" shows as "述职报告exe.pdf": the override is dropped, and
+    what remains ends in .exe, so the PDF is refused as misnamed."""
+    _, mine, _, _, _ = setup
+    client.force_login(mine.user)
+    pdf = b"%PDF-1.4 real enough\n%%EOF\n"
+    body, content_type = _multipart("述职报告\u202efdp.exe", pdf)
+    response = client.generic(
+        "POST", f"/subjects/{mine.pk}/reports/upload/", body, content_type=content_type
+    )
+    assert response.status_code == 400 and "述职报告fdp.exe" in response.content.decode()
+    body, content_type = _multipart("述职\u200b报告\u202e\x07.pdf", pdf)
+    response = client.generic(
+        "POST", f"/subjects/{mine.pk}/reports/upload/", body, content_type=content_type
+    )
+    assert response.status_code == 302
+    version = DutyReportVersion.objects.get(subject=mine)
+    assert version.original_name == "述职报告.pdf"
+    response = client.get(f"/reports/{version.pk}/download/")
+    assert "%E8%BF%B0%E8%81%8C%E6%8A%A5%E5%91%8A.pdf" in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize(

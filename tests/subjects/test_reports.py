@@ -1,6 +1,4 @@
 import datetime
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,17 +20,9 @@ from subjects.services import (
     duty_reports_distribute,
     report_deadlines_suggested,
 )
-from tests.factories import CampaignFactory, SubjectFactory, pdf_upload
+from tests.factories import CampaignFactory, SubjectFactory, docx_upload, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def docx_upload(name="述职报告.docx") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 def _stored() -> set[Path]:
@@ -128,7 +118,7 @@ def test_over_the_limit_refused(subject, settings):
             actor=subject.user,
             subject=subject,
             kind=ReportKind.FINAL,
-            upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"1" * 4096),
+            upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"1" * 4096 + b"%%EOF"),
         )
     assert not DutyReportVersion.objects.exists()
 
