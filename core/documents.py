@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
-from .files import private_file_response, file_store
+from .files import file_store, private_file_response
 from .models import DocumentStatus, RenderedDocument
 from .queue import enqueue_on_commit
 

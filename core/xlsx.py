@@ -1,11 +1,22 @@
-"""Reading the office's Excel tables (writing them is core.xlsx_writer).
+"""Reading the office's Excel tables (writing them is core.xlsx_writer), with memory and
+time bounded on hostile files.
 
 An import reads every row, collects every problem with its row and column, and either
 returns clean rows or raises ImportRejected naming them all: a bad file changes nothing.
+
+openpyxl streams a worksheet in read-only mode, but loads some parts whole (the shared
+strings, the styles) and trusts others (the sheet's claimed dimension pads every row to
+it; a missing stretch of rows comes back as empty rows; every styled row's attributes are
+kept). So before openpyxl sees a file, the archive passes the upload checks and inflate
+limits of core.files, every part's declared size is capped and the shared strings are
+counted; while reading, the claimed dimension is ignored, a value past MAX_COLUMNS is
+refused, a run of MAX_BLANK_RUN blank rows ends the table, and the rows read, blank or
+not, are capped.
 """
 
 import datetime
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +25,19 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from .errors import ApplicationError
-from .files import XLSX, check_upload
+from .files import XLSX, check_upload, zip_open_checked
 
-MAX_ROWS = 2000
+MAX_ROWS = 5000  # data rows in one import
+MAX_COLUMNS = 50
+MAX_BLANK_RUN = 50  # this many blank rows in a row end the table
+MAX_SHEET_ROWS = 2 * MAX_ROWS + MAX_BLANK_RUN  # rows read in all, blank ones included
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+SHEET_MAX_BYTES = 16 * 1024 * 1024  # a worksheet's XML, streamed
+PART_MAX_BYTES = 8 * 1024 * 1024  # any other part, which openpyxl may load whole
+MAX_SHARED_STRINGS = 100_000
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?si[\s/>]")
+_MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,56 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]]:
+def _reject(message: str) -> ImportRejected:
+    return ImportRejected([RowError(0, "", message)])
+
+
+def _count_shared_strings(archive: zipfile.ZipFile) -> int:
+    """Count string items by streaming the part: openpyxl would keep every one in memory."""
+    count, tail = 0, b""
+    with archive.open(_SHARED_STRINGS) as part:
+        while chunk := part.read(_MB):
+            data = tail + chunk
+            # A tag lying wholly in the tail was counted with the previous chunk.
+            count += sum(1 for m in _STRING_ITEM.finditer(data) if m.end() > len(tail))
+            tail = data[-32:]
+    return count
+
+
+def _check_parts(upload, name: str) -> None:
+    """Every part's declared size within its cap, and not too many shared strings."""
+    upload.seek(0)
+    try:
+        with zip_open_checked(upload, upload.size, name) as archive:
+            for entry in archive.infolist():
+                is_sheet = entry.filename.startswith("xl/worksheets/")
+                cap = SHEET_MAX_BYTES if is_sheet else PART_MAX_BYTES
+                if entry.file_size > cap:
+                    what = "工作表" if is_sheet else f"“{entry.filename[:60]}”部分"
+                    raise _reject(
+                        f"文件中的{what}解压后超过 {cap / _MB:.0f} MB，超出导入的上限。"
+                        "请只保留模板中的数据后重新上传。"
+                    )
+            if _SHARED_STRINGS in archive.namelist():
+                strings = _count_shared_strings(archive)
+                if strings > MAX_SHARED_STRINGS:
+                    raise _reject(
+                        f"文件中的文字条目有 {strings} 个，超过 {MAX_SHARED_STRINGS} 个的上限。"
+                        "请只保留模板中的数据后重新上传。"
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _reject("文件无法作为 Excel 表格读取，请用模板重新填写。") from exc
+    finally:
+        upload.seek(0)
+
+
+def _header(cells) -> list[str]:
+    return [parse_text(h) if h is not None else "" for h in cells]
+
+
+def read_table(
+    upload, columns: list[Column], *, max_rows: int = MAX_ROWS
+) -> tuple[list[Row], list[RowError]]:
     """Check the file and its header, then parse every cell.
 
     A file or header problem raises ImportRejected at once. Cell problems are returned with
@@ -108,19 +178,32 @@ def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]
     name every problem of the file in one answer.
     """
     try:
-        check_upload(upload, allowed=(XLSX,), max_bytes=5 * 1024 * 1024)
+        checked = check_upload(upload, allowed=(XLSX,), max_bytes=IMPORT_MAX_BYTES)
     except ApplicationError as exc:
-        raise ImportRejected([RowError(0, "", exc.message)]) from exc
+        raise _reject(exc.message) from exc
+    _check_parts(upload, checked.original_name)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportRejected(
-            [RowError(0, "", "文件无法作为 Excel 表格读取，请用模板重新填写。")]
-        ) from exc
+        raise _reject("文件无法作为 Excel 表格读取，请用模板重新填写。") from exc
+    try:
+        return _read_rows(workbook, columns, max_rows)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, SyntaxError) as exc:
+        # A part inflating past its declared size fails its CRC; broken XML fails to parse.
+        raise _reject("文件无法作为 Excel 表格读取，请用模板重新填写。") from exc
+    finally:
+        workbook.close()
+
+
+def _read_rows(workbook, columns: list[Column], max_rows: int) -> tuple[list[Row], list[RowError]]:
     sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()  # a claimed A1:XFD1048576 would pad every row to it
+    # Each row comes as wide as its own last cell; openpyxl has parsed every cell by then.
     rows = sheet.iter_rows(values_only=True)
-    header = [parse_text(h) if h is not None else "" for h in next(rows, ())]
+    header = _header(next(rows, ()))
     errors: list[RowError] = []
+    if any(header[MAX_COLUMNS:]):
+        raise _reject(f"表头超过 {MAX_COLUMNS} 列，请使用导入模板。")
     positions: dict[str, int] = {}
     for column in columns:
         if column.header in header:
@@ -132,15 +215,25 @@ def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]
         if name and name not in known:
             errors.append(RowError(0, name, "不是模板中的列"))
     if errors:
-        workbook.close()
         raise ImportRejected(errors)
 
     result: list[Row] = []
+    blank_run = 0
     for number, cells in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            raise _reject(
+                f"表格行数过多（含空行超过 {MAX_SHEET_ROWS} 行），请删除多余的行后重新上传。"
+            )
         if all(_is_blank(c) for c in cells):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break  # the end of the table, however many formatted rows follow
             continue
-        if len(result) >= MAX_ROWS:
-            errors.append(RowError(number, "", f"一次最多导入 {MAX_ROWS} 行"))
+        blank_run = 0
+        if not all(_is_blank(c) for c in cells[MAX_COLUMNS:]):
+            raise _reject(f"第 {number} 行超过 {MAX_COLUMNS} 列，请使用导入模板。")
+        if len(result) >= max_rows:
+            errors.append(RowError(number, "", f"一次最多导入 {max_rows} 行"))
             break
         row = Row(number=number)
         for column in columns:
@@ -157,9 +250,8 @@ def read_table(upload, columns: list[Column]) -> tuple[list[Row], list[RowError]
                 errors.append(RowError(number, column.header, str(exc)))
                 row.values[column.key] = None
         result.append(row)
-    workbook.close()
     if not result and not errors:
-        raise ImportRejected([RowError(0, "", "表格中没有数据行")])
+        raise _reject("表格中没有数据行")
     return result, errors
 
 
