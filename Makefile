@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/vote_throughput.py
 	$(BIN)/python benchmarks/ballot_close.py
 	$(BIN)/python benchmarks/exports.py
+	$(BIN)/python benchmarks/import_members.py --rows 200
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
 from .errors import ApplicationError
-from .models import AuditEntry, LoginLockout, OutgoingEmail, PasswordChangeRequired
+from .models import (
+    AuditEntry,
+    ImportJob,
+    LoginLockout,
+    OutgoingEmail,
+    PasswordChangeRequired,
+)
 from .outbox import outbox_kick, outbox_retry_now
 from .roles import Role, user_has_role
 from .services import (
@@ -77,6 +83,30 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
             )
         else:
             self.message_user(request, f"已将 {n} 封邮件重新排队发送，请稍后刷新查看结果。")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Imports and how they ended; the passwords list is reached only from the job's page,
+    by whoever ran it."""
+
+    list_display = (
+        "created_at",
+        "label",
+        "file_name",
+        "requested_by",
+        "status",
+        "total",
+        "created_count",
+        "accounts_count",
+        "finished_at",
+    )
+    list_filter = ("kind", "status")
+    list_select_related = ("requested_by",)
+    exclude = ("rows", "result", "params")
+    readonly_fields = [
+        f.name for f in ImportJob._meta.fields if f.name not in ("rows", "result", "params")
+    ]
 
 
 User = get_user_model()

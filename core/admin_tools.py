@@ -1,5 +1,6 @@
 """Pieces the office admin shares: writing through services, Excel import pages."""
 
+import io
 from collections.abc import Callable
 
 from django import forms
@@ -7,12 +8,19 @@ from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .errors import ApplicationError
-from .xlsx import Column, ImportRejected, ImportResult
+from .files import CONTENT_TYPES, XLSX
+from .imports import (
+    import_job_for_user,
+    import_job_queue,
+    import_job_result_take,
+    import_job_state,
+)
+from .xlsx import Column, ImportRejected
 from .xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 
 
@@ -167,48 +175,6 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
 
-def import_page(
-    request,
-    *,
-    model_admin: admin.ModelAdmin,
-    title: str,
-    form_class: type[ImportForm],
-    run: Callable[[ImportForm], ImportResult],
-    template_url: str,
-    done_url: str,
-) -> HttpResponse:
-    """GET shows the form; POST runs the import and shows either every error or the result."""
-    errors = []
-    result = None
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = run(form)
-            except ImportRejected as exc:
-                errors = exc.errors
-                model_admin.message_user(request, exc.message, messages.ERROR)
-            except ApplicationError as exc:
-                model_admin.message_user(request, exc.message, messages.ERROR)
-            else:
-                model_admin.message_user(
-                    request, f"已导入 {len(result.created)} 条记录。", messages.SUCCESS
-                )
-    else:
-        form = form_class()
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": title,
-        "form": form,
-        "errors": errors,
-        "result": result,
-        "template_url": template_url,
-        "done_url": done_url,
-    }
-    return TemplateResponse(request, "admin/import_page.html", context)
-
-
 def template_download(title: str, columns: list[Column]) -> HttpResponse:
     """An empty table to fill in, red headers for required columns; the examples are on the
     instructions sheet, not as data, so an untouched template imports nothing."""
@@ -251,12 +217,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ExcelImportMixin:
-    """Adds "import/" and "import/template/" pages to a ModelAdmin.
+    """Adds the Excel import pages to a ModelAdmin: the form, the template, and the job's
+    progress, status (JSON) and result (the initial passwords, downloaded once).
 
-    The admin sets import_title, import_columns, import_template_name (and import_form
-    for extra fields) and implements run_import(request, form) by calling its service.
-    """
+    The admin sets import_kind (an importer registered with core.imports), import_title,
+    import_columns, import_template_name, and import_form with import_params(form) for
+    extra fields."""
 
+    import_kind: str
     import_title: str
     import_columns: list[Column]
     import_template_name: str
@@ -268,37 +236,110 @@ class ExcelImportMixin:
         return f"{opts.app_label}_{opts.model_name}_{suffix}"
 
     def get_urls(self):
+        pages = [
+            ("import/", self.import_view, "import"),
+            ("import/template/", self.import_template_view, "import_template"),
+            ("import/<int:job_id>/", self.import_job_view, "import_job"),
+            ("import/<int:job_id>/status/", self.import_job_status_view, "import_job_status"),
+            ("import/<int:job_id>/result/", self.import_job_result_view, "import_job_result"),
+        ]
         return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name=self._import_url_name("import"),
-            ),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name=self._import_url_name("import_template"),
+            *(
+                path(route, self.admin_site.admin_view(view), name=self._import_url_name(name))
+                for route, view, name in pages
             ),
             *super().get_urls(),
         ]
 
-    def run_import(self, request, form) -> ImportResult:
-        raise NotImplementedError
+    def import_params(self, form) -> dict:
+        return {}
+
+    def _import_context(self, request, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": self.import_title,
+            "template_url": reverse(f"admin:{self._import_url_name('import_template')}"),
+            "done_url": reverse(f"admin:{self._import_url_name('changelist')}"),
+            "import_url": reverse(f"admin:{self._import_url_name('import')}"),
+            **extra,
+        }
+
+    def _require_import(self, request) -> None:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
 
     def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        return import_page(
+        """GET shows the form; POST checks the whole file at once and either lists every
+        problem (nothing is imported) or queues the import and shows its progress."""
+        self._require_import(request)
+        errors = []
+        if request.method == "POST":
+            form = self.import_form(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    job = import_job_queue(
+                        actor=request.user,
+                        kind=self.import_kind,
+                        upload=form.cleaned_data["file"],
+                        params=self.import_params(form),
+                    )
+                except ImportRejected as exc:
+                    errors = exc.errors
+                    self.message_user(request, exc.message, messages.ERROR)
+                except ApplicationError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                else:
+                    return HttpResponseRedirect(
+                        reverse(f"admin:{self._import_url_name('import_job')}", args=[job.pk])
+                    )
+        else:
+            form = self.import_form()
+        context = self._import_context(request, form=form, errors=errors)
+        return TemplateResponse(request, "admin/import_page.html", context)
+
+    def import_job_view(self, request, job_id: int):
+        self._require_import(request)
+        job = import_job_for_user(user=request.user, pk=job_id)
+        context = self._import_context(
             request,
-            model_admin=self,
-            title=self.import_title,
-            form_class=self.import_form,
-            run=lambda form: self.run_import(request, form),
-            template_url=reverse(f"admin:{self._import_url_name('import_template')}"),
-            done_url=reverse(f"admin:{self._import_url_name('changelist')}"),
+            job=job,
+            state=import_job_state(job),
+            status_url=reverse(
+                f"admin:{self._import_url_name('import_job_status')}", args=[job.pk]
+            ),
+            result_url=reverse(
+                f"admin:{self._import_url_name('import_job_result')}", args=[job.pk]
+            ),
         )
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+    def import_job_status_view(self, request, job_id: int):
+        self._require_import(request)
+        job = import_job_for_user(user=request.user, pk=job_id)
+        response = JsonResponse(import_job_state(job))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def import_job_result_view(self, request, job_id: int):
+        self._require_import(request)
+        job = import_job_for_user(user=request.user, pk=job_id)
+        try:
+            content, filename = import_job_result_take(actor=request.user, job=job)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(f"admin:{self._import_url_name('import_job')}", args=[job.pk])
+            )
+        response = FileResponse(
+            io.BytesIO(content),
+            as_attachment=True,
+            filename=filename,
+            content_type=CONTENT_TYPES[XLSX],
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def import_template_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
+        self._require_import(request)
         return template_download(self.import_template_name, self.import_columns)

@@ -38,6 +38,7 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD = "user.password", "重设密码"
     EMAIL_RETRY = "email.retry", "邮件立即重试"
     LOGIN_UNLOCK = "login.unlock", "解除登录锁定"
+    IMPORT_RESULT_DOWNLOAD = "import.result_download", "下载初始密码名单"
 
 
 audit_actions_register(AuditAction)

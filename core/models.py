@@ -231,3 +231,48 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ImportJob(models.Model):
+    """An Excel import that opens logins, run by a worker (core.imports).
+
+    The file was checked when it was queued; `rows` holds its checked rows until the
+    worker has created them, all in one transaction. `result` is the Excel of new logins
+    and initial passwords: downloaded once by whoever ran the import, then deleted, or
+    deleted unread a day after the import finished."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("导入内容", max_length=40)
+    label = models.CharField("名称", max_length=100)
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    params = models.JSONField("参数", default=dict, blank=True)
+    rows = models.JSONField("待导入的行", default=list, blank=True)
+    total = models.PositiveIntegerField("行数", default=0)
+    created_count = models.PositiveIntegerField("已导入", default=0)
+    accounts_count = models.PositiveIntegerField("新开通账号", default=0)
+    error = models.TextField("错误信息", blank=True)
+    errors = models.JSONField("逐行错误", default=list, blank=True)
+    result = models.FileField(
+        "初始密码名单", upload_to=PrivateUploadTo("imports"), blank=True, max_length=200
+    )
+    result_taken_at = models.DateTimeField("名单下载时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Excel 导入任务"
+        verbose_name_plural = "Excel 导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.file_name}"

@@ -2,8 +2,12 @@
 
 import re
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -39,8 +43,38 @@ def generate_initial_password() -> str:
             return password
 
 
-def account_create(*, username: str, full_name: str, role: Role, password: str | None = None):
-    """Create a login for a person; returns (user, initial password, or None when one was given)."""
+def initial_passwords(
+    count: int, *, progress: Callable[[int], None] | None = None
+) -> list[tuple[str, str]]:
+    """`count` new initial passwords, each with its hash as make_password gives it.
+
+    Hashing is what makes opening a login slow (PBKDF2 with Django's million rounds, about
+    0.2 s of one core), and initial passwords get the same hasher as any other. OpenSSL's
+    PBKDF2 releases the GIL, so threads hash on every core: processes would do no better,
+    and a Celery prefork worker, being a daemon process, may not start them.
+    """
+    passwords = [generate_initial_password() for _ in range(count)]
+    pairs = []
+    with ThreadPoolExecutor(max_workers=settings.PASSWORD_HASH_WORKERS) as pool:
+        for done, encoded in enumerate(pool.map(make_password, passwords), start=1):
+            pairs.append((passwords[done - 1], encoded))
+            if progress is not None:
+                progress(done)
+    return pairs
+
+
+def account_create(
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str | None = None,
+    prehashed: tuple[str, str] | None = None,
+):
+    """Create a login for a person; returns (user, initial password, or None when one was given).
+
+    `prehashed` is an initial password with its hash made ahead (initial_passwords), so an
+    import hashes on every core before its transaction starts."""
     User = get_user_model()
     username = username.strip()
     if not username:
@@ -48,10 +82,13 @@ def account_create(*, username: str, full_name: str, role: Role, password: str |
     if User.objects.filter(username=username).exists():
         raise ApplicationError(f"登录名“{username}”已被占用。")
     initial = None
-    if not password:
-        initial = password = generate_initial_password()
     user = User(username=username, first_name=full_name[:150])
-    user.set_password(password)
+    if prehashed is not None:
+        initial, user.password = prehashed
+    else:
+        if not password:
+            initial = password = generate_initial_password()
+        user.set_password(password)
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:

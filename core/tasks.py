@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .documents import document_render
+from .imports import import_job_run, import_results_expire
 from .outbox import outbox_send_due
 
 
@@ -16,3 +17,13 @@ def outbox_send_task() -> dict:
     """After each commit that queues mail, and every minute by beat; safe on many workers."""
     run = outbox_send_due()
     return {"sent": run.sent, "failed": run.failed, "error": run.error}
+
+
+@shared_task(name="core.import_job_run")
+def import_job_run_task(job_id: int) -> str:
+    return import_job_run(job_id=job_id).status
+
+
+@shared_task(name="core.import_results_expire")
+def import_results_expire_task() -> int:
+    return import_results_expire()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from core.admin_tools import ExcelImportMixin, ReadOnlyAdmin, ServiceAdmin
 from core.passwords import initial_password_validate
 
-from .imports import MEMBER_COLUMNS, members_import
+from .imports import MEMBER_COLUMNS
 from .models import Member, StageTransition
 from .services import MEMBER_EDITABLE, member_create, member_update
 
@@ -53,6 +53,7 @@ class MemberAdmin(ExcelImportMixin, ServiceAdmin):
     list_filter = ("counts_toward_composition", "is_active")
     search_fields = ("name", "title", "user__username")
     list_editable = ("position",)
+    import_kind = "members"
     import_title = "从 Excel 导入常委会组成人员"
     import_columns = MEMBER_COLUMNS
     import_template_name = "常委会组成人员"
@@ -92,9 +93,6 @@ class MemberAdmin(ExcelImportMixin, ServiceAdmin):
     def has_delete_permission(self, request, obj=None):
         # Ballots will point at members; a member who leaves is marked not in office instead.
         return False
-
-    def run_import(self, request, form):
-        return members_import(actor=request.user, upload=form.cleaned_data["file"])
 
 
 @admin.register(StageTransition)

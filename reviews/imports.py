@@ -1,14 +1,15 @@
 """Excel import of the standing committee's members: all rows or none."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from core.audit import audit_log
+from core.imports import import_now
 from core.services import USERNAME_RE, require_office
 from core.xlsx import (
     Column,
     ImportRejected,
     ImportResult,
+    Row,
     RowError,
     import_rows,
     parse_yes_no,
@@ -66,13 +67,31 @@ def _check_rows(rows) -> list[RowError]:
     return errors
 
 
-def members_import(*, actor, upload) -> ImportResult:
+def members_check(*, actor, upload, params: dict | None = None) -> list[Row]:
+    """Read and check the whole file; any problem raises ImportRejected naming them all."""
     require_office(actor)
     rows, errors = read_table(upload, MEMBER_COLUMNS)
     errors += _check_rows(rows)
     if errors:
         raise ImportRejected(errors)
+    return rows
+
+
+def members_logins_needed(*, rows: list[Row], params: dict | None = None) -> int:
+    return len(rows)  # every member gets a login
+
+
+def members_create(
+    *, actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict | None = None
+) -> ImportResult:
+    """Create every member in the caller's transaction, each login with a prehashed
+    initial password. The rows are checked again: a login may have been taken since."""
+    require_office(actor)
+    errors = _check_rows(rows)
+    if errors:
+        raise ImportRejected(errors)
     start = Member.objects.count()
+    prehashed = iter(passwords)
 
     def create(row):
         v = row.values
@@ -83,15 +102,20 @@ def members_import(*, actor, upload) -> ImportResult:
             username=v["username"],
             counts_toward_composition=v["counts"] if v["counts"] is not None else True,
             position=start + row.number - 1,
+            prehashed=next(prehashed, None),
         )
         return member, (member.name, member.user.username, initial) if initial else None
 
-    with transaction.atomic():
-        result = import_rows(rows, create)
-        audit_log(
-            actor=actor,
-            action=AuditAction.MEMBER_IMPORT,
-            summary=f"从 Excel 导入常委会组成人员 {len(result.created)} 名",
-            data={"file": upload.name, "count": len(result.created)},
-        )
+    result = import_rows(rows, create)
+    audit_log(
+        actor=actor,
+        action=AuditAction.MEMBER_IMPORT,
+        summary=f"从 Excel 导入常委会组成人员 {len(result.created)} 名",
+        data={"count": len(result.created)},
+    )
     return result
+
+
+def members_import(*, actor, upload) -> ImportResult:
+    """Check and import in this process (scripts, tests); the admin page queues a job."""
+    return import_now(actor=actor, kind="members", upload=upload)

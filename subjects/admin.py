@@ -9,7 +9,7 @@ from core.admin_tools import ExcelImportMixin, ImportForm, ReadOnlyAdmin, Servic
 from core.passwords import initial_password_validate
 from reviews.models import Campaign, CampaignStage
 
-from .imports import SUBJECT_COLUMNS, subjects_import
+from .imports import SUBJECT_COLUMNS
 from .models import DutyReportVersion, LiaisonCommittee, Subject, Unit
 from .selectors import subject_report_state
 from .services import (
@@ -149,6 +149,7 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
     )
     list_filter = ("campaign", "review_form", "unit__organ_type", "liaison_committee")
     search_fields = ("person_name", "unit__name", "post", "user__username")
+    import_kind = "subjects"
     import_title = "从 Excel 导入评议对象"
     import_columns = SUBJECT_COLUMNS
     import_template_name = "评议对象"
@@ -222,12 +223,8 @@ class SubjectAdmin(ExcelImportMixin, ServiceAdmin):
     def delete_model(self, request, obj):
         subject_delete(actor=request.user, subject=obj)
 
-    def run_import(self, request, form):
-        return subjects_import(
-            actor=request.user,
-            campaign=form.cleaned_data["campaign"],
-            upload=form.cleaned_data["file"],
-        )
+    def import_params(self, form) -> dict:
+        return {"campaign": form.cleaned_data["campaign"].pk}
 
 
 @admin.register(DutyReportVersion)

@@ -1,15 +1,16 @@
 """Excel import of a campaign's review subjects: all rows or none."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from core.audit import audit_log
+from core.imports import import_now
 from core.roles import Role, user_has_role
 from core.services import USERNAME_RE, require_office
 from core.xlsx import (
     Column,
     ImportRejected,
     ImportResult,
+    Row,
     RowError,
     import_rows,
     parse_date,
@@ -112,20 +113,55 @@ def _check_rows(campaign: Campaign, rows) -> list[RowError]:
     return errors
 
 
-def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
-    require_office(actor)
-    campaign = Campaign.objects.get(pk=campaign.pk)
+def _campaign(params: dict) -> Campaign:
+    campaign = Campaign.objects.get(pk=params["campaign"])
     require_preparation(campaign)
+    return campaign
+
+
+def subjects_check(*, actor, upload, params: dict) -> list[Row]:
+    """Read and check the whole file; any problem raises ImportRejected naming them all."""
+    require_office(actor)
+    campaign = _campaign(params)
     rows, errors = read_table(upload, SUBJECT_COLUMNS)
     errors += _check_rows(campaign, rows)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _new_logins(rows: list[Row]) -> list[str]:
+    usernames = [r.values["username"] for r in rows if r.values.get("username")]
+    existing = set(
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    return [u for u in usernames if u not in existing]
+
+
+def subjects_logins_needed(*, rows: list[Row], params: dict) -> int:
+    return len(_new_logins(rows))  # subjects from an earlier year keep their login
+
+
+def subjects_create(
+    *, actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict
+) -> ImportResult:
+    """Create every subject in the caller's transaction, new logins with prehashed initial
+    passwords. The rows are checked again: things may have changed since the check."""
+    require_office(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=params["campaign"])
+    require_preparation(campaign)
+    errors = _check_rows(campaign, rows)
     if errors:
         raise ImportRejected(errors)
     units = {u.name: u for u in Unit.objects.all()}
     committees = {c.name: c for c in LiaisonCommittee.objects.all()}
     start = campaign.subjects.count()
+    new_logins = set(_new_logins(rows))
+    prehashed = iter(passwords)
 
     def create(row):
         v = row.values
+        username = v.get("username") or ""
         subject, initial = subject_create(
             actor=actor,
             campaign=campaign,
@@ -135,19 +171,24 @@ def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
             appointed_on=v["appointed_on"],
             review_form=v["review_form"],
             liaison_committee=committees[v["liaison_committee"]],
-            username=v.get("username") or "",
+            username=username,
             position=start + row.number - 1,
+            prehashed=next(prehashed, None) if username in new_logins else None,
         )
         return subject, (subject.person_name, subject.user.username, initial) if initial else None
 
-    with transaction.atomic():
-        result = import_rows(rows, create)
-        audit_log(
-            actor=actor,
-            action=AuditAction.SUBJECT_IMPORT,
-            summary=f"“{campaign.name}”从 Excel 导入评议对象 {len(result.created)} 名",
-            target=campaign,
-            campaign=campaign,
-            data={"file": upload.name, "count": len(result.created)},
-        )
+    result = import_rows(rows, create)
+    audit_log(
+        actor=actor,
+        action=AuditAction.SUBJECT_IMPORT,
+        summary=f"“{campaign.name}”从 Excel 导入评议对象 {len(result.created)} 名",
+        target=campaign,
+        campaign=campaign,
+        data={"count": len(result.created)},
+    )
     return result
+
+
+def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
+    """Check and import in this process (scripts, tests); the admin page queues a job."""
+    return import_now(actor=actor, kind="subjects", upload=upload, params={"campaign": campaign.pk})

@@ -5,6 +5,7 @@ and the cache is local memory, so one command runs the app on a bare laptop.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -168,6 +169,9 @@ UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Threads hashing the initial passwords of an import (core.services.initial_passwords).
+PASSWORD_HASH_WORKERS = env.int("PASSWORD_HASH_WORKERS", default=os.cpu_count() or 2)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -209,6 +213,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "workbench.reminders_sweep", "schedule": 3600.0},
     # Sends the e-mails that are due: new ones missed by their kick, and retries.
     "email-outbox": {"task": "core.outbox_send", "schedule": 60.0},
+    # Initial-password lists of imports not downloaded within a day are deleted.
+    "import-results-expire": {"task": "core.import_results_expire", "schedule": 3600.0},
 }
 # Days before a deadline on which a reminder goes out (plus the due day, then weekly when overdue).
 REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["7", "1"])]

@@ -300,10 +300,15 @@ def member_create(
     counts_toward_composition: bool = True,
     password: str | None = None,
     position: int = 0,
+    prehashed: tuple[str, str] | None = None,
 ) -> tuple[Member, str | None]:
     require_office(actor)
     user, initial = account_create(
-        username=username, full_name=name.strip(), role=Role.MEMBER, password=password
+        username=username,
+        full_name=name.strip(),
+        role=Role.MEMBER,
+        password=password,
+        prehashed=prehashed,
     )
     member = Member(
         user=user,

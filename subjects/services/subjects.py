@@ -28,14 +28,20 @@ def require_preparation(campaign: Campaign) -> None:
         )
 
 
-def _attach_account(*, subject: Subject, username: str, password: str | None):
+def _attach_account(
+    *, subject: Subject, username: str, password: str | None, prehashed: tuple[str, str] | None
+):
     """Give the subject a login: an existing subject account (from an earlier year) or a new one."""
     from django.contrib.auth import get_user_model
 
     existing = get_user_model().objects.filter(username=username.strip()).first()
     if existing is None:
         user, initial = account_create(
-            username=username, full_name=subject.person_name, role=Role.SUBJECT, password=password
+            username=username,
+            full_name=subject.person_name,
+            role=Role.SUBJECT,
+            password=password,
+            prehashed=prehashed,
         )
         return user, initial
     if not user_has_role(existing, Role.SUBJECT) or existing.is_staff:
@@ -59,6 +65,7 @@ def subject_create(
     username: str = "",
     password: str | None = None,
     position: int | None = None,
+    prehashed: tuple[str, str] | None = None,
 ) -> tuple[Subject, str | None]:
     """Add a subject to a campaign in preparation; returns the subject and any new initial password."""
     require_office(actor)
@@ -80,7 +87,7 @@ def subject_create(
     initial = None
     if username.strip():
         subject.user, initial = _attach_account(
-            subject=subject, username=username, password=password
+            subject=subject, username=username, password=password, prehashed=prehashed
         )
     subject.save()
     audit_log(

@@ -13,6 +13,7 @@ from django.db import DatabaseError, models
 
 from core.documents import KINDS, DocumentKind, document_render, document_request
 from core.errors import ApplicationError
+from core.imports import import_job_queue, import_job_result_take
 from core.models import RenderedDocument
 from core.roles import Role
 from rectification.models import ProblemSource, RowStatus
@@ -39,6 +40,7 @@ from tests.factories import (
     docx_upload,
     make_group,
     pdf_upload,
+    xlsx_upload,
 )
 from workbench.models import Briefing, RenderStatus
 from workbench.services.briefings import briefing_create, briefing_render
@@ -236,6 +238,23 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
     failing_save(monkeypatch, Briefing, lambda: briefing_render(briefing_id=briefing.pk))
     assert_no_orphans(media)
     assert briefing_render(briefing_id=briefing.pk).status == RenderStatus.DONE
+    assert_no_orphans(media)
+
+    # An import's list of initial passwords: written with the records, gone once taken.
+    header = ["姓名", "职务", "登录名", "计入组成人员"]
+    with monkeypatch.context() as patch:
+        patch.setattr("reviews.imports.audit_log", _refuse)
+        job = import_job_queue(
+            actor=office, kind="members", upload=xlsx_upload([header, ["甲", "委员", "jia", "是"]])
+        )
+    assert job.status == "failed" and REFUSED in job.error
+    assert_no_orphans(media)
+    job = import_job_queue(
+        actor=office, kind="members", upload=xlsx_upload([header, ["乙", "委员", "yi", "是"]])
+    )
+    assert job.result
+    assert_no_orphans(media)
+    import_job_result_take(actor=office, job=job)
     assert_no_orphans(media)
 
     on_disk, referenced = census(media)

@@ -91,3 +91,24 @@ def test_worker_runs_the_reminder_sweep_and_renders_a_briefing(worker, office):
         time.sleep(0.5)
     assert document.status == DocumentStatus.DONE, document.error
     assert Path(document.pdf.path).read_bytes().startswith(b"%PDF-")
+
+
+def test_worker_runs_an_import_job(worker, office):
+    from core.imports import import_job_queue
+    from core.models import ImportJob
+    from reviews.imports import MEMBER_COLUMNS
+    from reviews.models import Member
+    from tests.factories import xlsx_upload
+
+    rows = [[f"委员{n}", "常委会委员", f"w{n:03d}", "是"] for n in range(20)]
+    upload = xlsx_upload([[c.header for c in MEMBER_COLUMNS], *rows])
+    job = import_job_queue(actor=office, kind="members", upload=upload)  # published to Redis
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+            break
+        time.sleep(0.5)
+    assert job.status == ImportJob.Status.DONE, job.error
+    assert Member.objects.count() == 20 and job.accounts_count == 20
+    assert Path(job.result.path).is_file()

@@ -58,5 +58,7 @@ def test_admin_import_page(client, office):
     response = client.post(
         "/admin/reviews/member/import/",
         {"file": xlsx_upload([HEADER, ["王恒明", "常委会副主任", "wanghm", "是"]])},
+        follow=True,
     )
-    assert "已导入 1 条记录" in response.content.decode()
+    body = response.content.decode()
+    assert "已导入 1 条记录" in body and "下载初始密码名单" in body

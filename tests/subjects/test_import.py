@@ -1,9 +1,12 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from core.errors import ApplicationError
-from core.models import AuditEntry
+from core.models import AuditEntry, ImportJob
 from core.roles import Role, user_has_role
 from core.xlsx import ImportRejected
 from reviews.models import CampaignStage
@@ -207,7 +210,16 @@ class TestAdminPages:
         response = client.post(
             "/admin/subjects/subject/import/",
             {"campaign": campaign.pk, "file": xlsx_upload([HEADER, *GOOD_ROWS])},
+            follow=True,
         )
         body = response.content.decode()
-        assert "已导入 3 条记录" in body and "jinlx" in body and "初始密码" in body
+        assert "已导入 3 条记录" in body and "新开通 2 个登录账号" in body
         assert campaign.subjects.count() == 3
+        job = ImportJob.objects.get()
+        response = client.get(f"/admin/subjects/subject/import/{job.pk}/result/")
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == ("姓名", "登录名", "初始密码")
+        assert {r[1] for r in rows[1:]} == {"jinlx", "tangxy"}
+        jin = Subject.objects.get(person_name="金立新").user
+        assert jin.check_password(next(r[2] for r in rows if r[1] == "jinlx"))
