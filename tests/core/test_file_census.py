@@ -17,15 +17,16 @@ from core.imports import import_job_queue, import_job_result_take
 from core.models import RenderedDocument
 from core.roles import Role
 from rectification.models import ProblemSource, RowStatus
+from rectification.services import plans as rectification_plans
 from rectification.services import (
-    opinion_approve,
-    opinion_deliver,
-    opinion_draft,
-    opinion_problem_add,
-    plan_approve,
-    plan_save,
-    plan_submit,
-    report_save,
+    rectification_plan_approve,
+    rectification_plan_save,
+    rectification_plan_submit,
+    rectification_report_save,
+    review_opinion_approve,
+    review_opinion_deliver,
+    review_opinion_draft,
+    review_opinion_problem_add,
 )
 from reviews.services import campaign_plan_attach
 from subjects.models import ReportKind
@@ -155,38 +156,51 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
     )
 
     # The rectification plan's document.
-    opinion = opinion_draft(actor=office, subject=subject, summary="意见")
+    opinion = review_opinion_draft(actor=office, subject=subject, summary="意见")
     items = list(campaign.content_items.all())
     for text in ("问题一", "问题二"):
-        opinion_problem_add(
+        review_opinion_problem_add(
             actor=office,
             opinion=opinion,
             content_item=items[0],
             text=text,
             source=ProblemSource.DELIBERATION,
         )
-    opinion_approve(actor=office, opinion=opinion, approved_on=today)
-    opinion_deliver(actor=office, opinion=opinion, delivered_on=today)
+    review_opinion_approve(actor=office, opinion=opinion, approved_on=today)
+    review_opinion_deliver(actor=office, opinion=opinion, delivered_on=today)
     subject.refresh_from_db()
     rows = {
         p.pk: {"measures": "措施", "responsible": "责任人", "time_limit": today, "target": "目标"}
         for p in opinion.problems.all()
     }
     twice(
-        "rectification.services",
+        "rectification.services.plans",
         "_log",
-        lambda: plan_save(
+        lambda: rectification_plan_save(
             actor=subject.user, subject=subject, rows=rows, document=pdf_upload("方案.pdf")
         ),
     )
-    plan_submit(actor=subject.user, subject=subject)
-    plan_approve(actor=liaison, subject=subject)
+    # Submitting keeps a copy of the plan's document with the version.
+    record = rectification_plans.plan_version_record
+
+    def record_then_refuse(**kwargs):
+        record(**kwargs)
+        raise ApplicationError(REFUSED)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rectification_plans, "plan_version_record", record_then_refuse)
+        with pytest.raises(ApplicationError, match=REFUSED):
+            rectification_plan_submit(actor=subject.user, subject=subject)
+    assert_no_orphans(media)
+    rectification_plan_submit(actor=subject.user, subject=subject)
+    assert_no_orphans(media)
+    rectification_plan_approve(actor=liaison, subject=subject)
 
     # The rectification report's evidence: the attacker's case, refused by the service itself
     # after the first row's evidence was written (the second row is incomplete).
     first, second = opinion.problems.order_by("position")
     with pytest.raises(ApplicationError, match="须选择完成情况"):
-        report_save(
+        rectification_report_save(
             actor=subject.user,
             subject=subject,
             text="报告",
@@ -198,7 +212,7 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
         )
     assert_no_orphans(media)
     done = {"status": RowStatus.DONE, "done": "已完成"}
-    report_save(
+    rectification_report_save(
         actor=subject.user,
         subject=subject,
         text="报告",
@@ -258,7 +272,7 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
     assert_no_orphans(media)
 
     on_disk, referenced = census(media)
-    assert len(on_disk) == 10  # every accepted file once, every replaced or refused one gone
+    assert len(on_disk) == 11  # every accepted file once, every replaced or refused one gone
 
 
 def failing_save(monkeypatch, model, call) -> None:
