@@ -229,7 +229,7 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
     )
     monkeypatch.setattr("core.documents.render_to_string", lambda template, context: "<p/>")
     with monkeypatch.context() as patch:
-        patch.setattr("core.tasks.document_render_task.delay", lambda pk: None)
+        patch.setattr("core.documents.enqueue_on_commit", lambda *a, **k: None)
         document = document_request(actor=office, kind="census", object_id=1)
     failing_save(monkeypatch, RenderedDocument, lambda: document_render(document_id=document.pk))
     assert_no_orphans(media)
