@@ -61,7 +61,9 @@ def test_the_page_checks_queues_runs_and_hands_out_the_passwords_once(client, of
     response = client.get(f"{URL}{job.pk}/result/")
     assert "no-store" in response["Cache-Control"]
     assert "filename*=utf-8''" in response["Content-Disposition"].lower()
-    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values
+    )
     assert rows[0] == ("姓名", "登录名", "初始密码") and len(rows) == 4
     users = get_user_model().objects
     assert all(users.get(username=u).check_password(p) for _, u, p in rows[1:])

@@ -217,7 +217,7 @@ class TestAdminPages:
         assert campaign.subjects.count() == 3
         job = ImportJob.objects.get()
         response = client.get(f"/admin/subjects/subject/import/{job.pk}/result/")
-        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0] == ("姓名", "登录名", "初始密码")
         assert {r[1] for r in rows[1:]} == {"jinlx", "tangxy"}
