@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, models
 
+from core import audit
 from core.documents import (
     KINDS,
     DocumentKind,
@@ -233,6 +234,7 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
         DocumentKind(render=lambda pk: ("t.html", {}, "文书.pdf"), title_for=lambda u, pk: "文书"),
     )
     monkeypatch.setattr("core.documents.render_to_string", lambda template, context: "<p/>")
+    monkeypatch.setitem(audit._LABELS, "census.render", "申请生成 PDF（测试）")
     with monkeypatch.context() as patch:
         patch.setattr("core.documents.enqueue_on_commit", lambda *a, **k: None)
         document = document_request(actor=office, kind="census", object_id=1)
