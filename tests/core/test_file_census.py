@@ -35,7 +35,7 @@ from rectification.services import (
     review_opinion_draft,
     review_opinion_problem_add,
 )
-from reviews.services import campaign_plan_attach
+from reviews.services import campaign_implementation_plan_attach
 from subjects.models import ReportKind
 from subjects.services import duty_report_upload
 from surveys.models import ActivityKind
@@ -121,7 +121,7 @@ def test_every_upload_path_leaves_no_orphans(media, office, monkeypatch, fake_pd
 
     # The work plan (实施方案), twice accepted: the replaced file goes on commit.
     def plan():
-        return campaign_plan_attach(
+        return campaign_implementation_plan_attach(
             actor=office, campaign=campaign, document=pdf_upload(), approved_on=today
         )
 
