@@ -42,6 +42,7 @@ from .base import (
 )
 from .core import (
     AuditEntryFactory,
+    ImportJobFactory,
     NotificationFactory,
     OutgoingEmailFactory,
     PasswordChangeRequiredFactory,
@@ -111,6 +112,7 @@ __all__ = [
     "AnswerFactory",
     "AssessmentGroupFactory",
     "AuditEntryFactory",
+    "ImportJobFactory",
     "BallotFactory",
     "BallotItemFactory",
     "BallotResultFactory",

@@ -1,4 +1,5 @@
-"""Factories for core: the audit log, notifications, reminders, rendered documents."""
+"""Factories for core: the audit log, notifications, reminders, rendered documents,
+import jobs."""
 
 import datetime
 import uuid
@@ -7,10 +8,12 @@ import factory
 
 from core.audit import AuditAction, audit_log
 from core.documents import document_render, document_request
+from core.imports import import_job_queue
 from core.models import (
     AuditEntry,
     DocumentStatus,
     EmailStatus,
+    ImportJob,
     Notification,
     OutgoingEmail,
     PasswordChangeRequired,
@@ -20,7 +23,7 @@ from core.models import (
 from core.outbox import Mail, email_cancel, email_queue, outbox_send_due
 from core.services import password_change_require
 
-from .base import ServiceFactory, UserFactory, default_office
+from .base import ServiceFactory, UserFactory, default_office, xlsx_upload
 
 
 class AuditEntryFactory(ServiceFactory):
@@ -153,3 +156,24 @@ class PasswordChangeRequiredFactory(ServiceFactory):
     def _create(cls, model_class, user, **kwargs):
         password_change_require(user=user)
         return model_class.objects.get(user=user)
+
+
+class ImportJobFactory(ServiceFactory):
+    """An Excel import of `count` committee members, queued through core.imports
+    (import_job_queue). Tasks run in-process in tests, so the job is done by the time it is
+    returned, with its list of initial passwords."""
+
+    class Meta:
+        model = ImportJob
+
+    requested_by = factory.LazyFunction(default_office)
+    prefix = factory.Sequence(lambda n: f"imp{n}x")
+    count = 2
+
+    @classmethod
+    def _create(cls, model_class, *, requested_by, prefix, count):
+        from reviews.imports import MEMBER_COLUMNS
+
+        rows = [[f"委员{prefix}{n}", "常委会委员", f"{prefix}{n}", "是"] for n in range(count)]
+        upload = xlsx_upload([[c.header for c in MEMBER_COLUMNS], *rows])
+        return import_job_queue(actor=requested_by, kind="members", upload=upload)
