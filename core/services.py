@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
+from .hashers import InitialPasswordHasher
 from .models import LoginLockout, PasswordChangeRequired
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
@@ -34,13 +35,17 @@ def validate_or_raise(instance: models.Model) -> None:
 
 
 def generate_initial_password() -> str:
-    # Readable on a printed slip: no 0/O or 1/l confusion. Ten characters with letters and
+    # Readable on a printed slip: no 0/O or 1/l confusion. Twelve characters with letters and
     # digits both, as the password rules ask of what its owner then chooses (core.passwords).
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     while True:
-        password = "".join(secrets.choice(alphabet) for _ in range(10))
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
         if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
             return password
+
+
+def _initial_hash(password: str) -> str:
+    return make_password(password, hasher=InitialPasswordHasher.algorithm)
 
 
 def initial_passwords(
@@ -48,15 +53,14 @@ def initial_passwords(
 ) -> list[tuple[str, str]]:
     """`count` new initial passwords, each with its hash as make_password gives it.
 
-    Hashing is what makes opening a login slow (PBKDF2 with Django's million rounds, about
-    0.2 s of one core), and initial passwords get the same hasher as any other. OpenSSL's
-    PBKDF2 releases the GIL, so threads hash on every core: processes would do no better,
-    and a Celery prefork worker, being a daemon process, may not start them.
+    Initial passwords are long random strings replaced at first login, so they take the
+    lighter `core.hashers.InitialPasswordHasher` (its docstring says why that is safe);
+    OpenSSL's PBKDF2 releases the GIL, so threads hash on every core.
     """
     passwords = [generate_initial_password() for _ in range(count)]
     pairs = []
     with ThreadPoolExecutor(max_workers=settings.PASSWORD_HASH_WORKERS) as pool:
-        for done, encoded in enumerate(pool.map(make_password, passwords), start=1):
+        for done, encoded in enumerate(pool.map(_initial_hash, passwords), start=1):
             pairs.append((passwords[done - 1], encoded))
             if progress is not None:
                 progress(done)
@@ -87,8 +91,10 @@ def account_create(
         initial, user.password = prehashed
     else:
         if not password:
-            initial = password = generate_initial_password()
-        user.set_password(password)
+            initial = generate_initial_password()
+            user.password = _initial_hash(initial)
+        else:
+            user.set_password(password)
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:

@@ -120,6 +120,15 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # Passwords people type (password change, admin, initial passwords the office types);
 # Django's messages come in Chinese with LANGUAGE_CODE, ours in core.passwords.
+# Django's hashers (PBKDF2 with its full rounds first: every password a person sets), then
+# the lighter one for printed initial passwords, which the first login replaces.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "core.hashers.InitialPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -5,7 +5,10 @@ from pathlib import Path
 from .base import *  # noqa: F403
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "core.hashers.InitialPasswordHasher",
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker started by a test inherits the test's directory through the environment.
 PRIVATE_MEDIA_ROOT = Path(

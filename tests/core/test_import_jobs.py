@@ -41,10 +41,10 @@ def queued(monkeypatch):
     monkeypatch.setattr("core.tasks.import_job_run_task.apply_async", lambda *a, **k: None)
 
 
-def test_initial_passwords_are_hashed_with_the_configured_hasher():
+def test_initial_passwords_are_hashed_with_the_initial_hasher():
     pairs = initial_passwords(5)
     assert len({p for p, _ in pairs}) == 5
-    assert all(len(p) == 10 and check_password(p, h) for p, h in pairs)
+    assert all(len(p) == 12 and check_password(p, h) for p, h in pairs)
 
 
 def test_the_page_checks_queues_runs_and_hands_out_the_passwords_once(client, office):

@@ -70,7 +70,7 @@ def test_good_file_imports_every_row_with_accounts(office, campaign):
         and hu.appointed_on.isoformat() == "2012-08-01"
     )
     assert {a[1] for a in result.new_accounts} == {"jinlx", "tangxy"}
-    assert all(len(a[2]) == 10 for a in result.new_accounts)
+    assert all(len(a[2]) == 12 for a in result.new_accounts)
     assert AuditEntry.objects.filter(action="subject.import", data__count=3).exists()
 
 
