@@ -99,7 +99,7 @@ def main() -> None:
     print(f"import job, {args.rows} members: {total:.1f} s, {args.rows / total:.1f} rows/s")
     print(
         f"  of which hashing on {workers} threads: {hashing['seconds']:.1f} s "
-        f"({serial / hashing["seconds"]:.0f}x faster than the default hasher on one thread); the rest: "
+        f"({serial / hashing['seconds']:.0f}x faster than the default hasher on one thread); the rest: "
         f"{total - hashing['seconds']:.1f} s"
     )
     print(f"ratio job / default hashing alone on one thread: {total / serial:.3f}")
