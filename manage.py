@@ -4,6 +4,9 @@ import sys
 
 
 def main() -> None:
+    from config.dotenv import read_dotenv
+
+    read_dotenv()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 

@@ -2,6 +2,9 @@ import os
 
 from celery import Celery
 
+from config.dotenv import read_dotenv
+
+read_dotenv()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("shuzhi")

@@ -4,9 +4,11 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from core import views as core_views
+from core.health import HealthView
 
 urlpatterns = [
     path("favicon.ico", lambda request: HttpResponse(status=204)),
+    path("health/", HealthView.as_view(), name="health"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("documents/<str:kind>/<int:object_id>/", core_views.document, name="document"),
     path("documents/<str:kind>/<int:object_id>/pdf/", core_views.document_pdf, name="document_pdf"),

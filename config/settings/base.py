@@ -25,11 +25,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "health_check",
     "core",
     "reviews",
     "subjects",
@@ -41,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files are not logged), before everything that may answer early.
+    "core.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,7 +159,11 @@ SHORT_DATE_FORMAT = "Y-m-d"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Uploaded documents are never served by URL: they live outside any public directory and
 # are handed out only by views that check who asks.
@@ -162,12 +172,17 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # Keys that open sealed ballots and questionnaire answers live here, never in the database:
 # a file per open ballot or questionnaire, destroyed when it closes. Keep it out of backups.
 SEALING_KEY_DIR = Path(env("SEALING_KEY_DIR", default=str(BASE_DIR / "var" / "keys")))
+# `manage.py backup` writes its archives here and keeps the newest BACKUP_KEEP of them.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 # Questionnaire answers are written in shuffled batches of at least this many responses.
 QUESTIONNAIRE_BATCH_SIZE = env.int("QUESTIONNAIRE_BATCH_SIZE", default=5)
 # Wrong questionnaire codes per client address before it must wait (core.throttle): guessing
 # is slowed, while a venue whose deputies share one address still has room for typos.
 QUESTIONNAIRE_CODE_FAILURE_LIMIT = env.int("QUESTIONNAIRE_CODE_FAILURE_LIMIT", default=10)
 QUESTIONNAIRE_CODE_FAILURE_WINDOW = 60 * env.int("QUESTIONNAIRE_CODE_FAILURE_MINUTES", default=15)
+# /health/ reports the disk of PRIVATE_MEDIA_ROOT as failing from this usage on.
+HEALTH_DISK_MAX_PERCENT = env.float("HEALTH_DISK_MAX_PERCENT", default=90.0)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Word (DOCX) and Excel (XLSX) files are zip archives: limits read from the archive's
 # directory before anything is inflated, so a small "zip bomb" is refused unopened.
@@ -228,10 +243,18 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Days before a deadline on which a reminder goes out (plus the due day, then weekly when overdue).
 REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["7", "1"])]
 
+# One line per event on stderr (journald keeps it on a server): key=value text by default,
+# JSON lines in production. Each request is one line from core.request_log; runserver's own
+# access line is switched off because it carries the query string.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"()": "core.request_log.TextFormatter"},
+        "json": {"()": "core.request_log.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every rendering step at INFO; fontTools every subset.
     "loggers": {
@@ -240,6 +263,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # axes tells every failed login at INFO; its lockouts come at WARNING.
         "axes": {"level": "WARNING"},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

@@ -19,6 +19,8 @@ SEALING_KEY_DIR = Path(
     os.environ.get("SEALING_KEY_DIR") or tempfile.mkdtemp(prefix="shuzhi-test-keys-")
 )
 ALLOWED_HOSTS = ["*"]
+# Static files straight from the apps and static/, as for `make run` (no collectstatic).
+WHITENOISE_USE_FINDERS = True
 
 # Tests call services directly; tasks run in-process even when Redis is the broker.
 # The worker test starts a real worker and turns this off for itself.

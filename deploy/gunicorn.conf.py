@@ -1,0 +1,21 @@
+"""gunicorn for the web unit (deploy/shuzhi-web.service); flags on the command line win.
+
+Sync workers: every page is short (PDFs render in the Celery worker), and a sync worker
+holds one persistent database connection (DJANGO_CONN_MAX_AGE).
+"""
+
+wsgi_app = "config.wsgi:application"
+# nginx connects here; never expose gunicorn itself.
+bind = "127.0.0.1:8000"
+# Two per core and one more; 3 fits a 1-core county server. `--workers N` overrides.
+workers = 3
+# A worker silent this long is restarted; nginx buffers uploads, so they arrive at once.
+timeout = 60
+graceful_timeout = 30
+# Recycle workers now and then so that a slow leak never grows.
+max_requests = 1000
+max_requests_jitter = 100
+# No access log: Django writes one line per request (core/request_log.py) without the
+# query string or client address; gunicorn's line would carry both.
+accesslog = None
+errorlog = "-"
