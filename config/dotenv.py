@@ -13,4 +13,5 @@ DOTENV = Path(__file__).resolve().parent.parent / ".env"
 
 
 def read_dotenv() -> None:
-    environ.Env.read_env(DOTENV, overwrite=False)
+    if DOTENV.exists():
+        environ.Env.read_env(DOTENV, overwrite=False)

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import environ
 
+from config.dotenv import read_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+read_dotenv()
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
