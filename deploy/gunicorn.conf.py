@@ -19,3 +19,6 @@ max_requests_jitter = 100
 # query string or client address; gunicorn's line would carry both.
 accesslog = None
 errorlog = "-"
+# No control socket: it would live in the service user's home (read-only under systemd),
+# and two instances on one machine would share it.
+control_socket_disable = True
