@@ -26,13 +26,14 @@ NEW_PASSWORD = "Smoke-Test-Pass-2024!"
 
 
 class Page(html.parser.HTMLParser):
-    """Links and forms of one HTML page."""
+    """Links, forms and buttons of one HTML page."""
 
     def __init__(self, url: str, body: str):
         super().__init__()
         self.url, self.body = url, body
         self.links: list[str] = []
         self.forms: list[dict] = []
+        self._open: dict | None = None  # the textarea, select or button being read
         self.feed(body)
 
     def handle_starttag(self, tag, attrs):
@@ -41,18 +42,62 @@ class Page(html.parser.HTMLParser):
             self.links.append(urllib.parse.urljoin(self.url, a["href"]))
         elif tag == "form":
             action = urllib.parse.urljoin(self.url, a.get("action") or self.url)
-            self.forms.append({"action": action, "method": a.get("method", "get"), "fields": []})
-        elif tag in ("input", "button", "textarea", "select") and self.forms and a.get("name"):
-            self.forms[-1]["fields"].append(a)
+            self.forms.append({"action": action, "fields": [], "buttons": []})
+        elif not self.forms:
+            return
+        elif tag == "button":
+            self._open = {**a, "tag": tag, "text": ""}
+            self.forms[-1]["buttons"].append(self._open)
+        elif tag in ("input", "textarea", "select") and a.get("name"):
+            field = {**a, "tag": tag, "text": "", "options": []}
+            self.forms[-1]["fields"].append(field)
+            self._open = field if tag != "input" else None
+        elif tag == "option" and self._open and self._open["tag"] == "select":
+            self._open["options"].append(a)
+
+    def handle_endtag(self, tag):
+        if tag in ("textarea", "select", "button"):
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None and self._open["tag"] in ("textarea", "button"):
+            self._open["text"] += data
 
     def form_with(self, name: str) -> dict:
         for form in self.forms:
-            if any(f["name"] == name for f in form["fields"]):
+            if any(f.get("name") == name for f in form["fields"] + form["buttons"]):
                 return form
         raise AssertionError(f"no form with a field {name!r} on {self.url}")
 
+    def button(self, text: str) -> tuple[dict, dict]:
+        for form in self.forms:
+            for button in form["buttons"]:
+                if text in button["text"]:
+                    return form, button
+        raise AssertionError(f"no button {text!r} on {self.url}")
+
     def links_matching(self, pattern: str) -> list[str]:
         return [link for link in self.links if re.search(pattern, urllib.parse.urlsplit(link).path)]
+
+
+def form_data(form: dict) -> list[tuple[str, str]]:
+    """What a browser sends for a form as it stands, before the pressed button's own pair."""
+    data = []
+    for f in form["fields"]:
+        kind = f.get("type", "text")
+        if "disabled" in f or kind in ("submit", "button", "file"):
+            continue
+        if kind in ("checkbox", "radio"):
+            if "checked" in f:
+                data.append((f["name"], f.get("value", "on")))
+        elif f["tag"] == "textarea":
+            data.append((f["name"], f["text"].removeprefix("\n")))
+        elif f["tag"] == "select":
+            chosen = [o for o in f["options"] if "selected" in o] or f["options"][:1]
+            data += [(f["name"], o.get("value", "")) for o in chosen]
+        else:
+            data.append((f["name"], f.get("value", "")))
+    return data
 
 
 class Browser:
@@ -86,6 +131,15 @@ class Browser:
         ]
         data += list(values.items())
         return self.page(form["action"], data, expect=expect)
+
+    def click(self, page: Page, text: str, *, expect: int = 200) -> Page:
+        """Press the button labelled `text`: its form as filled in, to its formaction."""
+        form, button = page.button(text)
+        data = form_data(form)
+        if button.get("name"):
+            data.append((button["name"], button.get("value", "")))
+        action = urllib.parse.urljoin(page.url, button.get("formaction") or form["action"])
+        return self.page(action, data, expect=expect)
 
     def login(self, username: str, passwords: dict) -> Page:
         page = self.page("/accounts/login/")
@@ -154,8 +208,8 @@ def serve(base: str, static_root: Path, passwords_file: Path) -> None:
     check("office logged in")
     briefing = _first_briefing(office)
     page = _wait_render(office, briefing)  # the demo queued one before the worker started
-    page = office.submit(page, page.form_with("action"), {"action": "render"})
-    assert "已提交生成" in page.body
+    page = office.click(page, "生成 PDF")  # a draft's 保存并生成 PDF（预览）, or an issued one's
+    assert "正在生成" in page.body or 'http-equiv="refresh"' in page.body, page.body[:2000]
     page = _wait_render(office, briefing)
     pdf_link = page.links_matching(r"^/briefings/\d+/pdf/$")
     assert pdf_link, "render did not finish with a PDF: " + page.body[:500]
