@@ -122,7 +122,7 @@ def group_detail(request, pk: int):
         "surveys/group_detail.html",
         {
             "group": group,
-            "members": group.members.all(),
+            "members": group.members.order_by("username"),
             "rows": rows,
             "activities": activities,
             "can_write": can_write,
