@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.roles import Role, user_has_role
 from core.workflow import Move, Workflow
 from subjects.models import Subject
-from subjects.selectors import subjects_visible_to
+from subjects.selectors import RECTIFICATION_READERS, subjects_visible_to
 
 from .models import (
     OpinionProblem,
@@ -22,13 +22,11 @@ from .models import (
     ReportStatus,
 )
 
-_SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
-
 
 def rectification_subjects_for(user) -> QuerySet[Subject]:
     """Office, leading group, director's meeting: all. A liaison committee: only the
     subjects it liaises with. A subject: only themselves. Members as such: none."""
-    return subjects_visible_to(user, see_all=_SEE_ALL)
+    return subjects_visible_to(user, see_all=RECTIFICATION_READERS)
 
 
 def rectification_subject_for_user(*, user, pk: int) -> Subject:

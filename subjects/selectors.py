@@ -16,6 +16,9 @@ from .models import DutyReportVersion, ReportKind, ReportStatus, Subject
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}
 # Roles that read a campaign's accepted duty reports once the office has distributed them.
 REPORT_READERS = {Role.MEMBER, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
+# Roles that see every subject's review opinion and rectification; anyone else only the
+# subjects they liaise with or are (rectification.selectors.rectification_subjects_for).
+RECTIFICATION_READERS = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING}
 
 
 def subjects_visible_to(user, *, see_all: set[Role] = _SEE_ALL) -> QuerySet[Subject]:
@@ -39,6 +42,17 @@ def subject_for_user(*, user, pk: int) -> Subject:
     if subject is None:
         raise Http404("没有找到该评议对象。")
     return subject
+
+
+def subject_rectification_visible(user, subject: Subject) -> bool:
+    """Whether `user` may open `subject`'s rectification page (for the link to it)."""
+    if user_roles(user) & RECTIFICATION_READERS or subject.user_id == user.pk:
+        return True
+    return (
+        Role.LIAISON in user_roles(user)
+        and subject.liaison_committee_id is not None
+        and subject.liaison_committee.users.filter(pk=user.pk).exists()
+    )
 
 
 def subjects_of_user(user) -> QuerySet[Subject]:

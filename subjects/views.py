@@ -27,6 +27,7 @@ from .selectors import (
     report_version_for_user,
     subject_deadlines,
     subject_for_user,
+    subject_rectification_visible,
     subject_report_state,
 )
 from .services import (
@@ -60,6 +61,7 @@ def _subject_context(request, subject, upload_form=None) -> dict:
         "upload_form": upload_form or (DutyReportUploadForm() if can_upload else None),
         # Versions are listed to the owner and office; others reach reports through the campaign list.
         "show_versions": is_owner or user_has_role(request.user, Role.OFFICE),
+        "can_see_rectification": subject_rectification_visible(request.user, subject),
     }
 
 

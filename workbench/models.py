@@ -93,3 +93,20 @@ class Briefing(models.Model):
         """This issue's PDF and its render job (core's one pipeline); None until requested
         and again after an edit."""
         return RenderedDocument.objects.filter(kind=BRIEFING_DOCUMENT, object_id=self.pk).first()
+
+
+class WorkVisit(models.Model):
+    """When a person last opened 我的工作: results published since then are news to them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_visit"
+    )
+    previous_at = models.DateTimeField(_("上次访问"), null=True, blank=True)
+    last_at = models.DateTimeField(_("本次访问"))
+
+    class Meta:
+        verbose_name = _("我的工作访问时间")
+        verbose_name_plural = _("我的工作访问时间")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from ballots.models import Ballot, BallotStatus
 from core.formats import cn_date
 from rectification.selectors import rectification_rows
+from reviews.gates import stage_gate_problems
 from reviews.models import Campaign, CampaignStage, Stage
 from subjects.models import DutyReportVersion, ReportKind, ReportStatus, ReviewForm, Subject
 from surveys.models import InvestigationReport, InvestigationReportStatus
@@ -57,6 +59,9 @@ def campaigns_open() -> QuerySet[Campaign]:
 class Todo:
     text: str
     urgent: bool = False
+    url: str = ""  # the page where it is done (office pages: shown to the office only)
+    stage: str = ""  # the stage it belongs to, for grouping
+    due: datetime.date | None = None
 
 
 def _current_stage(campaign: Campaign) -> Stage | None:
@@ -64,40 +69,82 @@ def _current_stage(campaign: Campaign) -> Stage | None:
 
 
 def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None) -> list[Todo]:
-    """What the office must still do for a campaign, derived from its data (annotated queryset)."""
+    """What the office must still do for a campaign, derived from its data (annotated
+    queryset), each with the page where it is done."""
     today = today or timezone.localdate()
     todos: list[Todo] = []
-    if campaign.stage == CampaignStage.PREPARATION:
-        if not campaign.implementation_plan_approved_on:
-            todos.append(Todo("登记实施方案的批准日期并上传方案文件"))
-        if not campaign.subject_count:
-            todos.append(Todo("确定评议对象（可从 Excel 导入）"))
-        elif campaign.no_account_count:
-            todos.append(Todo(f"为 {campaign.no_account_count} 名评议对象开通登录账号"))
-    if campaign.stage in (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY):
-        if campaign.subject_count and campaign.unassigned_count:
-            todos.append(Todo(f"将 {campaign.unassigned_count} 名评议对象分配到履职初评小组"))
-        if campaign.awaiting_hearing_count:
-            todos.append(
-                Todo(f"{campaign.awaiting_hearing_count} 份调查报告已提交，待主任会议听取")
-            )
-    if campaign.stage == CampaignStage.REVIEW and campaign.open_ballot_count:
-        todos.append(Todo("满意度测评正在投票，投票结束后请结束投票并计票", urgent=True))
-    if campaign.stage in (
+    P, PRE, REV, REC = (
         CampaignStage.PREPARATION,
         CampaignStage.PRELIMINARY,
         CampaignStage.REVIEW,
-    ):
+        CampaignStage.RECTIFICATION,
+    )
+    settings_url = reverse("admin:reviews_campaign_change", args=[campaign.pk])
+    reports_url = reverse("campaign_reports", args=[campaign.pk])
+    subjects_url = (
+        reverse("admin:subjects_subject_changelist") + f"?campaign__id__exact={campaign.pk}"
+    )
+    if campaign.stage == P:
+        if not campaign.implementation_plan_approved_on:
+            todos.append(Todo("登记实施方案的批准日期并上传方案文件", url=settings_url, stage=P))
+        if not campaign.subject_count:
+            todos.append(Todo("确定评议对象（可从 Excel 导入）", url=subjects_url, stage=P))
+        elif campaign.no_account_count:
+            todos.append(
+                Todo(
+                    f"为 {campaign.no_account_count} 名评议对象开通登录账号",
+                    url=subjects_url,
+                    stage=P,
+                )
+            )
+    if campaign.stage in (P, PRE):
+        if campaign.subject_count and campaign.unassigned_count:
+            todos.append(
+                Todo(
+                    f"将 {campaign.unassigned_count} 名评议对象分配到履职初评小组",
+                    url=reverse("group_assign", args=[campaign.pk]),
+                    stage=PRE,
+                )
+            )
+        if campaign.awaiting_hearing_count:
+            todos.append(
+                Todo(
+                    f"{campaign.awaiting_hearing_count} 份调查报告已提交，待主任会议听取",
+                    url=reverse("investigation_report_list", args=[campaign.pk]),
+                    stage=PRE,
+                )
+            )
+    if campaign.stage == REV and campaign.open_ballot_count:
+        todos.append(
+            Todo(
+                "满意度测评正在投票，投票结束后请结束投票并计票",
+                urgent=True,
+                url=reverse("ballot_list", args=[campaign.pk]),
+                stage=REV,
+            )
+        )
+    if campaign.stage in (P, PRE, REV):
         if not (campaign.report_draft_due and campaign.report_final_due):
-            todos.append(Todo("设定述职报告初稿和定稿的截止日期"))
+            todos.append(Todo("设定述职报告初稿和定稿的截止日期", url=settings_url, stage=P))
         if campaign.pending_report_count:
             todos.append(
-                Todo(f"审核 {campaign.pending_report_count} 份待审核的述职报告", urgent=True)
+                Todo(
+                    f"审核 {campaign.pending_report_count} 份待审核的述职报告",
+                    urgent=True,
+                    url=reports_url,
+                    stage=campaign.stage,
+                )
             )
         missing = campaign.subject_count - campaign.accepted_report_count
         if campaign.report_final_due and campaign.report_final_due < today and missing:
             todos.append(
-                Todo(f"{missing} 名评议对象的述职报告定稿逾期未被接受，请催交", urgent=True)
+                Todo(
+                    f"{missing} 名评议对象的述职报告定稿逾期未被接受，请催交",
+                    urgent=True,
+                    url=reports_url,
+                    stage=campaign.stage,
+                    due=campaign.report_final_due,
+                )
             )
         all_in = campaign.accepted_report_count == campaign.subject_count
         due_passed = campaign.report_final_due is not None and campaign.report_final_due < today
@@ -108,18 +155,50 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
         ):
             todos.append(
                 Todo(
-                    f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）"
+                    f"分发述职报告（已接受定稿 {campaign.accepted_report_count}/{campaign.subject_count} 份）",
+                    url=reports_url,
+                    stage=REV,
                 )
             )
-    if campaign.stage == CampaignStage.RECTIFICATION:
-        rows = rectification_rows(campaign.subjects.all(), today)
+    if campaign.stage == REC:
+        rect_url = reverse("campaign_rectification", args=[campaign.pk])
+        rows = rectification_rows(campaign.subjects.select_related("unit"), today)
         undelivered = sum(1 for r in rows if r.opinion is None or not r.opinion.delivered_on)
-        overdue = sum(1 for r in rows if r.overdue)
         if undelivered:
-            todos.append(Todo(f"{undelivered} 名评议对象的评议意见尚未送达"))
-        if overdue:
             todos.append(
-                Todo(f"{overdue} 名评议对象的整改方案或整改情况报告逾期未报送", urgent=True)
+                Todo(f"{undelivered} 名评议对象的评议意见尚未送达", url=rect_url, stage=REC)
+            )
+        for r in rows:
+            url = reverse("subject_rectification", args=[r.subject.pk])
+            if r.plan_overdue:
+                todos.append(
+                    Todo(
+                        f"{r.subject.person_name}的整改方案{r.plan_state}",
+                        urgent=True,
+                        url=url,
+                        stage=REC,
+                        due=r.plan_due,
+                    )
+                )
+            if r.report_overdue:
+                todos.append(
+                    Todo(
+                        f"{r.subject.person_name}的{r.report_state}整改情况报告",
+                        urgent=True,
+                        url=url,
+                        stage=REC,
+                        due=r.report.due_on,
+                    )
+                )
+        for step in campaign.reporting_steps.filter(done_on__isnull=True).order_by("kind"):
+            todos.append(
+                Todo(
+                    f"{step.get_kind_display()}（评议会议后 {campaign.reporting_days} 日内）",
+                    urgent=step.due_on < today,
+                    url=rect_url,
+                    stage=REC,
+                    due=step.due_on,
+                )
             )
     missing_dates = [
         s.get_kind_display()
@@ -127,7 +206,13 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
         if not (s.planned_start and s.planned_end)
     ]
     if missing_dates and campaign.stage != CampaignStage.CLOSED:
-        todos.append(Todo(f"填写{'、'.join(missing_dates)}的计划起止日期"))
+        todos.append(
+            Todo(
+                f"填写{'、'.join(missing_dates)}的计划起止日期",
+                url=settings_url,
+                stage=campaign.stage,
+            )
+        )
     current = _current_stage(campaign)
     if current and current.planned_end and current.planned_end < today:
         todos.append(
@@ -135,6 +220,31 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
                 f"{current.get_kind_display()}计划于 {cn_date(current.planned_end)} 结束，"
                 f"已超期 {(today - current.planned_end).days} 天",
                 urgent=True,
+                url=reverse("campaign_detail", args=[campaign.pk]),
+                stage=campaign.stage,
+                due=current.planned_end,
             )
         )
     return todos
+
+
+@dataclass
+class StageWork:
+    label: str
+    current: bool
+    todos: list[Todo]
+    gate: list  # what keeps the campaign in its current stage (reviews.gates.GateProblem)
+
+
+def office_work(campaign: Campaign, today: datetime.date | None = None) -> list[StageWork]:
+    """The office's pending work on one campaign, grouped by stage (the current stage also
+    lists what must be done before the campaign can leave it)."""
+    todos = campaign_office_todos(campaign, today)
+    groups = []
+    for stage in CampaignStage:
+        mine = [t for t in todos if (t.stage or campaign.stage) == stage]
+        current = stage == campaign.stage
+        gate = stage_gate_problems(campaign) if current else []
+        if mine or gate:
+            groups.append(StageWork(str(stage.label), current, mine, gate))
+    return groups

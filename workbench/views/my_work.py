@@ -4,19 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ballots.selectors import ballots_open_for
 from core.roles import Role, user_roles
 from reviews.models import CampaignStage
 from reviews.selectors import campaign_stage_rows
-from subjects.selectors import (
-    subject_deadlines,
-    subject_report_state,
-    subjects_of_user,
-    subjects_visible_to,
-)
+from subjects.selectors import subjects_of_user, subjects_visible_to
 from surveys.selectors import groups_of_user
 
-from ..selectors import campaign_office_todos, campaigns_open
+from ..selectors import campaigns_open, office_work
+from ..services.visits import work_visit_record
+from ..work import person_work, results_since
 
 
 def home(request):
@@ -25,45 +21,41 @@ def home(request):
 
 @login_required
 def my_work(request):
-    """Each role's landing page: what this person must do next."""
-    roles = user_roles(request.user)
-    context: dict = {"roles": roles}
+    """Each role's landing page: what this person owes or must decide next, each item with
+    its due date and a link to the page where it is done."""
+    user = request.user
+    roles = user_roles(user)
+    today = timezone.localdate()
+    since = work_visit_record(user=user, now=timezone.now())
+    context: dict = {
+        "roles": roles,
+        "items": person_work(user, today),
+        "news": results_since(user, since, today),
+        "since": since,
+    }
     if roles & {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}:
-        campaigns = list(campaigns_open())
         context["campaigns"] = [
             {
                 "campaign": c,
-                "stages": campaign_stage_rows(c),
-                "todos": campaign_office_todos(c) if Role.OFFICE in roles else [],
+                "stages": campaign_stage_rows(c, today),
+                "work": office_work(c, today) if Role.OFFICE in roles else [],
             }
-            for c in campaigns
+            for c in campaigns_open()
         ]
     if Role.SUBJECT in roles:
-        own = subjects_of_user(request.user).prefetch_related("campaign__stages", "report_versions")
-        today = timezone.localdate()
-        context["own_subjects"] = []
-        for subject in own:
-            versions = sorted(subject.report_versions.all(), key=lambda v: -v.number)
-            reports = subject_report_state(
-                subject, versions, subject.campaign.report_final_due, today
-            )
-            context["own_subjects"].append(
-                {
-                    "subject": subject,
-                    "reports": reports,
-                    "deadlines": subject_deadlines(reports, today),
-                }
-            )
-    context["open_ballots"] = list(ballots_open_for(request.user))
+        context["own_subjects"] = list(
+            subjects_of_user(user).exclude(campaign__stage=CampaignStage.CLOSED)
+        )
     context["my_groups"] = list(
-        groups_of_user(request.user)
+        groups_of_user(user)
         .select_related("campaign")
         .exclude(campaign__stage=CampaignStage.CLOSED)
     )
     if Role.LIAISON in roles:
         context["liaison_subjects"] = list(
-            subjects_visible_to(request.user)
-            .filter(liaison_committee__users=request.user)
+            subjects_visible_to(user)
+            .filter(liaison_committee__users=user)
+            .exclude(campaign__stage=CampaignStage.CLOSED)
             .order_by("campaign__name", "position")
         )
     return render(request, "workbench/my_work.html", context)
