@@ -47,6 +47,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     screen.goto(f"{live_server.url}/ballots/{ballot.pk}/screen/")
     expect(screen.get_by_test_id("screen-turnout")).to_contain_text("0 / 3")
 
+    phones = []
     for username, choices in [
         ("weiyuan1", ("满意", "不满意")),
         ("weiyuan2", ("基本满意", "不满意")),
@@ -54,13 +55,19 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
         phone = browser.new_context(
             viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
         )
+        phones.append(phone)
         member_page = phone.new_page()
         _login(member_page, live_server.url, username)
-        member_page.get_by_role("link", name="参加投票").click()
-        for subject, choice in zip(("金立新", "唐晓云"), choices, strict=True):
+        member_page.get_by_role("link", name="去投票").click()
+        counter = member_page.get_by_test_id("picked-counter")
+        expect(counter).to_have_text("已选 0 / 2")
+        for n, (subject, choice) in enumerate(zip(("金立新", "唐晓云"), choices, strict=True)):
             member_page.locator(f"fieldset[data-subject='{subject}']").get_by_text(
                 choice, exact=True
             ).click()
+            expect(counter).to_have_text(f"已选 {n + 1} / 2")
+        if username == "weiyuan1":
+            member_page.screenshot(path="/tmp/ballot_vote_phone.png", full_page=True)
         member_page.get_by_role("button", name="下一步：核对").click()
         expect(member_page.get_by_test_id("confirm-list")).to_contain_text(choices[1])
         member_page.get_by_role("button", name="确认投票").click()
@@ -68,7 +75,11 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
         expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[A-Z2-7]{12}$"))
         member_page.goto(f"{live_server.url}/ballots/{ballot.pk}/vote/")
         expect(member_page.get_by_test_id("vote-state")).to_contain_text("您已投票")
-        phone.close()
+        member_page.get_by_role("link", name="返回我的工作").click()
+        member_page.wait_for_url("**/my-work/")
+        expect(member_page.get_by_text("去投票")).to_have_count(0)
+    voter = phones[0].pages[0]
+    phones[1].close()
 
     # The big screen updates itself without a reload.
     expect(screen.get_by_test_id("screen-turnout")).to_contain_text("2 / 3", timeout=10000)
@@ -94,4 +105,12 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     expect(rows.locator("tr", has_text="唐晓云")).to_contain_text("不满意")
     office_page.get_by_text("已计入的回执码").click()
     expect(office_page.get_by_test_id("verified")).to_have_text("核对一致")
+
+    # The voter finds the published results on 我的工作 and checks the receipt this phone kept.
+    voter.goto(f"{live_server.url}/my-work/")
+    expect(voter.get_by_test_id("news")).to_contain_text("测评结果已公布")
+    voter.get_by_role("link", name="核对回执").click()
+    expect(voter.get_by_test_id("receipt-state")).to_contain_text("已计入")
+    voter.screenshot(path="/tmp/ballot_receipt_phone.png", full_page=True)
+    phones[0].close()
     desk.close()
