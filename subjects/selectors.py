@@ -175,6 +175,17 @@ def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, i
     return [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
 
 
+def reports_distribute_confirm(accepted: int, total: int) -> str:
+    """What the office is asked before distributing: distribution cannot be undone, and
+    reports accepted later are not sent out."""
+    head = (
+        f"仅 {accepted}/{total} 份述职报告定稿已接受，其余 {total - accepted} 份不会分发。"
+        if accepted < total
+        else f"全部 {total} 份述职报告定稿已接受。"
+    )
+    return f"{head}分发后常委会组成人员和领导小组即可阅读，不能撤回。确认分发？"
+
+
 @dataclass(frozen=True)
 class Deadline:
     label: str

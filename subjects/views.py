@@ -25,6 +25,7 @@ from .selectors import (
     campaign_report_rows,
     report_state_counts,
     report_version_for_user,
+    reports_distribute_confirm,
     subject_deadlines,
     subject_for_user,
     subject_rectification_visible,
@@ -132,6 +133,7 @@ def campaign_reports(request, pk: int):
             if row.pending
             else []
         )
+    accepted = sum(1 for r in rows if r.accepted_final)
     return render(
         request,
         "subjects/campaign_reports.html",
@@ -140,7 +142,8 @@ def campaign_reports(request, pk: int):
             "rows": rows,
             "counts": report_state_counts(rows),
             "is_office": is_office,
-            "accepted_count": sum(1 for r in rows if r.accepted_final),
+            "accepted_count": accepted,
+            "distribute_confirm": reports_distribute_confirm(accepted, len(rows)),
         },
     )
 

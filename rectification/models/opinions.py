@@ -27,7 +27,12 @@ OPINION_WORKFLOW = Workflow(
             "登记主任会议通过",
             (Role.OFFICE, Role.DIRECTORS_MEETING),
         ),
-        Move(OpinionStatus.APPROVED, OpinionStatus.DELIVERED, "登记送达"),
+        Move(
+            OpinionStatus.APPROVED,
+            OpinionStatus.DELIVERED,
+            "登记送达",
+            confirm="登记送达后，整改方案和整改情况报告的报送期限即从送达日起算，不能撤销。确定登记？",
+        ),
     ),
     labels=dict(OpinionStatus.choices),
 )

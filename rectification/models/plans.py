@@ -23,7 +23,13 @@ PLAN_WORKFLOW = Workflow(
     moves=(
         Move(PlanStatus.DRAFT, PlanStatus.SUBMITTED, "报送整改方案", (Role.SUBJECT,)),
         Move(PlanStatus.RETURNED, PlanStatus.SUBMITTED, "重新报送整改方案", (Role.SUBJECT,)),
-        Move(PlanStatus.SUBMITTED, PlanStatus.APPROVED, "通过", (Role.OFFICE, Role.LIAISON)),
+        Move(
+            PlanStatus.SUBMITTED,
+            PlanStatus.APPROVED,
+            "通过",
+            (Role.OFFICE, Role.LIAISON),
+            confirm="通过后整改方案即确定，评议对象按方案整改并报送整改情况报告。确定通过？",
+        ),
         Move(PlanStatus.SUBMITTED, PlanStatus.RETURNED, "退回", (Role.OFFICE, Role.LIAISON)),
     ),
     labels=dict(PlanStatus.choices),

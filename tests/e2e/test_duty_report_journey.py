@@ -34,7 +34,9 @@ def test_duty_report_from_upload_to_reading(page, live_server, login, tmp_path):
 
     # The subject uploads a draft, then a final.
     login("jinlx", PASSWORD)
-    page.get_by_role("link", name="进入我的评议页面").click()
+    item = page.get_by_test_id("work-item").filter(has_text="提交述职报告初稿")
+    expect(item.get_by_test_id("work-when")).to_have_text("还剩 5 天")
+    item.get_by_role("link", name="上传述职报告").click()
     expect(page.get_by_test_id("deadlines")).to_contain_text("还剩 5 天")
     expect(page.get_by_test_id("report-state")).to_have_text("未提交")
     page.get_by_label("初稿").check()
@@ -73,8 +75,11 @@ def test_duty_report_from_upload_to_reading(page, live_server, login, tmp_path):
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/reports/")
     page.locator("tr[data-subject='金立新']").get_by_role("button", name="接受").click()
     expect(page.get_by_role("alert")).to_contain_text("已接受金立新的述职报告定稿")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="分发已接受的述职报告").click()
     expect(page.get_by_role("alert")).to_contain_text("述职报告已分发")
+    assert "不能撤回。确认分发？" in asked[0]
     accepted = DutyReportVersion.objects.get(subject=subject, status=ReportStatus.ACCEPTED)
     assert accepted.original_name == "定稿修改.pdf" and accepted.number == 3
     _logout(page)

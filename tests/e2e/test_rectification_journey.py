@@ -41,16 +41,26 @@ def test_plan_returned_fixed_approved_then_reported(page, live_server, login):
     expect(page.get_by_test_id("plan-status")).to_have_text("待联系委室审核")
     page.get_by_role("button", name="退出").click()
 
+    # The liaison committee finds the plan on 我的工作 and goes straight to it.
     login("caijing", PASSWORD)
-    page.get_by_role("link", name="联系对象整改").click()
-    page.get_by_role("link", name="金立新").click()
+    item = page.get_by_test_id("work-item").filter(has_text="审核整改方案")
+    expect(item).to_contain_text("金立新")
+    page.screenshot(path="/tmp/my_work_liaison.png", full_page=True)
+    item.get_by_role("link", name="审核").click()
     page.get_by_test_id("plan-decision").get_by_label("退回理由").fill("措施不具体，请明确时间节点")
     page.get_by_role("button", name="退回").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("已退回")
     page.get_by_role("button", name="退出").click()
 
+    # The subject's 我的工作 names the returned plan, its reason and due date.
     login("jinlx", PASSWORD)
-    page.goto(f"{live_server.url}/subjects/{subject.pk}/rectification/")
+    item = page.get_by_test_id("work-item").filter(has_text="重新报送整改方案（已退回）")
+    expect(item).to_contain_text("措施不具体")
+    expect(item.get_by_test_id("work-when")).to_contain_text("还剩")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="/tmp/my_work_subject_phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    item.get_by_role("link", name="填写整改方案").click()
     expect(page.get_by_test_id("plan-return-reason")).to_contain_text("措施不具体")
     page.get_by_label("问题1整改措施").fill("推行并联审批，11月底前上线")
     page.get_by_role("button", name="报送财政经济工作委员会").click()
@@ -59,6 +69,7 @@ def test_plan_returned_fixed_approved_then_reported(page, live_server, login):
 
     login("caijing", PASSWORD)
     page.goto(f"{live_server.url}/subjects/{subject.pk}/rectification/")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("plan-decision").get_by_role("button", name="通过").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("已通过")
     page.get_by_role("button", name="退出").click()

@@ -231,6 +231,21 @@ def test_distribution_needs_an_accepted_final_and_happens_once(office, subject, 
         duty_reports_distribute(actor=office, campaign=campaign)
 
 
+def test_distribute_button_asks_first_and_says_how_many_are_missing(
+    client, office, subject, campaign
+):
+    for _ in range(3):
+        SubjectFactory(campaign=campaign)
+    version = duty_report_upload(
+        actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
+    )
+    duty_report_accept(actor=office, version=version)
+    client.force_login(office)
+    page = client.get(f"/campaigns/{campaign.pk}/reports/").content.decode()
+    assert 'data-confirm="仅 1/4 份述职报告定稿已接受，其余 3 份不会分发。' in page
+    assert "不能撤回。确认分发？" in page
+
+
 def test_overview_states(office, campaign):
     missing = SubjectFactory(campaign=campaign, person_name="未交")
     draft = SubjectFactory(campaign=campaign, person_name="初稿")
