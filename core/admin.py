@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
+from .audit import audit_action_label
 from .errors import ApplicationError
 from .models import (
     AuditEntry,
@@ -31,12 +32,24 @@ from .services import (
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "campaign", "subject", "summary")
+    list_display = ("at", "actor_name", "action_label", "campaign", "subject", "short_summary")
     list_filter = ("action", "campaign")
     search_fields = ("summary", "actor__username", "actor__first_name")
     date_hierarchy = "at"
     list_select_related = ("actor", "campaign", "subject", "subject__unit")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    @admin.display(description="操作人", ordering="actor__first_name")
+    def actor_name(self, obj):
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor else "系统"
+
+    @admin.display(description="操作", ordering="action")
+    def action_label(self, obj):
+        return audit_action_label(obj.action)
+
+    @admin.display(description="内容")
+    def short_summary(self, obj):
+        return obj.summary if len(obj.summary) <= 80 else f"{obj.summary[:80]}…"
 
 
 @admin.register(OutgoingEmail)

@@ -67,3 +67,47 @@ def audit_log(
         target_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
+
+
+# What each area (the first part of a code) is called, for the 操作记录 page's filter.
+AUDIT_AREAS: dict[str, str] = {
+    "campaign": "评议活动",
+    "stage": "评议活动",
+    "content_item": "评议活动",
+    "subject": "评议对象",
+    "unit": "单位和联系委室",
+    "liaison": "单位和联系委室",
+    "member": "组成人员",
+    "user": "账号",
+    "login": "账号",
+    "duty_report": "述职报告",
+    "group": "初评小组与调查",
+    "activity": "初评小组与调查",
+    "finding": "初评小组与调查",
+    "investigation_report": "调查报告",
+    "deputy": "征求意见问卷",
+    "questionnaire": "征求意见问卷",
+    "meeting": "评议会议与询问",
+    "agenda": "评议会议与询问",
+    "inquiry": "评议会议与询问",
+    "ballot": "满意度测评",
+    "opinion": "评议意见",
+    "review_opinion": "评议意见",
+    "reporting": "评议意见",
+    "rectification": "整改",
+    "rectification_plan": "整改",
+    "rectification_report": "整改",
+    "escalation": "整改",
+    "briefing": "情况简报",
+    "email": "邮件",
+}
+
+
+def audit_action_areas() -> dict[str, list[str]]:
+    """Area name → the code prefixes it covers, in a stable order, for a filter. Areas
+    without a name here are listed under their prefix."""
+    areas: dict[str, list[str]] = {}
+    prefixes = {code.split(".")[0] for code in _LABELS} | set(AUDIT_AREAS)
+    for prefix in sorted(prefixes, key=lambda p: (list(AUDIT_AREAS).index(p) if p in AUDIT_AREAS else 999, p)):
+        areas.setdefault(AUDIT_AREAS.get(prefix, prefix), []).append(prefix)
+    return areas

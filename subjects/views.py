@@ -54,7 +54,7 @@ def _subject_context(request, subject, upload_form=None) -> dict:
     return {
         "subject": subject,
         "stages": campaign_stage_rows(subject.campaign),
-        "timeline": AuditEntry.objects.filter(subject=subject)[:50],
+        "timeline": AuditEntry.objects.filter(subject=subject).select_related("actor")[:50],
         "reports": reports,
         "deadlines": subject_deadlines(reports),
         "is_owner": is_owner,

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import briefings, dashboard, my_work, public
+from .views import audit, briefings, dashboard, my_work, public
 
 urlpatterns = [
     path("", my_work.home, name="home"),
     path("my-work/", my_work.my_work, name="my_work"),
     path("office/", dashboard.office_dashboard, name="office_dashboard"),
+    path("audit/", audit.audit_log_page, name="audit_log"),
     path("campaigns/<int:pk>/", dashboard.campaign_detail, name="campaign_detail"),
     path("public/", public.public_index, name="public_index"),
     path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),

@@ -64,6 +64,21 @@ def test_office_sets_up_campaign_and_subject_sees_own_page(page, live_server, lo
     expect(page.get_by_test_id("current-stage")).to_have_text("初评阶段")
     campaign.refresh_from_db()
     assert campaign.stage == CampaignStage.PRELIMINARY
+
+    # The audit log reads in Chinese, with names, and filters by subject.
+    page.get_by_role("link", name="操作记录").click()
+    rows = page.get_by_test_id("audit-rows")
+    expect(rows).to_contain_text("进入初评阶段")
+    expect(rows).to_contain_text("柏晓洁")
+    expect(rows).not_to_contain_text("campaign.stage")
+    page.get_by_label("评议对象").select_option(label="金立新（县发展和改革委员会）")
+    page.get_by_role("button", name="筛选").click()
+    expect(rows).to_contain_text("添加评议对象")
+    expect(rows).not_to_contain_text("进入初评阶段")
+    page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "audit_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("button", name="退出").click()
 
     # The subject logs in and sees their own page, and nobody else's.

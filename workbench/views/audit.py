@@ -1,0 +1,173 @@
+"""操作记录: the audit log, readable — Chinese action names, people's names and roles, the
+subject or document linked, filters, pages of 50, and the same list as an Excel file."""
+
+import io
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core.audit import audit_action_areas, audit_action_label
+from core.formats import cn_date, cn_datetime
+from core.models import AuditEntry
+from core.roles import GROUP_NAMES, Role, role_required, user_has_role
+from core.xlsx import xlsx_response
+from reviews.models import Campaign
+from subjects.models import Subject
+
+READERS = (Role.OFFICE, Role.LEADING_GROUP)
+PAGE_SIZE = 50
+EXPORT_LIMIT = 20000
+_ROLE_LABELS = {name: str(role.label) for role, name in GROUP_NAMES.items()}
+
+# Where a recorded document is opened, and who may open it there.
+_TARGETS = {
+    "reviews.campaign": ("campaign_detail", READERS),
+    "ballots.ballot": ("ballot_detail", (Role.OFFICE,)),
+    "ballots.reviewmeeting": ("meeting_detail", READERS),
+    "surveys.questionnaire": ("questionnaire_detail", (Role.OFFICE,)),
+    "surveys.investigationreport": ("investigation_report_detail", READERS),
+    "surveys.assessmentgroup": ("group_detail", READERS),
+    "surveys.investigationactivity": ("activity_detail", READERS),
+    "workbench.briefing": ("briefing_detail", (Role.OFFICE,)),
+}
+
+
+class AuditFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.order_by("-year", "name"), required=False, empty_label="全部评议活动"
+    )
+    subject = forms.ModelChoiceField(
+        Subject.objects.select_related("unit").order_by("campaign", "position"),
+        required=False,
+        empty_label="全部评议对象",
+    )
+    action = forms.ChoiceField(required=False)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", "全部操作"),
+            *((area, area) for area in audit_action_areas()),
+        ]
+        campaign = self.data.get("campaign")
+        if campaign and campaign.isdigit():
+            self.fields["subject"].queryset = self.fields["subject"].queryset.filter(
+                campaign_id=int(campaign)
+            )
+        self.fields["subject"].label_from_instance = lambda s: f"{s.person_name}（{s.unit.name}）"
+        for name, field in self.fields.items():
+            kind = "form-select" if name in ("campaign", "subject", "action") else "form-control"
+            field.widget.attrs["class"] = f"{kind} {kind}-sm"
+
+
+def _entries(form: AuditFilterForm):
+    qs = AuditEntry.objects.select_related("actor", "campaign", "subject__unit").prefetch_related(
+        Prefetch("actor__groups", queryset=Group.objects.only("name"))
+    )
+    if not form.is_valid():
+        return qs.none()
+    data = form.cleaned_data
+    if data["campaign"]:
+        qs = qs.filter(campaign=data["campaign"])
+    if data["subject"]:
+        qs = qs.filter(subject=data["subject"])
+    if data["action"]:
+        match = Q(pk__in=[])
+        for code in audit_action_areas().get(data["action"], []):
+            match |= Q(action=code) | Q(action__startswith=f"{code}.")
+        qs = qs.filter(match)
+    if data["start"]:
+        qs = qs.filter(at__date__gte=data["start"])
+    if data["end"]:
+        qs = qs.filter(at__date__lte=data["end"])
+    return qs
+
+
+def _actor(entry) -> tuple[str, str]:
+    user = entry.actor
+    if user is None:
+        return "系统", ""
+    roles = "、".join(_ROLE_LABELS[g.name] for g in user.groups.all() if g.name in _ROLE_LABELS)
+    return user.get_full_name() or user.username, roles
+
+
+def _target_url(request, entry) -> str:
+    found = _TARGETS.get(entry.target_type)
+    if found and entry.target_id.isdigit() and user_has_role(request.user, *found[1]):
+        return reverse(found[0], args=[int(entry.target_id)])
+    return ""
+
+
+def _rows(request, entries) -> list[dict]:
+    rows = []
+    for e in entries:
+        name, roles = _actor(e)
+        rows.append(
+            {
+                "entry": e,
+                "label": audit_action_label(e.action),
+                "actor": name,
+                "roles": roles,
+                "target_url": _target_url(request, e),
+            }
+        )
+    return rows
+
+
+@role_required(*READERS)
+def audit_log_page(request):
+    form = AuditFilterForm(request.GET or None)
+    entries = _entries(form) if request.GET else _entries(AuditFilterForm({}))
+    if request.GET.get("format") == "xlsx":
+        return _export(request, entries)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workbench/audit_log.html",
+        {
+            "form": form if request.GET else AuditFilterForm(),
+            "page": page,
+            "rows": _rows(request, page.object_list),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _export(request, entries):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "操作记录"
+    header = ["时间", "操作人", "角色", "操作", "评议活动", "评议对象", "内容"]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in _rows(request, entries[:EXPORT_LIMIT]):
+        e = r["entry"]
+        sheet.append(
+            [
+                cn_datetime(e.at),
+                r["actor"],
+                r["roles"],
+                r["label"],
+                e.campaign.name if e.campaign else "",
+                e.subject.person_name if e.subject else "",
+                e.summary,
+            ]
+        )
+    for letter, width in zip("ABCDEFG", (18, 10, 20, 24, 30, 10, 80), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return xlsx_response(buffer.getvalue(), f"操作记录_{cn_date(timezone.localdate())}.xlsx")
