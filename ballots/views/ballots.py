@@ -44,6 +44,29 @@ def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=5)
 
 
+def _ordered(ballot: Ballot, results: list) -> list:
+    """Each result with its counts in the ballot's option order (the stored dict has none)."""
+    for r in results:
+        r.ordered_counts = [r.counts.get(o, 0) for o in ballot.sheet_options]
+    return results
+
+
+def _chart_data(ballot: Ballot, results: list) -> dict:
+    return {
+        "options": ballot.sheet_options,
+        "outcomes": ballot.outcomes,
+        "results": [
+            {
+                "subject": r.subject.person_name,
+                "counts": r.counts,
+                "rate": float(r.rate) if r.rate is not None else None,
+                "outcome": r.outcome,
+            }
+            for r in results
+        ],
+    }
+
+
 @role_required(Role.OFFICE)
 def ballot_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -116,6 +139,7 @@ def ballot_detail(request, pk: int):
     items = list(ballot.items.select_related("subject__unit"))
     papers = {t.voter_group_id: t for t in ballot.paper_tallies.prefetch_related("counts")}
     groups = [{"group": g, "tally": papers.get(g.pk)} for g in ballot.voter_groups.all()]
+    results = ballot_results(ballot)
     return render(
         request,
         "ballots/ballot_detail.html",
@@ -129,7 +153,8 @@ def ballot_detail(request, pk: int):
             "closed": closed,
             "published": ballot_results_visible(ballot),
             "moves": BALLOT_WORKFLOW.moves_for(ballot, request.user),
-            "results": ballot_results(ballot),
+            "results": _ordered(ballot, results),
+            "chart": _chart_data(ballot, results) if results else None,
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
             "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
             if ballot.status == BallotStatus.DRAFT
@@ -204,8 +229,20 @@ def _enter_paper(request, ballot: Ballot) -> None:
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
 def ballot_screen(request, pk: int):
+    """The meeting hall's big screen: a QR code to the voting page and the turnout while
+    open, the published results after. It reads everything from ballot_screen_data."""
     ballot = get_object_or_404(Ballot, pk=pk)
-    return render(request, "ballots/ballot_screen.html", {"ballot": ballot})
+    vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
+    return render(
+        request,
+        "ballots/ballot_screen.html",
+        {
+            "ballot": ballot,
+            "vote_url": vote_url,
+            # No fixed size: the screen's stylesheet makes it as large as the hall needs.
+            "qr": segno.make(vote_url, error="m").svg_inline(omitsize=True),
+        },
+    )
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
@@ -219,10 +256,16 @@ def ballot_screen_data(request, pk: int):
         "name": str(ballot),
         "eligible": turnout["eligible"],
         "voted": turnout["voted"],
+        "quorum": ballot.quorum,
         "results": [],
     }
+    if user_has_role(request.user, Role.OFFICE):
+        # For the control page: who has not voted yet (never anything of how anyone voted).
+        data["not_voted"] = [u.get_full_name() or u.username for u in turnout["not_voted"]]
     if ballot_results_visible(ballot):
         data["options"] = ballot.sheet_options
+        data["outcomes"] = ballot.outcomes
+        data["rule"] = ballot.rule_text
         data["valid"] = ballot.is_valid
         data["results"] = [
             {
@@ -248,12 +291,14 @@ def _result_ballot(request, pk: int) -> Ballot:
 @role_required(*RESULT_READERS)
 def ballot_result_page(request, pk: int):
     ballot = _result_ballot(request, pk)
+    results = ballot_results(ballot)
     return render(
         request,
         "ballots/ballot_results.html",
         {
             "ballot": ballot,
-            "results": ballot_results(ballot),
+            "results": _ordered(ballot, results),
+            "chart": _chart_data(ballot, results),
             "receipts": ballot_receipts(ballot),
             "verified": ballot_verify(ballot=ballot),
             "can_simulate": user_has_role(

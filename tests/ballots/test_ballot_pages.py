@@ -120,8 +120,38 @@ def test_no_counts_anywhere_while_open_or_before_publication(
     client.force_login(screen_user)
     data = client.get(f"/ballots/{ballot.pk}/screen.json").json()
     assert {r["outcome"] for r in data["results"]} == {"不满意"}  # 2 > 3/2
+    assert data["rule"] == ballot.rule_text and data["outcomes"][-1] == "不满意"
+    assert "not_voted" not in data  # who has not voted: for the office's control page only
     client.force_login(make_user(Role.SUBJECT))
     assert client.get(f"/ballots/{ballot.pk}/results/").status_code == 403
+
+
+def test_big_screen_shows_the_voting_qr_code_turnout_and_quorum(client, ballot_world, office):
+    campaign, ballot, a, b, voters = ballot_world
+    ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    client.force_login(office)
+    page = client.get(f"/ballots/{ballot.pk}/screen/").content.decode()
+    assert 'data-testid="screen-qr"' in page and "<svg" in page
+    assert f"/ballots/{ballot.pk}/vote/" in page
+    assert "vendor/echarts/echarts.min.js" in page and "cdn" not in page.lower()
+    data = client.get(f"/ballots/{ballot.pk}/screen.json").json()
+    assert (data["voted"], data["eligible"], data["quorum"]) == (1, 3, ballot.quorum)
+    assert len(data["not_voted"]) == 2
+    assert not {"options", "outcomes", "rule", "valid"} & data.keys()
+
+
+def test_results_page_counts_follow_the_options_and_the_rule_is_said_once(
+    client, ballot_world, office
+):
+    campaign, ballot, a, b, voters = ballot_world
+    for voter, choice in zip(voters, ("满意", "基本满意", "不满意"), strict=True):
+        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: choice, b.pk: "不满意"})
+    ballot_close(actor=office, ballot=ballot)
+    ballot_publish(actor=office, ballot=ballot)
+    client.force_login(office)
+    page = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert page.count(ballot.rule_text) == 1
+    assert 'id="chart-data"' in page and 'class="text-danger">不满意' in page
 
 
 def test_results_excel_matches_stored_results(client, ballot_world, office):

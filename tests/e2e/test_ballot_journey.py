@@ -46,6 +46,8 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     screen = desk.new_page()
     screen.goto(f"{live_server.url}/ballots/{ballot.pk}/screen/")
     expect(screen.get_by_test_id("screen-turnout")).to_contain_text("0 / 3")
+    expect(screen.get_by_test_id("screen-qr").locator("svg")).to_be_visible()
+    expect(screen.get_by_test_id("screen-turnout")).to_contain_text("最低参加人数 2")
 
     phones = []
     for username, choices in [
@@ -81,11 +83,12 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     voter = phones[0].pages[0]
     phones[1].close()
 
-    # The big screen updates itself without a reload.
+    # The big screen and the office's control page update themselves without a reload.
     expect(screen.get_by_test_id("screen-turnout")).to_contain_text("2 / 3", timeout=10000)
-
-    office_page.reload()
-    expect(office_page.get_by_test_id("turnout")).to_contain_text("2 / 3")
+    screen.set_viewport_size({"width": 1920, "height": 1080})
+    screen.screenshot(path="/tmp/ballot_screen_open.png")
+    expect(office_page.get_by_test_id("turnout")).to_contain_text("2 / 3", timeout=10000)
+    expect(office_page.get_by_test_id("not-voted")).to_have_text(re.compile(r"^[^、]+$"))
     office_page.once("dialog", lambda dialog: dialog.accept())
     office_page.get_by_role("button", name="结束投票并计票").click()
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已结束")
@@ -98,8 +101,10 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
 
     expect(screen.get_by_test_id("screen-results")).to_contain_text("金立新", timeout=10000)
     expect(screen.get_by_test_id("screen-results")).to_contain_text("不满意")
-    screen.screenshot(path="/tmp/ballot_screen.png", full_page=True)
+    expect(screen.get_by_test_id("screen-rule")).to_contain_text("结果规则")
+    screen.screenshot(path="/tmp/ballot_screen.png")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/results/")
+    office_page.screenshot(path="/tmp/ballot_results.png", full_page=True)
     rows = office_page.get_by_test_id("results")
     expect(rows).to_contain_text("金立新")
     expect(rows.locator("tr", has_text="唐晓云")).to_contain_text("不满意")
