@@ -49,7 +49,9 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+        from .formats import cn_datetime
+
+        return f"{cn_datetime(self.at)} {self.summary}"
 
 
 class Notification(models.Model):

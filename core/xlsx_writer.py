@@ -9,6 +9,7 @@ at a time, whether the table has ten rows or ten thousand.
 Reading the office's tables (imports) is core.xlsx.
 """
 
+import datetime
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ SPOOL_BYTES = 1024 * 1024
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+# Dates read as on the pages, 2026年11月8日, and stay dates to Excel.
+CN_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 MARK_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -37,7 +40,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 class SheetColumn:
     header: str
     width: float | None = None
-    number_format: str | None = None  # e.g. "0.00", "yyyy-mm-dd"
+    number_format: str | None = None  # e.g. "0.00"; dates get CN_DATE_FORMAT by default
     wrap: bool = False  # long text: wrapped and top-aligned
     header_color: str = "000000"  # the import templates mark required columns red
 
@@ -132,6 +135,8 @@ def _cell(sheet, value: Any, look: tuple[bool, str | None] | None) -> Any:
     marked = isinstance(value, Marked)
     if marked:
         value = value.value
+    if look is None and isinstance(value, datetime.date):
+        look = (False, CN_DATE_FORMAT)
     if value is None or (look is None and not marked):
         return value
     cell = WriteOnlyCell(sheet, value=value)

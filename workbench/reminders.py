@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
+from core.formats import cn_date
 from core.models import Notification, Reminder
 from core.outbox import Mail, OutboxProgress, email_queue, outbox_progress
 from core.roles import GROUP_NAMES, Role
@@ -62,11 +63,11 @@ def _reminder_for(due: datetime.date, today: datetime.date) -> tuple[str, dateti
 
 def _text(deadline: Deadline, kind: str, today: datetime.date) -> str:
     if kind.startswith("before_"):
-        when = f"还有 {kind.split('_')[1]} 天截止（{deadline.due:%Y-%m-%d}）"
+        when = f"还有 {kind.split('_')[1]} 天截止（{cn_date(deadline.due)}）"
     elif kind == "due":
-        when = f"今天（{deadline.due:%Y-%m-%d}）截止"
+        when = f"今天（{cn_date(deadline.due)}）截止"
     else:
-        when = f"已逾期 {(today - deadline.due).days} 天（期限 {deadline.due:%Y-%m-%d}）"
+        when = f"已逾期 {(today - deadline.due).days} 天（期限 {cn_date(deadline.due)}）"
     return f"{deadline.whom}{deadline.label}{when}"
 
 

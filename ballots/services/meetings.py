@@ -1,6 +1,7 @@
 """The review meeting: its record (date, attendees, the order subjects report in), the
 inquiries (询问) put to on-site subjects and the answers recorded."""
 
+from core.formats import cn_date
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,7 +117,7 @@ def meeting_create(
     audit_log(
         actor=actor,
         action=AuditAction.MEETING_CREATE,
-        summary=f"“{campaign.name}”登记评议会议：{meeting.name}（{held_on:%Y-%m-%d}）",
+        summary=f"“{campaign.name}”登记评议会议：{meeting.name}（{cn_date(held_on)}）",
         target=meeting,
         campaign=campaign,
         data={"attendees": sorted(m.pk for m in attendees)},
@@ -169,7 +170,7 @@ def meeting_delete(*, actor, meeting: ReviewMeeting) -> None:
     audit_log(
         actor=actor,
         action=AuditAction.MEETING_DELETE,
-        summary=f"删除评议会议“{meeting.name}”（{meeting.held_on:%Y-%m-%d}）及其述职顺序",
+        summary=f"删除评议会议“{meeting.name}”（{cn_date(meeting.held_on)}）及其述职顺序",
         campaign=meeting.campaign,
         data={"meeting_id": meeting.pk},
     )

@@ -1,6 +1,7 @@
 """After the review: the reporting steps, escalation, deadline extensions (延期) and the
 kept versions of plans and reports."""
 
+from core.formats import cn_date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +103,7 @@ class DeadlineExtension(models.Model):
         ordering = ["subject", "extended_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}延期至 {self.new_due:%Y-%m-%d}"
+        return f"{self.get_kind_display()}延期至 {cn_date(self.new_due)}"
 
 
 class VersionStatus(models.TextChoices):

@@ -3,6 +3,7 @@ delivery of the review opinions, or an order to continue rectification); only th
 explicit office action moves them, with a reason the subject and the liaison committee
 see."""
 
+from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -50,7 +51,7 @@ def rectification_deadline_extend(
         raise ApplicationError("请选择要延期的事项。")
     previous = target.due_on
     if new_due_on <= previous:
-        raise ApplicationError(f"新期限须晚于原期限 {previous:%Y-%m-%d}。")
+        raise ApplicationError(f"新期限须晚于原期限 {cn_date(previous)}。")
     if new_due_on <= timezone.localdate():
         raise ApplicationError("新期限须晚于今天。")
     target.due_on = new_due_on
@@ -67,8 +68,8 @@ def rectification_deadline_extend(
     _log(
         actor,
         AuditAction.RECTIFICATION_EXTEND,
-        f"{subject.person_name}的{extension.get_kind_display()}期限由 {previous:%Y-%m-%d} "
-        f"延至 {new_due_on:%Y-%m-%d}，理由：{reason}",
+        f"{subject.person_name}的{extension.get_kind_display()}期限由 {cn_date(previous)} "
+        f"延至 {cn_date(new_due_on)}，理由：{reason}",
         subject,
         extension,
     )

@@ -1,6 +1,7 @@
 """After the review: reporting the results within a week of the meeting, and the
 follow-up the director's meeting records (explanations due, inquiries, removal motions)."""
 
+from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -42,8 +43,8 @@ def reporting_steps_follow(*, actor, campaign) -> list[ReportingStep]:
     audit_log(
         actor=actor,
         action=AuditAction.REPORTING_STEPS,
-        summary=f"“{campaign.name}”评议结果须于 {due:%Y-%m-%d} 前报送、抄送和公开"
-        f"（评议会议 {meeting.held_on:%Y-%m-%d} 后 {campaign.reporting_days} 日内）",
+        summary=f"“{campaign.name}”评议结果须于 {cn_date(due)} 前报送、抄送和公开"
+        f"（评议会议 {cn_date(meeting.held_on)} 后 {campaign.reporting_days} 日内）",
         campaign=campaign,
     )
     return result
@@ -61,7 +62,7 @@ def reporting_step_done(
     audit_log(
         actor=actor,
         action=AuditAction.REPORTING_DONE,
-        summary=f"{step.get_kind_display()}：{done_on:%Y-%m-%d} 完成",
+        summary=f"{step.get_kind_display()}：{cn_date(done_on)} 完成",
         campaign=step.campaign,
     )
     return step

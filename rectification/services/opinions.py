@@ -1,6 +1,7 @@
 """Review opinions (评议意见): drafted from the findings, approved by the director's
 meeting, delivered to the subject — the day from which rectification is due."""
 
+from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -126,7 +127,7 @@ def review_opinion_approve(
         to=OpinionStatus.APPROVED,
         workflow=OPINION_WORKFLOW,
         actor=actor,
-        summary=f"主任会议于 {approved_on:%Y-%m-%d} 通过对{opinion.subject.person_name}的评议意见",
+        summary=f"主任会议于 {cn_date(approved_on)} 通过对{opinion.subject.person_name}的评议意见",
         subject=opinion.subject,
         stamp={"approved_on": approved_on, "updated_at": timezone.now()},
     )
@@ -153,7 +154,7 @@ def review_opinion_deliver(
         to=OpinionStatus.DELIVERED,
         workflow=OPINION_WORKFLOW,
         actor=actor,
-        summary=f"评议意见于 {delivered_on:%Y-%m-%d} 送达{subject.person_name}",
+        summary=f"评议意见于 {cn_date(delivered_on)} 送达{subject.person_name}",
         subject=subject,
         stamp={"delivered_on": delivered_on, "updated_at": timezone.now()},
     )
@@ -163,7 +164,7 @@ def review_opinion_deliver(
     _log(
         actor,
         AuditAction.RECTIFICATION_DEADLINES,
-        f"{subject.person_name}：整改方案 {plan_due:%Y-%m-%d} 前、整改情况报告 {report_due:%Y-%m-%d} 前报送",
+        f"{subject.person_name}：整改方案 {cn_date(plan_due)} 前、整改情况报告 {cn_date(report_due)} 前报送",
         subject,
         opinion,
     )

@@ -2,6 +2,7 @@
 reports on every problem; members assess the report by a secret satisfaction ballot; the
 conclusion ends rectification or orders it continued (a new round)."""
 
+from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -243,7 +244,7 @@ def rectification_assessment_conclude(
     _log(
         actor,
         AuditAction.RECTIFICATION_CONTINUED,
-        f"主任会议责成{subject.person_name}继续整改，第 {new.round} 轮整改情况报告 {new_due_on:%Y-%m-%d} 前报送",
+        f"主任会议责成{subject.person_name}继续整改，第 {new.round} 轮整改情况报告 {cn_date(new_due_on)} 前报送",
         subject,
         new,
     )

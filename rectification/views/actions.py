@@ -1,6 +1,7 @@
 """Every POST of the rectification pages: one URL per action or move, its input read
 through a form, a refusal shown on the page with nothing written."""
 
+from core.formats import cn_date
 from functools import wraps
 
 from django.contrib import messages
@@ -236,7 +237,7 @@ def rectification_deadline_extend_view(request, subject, forms):
         new_due_on=data["new_due_on"],
         reason=data["reason"],
     )
-    return f"{extension.get_kind_display()}期限已延至 {extension.new_due:%Y-%m-%d}。"
+    return f"{extension.get_kind_display()}期限已延至 {cn_date(extension.new_due)}。"
 
 
 @_subject_post

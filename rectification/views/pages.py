@@ -1,13 +1,14 @@
 """Pages of review opinions and rectification: the overview, the liaison committee's list,
 a subject's rectification page, versions, the opinion letter and the ledger."""
 
+from core.formats import cn_date
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from core.files import private_file_response
 from core.roles import Role, role_required, user_has_role
-from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
+from core.xlsx_writer import CN_DATE_FORMAT, Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..models import (
@@ -67,10 +68,10 @@ def _extendable(subject, plan, current) -> list[tuple[str, str]]:
     """The started deadlines the office may move now (延期)."""
     kinds = []
     if plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        kinds.append((RectificationKind.PLAN, f"整改方案（现期限 {plan.due_on:%Y-%m-%d}）"))
+        kinds.append((RectificationKind.PLAN, f"整改方案（现期限 {cn_date(plan.due_on)}）"))
     if current is not None and current.status == ReportStatus.DRAFT:
         kinds.append(
-            (RectificationKind.REPORT, f"整改情况报告（现期限 {current.due_on:%Y-%m-%d}）")
+            (RectificationKind.REPORT, f"整改情况报告（现期限 {cn_date(current.due_on)}）")
         )
     return kinds
 
@@ -245,7 +246,7 @@ LEDGER_COLUMNS = [
     SheetColumn("来源", width=10),
     SheetColumn("整改措施", width=40, wrap=True),
     SheetColumn("责任人", width=10),
-    SheetColumn("完成时限", width=12, number_format="yyyy-mm-dd"),
+    SheetColumn("完成时限", width=16, number_format=CN_DATE_FORMAT),
     SheetColumn("整改目标", width=24, wrap=True),
     SheetColumn("完成情况", width=10),
     SheetColumn("佐证材料", width=20),

@@ -1,5 +1,6 @@
 """Everything that writes campaigns, their stages and content items, and committee members."""
 
+from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -183,7 +184,7 @@ def campaign_implementation_plan_attach(
     audit_log(
         actor=actor,
         action=AuditAction.CAMPAIGN_PLAN,
-        summary=f"登记实施方案（{approved_on:%Y-%m-%d} 批准）：{checked.original_name}",
+        summary=f"登记实施方案（{cn_date(approved_on)} 批准）：{checked.original_name}",
         target=campaign,
         campaign=campaign,
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
+from core.formats import cn_date
 from core.roles import Role
 from core.workflow import Move, Workflow
 from reviews.models import Campaign, ContentItem
@@ -85,7 +86,7 @@ class InvestigationActivity(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}（{self.place}）"
+        return f"{cn_date(self.held_on)} {self.get_kind_display()}（{self.place}）"
 
 
 class ActivityAttachment(models.Model):

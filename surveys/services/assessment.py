@@ -4,6 +4,7 @@ Group members write only for their own group's subjects; the office may act for 
 A subject's findings are frozen once its investigation report is submitted.
 """
 
+from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -170,7 +171,7 @@ def activity_record(
     audit_log(
         actor=actor,
         action=AuditAction.ACTIVITY_RECORD,
-        summary=f"{group.name}记录{activity.get_kind_display()}（{held_on:%Y-%m-%d}，{activity.place}，{participant_count} 人）",
+        summary=f"{group.name}记录{activity.get_kind_display()}（{cn_date(held_on)}，{activity.place}，{participant_count} 人）",
         target=activity,
         campaign=group.campaign,
     )

@@ -1,6 +1,7 @@
 """Investigation reports (调查报告): prefilled from the findings, saved by the group,
 submitted by its leader, returned by the office or heard by the director's meeting."""
 
+from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -158,6 +159,6 @@ def investigation_report_mark_heard(
         report,
         to=InvestigationReportStatus.HEARD,
         actor=actor,
-        summary=f"主任会议于 {heard_on:%Y-%m-%d} 听取关于{report.subject.person_name}的调查报告{mark}",
+        summary=f"主任会议于 {cn_date(heard_on)} 听取关于{report.subject.person_name}的调查报告{mark}",
         stamp={"heard_on": heard_on, "heard_recorded_by": actor, "heard_backdated": early},
     )
