@@ -108,6 +108,8 @@ def audit_action_areas() -> dict[str, list[str]]:
     without a name here are listed under their prefix."""
     areas: dict[str, list[str]] = {}
     prefixes = {code.split(".")[0] for code in _LABELS} | set(AUDIT_AREAS)
-    for prefix in sorted(prefixes, key=lambda p: (list(AUDIT_AREAS).index(p) if p in AUDIT_AREAS else 999, p)):
+    for prefix in sorted(
+        prefixes, key=lambda p: (list(AUDIT_AREAS).index(p) if p in AUDIT_AREAS else 999, p)
+    ):
         areas.setdefault(AUDIT_AREAS.get(prefix, prefix), []).append(prefix)
     return areas

@@ -353,7 +353,7 @@ def group_work(user, today: datetime.date) -> list[WorkItem]:
             WorkItem(
                 "查看本组评议对象的征求意见，可转为调查发现",
                 q.title,
-                reverse("survey_results", args=[q.pk]),
+                reverse("questionnaire_results", args=[q.pk]),
                 today,
                 since=timezone.localtime(q.opened_at).date() if q.opened_at else None,
                 since_label="开始收集",

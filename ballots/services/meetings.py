@@ -1,12 +1,12 @@
 """The review meeting: its record (date, attendees, the order subjects report in), the
 inquiries (询问) put to on-site subjects and the answers recorded."""
 
-from core.formats import cn_date
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.services import (
     apply_changes,

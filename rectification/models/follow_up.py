@@ -1,12 +1,12 @@
 """After the review: the reporting steps, escalation, deadline extensions (延期) and the
 kept versions of plans and reports."""
 
-from core.formats import cn_date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
+from core.formats import cn_date
 
 
 class StepKind(models.TextChoices):

@@ -3,13 +3,13 @@ delivery of the review opinions, or an order to continue rectification); only th
 explicit office action moves them, with a reason the subject and the liaison committee
 see."""
 
-from core.formats import cn_date
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.services import require_office
 
 from ..audit import AuditAction

@@ -1,7 +1,6 @@
 """After the review: reporting the results within a week of the meeting, and the
 follow-up the director's meeting records (explanations due, inquiries, removal motions)."""
 
-from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.services import require_office
 

@@ -1,13 +1,13 @@
 """Review opinions (评议意见): drafted from the findings, approved by the director's
 meeting, delivered to the subject — the day from which rectification is due."""
 
-from core.formats import cn_date
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.services import require_office
 from reviews.models import ContentItem

@@ -2,7 +2,6 @@
 reports on every problem; members assess the report by a secret satisfaction ballot; the
 conclusion ends rectification or orders it continued (a new round)."""
 
-from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +13,7 @@ from ballots.selectors import ballot_results, ballot_results_visible
 from ballots.services import ballot_create, ballot_open
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.services import require_office
 

@@ -1,7 +1,6 @@
 """Every POST of the rectification pages: one URL per action or move, its input read
 through a form, a refusal shown on the page with nothing written."""
 
-from core.formats import cn_date
 from functools import wraps
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.forms import DateForm, ReasonForm, form_data
 from core.roles import Role, role_required
 from reviews.models import Campaign

@@ -1,12 +1,12 @@
 """Pages of review opinions and rectification: the overview, the liaison committee's list,
 a subject's rectification page, versions, the opinion letter and the ledger."""
 
-from core.formats import cn_date
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from core.files import private_file_response
+from core.formats import cn_date
 from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import CN_DATE_FORMAT, Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign

@@ -1,6 +1,5 @@
 """Everything that writes campaigns, their stages and content items, and committee members."""
 
-from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +10,7 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
+from core.formats import cn_date
 from core.roles import Role
 from core.services import (
     account_create,

@@ -4,7 +4,6 @@ Group members write only for their own group's subjects; the office may act for 
 A subject's findings are frozen once its investigation report is submitted.
 """
 
-from core.formats import cn_date
 import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,7 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign, ContentItem

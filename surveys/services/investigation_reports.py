@@ -1,7 +1,6 @@
 """Investigation reports (调查报告): prefilled from the findings, saved by the group,
 submitted by its leader, returned by the office or heard by the director's meeting."""
 
-from core.formats import cn_date
 import datetime
 
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
+from core.formats import cn_date
 from core.roles import Role, user_has_role
 from core.workflow import transition
 from subjects.models import Subject

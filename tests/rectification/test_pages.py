@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from core.xlsx_writer import CN_DATE_FORMAT
 from core.roles import Role
+from core.xlsx_writer import CN_DATE_FORMAT
 from rectification.models import (
     OpinionStatus,
     PlanStatus,
@@ -167,7 +167,9 @@ def test_ledger_export_one_row_per_problem(
     assert rows[0][2] == f"{mine.unit.name}{mine.post}"
     assert rows[0][3] == "金立新的问题" and rows[0][6] == "推行并联审批" and rows[0][7] == "金立新"
     assert rows[0][4] == campaign.content_items.first().title
-    assert rows[0][8] == datetime.datetime(2018, 3, 1) and sheet["I3"].number_format == CN_DATE_FORMAT
+    assert (
+        rows[0][8] == datetime.datetime(2018, 3, 1) and sheet["I3"].number_format == CN_DATE_FORMAT
+    )
     assert rows[0][9] == "办理时限压缩一半" and rows[0][10] == "未报送"
     assert rows[1][6] in (None, "") and rows[1][10] == "未报送"
     client.force_login(mine.user)  # a subject's own ledger: its own rows only

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import resolve
 
-from workbench.demo import DEMO_PASSWORD, demo_load
+from workbench.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,11 @@ def links_of(url: str, html: str) -> list[str]:
     return found
 
 
+def login_user(username: str):
+    """The demo login (force_login: django-axes wants a request for a password login)."""
+    return get_user_model().objects.get(username=username)
+
+
 def fetch(client: Client, url: str):
     response = client.get(url, follow=True)
     final = response.redirect_chain[-1][0] if response.redirect_chain else url
@@ -83,7 +89,7 @@ def crawl(username: str) -> tuple[int, list[str]]:
     """Fetch every link of 我的工作, every link of those pages, and the links of up to
     three pages of each kind found there (a subject's page, a group's …)."""
     client = Client()
-    assert client.login(username=username, password=DEMO_PASSWORD), username
+    client.force_login(login_user(username))
     queue = deque([("/my-work/", 0, "")])
     seen = {"/my-work/"}
     expanded: Counter = Counter()
@@ -128,44 +134,44 @@ def _items(client: Client) -> str:
 def test_each_role_sees_what_it_owes_named_dated_and_linked(demo, django_assert_max_num_queries):
     client = Client()
 
-    client.login(username="s08", password=DEMO_PASSWORD)
+    client.force_login(login_user("s08"))
     page = _items(client)
     assert "重新报送整改方案（已退回）" in page
     assert "整改措施不够具体" in page  # the return reason
     assert "2026年11月8日" in page and "已逾期 18 天" in page
     assert "/rectification/" in page
 
-    client.login(username="s12", password=DEMO_PASSWORD)
+    client.force_login(login_user("s12"))
     assert "报送整改方案" in _items(client)
 
-    client.login(username="b04", password=DEMO_PASSWORD)  # returned duty report
+    client.force_login(login_user("b04"))  # returned duty report
     page = _items(client)
     assert "（已退回）" in page and "请补充接受人大监督" in page
 
-    client.login(username="liaison", password=DEMO_PASSWORD)
+    client.force_login(login_user("liaison"))
     page = _items(client)
     assert "审核整改方案" in page and "金立新" in page
     assert "督促重新报送被退回的整改方案" in page and "胡培林" in page
 
-    client.login(username="member", password=DEMO_PASSWORD)
+    client.force_login(login_user("member"))
     page = _items(client)
     assert "参加投票" in page and "试投票" in page
     assert "撰写调查报告" in page and "周文华" in page
     assert "征求意见" in page
     assert "测评结果已公布" in page and "核对回执" in page
 
-    client.login(username="director", password=DEMO_PASSWORD)
+    client.force_login(login_user("director"))
     page = _items(client)
     assert "听取调查报告" in page
 
-    client.login(username="office", password=DEMO_PASSWORD)
+    client.force_login(login_user("office"))
     page = _items(client)
     assert "整改阶段" in page and "胡培林的整改方案已退回，逾期未重新报送" in page
     assert "进入下一阶段前还需完成" in page
 
     # Results published since the last visit: still news while the visit goes on (the
     # person follows a link and comes back), not at the next visit.
-    client.login(username="m05", password=DEMO_PASSWORD)
+    client.force_login(login_user("m05"))
     assert "测评结果已公布" in _items(client)
     with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
         assert "测评结果已公布" in _items(client)
@@ -174,6 +180,6 @@ def test_each_role_sees_what_it_owes_named_dated_and_linked(demo, django_assert_
 
     # Query counts stay flat: each role's page is read in a fixed number of queries.
     for username, limit in (("office", 40), ("member", 30), ("liaison", 25), ("s08", 30)):
-        client.login(username=username, password=DEMO_PASSWORD)
+        client.force_login(login_user(username))
         with django_assert_max_num_queries(limit):
             client.get("/my-work/")

@@ -1,8 +1,6 @@
 """操作记录: the audit log, readable — Chinese action names, people's names and roles, the
 subject or document linked, filters, pages of 50, and the same list as an Excel file."""
 
-import io
-
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
@@ -10,14 +8,12 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.audit import audit_action_areas, audit_action_label
 from core.formats import cn_date, cn_datetime
 from core.models import AuditEntry
 from core.roles import GROUP_NAMES, Role, role_required, user_has_role
-from core.xlsx import xlsx_response
+from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 from subjects.models import Subject
 
@@ -145,29 +141,28 @@ def audit_log_page(request):
 
 
 def _export(request, entries):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "操作记录"
-    header = ["时间", "操作人", "角色", "操作", "评议活动", "评议对象", "内容"]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in _rows(request, entries[:EXPORT_LIMIT]):
-        e = r["entry"]
-        sheet.append(
-            [
-                cn_datetime(e.at),
-                r["actor"],
-                r["roles"],
-                r["label"],
-                e.campaign.name if e.campaign else "",
-                e.subject.person_name if e.subject else "",
-                e.summary,
-            ]
-        )
-    for letter, width in zip("ABCDEFG", (18, 10, 20, 24, 30, 10, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"操作记录_{cn_date(timezone.localdate())}.xlsx")
+    rows = (
+        [
+            cn_datetime(r["entry"].at),
+            r["actor"],
+            r["roles"],
+            r["label"],
+            r["entry"].campaign.name if r["entry"].campaign else "",
+            r["entry"].subject.person_name if r["entry"].subject else "",
+            r["entry"].summary,
+        ]
+        for r in _rows(request, entries[:EXPORT_LIMIT])
+    )
+    columns = [
+        SheetColumn("时间", width=18),
+        SheetColumn("操作人", width=10),
+        SheetColumn("角色", width=20),
+        SheetColumn("操作", width=24),
+        SheetColumn("评议活动", width=30),
+        SheetColumn("评议对象", width=10),
+        SheetColumn("内容", width=80, wrap=True),
+    ]
+    return xlsx_file_response(
+        [Sheet("操作记录", columns, rows, freeze_header=True)],
+        f"操作记录_{cn_date(timezone.localdate())}.xlsx",
+    )
