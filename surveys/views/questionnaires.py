@@ -340,6 +340,15 @@ def questionnaire_respond(request, token: str):
             "values": values,
             "code": code,
             "kinds": QuestionKind,
+            # After a refused submit: the required ratings left unanswered, marked on the page.
+            "missing": {
+                q.pk
+                for q in questions
+                if request.method == "POST"
+                and q.required
+                and q.kind == QuestionKind.RATING
+                and not values.get(q.pk)
+            },
         },
         status=status,
     )

@@ -101,8 +101,17 @@ def test_deputy_answers_on_a_phone(browser, live_server):
     expect(page.get_by_label("答题码")).to_have_value(code.code)
     expect(page.get_by_role("navigation")).to_have_count(0)
     page.locator("fieldset", has_text="金立新的履职情况").get_by_text("满意", exact=True).click()
+    # The phone marks the unanswered question before anything is sent ...
     page.get_by_role("button", name="提交问卷").click()
+    missing = page.locator("fieldset.missing")
+    expect(missing).to_have_count(1)
+    expect(missing).to_contain_text("唐晓云")
+    expect(missing.get_by_test_id("missing-note")).to_be_visible()
+    page.screenshot(path="/tmp/deputy_phone_missing.png", full_page=True)
+    # ... and the server, should the page be sent without its script, says and marks it too.
+    page.evaluate("document.querySelector('form').submit()")
     expect(page.get_by_role("alert")).to_contain_text("还有 1 题未作答：唐晓云")
+    expect(page.locator("fieldset.missing")).to_contain_text("唐晓云")
     assert not Response.objects.exists()
     page.locator("fieldset", has_text="金立新的履职情况").get_by_text("满意", exact=True).click()
     page.locator("fieldset", has_text="唐晓云的履职情况").get_by_text(

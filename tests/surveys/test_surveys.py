@@ -239,6 +239,11 @@ class TestRespondentPages:
         assert response.status_code == 400
         assert "未作答" in response.content.decode()
         assert not Response.objects.exists() and not RespondentCode.objects.get(pk=codes[0].pk).used
+        # The unanswered question is marked; the answered one is not.
+        page = response.content.decode()
+        assert page.count('class="question missing"') == 1
+        marked = page[page.index('class="question missing"') :]
+        assert b.person_name in marked[: marked.index("</legend>")]
 
     def test_reused_code_over_http(self, client, survey):
         q, a, b, codes = survey
