@@ -21,3 +21,4 @@ class AuditAction(models.TextChoices):
     DUTY_REPORT_DISTRIBUTE = "duty_report.distribute", "分发述职报告"
     DUTY_REPORT_UPLOAD_DRAFT = "duty_report.upload.draft", "上传述职报告初稿"
     DUTY_REPORT_UPLOAD_FINAL = "duty_report.upload.final", "上传述职报告定稿"
+    DUTY_REPORT_REMIND = "duty_report.remind", "催报述职报告"

@@ -171,6 +171,15 @@ def campaign_report_rows(
     ]
 
 
+def report_overdue(reports: SubjectReports, today: datetime.date) -> bool:
+    """A report is overdue when the final's deadline passed without one accepted or waiting
+    (逾期未交定稿), or nothing at all came in by the draft's deadline."""
+    if reports.state == ReportState.LATE:
+        return True
+    draft_due = reports.subject.campaign.report_draft_due
+    return reports.state == ReportState.MISSING and draft_due is not None and today > draft_due
+
+
 def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int]]:
     return [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
 

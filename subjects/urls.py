@@ -14,4 +14,5 @@ urlpatterns = [
         name="reports_distribute",
     ),
     path("campaigns/<int:pk>/reports.zip", views.reports_zip, name="reports_zip"),
+    path("campaigns/<int:pk>/reports/remind/", views.reports_remind, name="reports_remind"),
 ]

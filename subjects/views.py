@@ -6,8 +6,11 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -18,11 +21,14 @@ from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 from reviews.selectors import campaign_stage_rows
 
+from .audit import AuditAction as SubjectAuditAction
 from .forms import DutyReportUploadForm
 from .models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus
 from .selectors import (
     REPORT_READERS,
+    ReportState,
     campaign_report_rows,
+    report_overdue,
     report_state_counts,
     report_version_for_user,
     reports_distribute_confirm,
@@ -37,12 +43,11 @@ from .services import (
     duty_report_return,
     duty_report_upload,
     duty_reports_distribute,
+    duty_reports_remind,
 )
 
 
 def _subject_context(request, subject, upload_form=None) -> dict:
-    from django.utils import timezone
-
     versions = list(subject.report_versions.select_related("reviewed_by").order_by("-number"))
     reports = subject_report_state(
         subject, versions, subject.campaign.report_final_due, timezone.localdate()
@@ -121,9 +126,19 @@ def _campaign_for_reports(request, pk: int) -> Campaign:
 def campaign_reports(request, pk: int):
     """Office: every subject's report status with review actions. Readers: distributed reports."""
     campaign = _campaign_for_reports(request, pk)
-    rows = campaign_report_rows(campaign)
+    today = timezone.localdate()
+    rows = campaign_report_rows(campaign, today=today)
     is_office = user_has_role(request.user, Role.OFFICE)
+    reminded = _reminders_by_subject(campaign) if is_office else {}
     for row in rows:
+        row.overdue = report_overdue(row, today)
+        row.may_remind = (
+            is_office
+            and campaign.stage in UPLOAD_STAGES
+            and row.subject.user_id is not None
+            and row.state not in (ReportState.ACCEPTED, ReportState.SUBMITTED)
+        )
+        row.reminded = reminded.get(row.subject.pk)
         row.moves = (
             [
                 m
@@ -134,17 +149,76 @@ def campaign_reports(request, pk: int):
             else []
         )
     accepted = sum(1 for r in rows if r.accepted_final)
+    counts = report_state_counts(rows)
+    # The count chips filter the table: a state, or every overdue report.
+    chosen = request.GET.get("state", "")
+    overdue = [r for r in rows if r.overdue]
+    shown = (
+        overdue
+        if chosen == "overdue"
+        else [r for r in rows if r.state == chosen]
+        if chosen in ReportState.values
+        else rows
+    )
     return render(
         request,
         "subjects/campaign_reports.html",
         {
             "campaign": campaign,
             "rows": rows,
-            "counts": report_state_counts(rows),
+            "shown": shown,
+            "chosen": chosen if shown is not rows else "",
+            "overdue_count": len(overdue),
+            "remindable": [r for r in overdue if r.may_remind],
+            "counts": counts,
             "is_office": is_office,
             "accepted_count": accepted,
             "distribute_confirm": reports_distribute_confirm(accepted, len(rows)),
         },
+    )
+
+
+def _reminders_by_subject(campaign) -> dict[int, dict]:
+    """How often, and when last, each subject was reminded (催报), from the audit log."""
+    return {
+        row["subject_id"]: row
+        for row in AuditEntry.objects.filter(
+            campaign=campaign, action=SubjectAuditAction.DUTY_REPORT_REMIND
+        )
+        .values("subject_id")
+        .annotate(times=Count("pk"), last=Max("at"))
+    }
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def reports_remind(request, pk: int):
+    """催报: one subject (subject=<id>) or every overdue one (subject=overdue)."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    wanted = request.POST.get("subject", "")
+    today = timezone.localdate()
+    try:
+        if wanted == "overdue":
+            subjects = [
+                r.subject
+                for r in campaign_report_rows(campaign, today=today)
+                if report_overdue(r, today)
+            ]
+        elif wanted.isdigit() and len(wanted) < 12:
+            subjects = list(campaign.subjects.filter(pk=int(wanted)))
+        else:
+            raise ApplicationError("请选择要催报的评议对象。")
+        n = duty_reports_remind(actor=request.user, campaign=campaign, subjects=subjects)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"已催报 {n} 名评议对象：站内通知已发出，有电子邮箱的将收到邮件（见管理后台的“邮件发送队列”）。",
+        )
+    back = request.POST.get("back", "")
+    return redirect(
+        f"{reverse('campaign_reports', args=[campaign.pk])}{back if back.startswith('?') else ''}"
     )
 
 

@@ -7,6 +7,7 @@ from .reports import (
     duty_report_return,
     duty_report_upload,
     duty_reports_distribute,
+    duty_reports_remind,
     report_deadlines_suggested,
 )
 from .subjects import (
@@ -37,6 +38,7 @@ __all__ = [
     "duty_report_return",
     "duty_report_upload",
     "duty_reports_distribute",
+    "duty_reports_remind",
     "liaison_committee_create",
     "liaison_committee_delete",
     "liaison_committee_set_users",

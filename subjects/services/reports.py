@@ -10,17 +10,22 @@ import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
+from core.formats import cn_date
+from core.models import Notification
+from core.outbox import Mail, email_queue
 from core.services import apply_changes, changed_labels, require_office, validate_or_raise
 from core.workflow import transition
 from reviews.models import Campaign, CampaignStage
 
 from ..audit import AuditAction
 from ..models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus, Subject
+from ..selectors import ReportState, campaign_report_rows
 
 # Reports are written in preparation and read before the meeting; after it, uploads close.
 UPLOAD_STAGES = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
@@ -201,3 +206,73 @@ def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
         data={"accepted": accepted, "subjects": total},
     )
     return campaign
+
+
+REMIND_MAIL_KIND = "duty_report_remind"
+
+
+@transaction.atomic
+def duty_reports_remind(*, actor, campaign: Campaign, subjects: list[Subject]) -> int:
+    """催报: remind each subject whose duty report is still owed — a notification in the
+    app and an e-mail queued in the outbox (sent once this commits) — and record it on the
+    subject's timeline. Subjects with an accepted final or a final awaiting review are
+    skipped. Returns how many were reminded."""
+    require_office(actor)
+    if campaign.stage not in UPLOAD_STAGES:
+        raise ApplicationError("述职报告已不在收交期内，无需催报。")
+    wanted = {s.pk for s in subjects}
+    today = timezone.localdate()
+    owed = [
+        r
+        for r in campaign_report_rows(campaign, today=today)
+        if r.subject.pk in wanted
+        and r.subject.user_id
+        and r.state not in (ReportState.ACCEPTED, ReportState.SUBMITTED)
+    ]
+    if not owed:
+        raise ApplicationError(
+            "所选评议对象没有需要催报的述职报告（已接受、待审核或没有登录账号）。"
+        )
+    mails = []
+    for row in owed:
+        subject = row.subject
+        # Nothing in yet and the final's deadline not passed: the draft is what is owed.
+        wants_draft = (
+            not row.versions
+            and campaign.report_draft_due is not None
+            and (campaign.report_final_due is None or today <= campaign.report_final_due)
+        )
+        kind, due = (
+            ("初稿", campaign.report_draft_due)
+            if wants_draft
+            else ("定稿", campaign.report_final_due)
+        )
+        when = ""
+        if due:
+            late = (today - due).days
+            when = (
+                f"（期限 {cn_date(due)}，已逾期 {late} 天）"
+                if late > 0
+                else f"（期限 {cn_date(due)}）"
+            )
+        text = f"请尽快提交述职报告{kind}{when}"
+        url = reverse("subject_detail", args=[subject.pk])
+        Notification.objects.create(user=subject.user, title=f"【催报】{text}"[:200], url=url)
+        entry = audit_log(
+            actor=actor,
+            action=AuditAction.DUTY_REPORT_REMIND,
+            summary=f"催报{subject.person_name}的述职报告{kind}{when}",
+            target=subject,
+            campaign=campaign,
+            subject=subject,
+        )
+        mails.append(
+            Mail(
+                key=f"{subject.pk}:{entry.pk}",
+                recipient=subject.user.email,
+                subject=f"【述职评议】{text}",
+                body=f"{subject.person_name}：{text}。\n请登录述职评议工作系统上传：{url}",
+            )
+        )
+    email_queue(kind=REMIND_MAIL_KIND, mails=mails)
+    return len(owed)

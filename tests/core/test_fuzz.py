@@ -169,6 +169,7 @@ ENDPOINTS = {
         {"pk": "report_subject"},
         [("kind", C, True), ("text", T, True), ("due_on", D, False)],
     ),
+    "reports_remind": ("office", {"pk": "campaign"}, [("subject", ID, True)]),
     "briefing_list": (
         "office",
         {"pk": "campaign"},

@@ -32,8 +32,20 @@ def test_duty_report_from_upload_to_reading(page, live_server, login, tmp_path):
     for name in ("初稿.pdf", "定稿.pdf", "定稿修改.pdf"):
         (tmp_path / name).write_bytes(PDF)
 
-    # The subject uploads a draft, then a final.
+    # The office filters the overview by its count chips and sends a reminder (催报).
+    login("office", PASSWORD)
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/reports/")
+    page.get_by_test_id("report-counts").get_by_role("link", name="未提交 1").click()
+    expect(page.locator("tr[data-subject]")).to_have_count(1)
+    page.locator("tr[data-subject='金立新']").get_by_role("button", name="催报").click()
+    expect(page.get_by_role("alert")).to_contain_text("已催报 1 名评议对象")
+    expect(page.get_by_test_id("reminded")).to_contain_text("已催报 1 次")
+    page.screenshot(path=str(tmp_path / "reports_overview.png"), full_page=True)
+    _logout(page)
+
+    # The subject sees the reminder, then uploads a draft and a final.
     login("jinlx", PASSWORD)
+    expect(page.get_by_test_id("notifications")).to_contain_text("1")
     item = page.get_by_test_id("work-item").filter(has_text="提交述职报告初稿")
     expect(item.get_by_test_id("work-when")).to_have_text("还剩 5 天")
     item.get_by_role("link", name="上传述职报告").click()
