@@ -202,7 +202,9 @@ def questionnaire_results(request, pk: int):
     if own_subjects is not None:
         tallies = [t for t in tallies if t.subject.pk in own_subjects]
     answers = list(
-        text_answers_visible_to(request.user, questionnaire).prefetch_related("findings")
+        text_answers_visible_to(request.user, questionnaire)
+        .select_related("question__subject__unit")
+        .prefetch_related("findings")
     )
     return render(
         request,
@@ -211,6 +213,7 @@ def questionnaire_results(request, pk: int):
             "q": questionnaire,
             "tallies": tallies,
             "answers": answers,
+            "answer_groups": _by_subject_and_question(answers),
             "content_items": questionnaire.campaign.content_items.all(),
             "finding_kinds": FindingKind.choices,
             "group_subjects": own_subjects
@@ -225,6 +228,22 @@ def questionnaire_results(request, pk: int):
             "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
         },
     )
+
+
+def _by_subject_and_question(answers: list) -> list[dict]:
+    """Opinions grouped by subject (the general questions last), then by question, in the
+    questionnaire's order."""
+    groups: dict = {}
+    for a in answers:
+        subject = a.question.subject
+        group = groups.setdefault(
+            subject.pk if subject else None, {"subject": subject, "questions": {}, "count": 0}
+        )
+        group["questions"].setdefault(a.question_id, {"question": a.question, "answers": []})
+        group["questions"][a.question_id]["answers"].append(a)
+        group["count"] += 1
+    ordered = sorted(groups.values(), key=lambda g: g["subject"] is None)
+    return [{**g, "questions": list(g["questions"].values())} for g in ordered]
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)

@@ -300,6 +300,24 @@ def test_group_member_turns_answer_into_finding_others_cannot(client, survey, of
     assert finding.subject == a and finding.text == "审批时限过长"
 
 
+def test_opinions_are_grouped_by_subject_then_question(client, survey, office, settings):
+    q, a, b, codes = survey
+    settings.QUESTIONNAIRE_BATCH_SIZE = 1
+    for code, text in zip(codes[:3], ("窗口少", "效率低", "态度好"), strict=True):
+        submit(
+            questionnaire=q,
+            answers=_answers(q, "满意", "满意", a_text=text, general="多听意见"),
+            code=code.code,
+        )
+    client.force_login(office)
+    page = client.get(f"/questionnaires/{q.pk}/results/").content.decode()
+    groups = page.split('data-testid="opinion-group"')[1:]
+    assert len(groups) == 2  # 金立新's three, then the general question's three
+    assert "金立新" in groups[0] and all(t in groups[0] for t in ("窗口少", "效率低", "态度好"))
+    assert "3 条" in groups[0] and "多听意见" not in groups[0]
+    assert "总体意见和建议" in groups[1] and groups[1].count("多听意见") == 3
+
+
 def test_office_pages(client, office, survey):
     q, a, b, codes = survey
     client.force_login(office)
