@@ -102,7 +102,7 @@ from .surveys import (
     questionnaire_respond,
     questionnaire_with_comments,
 )
-from .workbench import BriefingFactory, briefing_form_data
+from .workbench import BriefingFactory, WorkVisitFactory, briefing_form_data
 
 __all__ = [
     "GATES_OVERRIDDEN",
@@ -117,6 +117,7 @@ __all__ = [
     "BallotItemFactory",
     "BallotResultFactory",
     "BriefingFactory",
+    "WorkVisitFactory",
     "CampaignFactory",
     "ContentItemFactory",
     "DeadlineExtensionFactory",

@@ -4,16 +4,18 @@ RenderedDocumentFactory, kind "briefing")."""
 import datetime
 
 import factory
+from django.utils import timezone
 
-from workbench.models import Briefing
+from workbench.models import Briefing, WorkVisit
 from workbench.services.briefings import (
     EDITABLE,
     briefing_correct,
     briefing_create,
     briefing_issue,
 )
+from workbench.services.visits import work_visit_record
 
-from .base import ServiceFactory, default_office
+from .base import ServiceFactory, UserFactory, default_office
 from .reviews import CampaignFactory
 
 
@@ -61,3 +63,17 @@ def briefing_form_data(briefing: Briefing) -> dict:
     data["issued_on"] = briefing.issued_on.isoformat()
     data["blocks"] = list(briefing.blocks)
     return data
+
+
+class WorkVisitFactory(ServiceFactory):
+    """A person's visit to 我的工作, recorded through the service the page calls."""
+
+    class Meta:
+        model = WorkVisit
+
+    user = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, user, **kwargs):
+        work_visit_record(user=user, now=timezone.now())
+        return model_class.objects.get(user=user)

@@ -12,7 +12,7 @@ from surveys.selectors import groups_of_user
 
 from ..selectors import campaigns_open, office_work
 from ..services.visits import work_visit_record
-from ..work import person_work, results_since
+from ..work_members import person_work, results_since
 
 
 def home(request):
