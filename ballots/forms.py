@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from core.forms import Form
+
 from .models import BallotPurpose, ReviewMeeting
 from .presets import preset_spec, presets
 from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, share_json
@@ -90,7 +92,7 @@ def parse_groups(text: str) -> list[tuple[str, Decimal]]:
 PAPER_MAX = 100_000
 
 
-class BallotSetupForm(forms.Form):
+class BallotSetupForm(Form):
     name = forms.CharField(label="测评名称", max_length=120, initial="述职评议满意度测评")
     purpose = forms.ChoiceField(label="用途", choices=BallotPurpose.choices)
     meeting = forms.ModelChoiceField(
@@ -216,7 +218,7 @@ class BallotSetupForm(forms.Form):
         }
 
 
-class PaperForm(forms.Form):
+class PaperForm(Form):
     """Paper sheets counted by hand for one voter group: issued, returned, and per subject
     the sheets for each option and the invalid ones (a blank box is 0)."""
 

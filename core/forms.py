@@ -1,7 +1,14 @@
-"""Form pieces every app uses: a reason, a date, and the one way a view turns an invalid
-form into the Chinese message the user sees (nothing is written when a form is invalid)."""
+"""Form pieces every app uses: the complete-or-refused base forms, the stale-form guard, a
+reason, a date, and the one way a view turns an invalid form into the Chinese message the
+user sees (nothing is written when a form is invalid)."""
+
+import datetime
+import decimal
+import hashlib
+import json
 
 from django import forms
+from django.db import models
 
 from .errors import ApplicationError
 
@@ -9,7 +16,117 @@ REASON_MAX = 2000
 TEXT_MAX = 20000
 
 
-class ReasonForm(forms.Form):
+INCOMPLETE = (
+    "提交的表单不完整（可能是页面未加载完或被重复提交），未做任何修改，请刷新页面后重新填写。"
+)
+STALE = "内容已被他人修改，请刷新后重试"
+
+# Widgets a browser leaves out of a submission when they are empty: unchecked boxes and
+# radios, file inputs with no file, multi-selects with nothing selected. Every other field
+# a page draws is always sent, if only as an empty string.
+_MAY_BE_OMITTED = (
+    forms.CheckboxInput,
+    forms.CheckboxSelectMultiple,
+    forms.RadioSelect,
+    forms.FileInput,
+    forms.SelectMultiple,
+)
+
+
+class CompleteFormMixin:
+    """A submission that lacks a field the page always sends is refused whole.
+
+    Reading a missing field as blank is how an empty or truncated POST (a dropped field, a
+    script, a half-loaded page) silently wiped a set: every subject unassigned, every plan
+    row deleted. Django's widgets know whether a value was omitted from the data
+    (``value_omitted_from_data``); a field that is omitted although its widget is always
+    sent makes the form invalid with one message, and the view writes nothing."""
+
+    # Fields that only some of the page's forms for this URL draw (a stage move forward
+    # has no 退回理由): these may be missing, and read as blank.
+    sometimes_sent: tuple[str, ...] = ()
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.omitted_fields():
+            self._errors.clear()
+            self.add_error(None, INCOMPLETE)
+
+    def omitted_fields(self) -> list[str]:
+        return [
+            name
+            for name, field in self.fields.items()
+            if not field.disabled
+            and name not in self.sometimes_sent
+            and not isinstance(field.widget, _MAY_BE_OMITTED)
+            and field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))
+        ]
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return [value._meta.label, value.pk, _row(value)]
+    if isinstance(value, models.QuerySet):
+        return [_plain(obj) for obj in value.order_by("pk")]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj: models.Model) -> dict:
+    return {f.attname: str(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+
+
+def version_of(*state) -> str:
+    """A short digest of the stored state a page was drawn from: model rows (every
+    concrete field), querysets (every row, by id) and plain values. The page sends it back
+    in a hidden ``version`` field; if the state changed in between, the form is stale."""
+    blob = json.dumps(_plain(list(state)), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class VersionedFormMixin:
+    """Optimistic locking for a form that edits stored state (a set, rows, a text).
+
+    The view passes ``version=version_of(...)`` computed from the current rows both when it
+    draws the page and when it reads the POST (inside the request's transaction); a form
+    drawn from older rows carries another digest and is refused with STALE, so a stale or
+    double-submitted page is never applied over newer data."""
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_version = version
+        self.fields["version"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=version, max_length=64
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and (data or {}).get("version") != self.current_version:
+            raise forms.ValidationError(STALE, code="stale")
+        data.pop("version", None)  # checked; not something to save
+        return data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.errors.get("version"):
+            self._errors.pop("version")
+            self.add_error(None, STALE)
+
+
+class Form(CompleteFormMixin, forms.Form):
+    """Every state-changing form of the site's own pages."""
+
+
+class ModelForm(CompleteFormMixin, forms.ModelForm):
+    """Every state-changing model form of the site's own pages."""
+
+
+class ReasonForm(Form):
     """A move that needs a written reason: 退回, 延期, overriding a gate."""
 
     reason = forms.CharField(
@@ -20,7 +137,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class DateForm(forms.Form):
+class DateForm(Form):
     """A move that records the day something happened (通过, 送达, 听取, 完成)."""
 
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -3,16 +3,16 @@ lengths, dates, choices and ids are checked before any service runs."""
 
 from django import forms
 
-from core.forms import REASON_MAX, TEXT_MAX
+from core.forms import REASON_MAX, TEXT_MAX, Form, VersionedFormMixin
 
 from .models import EscalationKind, ProblemSource, RectificationKind, RowStatus
 
 
-class OpinionDraftForm(forms.Form):
+class OpinionDraftForm(Form):
     summary = forms.CharField(label="总体评价", required=False, max_length=TEXT_MAX)
 
 
-class ProblemAddForm(forms.Form):
+class ProblemAddForm(Form):
     content_item = forms.ModelChoiceField(label="类别", queryset=None)
     source = forms.ChoiceField(
         label="来源", choices=[c for c in ProblemSource.choices if c[0] != ProblemSource.FINDING]
@@ -26,7 +26,7 @@ class ProblemAddForm(forms.Form):
         self.fields["inquiry"].queryset = subject.inquiries.all()
 
 
-class _PerProblemForm(forms.Form):
+class _PerProblemForm(VersionedFormMixin, Form):
     """A form with a group of fields per problem of the opinion, named `<field>_<problem id>`.
     `per_problem` maps each name to a function making that field (all optional: a row
     left empty is skipped by the service, a half-filled one is named in its message)."""
@@ -75,22 +75,22 @@ class ReportForm(_PerProblemForm):
         return {pid: row["evidence"] for pid, row in self.rows().items() if row["evidence"]}
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(Form):
     new_due_on = forms.DateField(label="继续整改报告期限", required=False)
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(Form):
     kind = forms.ChoiceField(label="事项", choices=EscalationKind.choices)
     text = forms.CharField(label="内容", max_length=REASON_MAX)
     due_on = forms.DateField(label="期限", required=False)
 
 
-class StepDoneForm(forms.Form):
+class StepDoneForm(Form):
     done_on = forms.DateField(label="完成日期")
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(Form):
     kind = forms.ChoiceField(label="事项", choices=RectificationKind.choices)
     new_due_on = forms.DateField(label="新期限")
     reason = forms.CharField(label="延期理由", max_length=REASON_MAX)

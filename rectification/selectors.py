@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.forms import version_of
 from core.roles import Role, user_has_role
 from core.workflow import Move, Workflow
 from subjects.models import Subject
@@ -34,6 +35,20 @@ def rectification_subject_for_user(*, user, pk: int) -> Subject:
     if subject is None:
         raise Http404("没有找到该评议对象。")
     return subject
+
+
+def rectification_edit_version(subject: Subject) -> str:
+    """The version of what the subject's plan and report form edits: the opinion's
+    problems, the plan and the current report with their rows (core.forms.version_of)."""
+    plans = RectificationPlan.objects.filter(subject=subject)
+    reports = RectificationReport.objects.filter(subject=subject)
+    return version_of(
+        OpinionProblem.objects.filter(opinion__subject=subject),
+        plans,
+        [plan.rows.all() for plan in plans],
+        reports,
+        [report.rows.all() for report in reports],
+    )
 
 
 def rectification_plan_due(subject) -> datetime.date | None:

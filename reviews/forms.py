@@ -1,11 +1,11 @@
 from django import forms
 
-from core.forms import REASON_MAX
+from core.forms import REASON_MAX, Form
 
 from .models import CampaignStage
 
 
-class StageMoveForm(forms.Form):
+class StageMoveForm(Form):
     """A stage move: back needs `reason`; forward past an unmet gate needs
     `override_reason`; closing the campaign needs `confirmed`."""
 
@@ -25,3 +25,6 @@ class StageMoveForm(forms.Form):
         help_text="仅在条件未满足而确需推进时填写，将记入操作记录并在评议活动页面显示。",
     )
     confirmed = forms.BooleanField(label="我确认结束本次评议活动", required=False)
+
+    # The forward form draws 越过理由 only when a gate is unmet; the back form draws 退回理由.
+    sometimes_sent = ("reason", "override_reason")

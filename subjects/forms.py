@@ -1,10 +1,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from core.forms import Form
+
 from .models import ReportKind
 
 
-class DutyReportUploadForm(forms.Form):
+class DutyReportUploadForm(Form):
     kind = forms.ChoiceField(
         label="稿别", choices=ReportKind.choices, widget=forms.RadioSelect, initial=ReportKind.DRAFT
     )
@@ -20,7 +22,7 @@ class DutyReportUploadForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ReportReturnForm(forms.Form):
+class ReportReturnForm(Form):
     reason = forms.CharField(
         label="退回理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

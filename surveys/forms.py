@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from core.forms import Form, VersionedFormMixin
 from reviews.models import ContentItem
 
 from .models import AccessMode, ActivityKind, Deputy, FindingKind, InvestigationActivity
@@ -23,7 +24,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class _Form(forms.Form):
+class _Form(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -79,13 +80,13 @@ class FindingForm(_Form):
         )
 
 
-class ReportBodyForm(forms.Form):
+class ReportBodyForm(VersionedFormMixin, Form):
     body = forms.CharField(
         label="报告正文", widget=forms.Textarea(attrs={"rows": 18}), max_length=50000
     )
 
 
-class HeardForm(forms.Form):
+class HeardForm(Form):
     heard_on = forms.DateField(
         label="主任会议听取日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
@@ -94,11 +95,11 @@ class HeardForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label="附件")
 
 
-class GroupAssignForm(forms.Form):
+class GroupAssignForm(VersionedFormMixin, Form):
     """One select per subject: the group it belongs to, or none."""
 
     def __init__(self, *args, subjects, groups, **kwargs):
@@ -118,7 +119,7 @@ class GroupAssignForm(forms.Form):
         return {s.pk: self.cleaned_data[f"subject_{s.pk}"] for s in self.subjects}
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(Form):
     title = forms.CharField(label="问卷标题", max_length=120)
     access_mode = forms.ChoiceField(label="答题方式", choices=AccessMode.choices)
     intro = forms.CharField(
@@ -133,17 +134,17 @@ class QuestionnaireForm(forms.Form):
     )
 
 
-class DeputyCodesForm(forms.Form):
+class DeputyCodesForm(Form):
     deputies = forms.ModelMultipleChoiceField(
         label="代表", queryset=Deputy.objects.filter(is_active=True)
     )
 
 
-class SheetCodesForm(forms.Form):
+class SheetCodesForm(Form):
     count = forms.IntegerField(label="问卷张数", min_value=1, max_value=2000)
 
 
-class AnswerToFindingForm(forms.Form):
+class AnswerToFindingForm(Form):
     content_item = forms.ModelChoiceField(label="评议内容", queryset=None)
     kind = forms.ChoiceField(label="类别", choices=FindingKind.choices)
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.forms import REASON_MAX, form_data
+from core.forms import REASON_MAX, Form, form_data
 from core.roles import Role, role_required, user_has_role
 
 from ..models import Inquiry, ReviewMeeting
@@ -37,7 +37,7 @@ def meeting_detail(request, pk: int):
     )
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(Form):
     subject = forms.ModelChoiceField(label="评议对象", queryset=None)
     question = forms.CharField(label="询问", max_length=REASON_MAX)
 
@@ -46,7 +46,7 @@ class InquiryForm(forms.Form):
         self.fields["subject"].queryset = meeting.campaign.subjects.all()
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     answer = forms.CharField(label="回答要点", max_length=REASON_MAX)
 
 

@@ -51,6 +51,12 @@ def _custom(request, ballot: Ballot):
         "favourable": "、".join(ballot.favourable),
         "committee_weight": "1",
         "quorum_base": "composition",
+        # The rest of the setup form, blank: the simulator only reads the rule.
+        "meeting": "",
+        "preset": "",
+        "extra_groups": "",
+        "present_count": "",
+        "quorum": "",
     }
     form = BallotSetupForm({**filler, **data}, campaign=ballot.campaign)
     if not form.is_valid():

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: one transaction per unsafe request, rolled back when it is refused.
+    "core.transactions.AtomicRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +85,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Off: core.transactions.AtomicRequestMiddleware wraps each unsafe request instead, and
+# also rolls back a request that answers with a refusal.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default still serves a meeting room: writers queue instead of failing.

@@ -30,6 +30,7 @@ from ..models import (
     ReportStatus,
 )
 from ..selectors import (
+    rectification_edit_version,
     rectification_subject_for_user,
 )
 from ..services import (
@@ -147,7 +148,12 @@ def review_opinion_move(request, subject, forms, to: str):
 
 
 def _plan_saved(request, subject, forms):
-    form = PlanForm(request.POST, request.FILES, problems=_opinion(subject).problems.all())
+    form = PlanForm(
+        request.POST,
+        request.FILES,
+        problems=_opinion(subject).problems.all(),
+        version=rectification_edit_version(subject),
+    )
     forms["plan_form"] = form
     form_data(form)
     rectification_plan_save(
@@ -181,7 +187,12 @@ def rectification_plan_move(request, subject, forms, to: str):
 
 
 def _report_saved(request, subject, forms):
-    form = ReportForm(request.POST, request.FILES, problems=_opinion(subject).problems.all())
+    form = ReportForm(
+        request.POST,
+        request.FILES,
+        problems=_opinion(subject).problems.all(),
+        version=rectification_edit_version(subject),
+    )
     forms["report_form"] = form
     form_data(form)
     rectification_report_save(

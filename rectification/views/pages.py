@@ -26,6 +26,7 @@ from ..models import (
 from ..selectors import (
     ledger_rows,
     rectification_acts_for,
+    rectification_edit_version,
     rectification_moves_for,
     rectification_rows,
     rectification_subject_for_user,
@@ -166,6 +167,7 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
             else None,
             "versions": subject.rectification_versions.order_by("kind", "round", "number"),
             "can_edit_plan": can_edit_plan,
+            "edit_version": rectification_edit_version(subject),
             "can_edit_report": can_edit_report,
             "can_assess": user_has_role(user, Role.OFFICE)
             and current is not None

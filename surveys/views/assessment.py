@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
-from core.forms import ReasonForm, form_data
+from core.forms import ReasonForm, form_data, form_errors_text, version_of
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 
@@ -153,7 +153,8 @@ def _group_subject_page(request, group, subject, *, finding_form=None, report_fo
             "subject": subject,
             "by_item": by_item,
             "report": report,
-            "report_form": report_form or ReportBodyForm(initial={"body": body}),
+            "report_form": report_form or ReportBodyForm(initial={"body": body}, version=""),
+            "report_version": _report_version(subject),
             "finding_form": finding_form or (FindingForm(subject=subject) if can_write else None),
             "can_write": can_write,
             "is_leader": group.leader_id == request.user.pk,
@@ -164,6 +165,10 @@ def _group_subject_page(request, group, subject, *, finding_form=None, report_fo
         },
         status=400 if (finding_form or report_form) is not None else 200,
     )
+
+
+def _report_version(subject) -> str:
+    return version_of(InvestigationReport.objects.filter(subject=subject))
 
 
 @login_required
@@ -215,7 +220,7 @@ def finding_add_view(request, group, subject, forms):
 
 @_group_subject_post
 def investigation_report_save_view(request, group, subject, forms):
-    form = forms["report_form"] = ReportBodyForm(request.POST)
+    form = forms["report_form"] = ReportBodyForm(request.POST, version=_report_version(subject))
     investigation_report_save(actor=request.user, subject=subject, body=form_data(form)["body"])
     return "调查报告草稿已保存。"
 
@@ -271,10 +276,11 @@ def group_assign(request, pk: int):
     subjects = list(
         campaign.subjects.select_related("unit", "assessment_group").order_by("position")
     )
+    version = version_of([(s.pk, s.assessment_group_id) for s in subjects])
     if request.method == "POST":
-        form = GroupAssignForm(request.POST, subjects=subjects, groups=groups)
+        form = GroupAssignForm(request.POST, subjects=subjects, groups=groups, version=version)
         if not form.is_valid():
-            messages.error(request, "提交的分组无效，未作任何调整。")
+            messages.error(request, f"分组未保存：{form_errors_text(form)}")
             return redirect("group_assign", pk=campaign.pk)
         assignments = form.assignments()
         try:
@@ -289,7 +295,7 @@ def group_assign(request, pk: int):
     return render(
         request,
         "surveys/group_assign.html",
-        {"campaign": campaign, "groups": groups, "subjects": subjects},
+        {"campaign": campaign, "groups": groups, "subjects": subjects, "version": version},
     )
 
 
@@ -315,7 +321,8 @@ def investigation_report_move(request, pk: int, to: str):
     report = investigation_report_for_user(user=request.user, pk=pk)
     try:
         if to == InvestigationReportStatus.SUBMITTED:
-            body = form_data(ReportBodyForm(request.POST))["body"]
+            version = _report_version(report.subject)
+            body = form_data(ReportBodyForm(request.POST, version=version))["body"]
             with transaction.atomic():
                 investigation_report_save(actor=request.user, subject=report.subject, body=body)
                 investigation_report_submit(actor=request.user, report=report)
@@ -334,7 +341,10 @@ def investigation_report_move(request, pk: int, to: str):
         messages.error(request, exc.message)
         if to == InvestigationReportStatus.SUBMITTED:  # keep what the leader typed
             return _group_subject_page(
-                request, report.group, report.subject, report_form=ReportBodyForm(request.POST)
+                request,
+                report.group,
+                report.subject,
+                report_form=ReportBodyForm(request.POST, version=""),
             )
     if to == InvestigationReportStatus.SUBMITTED:
         return redirect("group_subject", pk=report.group_id, subject_pk=report.subject_id)

@@ -4,6 +4,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -315,8 +316,12 @@ def answer_to_finding(request, pk):
     return redirect("questionnaire_results", pk=questionnaire.pk)
 
 
+@transaction.non_atomic_requests
 def questionnaire_respond(request, token: str):
-    """The respondent's page: only the questionnaire, mobile first, no login."""
+    """The respondent's page: only the questionnaire, mobile first, no login.
+
+    Not one transaction per request: the sealed answer is written in a transaction of its
+    own, never the one that marks the code used (core.transactions)."""
     questionnaire = get_object_or_404(Questionnaire, public_token=token)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         return render(

@@ -16,6 +16,7 @@ from tests.factories import (
     ballot_advance,
     xlsx_download,
 )
+from tests.forms import browser_data
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,14 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
     client.force_login(office)
     group = ballot.voter_groups.get()
-    data = {"voter_group": group.pk, "issued": "2", "returned": "3"}
+    data = browser_data(
+        client,
+        f"/ballots/{ballot.pk}/",
+        f"/ballots/{ballot.pk}/paper/",
+        voter_group=str(group.pk),
+        issued="2",
+        returned="3",
+    )
     response = client.post(f"/ballots/{ballot.pk}/paper/", data, follow=True)
     assert "收回票数 3 多于发出票数 2" in response.content.decode()
     data.update({"returned": "2", f"c_{a.pk}_0": "2", f"c_{b.pk}_0": "1", f"c_{b.pk}_invalid": "1"})

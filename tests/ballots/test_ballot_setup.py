@@ -30,6 +30,9 @@ def _form(**changes):
     data = {
         "name": "述职评议满意度测评",
         "purpose": "review",
+        "meeting": "",
+        "present_count": "",
+        "quorum": "",
         "preset": "default",
         "options": "满意、基本满意、不满意",
         "outcomes": "满意、基本满意、不满意",

@@ -6,6 +6,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from core.forms import version_of
 from workbench.models import Briefing, WorkVisit
 from workbench.services.briefings import (
     EDITABLE,
@@ -62,6 +63,7 @@ def briefing_form_data(briefing: Briefing) -> dict:
     data = {name: getattr(briefing, name) for name in EDITABLE}
     data["issued_on"] = briefing.issued_on.isoformat()
     data["blocks"] = list(briefing.blocks)
+    data["version"] = version_of(Briefing.objects.get(pk=briefing.pk))
     return data
 
 

@@ -12,7 +12,7 @@ from rectification.models import (
     ReportStatus,
     ReviewOpinion,
 )
-from rectification.selectors import rectification_plan_due
+from rectification.selectors import rectification_edit_version, rectification_plan_due
 from rectification.services import (
     review_opinion_approve,
     review_opinion_deliver,
@@ -69,6 +69,7 @@ def _plan_post(subject):
         f"responsible_{problem.pk}": "金立新",
         f"time_limit_{problem.pk}": "2018-03-01",
         f"target_{problem.pk}": "办理时限压缩一半",
+        "version": rectification_edit_version(subject),
     }
 
 
@@ -108,7 +109,9 @@ def test_subject_cannot_reach_another_subjects_rectification(client, delivered):
 def test_plan_missing_row_refused_over_http(client, delivered):
     campaign, mine, *_ = delivered
     client.force_login(mine.user)
-    response = client.post(f"/subjects/{mine.pk}/rectification/plan/move/submitted/")
+    # The page's form sent with its one row left empty.
+    blank = {k: (v if k == "version" else "") for k, v in _plan_post(mine).items()}
+    response = client.post(f"/subjects/{mine.pk}/rectification/plan/move/submitted/", blank)
     assert response.status_code == 400
     assert (
         "以下问题还没有整改措施" in response.content.decode()
@@ -222,6 +225,7 @@ def test_the_whole_loop_through_one_url_per_move(client, office, delivered):
     assert RectificationPlan.objects.get(subject=mine).status == PlanStatus.APPROVED
     client.force_login(mine.user)
     report_post = {
+        "version": rectification_edit_version(mine),
         "text": "已完成整改",
         f"status_{problem.pk}": "done",
         f"done_{problem.pk}": "已推行并联审批",
@@ -261,6 +265,7 @@ def test_office_opinion_moves_and_forged_ids(client, office):
         {
             "content_item": campaign.content_items.first().pk,
             "source": "inquiry",
+            "inquiry": "",
             "text": "答复不具体",
         },
     )

@@ -2,6 +2,7 @@ import pytest
 
 from ballots.models import BallotStatus
 from ballots.services import ballot_publish
+from core.forms import version_of
 from core.models import DocumentStatus
 from core.roles import Role
 from tests.factories import BallotFactory, BriefingFactory, CampaignFactory, SubjectFactory
@@ -37,6 +38,7 @@ def test_briefing_pages_and_pdf_access(client, office, make_user, closed):
     response = client.post(
         f"/campaigns/{campaign.pk}/briefings/",
         {
+            "number": "",
             "title": "第一期",
             "issuing_office": "办公室",
             "issued_on": "2017-08-16",
@@ -53,6 +55,7 @@ def test_briefing_pages_and_pdf_access(client, office, make_user, closed):
     assert briefing.number == 1 and briefing.blocks == ["stages"]
     assert client.get(f"/briefings/{briefing.pk}/pdf/").status_code == 404  # not rendered
     posted = {
+        "version": version_of(briefing),
         "title": "第一期",
         "issuing_office": "办公室",
         "issued_on": "2017-08-16",

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
-from core.forms import form_errors_text, form_refused
+from core.forms import (
+    ModelForm,
+    VersionedFormMixin,
+    form_errors_text,
+    form_refused,
+    version_of,
+)
 from core.roles import Role, role_required
 from reviews.models import Campaign
 
@@ -24,7 +30,7 @@ from ..services.briefings import (
 )
 
 
-class BriefingForm(forms.ModelForm):
+class BriefingForm(ModelForm):
     blocks = forms.MultipleChoiceField(
         label="插入内容",
         choices=BriefingBlock.choices,
@@ -62,6 +68,15 @@ class BriefingForm(forms.ModelForm):
             "articles": forms.Textarea(attrs={"rows": 12}),
             "distribution": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class BriefingEditForm(VersionedFormMixin, BriefingForm):
+    """A draft's edits: refused when the briefing changed since the page was drawn."""
+
+
+def _edit_form(briefing, data=None) -> BriefingEditForm:
+    stored = Briefing.objects.get(pk=briefing.pk)
+    return BriefingEditForm(data, instance=stored, version=version_of(stored))
 
 
 class BriefingCreateForm(BriefingForm):
@@ -110,6 +125,10 @@ def briefing_list(request, pk: int):
 
 def _detail(request, briefing, form, status=200):
     briefing.refresh_from_db()
+    if form is not None and form.is_bound:
+        # Shown again with what was typed, but carrying the current version.
+        form.data = form.data.copy()
+        form.data["version"] = version_of(briefing)
     doc = document_for(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     return render(
         request,
@@ -119,9 +138,9 @@ def _detail(request, briefing, form, status=200):
     )
 
 
-def _save_posted(request, briefing) -> BriefingForm:
+def _save_posted(request, briefing) -> BriefingEditForm:
     """Save what the page posted (a draft's edits travel with every button)."""
-    form = BriefingForm(request.POST, instance=Briefing.objects.get(pk=briefing.pk))
+    form = _edit_form(briefing, request.POST)
     if not form.is_valid():
         raise ApplicationError(f"未保存，请修改后再提交：{form_errors_text(form)}")
     briefing_update(actor=request.user, briefing=briefing, **form.cleaned_data)
@@ -131,9 +150,9 @@ def _save_posted(request, briefing) -> BriefingForm:
 @role_required(Role.OFFICE)
 def briefing_detail(request, pk: int):
     briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-    form = BriefingForm(instance=briefing)
+    form = _edit_form(briefing)
     if request.method == "POST":
-        form = BriefingForm(request.POST, instance=briefing)
+        form = _edit_form(briefing, request.POST)
         try:
             _save_posted(request, briefing)
         except ApplicationError as exc:
@@ -155,7 +174,7 @@ def _briefing_post(view):
                 target = view(request, briefing)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            form = BriefingForm(request.POST or None, instance=briefing)
+            form = _edit_form(briefing, request.POST or None)
             return _detail(request, briefing, form, status=400)
         return redirect("briefing_detail", pk=(target or briefing).pk)
 
