@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "core.uploads.UploadNameMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a parameter with a control character before the view runs (core.control_characters).
+    "core.control_characters.ControlCharactersMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
