@@ -32,6 +32,12 @@ class DateForm(forms.Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class NotificationsReadForm(forms.Form):
+    """全部标为已读: the newest notification the page showed."""
+
+    up_to = forms.IntegerField(min_value=0, error_messages={"required": "缺少要标记的通知。"})
+
+
 def form_errors_text(form: forms.BaseForm) -> str:
     """Every error of a form in one Chinese sentence: 「字段」：原因；…"""
     parts = []
