@@ -14,6 +14,7 @@ from django.urls import path, reverse
 
 from .errors import ApplicationError
 from .files import CONTENT_TYPES, XLSX
+from .forms import form_errors_text
 from .imports import (
     import_job_for_user,
     import_job_queue,
@@ -293,6 +294,9 @@ class ExcelImportMixin:
                     return HttpResponseRedirect(
                         reverse(f"admin:{self._import_url_name('import_job')}", args=[job.pk])
                     )
+            else:
+                # The field's own reason (an empty file, none chosen) at the top as well.
+                self.message_user(request, f"未导入：{form_errors_text(form)}", messages.ERROR)
         else:
             form = self.import_form()
         context = self._import_context(request, form=form, errors=errors)
