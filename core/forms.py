@@ -75,14 +75,16 @@ def no_control_characters(value) -> None:
 
 class CleanTextMixin:
     """Put first in a form's bases: every text field (CharField and its kind, also those a
-    ModelForm makes) refuses control characters, so the page comes back with the reason
-    next to the field instead of core.control_characters' bare 400 page."""
+    ModelForm makes or an __init__ adds) refuses control characters, so the page comes
+    back with the reason next to the field instead of core.control_characters' bare 400
+    page. A view whose input all goes through such forms may say so with
+    core.control_characters.checks_control_characters."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def full_clean(self):
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and no_control_characters not in field.validators:
                 field.validators.append(no_control_characters)
+        super().full_clean()
 
 
 def _username_max_length() -> int:

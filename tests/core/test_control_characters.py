@@ -84,3 +84,21 @@ def test_tab_newline_and_carriage_return_are_ordinary_text(client, office):
     client.force_login(office)
     response = client.get("/admin/subjects/unit/", {"q": "发改\t委\r\n"})
     assert response.status_code == 200
+
+
+def test_the_form_mixin_covers_every_text_field_even_those_added_later():
+    from django import forms
+
+    from core.forms import CleanTextMixin
+
+    class Sample(CleanTextMixin, forms.Form):
+        title = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["note"] = forms.CharField(required=False)
+
+    form = Sample({"title": "第一\x1f行", "note": "x\x7f"})
+    assert not form.is_valid()
+    assert "控制字符" in str(form.errors["title"]) and "控制字符" in str(form.errors["note"])
+    assert Sample({"title": "第一行\r\n第二行\t完", "note": ""}).is_valid()
