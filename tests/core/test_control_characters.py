@@ -24,21 +24,31 @@ def small_batches(settings):
 
 
 @pytest.mark.parametrize("junk", ["\x00", "\x1b", "\x7f"])
-def test_a_questionnaire_code_with_a_control_character_is_refused(client, survey, junk):  # noqa: F811
+def test_a_questionnaire_answer_with_a_control_character_is_refused(client, survey, junk):  # noqa: F811
+    """The page comes back with the answers, minus the characters nobody could find to
+    delete, and nothing is used or stored; sending it again works."""
     q, codes, answers = survey
-    text = q.questions.exclude(kind="rating").first()
+    text = q.questions.filter(kind="text").first()
     data = {"code": codes[0].code[:4] + junk + codes[0].code[4:], **answers}
-    if text:
-        data[f"q{text.pk}"] = "意见" + junk
+    data[f"q{text.pk}"] = "希望加快审批" + junk + "进度"
     response = post(client, f"/q/{q.public_token}/", data)
-    assert response.status_code == 400 and REFUSED in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "含有无法识别的控制字符" in page
+    assert f'value="{codes[0].code}"' in page and junk not in page
+    assert "希望加快审批进度" in page
     assert not RespondentCode.objects.filter(used=True).exists()
     assert not Response.objects.exists() and not SealedResponse.objects.exists()
 
-    # The right code afterwards still works: the refusal counted nothing against it.
-    assert (
-        post(client, f"/q/{q.public_token}/", {"code": codes[0].code, **answers}).status_code == 302
-    )
+    # The refusal counted nothing against the code: sending the cleaned page works.
+    again = {**data, "code": codes[0].code, f"q{text.pk}": "希望加快审批进度"}
+    assert post(client, f"/q/{q.public_token}/", again).status_code == 302
+
+
+def test_a_questionnaire_link_with_a_control_character_gets_the_400_page(client, survey):  # noqa: F811
+    q, *_ = survey
+    response = client.get(f"/q/{q.public_token}/", {"c": "AB\x00CD"})
+    assert response.status_code == 400 and REFUSED in response.content.decode()
+    assert client.get("/q/abc%00def/").status_code == 400
 
 
 def test_the_service_refuses_them_too(survey):  # noqa: F811
