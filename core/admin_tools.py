@@ -56,6 +56,19 @@ class ServiceAdmin(admin.ModelAdmin):
             request._service_refusal = exc.message
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A file input comes back empty, so the admin's generic 请更正下面的错误。 would leave
+        # the office guessing what was wrong with the file: its own reason goes on top.
+        form = context["adminform"].form
+        refused = [
+            f"{field.label}：{''.join(form.errors[name])}"
+            for name, field in form.fields.items()
+            if isinstance(field, forms.FileField) and form.is_bound and name in form.errors
+        ]
+        if refused:
+            self.message_user(request, f"未保存：{'；'.join(refused)}", messages.ERROR)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         refusal = getattr(request, "_service_refusal", None)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import ImportJob
 from core.roles import Role
+from reviews.models import Campaign
 from subjects.models import DutyReportVersion
 from surveys.models import InvestigationActivity
 from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group
@@ -78,3 +79,23 @@ def test_an_empty_excel_import_says_so_at_the_top(client, office):
     assert "未导入" in page and EMPTY in page
     assert page.index("未导入") < page.index('enctype="multipart/form-data"')
     assert not ImportJob.objects.exists()
+
+
+def test_an_admin_file_field_says_its_reason_at_the_top(client, office):
+    client.force_login(office)
+    response = client.post(
+        "/admin/reviews/campaign/add/",
+        {
+            "name": "空方案",
+            "year": "2018",
+            "composition_size": "27",
+            "issuing_office": "办公室",
+            "implementation_plan_approved_on": "2018-08-01",
+            "implementation_plan_file": _empty("实施方案.pdf"),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "未保存：实施方案文件：所提交的是空文件。" in page
+    assert page.index("未保存：") < page.index('enctype="multipart/form-data"')
+    assert not Campaign.objects.filter(name="空方案").exists()
