@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from core.control_characters import checks_control_characters
+from core.forms import AdminLoginForm
+
 
 class OfficeAdminSite(admin.AdminSite):
     """The office's admin. A logged-in user without admin rights gets 403, not a login form."""
@@ -28,6 +31,10 @@ class OfficeAdminSite(admin.AdminSite):
         rank = {label: i for i, label in enumerate(self.APP_ORDER)}
         return sorted(apps, key=lambda app: rank.get(app["app_label"], rank["core"]))
 
+    # Refuses over-long logins and control characters itself, before any lookup.
+    login_form = AdminLoginForm
+
+    @checks_control_characters
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied("您没有权限进入办公室管理后台。")

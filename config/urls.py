@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from core import views as core_views
+from core.control_characters import checks_control_characters
+from core.forms import LoginForm
 from core.health import HealthView
 
 urlpatterns = [
@@ -14,8 +16,13 @@ urlpatterns = [
     path("documents/<str:kind>/<int:object_id>/pdf/", core_views.document_pdf, name="document_pdf"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
+        # The login form refuses control characters itself and shows what was typed.
+        checks_control_characters(
+            auth_views.LoginView.as_view(
+                template_name="registration/login.html",
+                authentication_form=LoginForm,
+                redirect_authenticated_user=True,
+            )
         ),
         name="login",
     ),

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 
 from .errors import ApplicationError
 from .files import CONTENT_TYPES, XLSX
+from .forms import form_errors_text
 from .imports import (
     import_job_for_user,
     import_job_queue,
@@ -54,6 +55,19 @@ class ServiceAdmin(admin.ModelAdmin):
             # Everything was rolled back; show the same form again with the reason.
             request._service_refusal = exc.message
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A file input comes back empty, so the admin's generic 请更正下面的错误。 would leave
+        # the office guessing what was wrong with the file: its own reason goes on top.
+        form = context["adminform"].form
+        refused = [
+            f"{field.label}：{''.join(form.errors[name])}"
+            for name, field in form.fields.items()
+            if isinstance(field, forms.FileField) and form.is_bound and name in form.errors
+        ]
+        if refused:
+            self.message_user(request, f"未保存：{'；'.join(refused)}", messages.ERROR)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -293,6 +307,9 @@ class ExcelImportMixin:
                     return HttpResponseRedirect(
                         reverse(f"admin:{self._import_url_name('import_job')}", args=[job.pk])
                     )
+            else:
+                # The field's own reason (an empty file, none chosen) at the top as well.
+                self.message_user(request, f"未导入：{form_errors_text(form)}", messages.ERROR)
         else:
             form = self.import_form()
         context = self._import_context(request, form=form, errors=errors)

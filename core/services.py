@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .hashers import InitialPasswordHasher
-from .models import LoginLockout, PasswordChangeRequired
+from .models import LoginLockout, Notification, PasswordChangeRequired
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
@@ -123,6 +124,14 @@ def password_change_clear(*, user) -> None:
 
 
 @transaction.atomic
+def notifications_mark_read(*, user, up_to_pk: int) -> int:
+    """Mark read the user's unread notifications up to the newest one the page showed, so
+    that one arriving while the page was open stays unread; how many were marked."""
+    return Notification.objects.filter(user=user, read_at__isnull=True, pk__lte=up_to_pk).update(
+        read_at=timezone.now()
+    )
+
+
 def login_lockouts_clear(*, actor, lockouts) -> int:
     """Unlock logins locked out after wrong passwords; returns how many were unlocked.
 

@@ -3,24 +3,41 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .documents import document_for, document_request, document_response, document_title_for
 from .errors import ApplicationError
+from .forms import NotificationsReadForm, form_data
 from .middleware import PASSWORD_CHANGE_REQUIRED
 from .models import Notification
-from .services import password_change_clear
+from .services import notifications_mark_read, password_change_clear
 
 
 @login_required
 def notifications(request):
-    """The user's messages, newest first; opening the page marks them read."""
+    """The user's messages, newest first. Opening the page changes nothing (a link
+    preview, a prefetch or a crawler must not mark them read); the button does, by POST."""
+    if request.method == "POST":
+        try:
+            data = form_data(NotificationsReadForm(request.POST))
+            count = notifications_mark_read(user=request.user, up_to_pk=data["up_to"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"已将 {count} 条通知标为已读。" if count else "没有未读通知。"
+            )
+        return redirect("notifications")
     items = list(Notification.objects.filter(user=request.user)[:200])
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "items": items,
+            "unread": sum(1 for n in items if n.read_at is None),
+            "newest": items[0].pk if items else 0,
+        },
     )
-    return render(request, "core/notifications.html", {"items": items})
 
 
 @login_required

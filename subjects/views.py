@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
-from core.forms import ReasonForm, form_data
+from core.forms import ReasonForm, form_data, form_refused
 from core.models import AuditEntry
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
@@ -102,7 +102,8 @@ def report_upload(request, pk: int):
             )
             return redirect("subject_detail", pk=subject.pk)
     else:
-        messages.error(request, "请选择稿别和要上传的文件。")
+        # The field's own reason (提交的文件为空。, 没有提交文件 …), not a generic one.
+        form_refused(request, form)
     return render(
         request,
         "subjects/subject_detail.html",

@@ -5,10 +5,12 @@ and the cache is local memory, so one command runs the app on a bare laptop.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.dotenv import read_dotenv
 
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "core.uploads.UploadNameMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a parameter with a control character before the view runs (core.control_characters).
+    "core.control_characters.ControlCharactersMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -126,9 +130,27 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_ENABLE_ADMIN = False
 # Only failures are kept; a successful login leaves nothing but Django's last_login.
 AXES_DISABLE_ACCESS_LOG = True
-# Number of reverse proxies in front of the app, each appending to X-Forwarded-For
-# (core.clientip); 0 reads the peer address.
-PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies whose X-Forwarded-For is believed (core.clientip), as addresses or CIDR
+# networks: nginx on the same host is 127.0.0.1,::1. Empty trusts no proxy: the peer
+# address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES 中的“{_proxy}”不是 IP 地址或网段。"
+            " TRUSTED_PROXIES must list IP addresses or CIDR networks, e.g. 127.0.0.1,::1"
+        ) from None
+# PROXY_COUNT (trusting the N-th hop from the right) is gone: a server that still sets it
+# would silently count every visitor as its proxy, so it stops here with what to do.
+if "PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "PROXY_COUNT 已不再使用，请从 .env 中删除，改为 TRUSTED_PROXIES=127.0.0.1,::1"
+        "（nginx 与本系统在同一台服务器上时）。"
+        " PROXY_COUNT is no longer read: remove it and set TRUSTED_PROXIES to the proxies'"
+        " addresses instead (127.0.0.1,::1 for nginx on the same host)."
+    )
 
 # Passwords people type (password change, admin, initial passwords the office types);
 # Django's messages come in Chinese with LANGUAGE_CODE, ours in core.passwords.

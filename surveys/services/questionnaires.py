@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_log
+from core.control_characters import has_control_characters
 from core.errors import ApplicationError
 from core.keystore import key_destroy, key_exists, key_read, key_write
 from core.sealing import seal_fixed, sealing_key_new, unseal_fixed
@@ -276,6 +277,13 @@ def _response_seal(
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         raise ApplicationError("该问卷目前不在收集期内。")
+    # PostgreSQL refuses a NUL in the code lookup with a 500. The respond view leaves this
+    # check to the service (core.control_characters), so that the page keeps the answers.
+    if any(has_control_characters(v or "") for v in [code, *answers.values()]):
+        raise ApplicationError(
+            "答题码或意见中含有无法识别的控制字符（通常是复制粘贴带进来的），问卷未提交。"
+            "请检查后重新提交。"
+        )
     questions = list(questionnaire.questions.select_related("subject").order_by("position"))
     missing, cleaned = [], {}
     for question in questions:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
-from core.forms import ReasonForm, form_data, form_errors_text, version_of
+from core.forms import ReasonForm, form_data, form_errors_text, form_refused, version_of
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 
@@ -101,7 +101,7 @@ def group_detail(request, pk: int):
                 messages.success(request, f"已记录{activity.get_kind_display()}。")
                 return redirect("group_detail", pk=group.pk)
         else:
-            messages.error(request, "请检查活动信息。")
+            form_refused(request, form)
     subjects = (
         group.subjects.select_related("unit")
         .annotate(

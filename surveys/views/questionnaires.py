@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import office_action
+from core.control_characters import checks_control_characters, control_characters_strip
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
 from core.roles import Role, role_required, user_has_role
@@ -317,11 +318,15 @@ def answer_to_finding(request, pk):
 
 
 @transaction.non_atomic_requests
+@checks_control_characters
 def questionnaire_respond(request, token: str):
     """The respondent's page: only the questionnaire, mobile first, no login.
 
     Not one transaction per request: the sealed answer is written in a transaction of its
-    own, never the one that marks the code used (core.transactions)."""
+    own, never the one that marks the code used (core.transactions). Everything posted goes
+    to response_submit, which refuses control characters; the page then comes back with the
+    answers minus those invisible characters, ready to send again.
+    """
     questionnaire = get_object_or_404(Questionnaire, public_token=token)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         return render(
@@ -355,6 +360,8 @@ def questionnaire_respond(request, token: str):
                 status = 400
             else:
                 return redirect("questionnaire_done", token=token)
+        code = control_characters_strip(code)
+        values = {pk: control_characters_strip(v) for pk, v in values.items()}
     response = render(
         request,
         "surveys/respond.html",

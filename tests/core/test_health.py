@@ -54,3 +54,25 @@ def test_with_a_broker_and_no_worker_the_worker_check_fails(client, settings):
     assert response.status_code == 500
     result = json.loads(response.content)
     assert result["celery-worker"] != "OK" and result["database"] == "OK"
+
+
+def test_the_page_speaks_chinese(client):
+    response = client.get("/health/")
+    page = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert 'lang="zh-Hans"' in page and "系统状态" in page and "全部正常" in page
+    for label in ("数据库", "缓存", "磁盘空间"):
+        assert label in page
+    assert "System status" not in page and "Service" not in page and "Timing" not in page
+
+
+def test_a_failure_is_told_in_chinese_on_the_page_and_in_json(client, settings):
+    settings.HEALTH_DISK_MAX_PERCENT = 0.001
+    response = client.get("/health/")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "有检查项出现故障" in page and "磁盘空间不足" in page and "故障" in page
+    result = json.loads(client.get("/health/?format=json").content)
+    assert result["disk"].startswith("存放上传文件的磁盘空间不足") and result["database"] == "OK"
+    text = client.get("/health/?format=text").content.decode()
+    assert "disk: 存放上传文件的磁盘空间不足" in text

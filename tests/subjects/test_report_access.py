@@ -163,7 +163,7 @@ def test_a_name_with_a_right_to_left_override_is_stored_sanitised(client, setup)
     [
         ("report.pdf", b"MZ\x90\x00" + b"\x00" * 64, "内容不是"),
         ("report.docx", b"<html>hi</html>", "内容不是"),
-        ("report.pdf", b"", "请选择"),
+        ("report.pdf", b"", "述职报告文件：所提交的是空文件。"),
     ],
 )
 def test_bad_files_over_http(client, setup, name, content, message):

@@ -92,6 +92,10 @@ def test_unread_count_in_the_navigation(client, subject):
     page = client.get("/my-work/").content.decode()
     assert 'data-testid="notifications">通知 <span class="badge text-bg-danger">1</span>' in page
     assert "今天" in client.get("/notifications/").content.decode()
+    # Reading the page leaves it unread; the button marks it read.
+    assert 'badge text-bg-danger">1' in client.get("/my-work/").content.decode()
+    newest = Notification.objects.get(user=subject.user).pk
+    client.post("/notifications/", {"up_to": newest})
     assert 'badge text-bg-danger">1' not in client.get("/my-work/").content.decode()
     other = UserFactory(role=Role.MEMBER)
     client.force_login(other)
