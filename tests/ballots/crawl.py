@@ -49,7 +49,7 @@ RANDOM = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1<csrf>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     # How long each of /health/'s checks took.
-    (re.compile(r"\d+\.\d{3}&#x202F;s"), "<seconds>"),
+    (re.compile(r"\d+\.\d{3}(?:&#x202F;s| 秒)"), "<seconds>"),
 ]
 HREF = re.compile(r"""href\s*=\s*["']([^"'#]*)""")
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<rname>\w+)>(?P<alt>[^)]*)\)")

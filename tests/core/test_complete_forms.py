@@ -24,11 +24,20 @@ from django.contrib.messages import ERROR
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
-from tests.core.test_fuzz import _post_routes
+from ballots.models import Ballot, ReviewMeeting
+from ballots.services import inquiry_submit
+from rectification.services import review_opinion_draft
+from reviews.models import Campaign
+from subjects.models import ReviewForm, Subject
+from surveys.models import AccessMode, Questionnaire
+from surveys.services import codes_issue_sheets, questionnaire_create
+from tests.core.test_fuzz import NO_INPUT, _post_routes
 from tests.forms import PageForm, page_forms
 from workbench.demo import demo_load
+from workbench.models import Briefing
+from workbench.services.briefings import briefing_create, briefing_issue
 
 pytestmark = [
     pytest.mark.django_db,
@@ -50,6 +59,10 @@ NOT_DRAWN = {
     "ballot_receipt": "a lookup that writes nothing",
     "ballot_simulate": "the simulator writes nothing",
     "questionnaire_respond": "anonymous page outside the logins' walk; own test below",
+    "reporting_step_done": "the demo's reporting steps are all done "
+    "(tests/rectification/test_reporting_steps.py)",
+    "rectification_assessment_conclude": "needs a published assessment ballot "
+    "(tests/rectification/test_loop.py, tests/core/test_fuzz.py)",
 }
 
 # Drawn, but sending them would end the walk's session.
@@ -68,6 +81,8 @@ OVERRIDES = {
         "new_due_on": (datetime.date.today() + datetime.timedelta(days=400)).isoformat()
     },
 }
+# Routes whose stored text is sent as drawn (it is a list in a fixed format).
+KEEP_TEXT = {"ballot_list"}
 # Routes whose complete form, as the demo draws it, is refused by the state of the demo
 # (the form is offered, the service explains why it cannot be done yet).
 REFUSED_WHEN_COMPLETE = {
@@ -98,7 +113,7 @@ def _walk(client: Client) -> dict:
     """BFS from the start pages: the first form drawn for each (route, move)."""
     found: dict = {}
     seen: set = set()
-    queue = deque(START)
+    queue = deque(_start_pages())
     pages = 0
     while queue and pages < MAX_PAGES:
         url = queue.popleft()
@@ -161,7 +176,9 @@ def _filled(form: PageForm, name: str) -> list[tuple[str, object]]:
             if c.required or name in ("report_upload", "activity_detail"):
                 pairs.append((c.name, "FILE"))
         elif c.kind == "select":
-            chosen = [o for o in stored if o[0]] or valued[:1] or stored
+            # A browser sends the selected option, else the first; a blank is typed in.
+            enabled = [o for o in c.options if not o[2]]
+            chosen = [o for o in stored if o[0]] or valued[:1] or stored or enabled[:1]
             if chosen:
                 pairs.append((c.name, chosen[-1][0]))
         elif c.kind == "select-multiple":
@@ -170,7 +187,7 @@ def _filled(form: PageForm, name: str) -> list[tuple[str, object]]:
             pairs.append((c.name, c.value or TODAY))
         elif c.kind == "number":
             pairs.append((c.name, c.value or "1"))
-        elif c.kind == "hidden":
+        elif c.kind == "hidden" or name in KEEP_TEXT and c.value:
             pairs.append((c.name, c.value))
         elif c.kind in ("text", "textarea", "search") or not c.value:
             # Stored text is edited, so that the complete form changes what it edits.
@@ -251,14 +268,29 @@ def _send(client, url, data, tables, before):
     return result
 
 
-def _variants(pairs):
+# Controls a browser leaves out when empty (an unticked box, no radio chosen, no file):
+# leaving them out is an ordinary submission. Every other control is always sent.
+OPTIONAL_KINDS = {"checkbox", "radio", "file", "select-multiple"}
+CSRF = "csrfmiddlewaretoken"
+# Hidden navigation, not data: where to return after the action (the list's filter).
+NAVIGATION = {"back"}
+
+
+def _variants(pairs, form: PageForm):
+    """(what, pairs, must be refused). A page's form that arrives without a control the
+    page always sends is a dropped field, a script or a half-loaded page: refused. The CSRF
+    token is kept except where it is the field removed (Django refuses that itself)."""
+    kinds = {c.name: c.kind for c in form.controls}
+    always = {
+        n for n, _ in pairs if kinds.get(n) not in OPTIONAL_KINDS and n not in NAVIGATION | {CSRF}
+    }
     names = list(dict.fromkeys(n for n, _ in pairs))
-    yield "all removed", []
+    yield "all removed", [p for p in pairs if p[0] == CSRF], bool(always)
     for name in names:
-        yield f"without {name}", [p for p in pairs if p[0] != name]
+        yield f"without {name}", [p for p in pairs if p[0] != name], name in always | {CSRF}
     for name in names:
         extra = [p for p in pairs if p[0] == name][:1]
-        yield f"{name} twice", pairs + extra
+        yield f"{name} twice", pairs + extra, False
 
 
 def _within(diff, allowed) -> bool:
@@ -274,6 +306,59 @@ def demo_world(django_capture_on_commit_callbacks):
     # As in production, what the demo hands to Celery (its briefing's PDF) is done.
     with django_capture_on_commit_callbacks(execute=True):
         demo_load(today=datetime.date.today())
+        _more_states()
+
+
+def _more_states():
+    """States the demo does not hold, reached through the services, so that their forms
+    are drawn too: an unanswered inquiry, a paper-sheet questionnaire with codes, a draft
+    review opinion, an issued briefing."""
+    users = get_user_model().objects
+    office, member = users.get(username="office"), users.get(username="member")
+    meeting = ReviewMeeting.objects.order_by("pk").first()
+    on_site = meeting.campaign.subjects.filter(review_form=ReviewForm.ON_SITE).first()
+    inquiry_submit(actor=member, meeting=meeting, subject=on_site, question="整改何时完成？")
+    campaign = Campaign.objects.order_by("-pk").first()
+    sheets = questionnaire_create(
+        actor=office, campaign=campaign, title="群众满意度问卷", access_mode=AccessMode.SHEET
+    )
+    codes_issue_sheets(actor=office, questionnaire=sheets, count=3)
+    review_opinion_draft(actor=office, subject=campaign.subjects.order_by("position").last())
+    issued = briefing_create(
+        actor=office,
+        campaign=campaign,
+        title="工作动态",
+        issuing_office="县人大常委会办公室",
+        issued_on=datetime.date.today(),
+        articles="## 进展\n\n各组已开始调查。",
+        distribution="存档",
+        editor="周编辑",
+        reviewer="吴审核",
+        issuer="郑签发",
+    )
+    briefing_issue(actor=office, briefing=issued)
+
+
+def _start_pages() -> list[str]:
+    """Where each walk begins: 我的工作 and the office's overviews, and every campaign,
+    subject, meeting, ballot, questionnaire and briefing page (each login is refused those
+    it may not see, which costs one request)."""
+    pages = list(START)
+    for campaign in Campaign.objects.order_by("pk"):
+        pages += [
+            reverse("campaign_detail", args=[campaign.pk]),
+            reverse("campaign_rectification", args=[campaign.pk]),
+        ]
+    pages += [reverse("subject_rectification", args=[pk]) for pk in _pks(Subject)]
+    pages += [reverse("meeting_detail", args=[pk]) for pk in _pks(ReviewMeeting)]
+    pages += [reverse("ballot_detail", args=[pk]) for pk in _pks(Ballot)]
+    pages += [reverse("questionnaire_detail", args=[pk]) for pk in _pks(Questionnaire)]
+    pages += [reverse("briefing_detail", args=[pk]) for pk in _pks(Briefing)]
+    return pages
+
+
+def _pks(model) -> list[int]:
+    return list(model.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def _forms_by_login() -> dict:
@@ -309,11 +394,13 @@ def test_every_form_is_applied_whole_or_refused_whole(demo_world):
                     f"(status {complete['status']}: {complete['message'][:200]!r})"
                 )
             continue
-        for what, variant in _variants(pairs):
+        for what, variant, must_refuse in _variants(pairs, form):
             result = _send(client, form.action, _data(variant), tables, before)
             sent += 1
             if result["status"] >= 500:
                 failures.append(f"{label}, {what}: status {result['status']}")
+            elif must_refuse and not result["refused"]:
+                failures.append(f"{label}, {what}: accepted, though the page always sends it")
             elif result["refused"]:
                 if result["diff"][0] or result["diff"][1]:
                     failures.append(f"{label}, {what}: refused but wrote {result['diff']}")
@@ -330,7 +417,9 @@ def test_every_form_is_applied_whole_or_refused_whole(demo_world):
 
 def test_every_post_route_is_drawn_on_a_demo_page_or_named(demo_world):
     drawn = {name for name, _ in _forms_by_login()} | NOT_SENT
-    missing = sorted(set(_post_routes()) - drawn - set(NOT_DRAWN))
+    # A button sends nothing but its CSRF token: it cannot be sent incomplete.
+    buttons = {name for name, why in NO_INPUT.items() if why.startswith("button")}
+    missing = sorted(set(_post_routes()) - drawn - set(NOT_DRAWN) - buttons)
     assert not missing, f"no demo page draws a form for these POST routes: {missing}"
     stale = sorted(set(NOT_DRAWN) & drawn)
     assert not stale, f"these are drawn after all; take them out of NOT_DRAWN: {stale}"

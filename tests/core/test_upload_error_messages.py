@@ -64,6 +64,7 @@ def test_an_empty_activity_attachment_says_so_in_the_alert(client, office):
             "place": "县发改委会议室",
             "participant_count": 12,
             "participants": "服务对象代表 8 人",
+            "notes": "",
             "attachments": _empty("座谈记录.pdf"),
         },
     )

@@ -15,6 +15,7 @@ from surveys.services import (
     investigation_report_submit,
 )
 from tests.factories import CampaignFactory, SubjectFactory, UserFactory, make_group, pdf_upload
+from tests.forms import browser_data
 
 pytestmark = pytest.mark.django_db
 
@@ -184,15 +185,25 @@ def test_assignment_page_office_only(client, two_groups, office):
     client.force_login(office)
     page = client.get(f"/campaigns/{w['campaign'].pk}/groups/assign/").content.decode()
     assert "第一组" in page and "第二组" in page
-    client.post(
-        f"/campaigns/{w['campaign'].pk}/groups/assign/",
-        {f"subject_{w['mine'].pk}": str(w["g2"].pk), f"subject_{w['theirs'].pk}": str(w["g2"].pk)},
+    url = f"/campaigns/{w['campaign'].pk}/groups/assign/"
+    data = browser_data(
+        client,
+        url,
+        url,
+        **{
+            f"subject_{w['mine'].pk}": str(w["g2"].pk),
+            f"subject_{w['theirs'].pk}": str(w["g2"].pk),
+        },
     )
+    client.post(url, data)
     w["mine"].refresh_from_db()
     assert w["mine"].assessment_group == w["g2"]
     response = client.post(
-        f"/campaigns/{w['campaign'].pk}/groups/assign/",
-        {f"subject_{w['mine'].pk}": "abc"},
-        follow=True,
+        url, browser_data(client, url, url, **{f"subject_{w['mine'].pk}": "abc"}), follow=True
     )
-    assert "提交的分组无效" in response.content.decode()
+    assert "分组未保存" in response.content.decode()
+    # The page as drawn before that change is stale now: refused, nothing moves.
+    response = client.post(url, {**data, f"subject_{w['mine'].pk}": ""}, follow=True)
+    assert "内容已被他人修改，请刷新后重试" in response.content.decode()
+    w["mine"].refresh_from_db()
+    assert w["mine"].assessment_group == w["g2"]
