@@ -205,6 +205,15 @@ def test_scripts_run_under_the_policy(browser, live_server, demo):
     expect(page.locator(".field-crontab_translation")).to_be_hidden()  # its script ran
     office.check()
 
+    # The print pages (their print button is a listener now) and the 404 page.
+    questionnaire = Questionnaire.objects.filter(status=QuestionnaireStatus.OPEN).first()
+    office.visit(f"/questionnaires/{questionnaire.pk}/codes/")
+    expect(page.locator("button[data-print]")).to_be_visible()
+    expect(page.locator(".slip").first).to_have_css("border-top-style", "dashed")
+    office.visit("/no-such-page/")
+    expect(page.get_by_test_id("error-page")).to_be_visible()
+    office.check()
+
     # A member votes on the practice ballot: the counter counts each choice.
     member = Watched(browser, live_server.url)
     member.login("member")
@@ -222,7 +231,6 @@ def test_scripts_run_under_the_policy(browser, live_server, demo):
     member.check()
 
     # A deputy's questionnaire, without login: the required questions left open are marked.
-    questionnaire = Questionnaire.objects.filter(status=QuestionnaireStatus.OPEN).first()
     deputy = Watched(browser, live_server.url)
     deputy.visit(f"/q/{questionnaire.public_token}/")
     if deputy.page.locator("fieldset[data-required]").count():
