@@ -167,6 +167,10 @@ def test_scripts_run_under_the_policy(browser, live_server, demo):
     office.visit(f"/ballots/{published.pk}/results/")
     expect(page.locator("#results-chart canvas")).to_be_visible()
     assert page.locator("#results-chart").bounding_box()["height"] > 100
+    # Its tooltip is drawn on the canvas (ECharts' HTML tooltip writes style attributes).
+    page.locator("#results-chart canvas").first.hover()
+    page.wait_for_timeout(300)
+    office.check()
     office.visit(f"/ballots/{published.pk}/")
     expect(page.locator("#results-chart canvas")).to_be_visible()
 
