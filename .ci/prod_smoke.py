@@ -1,8 +1,8 @@
 """The requests of .ci/prod-smoke, as a browser would send them: forms with their CSRF
 token, cookies kept per user, links followed from the pages rather than URLs guessed.
 
-    prod_smoke.py serve URL STATIC_ROOT   static file, logins, a practice vote, a briefing
-                                          PDF through the worker, /health/
+    prod_smoke.py serve URL STATIC_ROOT   security headers, static file, logins, a practice
+                                          vote, a briefing PDF through the worker, /health/
     prod_smoke.py restored URL            the restored copy serves the same data and files
 
 Standard library only, so it runs with any Python.
@@ -167,6 +167,24 @@ def check(label: str) -> None:
     print(f"ok  {label}")
 
 
+def secure_headers(label: str, headers) -> None:
+    """The headers every response carries in production (README, "安全响应头")."""
+    csp = {
+        name: values
+        for name, *values in (
+            part.split() for part in headers.get("Content-Security-Policy", "").split(";")
+        )
+    }
+    for directive in ("script-src", "style-src"):
+        assert directive in csp, f"{label}: no {directive} in {headers}"
+        for bad in ("'unsafe-inline'", "'unsafe-eval'"):
+            assert bad not in csp[directive], f"{label}: {directive} allows {bad}"
+    assert csp.get("object-src") == ["'none'"] and csp.get("frame-ancestors") == ["'none'"]
+    assert "camera=()" in headers.get("Permissions-Policy", ""), f"{label}: {headers}"
+    assert headers.get("X-Content-Type-Options") == "nosniff", f"{label}: {headers}"
+    assert "gunicorn" not in headers.get("Server", "").lower(), f"{label}: {headers['Server']}"
+
+
 def serve(base: str, static_root: Path, passwords_file: Path) -> None:
     passwords: dict = {}
     anonymous = Browser(base)
@@ -175,9 +193,14 @@ def serve(base: str, static_root: Path, passwords_file: Path) -> None:
     hashed = manifest["css/site.css"]
     _, content, headers = anonymous.request(f"/static/{hashed}")
     assert b".brand-mark" in content and "immutable" in headers.get("Cache-Control", "")
-    login_page = anonymous.page("/accounts/login/")
-    assert f"/static/{hashed}" in login_page.body
+    secure_headers(f"/static/{hashed}", headers)
+    _, content, headers = anonymous.request("/accounts/login/")
+    assert f"/static/{hashed}" in content.decode()
+    secure_headers("/accounts/login/", headers)
     check(f"static file by its hashed name /static/{hashed}, cached as immutable")
+    _, _, headers = anonymous.request("/health/")
+    secure_headers("/health/", headers)
+    check("CSP without unsafe-inline/eval, Permissions-Policy, nosniff, no 'gunicorn' in Server")
 
     member = Browser(base)
     my_work = member.login("member", passwords)

@@ -47,3 +47,6 @@ urlpatterns = [
     path("", include("workbench.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page carries the CSP nonce for its inline stylesheet (core.views.server_error).
+handler500 = "core.views.server_error"

@@ -22,3 +22,11 @@ errorlog = "-"
 # No control socket: it would live in the service user's home (read-only under systemd),
 # and two instances on one machine would share it.
 control_socket_disable = True
+
+# No server name or version in responses: gunicorn writes "Server: gunicorn" from this
+# module's constant when it builds each response (gunicorn 27). This file runs in the
+# master before the workers fork, so they inherit the change. Behind nginx the header
+# is nginx's own, without a version (server_tokens off in deploy/nginx-shuzhi.conf).
+import gunicorn.http.wsgi  # noqa: E402
+
+gunicorn.http.wsgi.SERVER = ""

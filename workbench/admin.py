@@ -54,7 +54,7 @@ class ContentItemInline(ServiceInline, admin.TabularInline):
         if db_field.name == "title":
             field.widget.attrs.update(size=60)
         if db_field.name == "position":
-            field.widget.attrs.update(style="width: 4em")
+            field.widget.attrs.update({"class": "vIntegerField"})
         return field
 
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.dotenv import read_dotenv
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "health_check",
+    "csp",
     "core",
     "reviews",
     "subjects",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files are not logged), before everything that may answer early.
     "core.request_log.RequestLogMiddleware",
@@ -69,6 +74,49 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files
+# (static/js, static/css, static/vendor), never inline, never eval. The few pages that
+# truly inline a stylesheet (a print page shared with its PDF, the 500 page, /health/,
+# django-celery-beat's admin form) carry the request's nonce. data: images are Bootstrap's
+# icons (its CSS draws them as SVG data URLs); the QR codes are inline SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # The one frame, a briefing's issued text, is a srcdoc iframe: no page is framed.
+        "frame-ancestors": [NONE],
+    },
+}
+# No page uses a camera, microphone, location, payment or device: browsers refuse them to
+# the site and to anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 TEMPLATES = [
     {

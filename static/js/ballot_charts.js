@@ -140,7 +140,8 @@
     chart(el).setOption({
       animationDuration: 500,
       color: palette,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: the HTML tooltip would bring style attributes, which CSP refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { top: 0, textStyle: { color: ink, fontSize: size }, data: data.options },
       grid: { left: 8, right: size * 9, top: size * 2.6, bottom: 8, containLabel: true },
       xAxis: { type: "value", max: longest, axisLabel: { color: ink, fontSize: size * 0.8 }, splitLine: { lineStyle: { color: opts.dark ? "rgba(255,255,255,.15)" : "#e9ecef" } } },

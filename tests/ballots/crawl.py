@@ -48,6 +48,10 @@ SAMPLE = 4  # objects tried per model when it has more: the two oldest and the t
 RANDOM = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1<csrf>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+    # The Content-Security-Policy nonce of a page with an inline stylesheet (also escaped,
+    # inside the issued briefing's srcdoc frame).
+    (re.compile(r'(nonce=")[^"]*'), r"\1<nonce>"),
+    (re.compile(r"(nonce=&quot;)[^&]*"), r"\1<nonce>"),
     # How long each of /health/'s checks took.
     (re.compile(r"\d+\.\d{3}(?:&#x202F;s| 秒)"), "<seconds>"),
 ]

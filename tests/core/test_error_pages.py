@@ -3,9 +3,9 @@
 
 import pytest
 from django.test import Client, RequestFactory
-from django.views.defaults import server_error
 
 from core.roles import Role
+from core.views import server_error
 
 FRAME = "述职评议工作系统"
 

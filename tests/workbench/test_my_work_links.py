@@ -1,5 +1,6 @@
 """我的工作 as every demo login: what each one owes is listed with a link, and no link the
-interface shows them (on 我的工作 and one page further) leads to a 403, a 404 or an error."""
+interface shows them (on 我的工作 and one page further) leads to a 403, a 404 or an error;
+every page they reach carries the Content-Security-Policy and Permissions-Policy headers."""
 
 import datetime
 import re
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import resolve
 
+from tests.headers import assert_secure_headers
 from workbench.demo import demo_load
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,7 @@ def crawl(username: str) -> tuple[int, list[str]]:
         if response.status_code != 200 or final.startswith("/accounts/login/"):
             problems.append(f"{username}: {url} (from {source}) → {response.status_code} {final}")
             continue
+        assert_secure_headers(response)
         if depth == 3 or "text/html" not in response.get("Content-Type", ""):
             continue
         if depth == 2:

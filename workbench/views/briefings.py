@@ -133,9 +133,21 @@ def _detail(request, briefing, form, status=200):
     return render(
         request,
         "workbench/briefing_detail.html",
-        {"b": briefing, "doc": doc, "form": None if briefing.is_issued else form},
+        {
+            "b": briefing,
+            "doc": doc,
+            "form": None if briefing.is_issued else form,
+            "framed_html": _framed(briefing.issued_html, nonce=request.csp_nonce),
+        },
         status=status,
     )
+
+
+def _framed(html: str, *, nonce: str) -> str:
+    """The issued text for the page's srcdoc frame. A srcdoc frame lives under the page's
+    Content-Security-Policy, so its one inline stylesheet (briefing_pdf.html's; articles
+    are sanitised to tags without any) carries the request's nonce."""
+    return html.replace("<style>", f'<style nonce="{nonce}">', 1)
 
 
 def _save_posted(request, briefing) -> BriefingEditForm:
