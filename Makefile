@@ -13,11 +13,10 @@ SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-u
 
 .PHONY: run test setup system-packages migrate demo worker beat bench lint format superuser clean
 
-run: setup migrate demo
-	@echo ""
-	@echo "述职评议工作系统已启动：http://$(HOST):$(PORT)/  （办公室管理后台：http://$(HOST):$(PORT)/admin/）"
-	@echo "按 Ctrl+C 停止。"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+# One Django process checks the database, migrates and loads the demo only when needed, and
+# serves (workbench/management/commands/run_local.py).
+run: setup
+	$(BIN)/python manage.py run_local $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest
@@ -64,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ballot_close.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/import_members.py --rows 200
+	$(BIN)/python benchmarks/make_run.py
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser
