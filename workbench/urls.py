@@ -7,6 +7,7 @@ urlpatterns = [
     path("my-work/", my_work.my_work, name="my_work"),
     path("office/", dashboard.office_dashboard, name="office_dashboard"),
     path("audit/", audit.audit_log_page, name="audit_log"),
+    path("audit/subjects.json", audit.audit_subject_suggestions, name="audit_subject_suggestions"),
     path("campaigns/<int:pk>/", dashboard.campaign_detail, name="campaign_detail"),
     path("public/", public.public_index, name="public_index"),
     path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),

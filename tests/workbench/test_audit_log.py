@@ -114,3 +114,33 @@ def test_queries_do_not_grow_with_the_rows(client, office, log, django_assert_ma
     client.force_login(office)
     with django_assert_max_num_queries(15):
         client.get("/audit/")
+
+
+def test_the_subject_box_filters_by_name_or_unit_and_suggests(client, office, log):
+    campaign, jin, tang = log
+    client.force_login(office)
+    page = _page(client, "?subject=晓云")
+    assert "退回唐晓云" in page and "金立新上传" not in page
+    page = _page(client, f"?subject={jin.unit.name}")
+    assert "金立新上传" in page and "退回唐晓云" not in page
+    found = client.get("/audit/subjects.json", {"q": "立新"}).json()
+    assert found == {"subjects": [{"value": "金立新", "label": jin.unit.name}]}
+    elsewhere = client.get("/audit/subjects.json", {"q": "立新", "campaign": tang.campaign_id})
+    assert elsewhere.json() == {"subjects": []}
+    client.force_login(UserFactory(role=Role.MEMBER))
+    assert client.get("/audit/subjects.json", {"q": "立新"}).status_code == 403
+
+
+def test_the_page_does_not_list_every_subject(client, office, log, django_assert_max_num_queries):
+    """A city holds thousands of subjects: the filter is a search box, so the page's
+    queries stay the same however many there are, and no list of them is drawn."""
+    campaign, *_ = log
+    client.force_login(office)
+    _page(client)
+    with django_assert_max_num_queries(12) as few:
+        small = _page(client)
+    SubjectFactory.create_batch(200, campaign=campaign)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = _page(client)
+    for page in (small, large):
+        assert 'list="audit-subject-suggestions"' in page and '<select name="subject"' not in page

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,10 +40,18 @@ class AuditFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
         Campaign.objects.order_by("-year", "name"), required=False, empty_label="全部评议活动"
     )
-    subject = forms.ModelChoiceField(
-        Subject.objects.select_related("unit").order_by("campaign", "position"),
+    # A search box, not a list of every subject (a city holds thousands): a name or a unit,
+    # with suggestions from audit_subject_suggestions; an id (from a link) matches exactly.
+    subject = forms.CharField(
         required=False,
-        empty_label="全部评议对象",
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "姓名或单位",
+                "autocomplete": "off",
+                "list": "audit-subject-suggestions",
+            }
+        ),
     )
     action = forms.ChoiceField(required=False)
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -54,12 +63,6 @@ class AuditFilterForm(forms.Form):
             ("", "全部操作"),
             *((area, area) for area in audit_action_areas()),
         ]
-        campaign = self.data.get("campaign")
-        if campaign and campaign.isdigit():
-            self.fields["subject"].queryset = self.fields["subject"].queryset.filter(
-                campaign_id=int(campaign)
-            )
-        self.fields["subject"].label_from_instance = lambda s: f"{s.person_name}（{s.unit.name}）"
         for name, field in self.fields.items():
             kind = "form-select" if name in ("campaign", "subject", "action") else "form-control"
             field.widget.attrs["class"] = f"{kind} {kind}-sm"
@@ -75,7 +78,7 @@ def _entries(form: AuditFilterForm):
     if data["campaign"]:
         qs = qs.filter(campaign=data["campaign"])
     if data["subject"]:
-        qs = qs.filter(subject=data["subject"])
+        qs = qs.filter(_subject_match(data["subject"].strip(), prefix="subject__"))
     if data["action"]:
         match = Q(pk__in=[])
         for code in audit_action_areas().get(data["action"], []):
@@ -86,6 +89,34 @@ def _entries(form: AuditFilterForm):
     if data["end"]:
         qs = qs.filter(at__date__lte=data["end"])
     return qs
+
+
+def _subject_match(text: str, *, prefix: str = "") -> Q:
+    if text.isdigit():
+        return Q(**{f"{prefix}pk": int(text)})
+    return Q(**{f"{prefix}person_name__icontains": text}) | Q(
+        **{f"{prefix}unit__name__icontains": text}
+    )
+
+
+SUGGESTIONS = 20
+
+
+@role_required(*READERS)
+def audit_subject_suggestions(request):
+    """The search box's suggestions: at most 20 subjects whose name or unit contains what
+    was typed, in the chosen campaign if one is."""
+    text = request.GET.get("q", "").strip()[:60]
+    if not text:
+        return JsonResponse({"subjects": []})
+    subjects = Subject.objects.filter(_subject_match(text)).select_related("unit")
+    campaign = request.GET.get("campaign", "")
+    if campaign.isdigit():
+        subjects = subjects.filter(campaign_id=int(campaign))
+    found = subjects.order_by("person_name", "pk")[:SUGGESTIONS]
+    return JsonResponse(
+        {"subjects": [{"value": s.person_name, "label": s.unit.name} for s in found]}
+    )
 
 
 def _actor(entry) -> tuple[str, str]:
