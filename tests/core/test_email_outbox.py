@@ -257,3 +257,31 @@ def test_two_senders_at_once_send_each_mail_exactly_once(settings):
         t.join()
     assert sorted(SlowBackend.sent) == sorted(f"p{i}@example.org" for i in range(40))
     assert OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 40
+
+
+def _queue(count: int, start: int = 0) -> None:
+    email_queue(
+        kind="test",
+        mails=[
+            Mail(key=f"m{n}", recipient=f"p{n}@example.org", subject="提醒", body="请办理。")
+            for n in range(start, start + count)
+        ],
+    )
+
+
+def test_the_sender_works_in_batches_so_its_queries_do_not_grow_with_the_mail(
+    django_assert_max_num_queries,
+):
+    """One lock, one UPDATE and one commit per batch of 50: 10 mails and 50 mails cost the
+    same queries, 200 mails four batches' worth."""
+    _queue(10)
+    with django_assert_max_num_queries(10) as ten:
+        assert outbox_send_due().sent == 10
+    _queue(50, start=10)
+    with django_assert_max_num_queries(len(ten.captured_queries)):
+        assert outbox_send_due().sent == 50
+    _queue(200, start=60)
+    with django_assert_max_num_queries(4 * len(ten.captured_queries) + 1):
+        assert outbox_send_due().sent == 200
+    assert len(mail.outbox) == 260
+    assert not OutgoingEmail.objects.exclude(status=EmailStatus.SENT).exists()
