@@ -102,7 +102,10 @@ class RectificationSettingsForm(VersionedFormMixin, Form):
     rectification_conclusion = forms.ChoiceField(
         label="整改结论方式",
         choices=[
-            ("ballot", "组成人员满意度测评（过半数不满意的，由主任会议责成继续整改）"),
+            (
+                "ballot",
+                "组成人员满意度测评（组成人员过半数不满意的，由主任会议责成整改并再次报告）",
+            ),
             ("directors_meeting", "主任会议决定通过或进一步整改（不组织测评）"),
         ],
         widget=forms.RadioSelect,

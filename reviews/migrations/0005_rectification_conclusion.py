@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='rectification_conclusion',
-            field=models.CharField(choices=[('ballot', '组成人员满意度测评'), ('directors_meeting', '主任会议决定')], default='ballot', help_text='整改情况报告由组成人员测评（过半数不满意的责成继续整改），或经主任会议决定通过或进一步整改。', max_length=20, verbose_name='整改结论方式'),
+            field=models.CharField(choices=[('ballot', '组成人员满意度测评'), ('directors_meeting', '主任会议决定')], default='ballot', help_text='整改情况报告由组成人员满意度测评，或经主任会议决定通过或进一步整改。', max_length=20, verbose_name='整改结论方式'),
         ),
     ]

@@ -108,10 +108,7 @@ class Campaign(models.Model):
             ("directors_meeting", _("主任会议决定")),
         ],
         default="ballot",
-        help_text=_(
-            "整改情况报告由组成人员测评（过半数不满意的责成继续整改），"
-            "或经主任会议决定通过或进一步整改。"
-        ),
+        help_text=_("整改情况报告由组成人员满意度测评，或经主任会议决定通过或进一步整改。"),
     )
     groups_oversee_rectification = models.BooleanField(
         _("履职初评小组检查督促整改"),

@@ -75,6 +75,7 @@ def test_the_check_over_http_and_the_meeting_hears_it(client, office, make_user,
     campaign, first, second, own, other, member = groups
     _oversee(office, campaign)
     client.force_login(member)
+    assert "检查第 1 轮整改情况报告，提出检查意见" in client.get("/my-work/").content.decode()
     response = client.post(
         f"/subjects/{own.pk}/rectification/checks/", {"text": "已逐条核实，整改到位"}
     )
@@ -83,6 +84,7 @@ def test_the_check_over_http_and_the_meeting_hears_it(client, office, make_user,
         client.post(f"/subjects/{other.pk}/rectification/checks/", {"text": "越权"}).status_code
         == 404
     )
+    assert "提出检查意见" not in client.get("/my-work/").content.decode()  # done
     client.force_login(make_user(Role.DIRECTORS_MEETING))
     page = client.get(f"/subjects/{own.pk}/rectification/").content.decode()
     assert f"{first.name}（" in page and "已逐条核实，整改到位" in page

@@ -144,6 +144,8 @@ def test_over_http_the_page_offers_the_decision_and_keeps_the_minutes(
     director = make_user(Role.DIRECTORS_MEETING)
     url = f"/subjects/{submitted.pk}/rectification/"
     client.force_login(director)
+    work = client.get("/my-work/").content.decode()
+    assert "主任会议决定第 1 轮整改情况" in work and url in work
     page = client.get(url).content.decode()
     assert 'data-testid="decision-form"' in page and "组织整改情况满意度测评" not in page
     response = client.post(
