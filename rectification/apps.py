@@ -32,7 +32,7 @@ class RectificationConfig(AppConfig):
 
         def follow(sender, actor, campaign, changed=None, **kwargs):
             if changed is None or "reporting_days" in changed:
-                reporting_steps_follow(actor=actor, campaign=campaign)
+                reporting_steps_follow(actor=actor, campaign=campaign, changed=changed)
 
         meeting_recorded.connect(follow, weak=False, dispatch_uid="rectification.reporting_steps")
         campaign_changed.connect(

@@ -5,7 +5,7 @@ from django import forms
 
 from core.forms import REASON_MAX, TEXT_MAX, Form, VersionedFormMixin
 
-from .models import EscalationKind, ProblemSource, RectificationKind, RowStatus
+from .models import EscalationKind, ProblemSource, RectificationKind, RowStatus, StepRecipient
 
 
 class OpinionDraftForm(Form):
@@ -94,3 +94,47 @@ class ExtendForm(Form):
     kind = forms.ChoiceField(label="事项", choices=RectificationKind.choices)
     new_due_on = forms.DateField(label="新期限")
     reason = forms.CharField(label="延期理由", max_length=REASON_MAX)
+
+
+class RectificationSettingsForm(VersionedFormMixin, Form):
+    """整改结论方式 and the assessment groups' oversight, on the campaign's settings page."""
+
+    rectification_conclusion = forms.ChoiceField(
+        label="整改结论方式",
+        choices=[
+            (
+                "ballot",
+                "组成人员满意度测评（组成人员过半数不满意的，由主任会议责成整改并再次报告）",
+            ),
+            ("directors_meeting", "主任会议决定通过或进一步整改（不组织测评）"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    groups_oversee_rectification = forms.BooleanField(
+        label="履职初评小组检查督促所评议对象的整改，并向主任会议报告", required=False
+    )
+
+
+class StepForm(Form):
+    name = forms.CharField(label="报送事项", max_length=100)
+    recipient = forms.ChoiceField(label="报送对象", choices=StepRecipient.choices)
+    due_days = forms.IntegerField(label="评议会议后天数", min_value=0, max_value=366)
+
+
+class StepEditForm(VersionedFormMixin, StepForm):
+    pass
+
+
+class CheckForm(Form):
+    text = forms.CharField(label="整改检查意见", max_length=REASON_MAX)
+
+
+class MeetingDecisionForm(Form):
+    decided_on = forms.DateField(label="主任会议日期")
+    minutes = forms.FileField(label="主任会议纪要（PDF 或 Word）", required=False)
+    outcome = forms.ChoiceField(
+        label="决定",
+        choices=[("satisfied", "满意，整改完成"), ("continued", "责成继续整改")],
+        widget=forms.RadioSelect,
+    )
+    new_due_on = forms.DateField(label="继续整改报告期限", required=False)

@@ -4,15 +4,19 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from core.forms import version_of
-from core.roles import Role, user_has_role
+from core.roles import Role, user_has_role, user_roles
 from core.workflow import Move, Workflow
 from subjects.models import Subject
-from subjects.selectors import RECTIFICATION_READERS, subjects_visible_to
+from subjects.selectors import (
+    RECTIFICATION_READERS,
+    assessment_group_subjects_q,
+    subjects_visible_to,
+)
 
 from .models import (
     OpinionProblem,
@@ -26,8 +30,29 @@ from .models import (
 
 def rectification_subjects_for(user) -> QuerySet[Subject]:
     """Office, leading group, director's meeting: all. A liaison committee: only the
-    subjects it liaises with. A subject: only themselves. Members as such: none."""
-    return subjects_visible_to(user, see_all=RECTIFICATION_READERS)
+    subjects it liaises with. A subject: only themselves. An assessment group, where the
+    campaign gives the groups rectification oversight: only the subjects it assessed.
+    Members as such: none."""
+    visible = subjects_visible_to(user, see_all=RECTIFICATION_READERS)
+    if user_roles(user) & RECTIFICATION_READERS or not user.is_authenticated:
+        return visible
+    overseen = Q(campaign__groups_oversee_rectification=True) & assessment_group_subjects_q(user)
+    return (
+        Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
+        .filter(Q(pk__in=visible.values("pk")) | overseen)
+        .distinct()
+    )
+
+
+def rectification_group_for(user, subject: Subject):
+    """The assessment group as which `user` checks this subject's rectification (its
+    leader or a member, when the campaign gives the groups oversight), else None."""
+    group = subject.assessment_group
+    if group is None or not subject.campaign.groups_oversee_rectification:
+        return None
+    if group.leader_id == user.pk or group.members.filter(pk=user.pk).exists():
+        return group
+    return None
 
 
 def rectification_subject_for_user(*, user, pk: int) -> Subject:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, pages
+from .views import actions, pages, settings
 
 _S = "subjects/<int:pk>/rectification/"
 
@@ -14,6 +14,31 @@ urlpatterns = [
         "campaigns/<int:pk>/rectification/steps/<int:step_pk>/done/",
         actions.reporting_step_done_view,
         name="reporting_step_done",
+    ),
+    path(
+        "campaigns/<int:pk>/rectification/settings/",
+        settings.campaign_rectification_settings,
+        name="campaign_rectification_settings",
+    ),
+    path(
+        "campaigns/<int:pk>/rectification/settings/conclusion/",
+        settings.rectification_settings_save,
+        name="rectification_settings_save",
+    ),
+    path(
+        "campaigns/<int:pk>/rectification/steps/",
+        settings.reporting_step_add_view,
+        name="reporting_step_add",
+    ),
+    path(
+        "campaigns/<int:pk>/rectification/steps/<int:step_pk>/",
+        settings.reporting_step_update_view,
+        name="reporting_step_update",
+    ),
+    path(
+        "campaigns/<int:pk>/rectification/steps/<int:step_pk>/delete/",
+        settings.reporting_step_delete_view,
+        name="reporting_step_delete",
     ),
     path("campaigns/<int:pk>/ledger.xlsx", pages.campaign_ledger, name="campaign_ledger"),
     path("liaison/", pages.liaison_home, name="liaison_home"),
@@ -59,6 +84,13 @@ urlpatterns = [
         f"{_S}versions/files/<int:file_pk>/",
         pages.rectification_version_file,
         name="rectification_version_file",
+    ),
+    path(f"{_S}checks/", actions.rectification_check_view, name="rectification_check"),
+    path(f"{_S}decision/", actions.rectification_meeting_decide_view, name="rectification_decide"),
+    path(
+        f"{_S}reports/<int:report_pk>/minutes/",
+        pages.rectification_minutes,
+        name="rectification_minutes",
     ),
     path(f"{_S}escalations/", actions.escalation_record_view, name="escalation_record"),
     path("subjects/<int:pk>/opinion/", pages.opinion_print, name="opinion_print"),

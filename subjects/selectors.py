@@ -48,6 +48,11 @@ def subject_rectification_visible(user, subject: Subject) -> bool:
     """Whether `user` may open `subject`'s rectification page (for the link to it)."""
     if user_roles(user) & RECTIFICATION_READERS or subject.user_id == user.pk:
         return True
+    if (
+        subject.campaign.groups_oversee_rectification
+        and Subject.objects.filter(assessment_group_subjects_q(user), pk=subject.pk).exists()
+    ):
+        return True  # an assessment group checking its subjects' rectification
     return (
         Role.LIAISON in user_roles(user)
         and subject.liaison_committee_id is not None

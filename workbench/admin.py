@@ -159,6 +159,7 @@ class CampaignAdmin(ServiceAdmin):
                     )
                 },
             ),
+            ("整改结论", {"fields": ("rectification_conclusion", "groups_oversee_rectification")}),
             (
                 "述职报告",
                 {

@@ -35,11 +35,14 @@ from ballots.services import (
 from core.roles import Role, user_add_role
 from rectification.models import ProblemSource
 from rectification.services import (
+    rectification_check_record,
+    rectification_meeting_decide,
     rectification_plan_approve,
     rectification_plan_return,
     rectification_plan_save,
     rectification_plan_submit,
     rectification_report_save,
+    rectification_report_submit,
     reporting_step_done,
     review_opinion_approve,
     review_opinion_deliver,
@@ -52,6 +55,7 @@ from reviews.services import (
     campaign_create,
     campaign_implementation_plan_attach,
     campaign_stage_move,
+    campaign_update,
 )
 from subjects.models import LiaisonCommittee, OrganType, ReportKind, ReviewForm, Subject, Unit
 from subjects.services import (
@@ -486,6 +490,44 @@ def _rectification(
                     for p in subject.opinion.problems.all()
                 },
             )
+        if subject.user.username in ("s02", "s03"):
+            _report_checked(subject)
+        if subject.user.username == "s02":
+            # Seed 000: "经县人大常委会主任会议决定通过或进一步整改", no ballot.
+            rectification_meeting_decide(
+                actor=office,
+                subject=subject,
+                decided_on=timezone.localdate(),
+                minutes=_pdf(
+                    "主任会议纪要.pdf",
+                    "县人大常委会主任会议纪要",
+                    [
+                        "会议听取了第二履职初评小组关于唐晓云同志整改情况的检查报告。",
+                        "会议认为整改措施落实到位，决定通过其整改情况报告。",
+                    ],
+                ),
+                outcome="satisfied",
+            )
+
+
+def _report_checked(subject: Subject) -> None:
+    """The subject reports in full; its assessment group checks the report for the
+    director's meeting (seed 000: 履职初评小组负责对整改情况进行检查督促)."""
+    rectification_report_save(
+        actor=subject.user,
+        subject=subject,
+        text="按照评议意见逐条整改，已全部完成，情况如下。",
+        rows={
+            p.pk: {"status": "done", "done": "已按整改方案完成，相关制度已印发执行。"}
+            for p in subject.opinion.problems.all()
+        },
+    )
+    rectification_report_submit(actor=subject.user, subject=subject)
+    rectification_check_record(
+        actor=subject.assessment_group.leader,
+        subject=subject,
+        text="小组到单位查阅资料、召开座谈会，逐条核实，整改措施已落实到位。",
+    )
 
 
 def _briefing(campaign: Campaign, *, office, today) -> None:
@@ -644,6 +686,14 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
         **common,
     )
     target = _stage_for(today, county_dates)
+    # Seed 000's county: the director's meeting decides on rectification reports, after
+    # the assessment groups have checked them.
+    county = campaign_update(
+        actor=office,
+        campaign=county,
+        rectification_conclusion="directors_meeting",
+        groups_oversee_rectification=True,
+    )
     deputies = [Deputy.objects.get_or_create(name=n, delegation=d)[0] for n, d in DEPUTIES]
     if STAGE_ORDER.index(target) >= STAGE_ORDER.index(CampaignStage.REVIEW):
         # Four groups as in seed 002, each led by a committee leader, three subjects each.

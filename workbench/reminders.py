@@ -163,11 +163,12 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
         )
 
     # Results to the party committee, copies and publication: within a week of the meeting.
-    for step in ReportingStep.objects.filter(done_on__isnull=True).select_related("campaign"):
+    steps = ReportingStep.objects.filter(done_on__isnull=True, due_on__isnull=False)
+    for step in steps.select_related("campaign"):
         deadlines.append(
             Deadline(
                 f"step:{step.pk}",
-                step.get_kind_display(),
+                step.name,
                 step.due_on,
                 f"“{step.campaign.name}”",
                 reverse("campaign_rectification", args=[step.campaign_id]),

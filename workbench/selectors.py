@@ -190,10 +190,11 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
                         due=r.report.due_on,
                     )
                 )
-        for step in campaign.reporting_steps.filter(done_on__isnull=True).order_by("kind"):
+        steps = campaign.reporting_steps.filter(done_on__isnull=True, due_on__isnull=False)
+        for step in steps.order_by("position", "pk"):
             todos.append(
                 Todo(
-                    f"{step.get_kind_display()}（评议会议后 {campaign.reporting_days} 日内）",
+                    f"{step.name}（评议会议后 {step.due_days} 日内）",
                     urgent=step.due_on < today,
                     url=rect_url,
                     stage=REC,

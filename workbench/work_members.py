@@ -4,7 +4,7 @@ person's whole list, every role they hold."""
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,6 +120,35 @@ def group_work(user, today: datetime.date) -> list[WorkItem]:
     return items
 
 
+def rectification_check_work(user, today: datetime.date) -> list[WorkItem]:
+    """An assessment group with rectification oversight: its subjects' submitted reports
+    it has not checked yet (the director's meeting hears the check before deciding)."""
+    reports = (
+        RectificationReport.objects.filter(
+            ~Q(subject__campaign__stage=CampaignStage.CLOSED),
+            Q(subject__assessment_group__leader=user) | Q(subject__assessment_group__members=user),
+            status=RectificationStatus.SUBMITTED,
+            subject__campaign__groups_oversee_rectification=True,
+        )
+        .exclude(checks__group=F("subject__assessment_group"))
+        .select_related("subject__unit", "subject__assessment_group")
+        .distinct()
+        .order_by("pk")
+    )
+    return [
+        WorkItem(
+            f"检查第 {r.round} 轮整改情况报告，提出检查意见",
+            f"{_who(r.subject)} · {r.subject.assessment_group.name}",
+            reverse("subject_rectification", args=[r.subject_id]),
+            today,
+            since=r.submitted_on,
+            since_label="报送",
+            link="检查",
+        )
+        for r in reports
+    ]
+
+
 def director_work(user, today: datetime.date) -> list[WorkItem]:
     """The director's meeting: investigation reports to hear, review opinions to approve,
     rectification assessments whose conclusion it must record."""
@@ -173,6 +202,26 @@ def director_work(user, today: datetime.date) -> list[WorkItem]:
                 link="登记结论",
             )
         )
+    for r in (
+        RectificationReport.objects.filter(
+            open_campaign,
+            status=RectificationStatus.SUBMITTED,
+            subject__campaign__rectification_conclusion="directors_meeting",
+        )
+        .select_related("subject__unit")
+        .order_by("pk")
+    ):
+        items.append(
+            WorkItem(
+                f"主任会议决定第 {r.round} 轮整改情况（满意或继续整改）",
+                _who(r.subject),
+                reverse("subject_rectification", args=[r.subject_id]),
+                today,
+                since=r.submitted_on,
+                since_label="报送",
+                link="登记决定",
+            )
+        )
     return items
 
 
@@ -212,6 +261,7 @@ def person_work(user, today: datetime.date) -> list[WorkItem]:
     campaign: see office_work)."""
     roles = user_roles(user)
     items = ballot_work(user, today) + group_work(user, today)
+    items += rectification_check_work(user, today)
     if Role.SUBJECT in roles:
         items += subject_work(user, today)
     if Role.LIAISON in roles:

@@ -5,6 +5,8 @@ days) set per campaign; statuses such as overdue are derived from dates when rea
 """
 
 from .follow_up import (
+    DEFAULT_STEPS,
+    SUGGESTED_STEPS,
     DeadlineExtension,
     Escalation,
     EscalationKind,
@@ -12,14 +14,23 @@ from .follow_up import (
     RectificationVersion,
     RectificationVersionFile,
     ReportingStep,
-    StepKind,
+    StepRecipient,
     VersionStatus,
 )
 from .opinions import OPINION_WORKFLOW, OpinionProblem, OpinionStatus, ProblemSource, ReviewOpinion
 from .plans import PLAN_WORKFLOW, PlanRow, PlanStatus, RectificationPlan
-from .reports import REPORT_WORKFLOW, RectificationReport, ReportRow, ReportStatus, RowStatus
+from .reports import (
+    REPORT_WORKFLOW,
+    RectificationCheck,
+    RectificationReport,
+    ReportRow,
+    ReportStatus,
+    RowStatus,
+)
 
 __all__ = [
+    "DEFAULT_STEPS",
+    "SUGGESTED_STEPS",
     "OPINION_WORKFLOW",
     "PLAN_WORKFLOW",
     "REPORT_WORKFLOW",
@@ -31,6 +42,7 @@ __all__ = [
     "PlanRow",
     "PlanStatus",
     "ProblemSource",
+    "RectificationCheck",
     "RectificationKind",
     "RectificationPlan",
     "RectificationReport",
@@ -40,7 +52,7 @@ __all__ = [
     "ReportStatus",
     "ReportingStep",
     "RowStatus",
-    "StepKind",
+    "StepRecipient",
     "VersionStatus",
     "ReviewOpinion",
 ]

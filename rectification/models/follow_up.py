@@ -9,32 +9,59 @@ from core.files import PrivateUploadTo
 from core.formats import cn_date
 
 
-class StepKind(models.TextChoices):
-    PARTY_COMMITTEE = "party_committee", _("向党委报送评议结果和评议意见")
-    COPY_ORGANS = "copy_organs", _("抄送一府一委两院")
-    PUBLISH = "publish", _("在人大网站公开")
+class StepRecipient(models.TextChoices):
+    PARTY_COMMITTEE = "party_committee", _("党委")
+    ORGANS = "organs", _("一府一委两院")
+    WEBSITE = "website", _("人大网站")
+    MEDIA = "media", _("新闻媒体")
+    SUBJECTS = "subjects", _("评议对象")
+    OTHER = "other", _("其他")
+
+
+# The seeds' steps. Seed 002 (the default list): results and opinions to the party
+# committee within a week, copied to 一府一委两院, published on the congress website.
+# Seed 000 (Xuyi 2017) adds 一府两院通报, publication through the news media and feedback
+# to the subjects; the office adds those (or its own) on the campaign's settings page.
+DEFAULT_STEPS = (
+    ("向党委报送评议结果和评议意见", StepRecipient.PARTY_COMMITTEE),
+    ("抄送一府一委两院", StepRecipient.ORGANS),
+    ("在人大网站公开", StepRecipient.WEBSITE),
+)
+SUGGESTED_STEPS = (
+    *DEFAULT_STEPS,
+    ("向一府两院通报评议结果", StepRecipient.ORGANS),
+    ("通过新闻媒体向社会公开", StepRecipient.MEDIA),
+    ("向评议对象反馈评议结果", StepRecipient.SUBJECTS),
+)
 
 
 class ReportingStep(models.Model):
-    """Each must happen within a week of the review meeting."""
+    """A reporting step (通报/公开) after the review meeting, from the campaign's own list:
+    due `due_days` after the meeting (no due date until the meeting is recorded)."""
 
     campaign = models.ForeignKey(
         "reviews.Campaign", on_delete=models.PROTECT, related_name="reporting_steps"
     )
-    kind = models.CharField(_("事项"), max_length=20, choices=StepKind.choices)
-    due_on = models.DateField(_("期限"))
+    name = models.CharField(_("事项"), max_length=100)
+    recipient = models.CharField(
+        _("报送对象"), max_length=20, choices=StepRecipient.choices, default=StepRecipient.OTHER
+    )
+    due_days = models.PositiveSmallIntegerField(_("期限（评议会议后天数）"), default=7)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("结果报送事项")
         verbose_name_plural = _("结果报送事项")
+        ordering = ["campaign", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "kind"], name="reporting_step_once")
+            models.UniqueConstraint(fields=["campaign", "name"], name="reporting_step_name_once")
         ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return self.name
 
 
 class EscalationKind(models.TextChoices):
@@ -110,7 +137,7 @@ class VersionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
     APPROVED = "approved", _("已通过")
     RETURNED = "returned", _("已退回")
-    SATISFIED = "satisfied", _("测评满意")
+    SATISFIED = "satisfied", _("满意")
     CONTINUED = "continued", _("责成继续整改")
 
 

@@ -1,5 +1,6 @@
 """Rectification reports (整改情况报告), one per round, and their rows."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from .opinions import OpinionProblem
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("填写中")
     SUBMITTED = "submitted", _("已报送")
-    SATISFIED = "satisfied", _("测评满意，整改完成")
+    SATISFIED = "satisfied", _("满意，整改完成")
     CONTINUED = "continued", _("责成继续整改")
 
 
@@ -26,7 +27,7 @@ REPORT_WORKFLOW = Workflow(
         Move(
             ReportStatus.SUBMITTED,
             ReportStatus.SATISFIED,
-            "登记测评满意",
+            "登记满意",
             (Role.OFFICE, Role.DIRECTORS_MEETING),
         ),
         Move(
@@ -65,6 +66,13 @@ class RectificationReport(models.Model):
         related_name="rectification_report",
     )
     ordered_on = models.DateField(_("主任会议责成日期"), null=True, blank=True)
+    # Concluded by the director's meeting (the campaign's rectification_conclusion), not a
+    # ballot: the meeting's date and its minutes (会议纪要).
+    decided_on = models.DateField(_("主任会议决定日期"), null=True, blank=True)
+    minutes = models.FileField(
+        _("主任会议纪要"), upload_to=PrivateUploadTo("minutes"), blank=True, max_length=200
+    )
+    minutes_name = models.CharField(_("纪要文件名"), max_length=200, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
 
     class Meta:
@@ -105,3 +113,42 @@ class ReportRow(models.Model):
 
     def __str__(self) -> str:
         return self.get_status_display()
+
+
+class RectificationCheck(models.Model):
+    """An assessment group's check of a rectification report (整改检查意见), for the
+    subjects it assessed when the campaign gives the groups rectification oversight; the
+    director's meeting hears it before it concludes the report."""
+
+    report = models.ForeignKey(
+        RectificationReport,
+        verbose_name=_("整改情况报告"),
+        on_delete=models.PROTECT,
+        related_name="checks",
+    )
+    group = models.ForeignKey(
+        "surveys.AssessmentGroup",
+        verbose_name=_("履职初评小组"),
+        on_delete=models.PROTECT,
+        related_name="rectification_checks",
+    )
+    text = models.TextField(_("检查意见"))
+    recorded_on = models.DateField(_("日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    heard_on = models.DateField(_("主任会议听取日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("整改检查意见")
+        verbose_name_plural = _("整改检查意见")
+        ordering = ["report", "group__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "group"], name="rectification_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.name}对{self.report}的检查意见"

@@ -7,8 +7,16 @@ subjects it liaises with, the office on everything, the director's meeting on ap
 and orders.
 """
 
+from .conclusion import rectification_check_record, rectification_meeting_decide
 from .deadlines import rectification_deadline_extend
-from .follow_up import escalation_record, reporting_step_done, reporting_steps_follow
+from .follow_up import (
+    escalation_record,
+    reporting_step_add,
+    reporting_step_delete,
+    reporting_step_done,
+    reporting_step_update,
+    reporting_steps_follow,
+)
 from .opinions import (
     review_opinion_approve,
     review_opinion_deliver,
@@ -34,6 +42,8 @@ __all__ = [
     "rectification_assessment_conclude",
     "rectification_deadline_extend",
     "rectification_assessment_open",
+    "rectification_check_record",
+    "rectification_meeting_decide",
     "rectification_plan_approve",
     "rectification_plan_return",
     "rectification_plan_save",
@@ -41,7 +51,10 @@ __all__ = [
     "rectification_report_return",
     "rectification_report_save",
     "rectification_report_submit",
+    "reporting_step_add",
+    "reporting_step_delete",
     "reporting_step_done",
+    "reporting_step_update",
     "reporting_steps_follow",
     "review_opinion_approve",
     "review_opinion_deliver",

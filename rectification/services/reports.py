@@ -162,8 +162,11 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
 
 @transaction.atomic
 def rectification_assessment_open(*, actor, subject):
-    """Members assess the submitted report by a secret satisfaction ballot."""
+    """Members assess the submitted report by a secret satisfaction ballot (where the
+    campaign concludes rectification by ballot)."""
     require_office(actor)
+    if subject.campaign.rectification_conclusion == "directors_meeting":
+        raise ApplicationError("本次评议活动的整改情况由主任会议决定，不组织测评。")
     report = _current_report(subject)
     if report.status != ReportStatus.SUBMITTED or report.ballot_id:
         raise ApplicationError("只有已报送、尚未测评的整改情况报告可以组织测评。")
@@ -224,19 +227,31 @@ def rectification_assessment_conclude(
             summary=f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
             subject=subject,
         )
+    return report_continue(
+        actor=actor,
+        subject=subject,
+        report=report,
+        new_due_on=new_due_on,
+        why="组成人员过半数不满意",
+    )
+
+
+def report_continue(
+    *, actor, subject, report, new_due_on, why: str, stamp=None
+) -> RectificationReport:
+    """Continued rectification (继续整改) ordered by the director's meeting: the report
+    moves to continued and a new round is due on `new_due_on`."""
     today = timezone.localdate()
     if new_due_on is None or new_due_on <= today:
-        raise ApplicationError(
-            "组成人员过半数不满意：请填写主任会议责成继续整改的报告期限（晚于今天）。"
-        )
+        raise ApplicationError(f"{why}：请填写主任会议责成继续整改的报告期限（晚于今天）。")
     _move(
         report,
         to=ReportStatus.CONTINUED,
         workflow=REPORT_WORKFLOW,
         actor=actor,
-        summary=f"第 {report.round} 轮整改情况测评：组成人员过半数不满意",
+        summary=f"第 {report.round} 轮整改情况：{why}，责成继续整改",
         subject=subject,
-        stamp={"ordered_on": today},
+        stamp={"ordered_on": today, **(stamp or {})},
     )
     new = RectificationReport.objects.create(
         subject=subject, round=report.round + 1, due_on=new_due_on

@@ -15,9 +15,11 @@ from core.roles import Role, role_required
 from reviews.models import Campaign
 
 from ..forms import (
+    CheckForm,
     ConcludeForm,
     EscalationForm,
     ExtendForm,
+    MeetingDecisionForm,
     OpinionDraftForm,
     PlanForm,
     ProblemAddForm,
@@ -37,7 +39,9 @@ from ..services import (
     escalation_record,
     rectification_assessment_conclude,
     rectification_assessment_open,
+    rectification_check_record,
     rectification_deadline_extend,
+    rectification_meeting_decide,
     rectification_plan_approve,
     rectification_plan_return,
     rectification_plan_save,
@@ -262,3 +266,26 @@ def escalation_record_view(request, subject, forms):
         due_on=data["due_on"],
     )
     return "已登记。"
+
+
+@_subject_post
+def rectification_check_view(request, subject, forms):
+    data = form_data(CheckForm(request.POST))
+    check = rectification_check_record(actor=request.user, subject=subject, text=data["text"])
+    return f"{check.group.name}的整改检查意见已登记，将提交主任会议听取。"
+
+
+@_subject_post
+def rectification_meeting_decide_view(request, subject, forms):
+    data = form_data(MeetingDecisionForm(request.POST, request.FILES))
+    report = rectification_meeting_decide(
+        actor=request.user,
+        subject=subject,
+        decided_on=data["decided_on"],
+        minutes=data["minutes"],
+        outcome=data["outcome"],
+        new_due_on=data["new_due_on"],
+    )
+    if report.status == ReportStatus.SATISFIED:
+        return "已登记主任会议决定：整改情况满意，整改完成。"
+    return f"已登记主任会议决定：责成继续整改，第 {report.round} 轮整改情况报告 {cn_date(report.due_on)} 前报送。"

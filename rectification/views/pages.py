@@ -27,6 +27,7 @@ from ..selectors import (
     ledger_rows,
     rectification_acts_for,
     rectification_edit_version,
+    rectification_group_for,
     rectification_moves_for,
     rectification_rows,
     rectification_subject_for_user,
@@ -48,7 +49,7 @@ def campaign_rectification(request, pk: int):
         {
             "campaign": campaign,
             "rows": rows,
-            "steps": campaign.reporting_steps.order_by("kind"),
+            "steps": campaign.reporting_steps.order_by("position", "pk"),
             "today": timezone.localdate(),
             "meeting": meeting,
             "is_office": user_has_role(request.user, Role.OFFICE),
@@ -100,6 +101,9 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
     plan_moves = rectification_moves_for(user, subject, plan, PLAN_WORKFLOW)
     report_moves = rectification_moves_for(user, subject, current, REPORT_WORKFLOW)
     is_owner = rectification_acts_for(user, subject, (Role.SUBJECT,))
+    group = rectification_group_for(user, subject)
+    by_meeting = subject.campaign.rectification_conclusion == "directors_meeting"
+    pending = current is not None and current.status == ReportStatus.SUBMITTED
     can_edit_plan = (
         is_owner and plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
     )
@@ -169,7 +173,17 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
             "can_edit_plan": can_edit_plan,
             "edit_version": rectification_edit_version(subject),
             "can_edit_report": can_edit_report,
+            "checks": current.checks.select_related("group") if current else [],
+            "check_group": group if pending else None,
+            "own_check": next(
+                (c for c in current.checks.all() if group and c.group_id == group.pk), None
+            )
+            if current
+            else None,
+            "by_meeting": by_meeting,
+            "can_decide": by_meeting and pending and user_has_role(user, *ORDERS),
             "can_assess": user_has_role(user, Role.OFFICE)
+            and not by_meeting
             and current is not None
             and current.status == ReportStatus.SUBMITTED
             and current.ballot_id is None,
@@ -216,6 +230,18 @@ def rectification_version_file(request, pk: int, file_pk: int):
     subject = rectification_subject_for_user(user=request.user, pk=pk)
     copy = get_object_or_404(RectificationVersionFile, pk=file_pk, version__subject=subject)
     return private_file_response(copy.file, copy.original_name)
+
+
+@login_required
+def rectification_minutes(request, pk: int, report_pk: int):
+    """The director's meeting minutes a report was concluded with."""
+    subject = rectification_subject_for_user(user=request.user, pk=pk)
+    report = get_object_or_404(subject.rectification_reports, pk=report_pk)
+    if not report.minutes:
+        from django.http import Http404
+
+        raise Http404("没有主任会议纪要。")
+    return private_file_response(report.minutes, report.minutes_name)
 
 
 @login_required

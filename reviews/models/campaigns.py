@@ -100,6 +100,21 @@ class Campaign(models.Model):
         default=7,
         help_text=_("向党委报告、抄送一府一委两院、向社会公开，须在评议会议后若干日内完成。"),
     )
+    rectification_conclusion = models.CharField(
+        _("整改结论方式"),
+        max_length=20,
+        choices=[
+            ("ballot", _("组成人员满意度测评")),
+            ("directors_meeting", _("主任会议决定")),
+        ],
+        default="ballot",
+        help_text=_("整改情况报告由组成人员满意度测评，或经主任会议决定通过或进一步整改。"),
+    )
+    groups_oversee_rectification = models.BooleanField(
+        _("履职初评小组检查督促整改"),
+        default=False,
+        help_text=_("各小组查阅所评议对象的整改情况报告并提出检查意见，向主任会议报告。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -142,6 +142,8 @@ CAMPAIGN_EDITABLE = (
     "rectification_report_limit",
     "rectification_report_limit_unit",
     "reporting_days",
+    "rectification_conclusion",
+    "groups_oversee_rectification",
 )
 
 

@@ -23,7 +23,12 @@ from ballots.models import (
     Inquiry,
     ReviewMeeting,
 )
-from rectification.models import RectificationVersion, RectificationVersionFile, ReportingStep
+from rectification.models import (
+    RectificationReport,
+    RectificationVersion,
+    RectificationVersionFile,
+    ReportingStep,
+)
 from reviews.models import Campaign
 from subjects.models import DutyReportVersion, Subject
 from surveys.models import (
@@ -152,10 +157,17 @@ def _pairs() -> dict:
             for pk in _some(InvestigationReport.objects.all())
             for to in ("submitted", "draft", "heard")
         ],
-        "campaigns/<int:pk>/rectification/steps/<int:step_pk>/done/": [
-            {"pk": step.campaign_id, "step_pk": step.pk} for step in ReportingStep.objects.all()
+        **{
+            f"campaigns/<int:pk>/rectification/steps/<int:step_pk>/{tail}": [
+                {"pk": step.campaign_id, "step_pk": step.pk} for step in ReportingStep.objects.all()
+            ]
+            or [{"pk": pk, "step_pk": 999999} for pk in _some(Campaign.objects.all())]
+            for tail in ("done/", "", "delete/")
+        },
+        "subjects/<int:pk>/rectification/reports/<int:report_pk>/minutes/": [
+            {"pk": r.subject_id, "report_pk": r.pk} for r in RectificationReport.objects.all()
         ]
-        or [{"pk": pk, "step_pk": 999999} for pk in _some(Campaign.objects.all())],
+        or [{"pk": pk, "report_pk": 999999} for pk in _some(Subject.objects.all())],
         **{
             f"subjects/<int:pk>/rectification/{what}/move/<str:to>/": [
                 {"pk": pk, "to": to} for pk in _some(Subject.objects.all()) for to in targets

@@ -50,7 +50,7 @@ def _form(**changes):
         "rate_options": "满意、基本满意",
         "rate_base": "valid",
         "counting": "weighted",
-        "bands": ">=80% 满意\n>=50% 基本满意",
+        "bands": ">=80% 满意\n>=0% 基本满意",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

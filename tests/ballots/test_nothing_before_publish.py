@@ -48,6 +48,7 @@ from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification
 from rectification.services import rectification_assessment_open, rectification_report_submit
 from reviews.models import Campaign
+from reviews.services import campaign_update
 from subjects.models import Subject
 from tests.ballots.crawl import (
     _links,
@@ -98,11 +99,17 @@ def _world(monkeypatch) -> dict:
     """The demo plus four open ballots and a briefing with every block."""
     # The demo typesets every uploaded PDF; any valid PDF does here.
     monkeypatch.setattr(demo, "_pdf", lambda filename, title, lines: pdf_upload(filename))
+    # The demo's director's-meeting decision on a rectification report is public once
+    # made, no ballot's verdict: left out, so that any verdict word found is a ballot's.
+    monkeypatch.setattr(demo, "rectification_meeting_decide", lambda **kwargs: None)
     demo.demo_load()
     users = {u.username: u for u in get_user_model().objects.all()}
     office = users["office"]
     county = Campaign.objects.get(name=demo.county_campaign_name(BUILT.year))
     batch = Campaign.objects.get(name=demo.batch_campaign_name(BUILT.year))
+    # The demo's county concludes rectification by the director's meeting; this world
+    # needs a rectification ballot.
+    campaign_update(actor=office, campaign=county, rectification_conclusion="ballot")
     assessed = Subject.objects.get(user__username=ROLES["subject"])
     rectification_report_submit(actor=assessed.user, subject=assessed)
     rectification = rectification_assessment_open(actor=office, subject=assessed)

@@ -59,14 +59,22 @@ def test_default_unsatisfied_when_more_than_half_of_the_composition(unsat, compo
 
 
 def test_default_counts_against_the_composition_not_those_present():
-    # 15 of 20 who voted are unsatisfied, but 15 is not more than half of 40: the rate
-    # (5 / 20 = 25 %) then puts the subject in the lowest band, not at 满意.
+    # 15 of 20 who voted are unsatisfied, but 15 is not more than half of 40: only the
+    # threshold makes 不满意 (DOMAIN.md, seed 002), so the rate (25 %) gives 基本满意.
     result = outcome("default", tally(sat=5, unsat=15, composition=40))
     assert (
-        result.label == "不满意"
+        result.label == "基本满意"
         and "未超过" in result.explanation
         and "25.00%" in result.explanation
     )
+
+
+@pytest.mark.parametrize(("unsat", "expected"), [(12, "基本满意"), (13, "不满意")])
+def test_seed_002_edge_12_of_25_is_not_unsatisfied_13_is(unsat, expected):
+    # 39 % favourable used to fall through the bands to 不满意 with only 12 of 25 against.
+    result = outcome("default", tally(sat=5, basic=2, unsat=unsat, composition=25))
+    assert result.label == expected
+    assert "组成人员总数 25 的一半为 12.5" in result.explanation
 
 
 @pytest.mark.parametrize(
@@ -75,8 +83,8 @@ def test_default_counts_against_the_composition_not_those_present():
         (8, 0, 2, "满意"),  # exactly 80 %
         (799, 0, 201, "基本满意"),  # 79.9 %
         (5, 0, 5, "基本满意"),  # exactly 50 %
-        (499, 0, 501, "不满意"),
-        (39, 0, 61, "不满意"),  # the 39 % that used to be published as 满意
+        (499, 0, 501, "基本满意"),  # below 50 %: still not 不满意, the threshold was not met
+        (39, 0, 61, "基本满意"),  # 61 of 10 000 is far from half the composition
         (3, 5, 2, "满意"),  # 满意 + 基本满意 count together
     ],
 )
@@ -166,7 +174,7 @@ def test_threshold_counts_the_committee_rate_counts_everyone_weighted():
     )
     result = outcome("default", t)
     assert "不满意 2 票（常委会组成人员）" in result.explanation  # not more than 5
-    assert result.rate == 40 and result.label == "不满意"  # 20 / 50 weighted
+    assert result.rate == 40 and result.label == "基本满意"  # 20 / 50 weighted
 
 
 def test_plurality_takes_the_lower_option_on_a_tie():
@@ -207,3 +215,31 @@ def test_every_preset_is_sound_and_listed_in_the_readme():
         assert not spec_problems(spec, options=p["scale"], outcomes=p["outcomes"])
         assert RuleSpec.from_json(spec.to_json()) == spec
         assert p["name"] in readme and describe(spec, p["outcomes"]) in readme
+
+
+@pytest.mark.django_db
+def test_seed_002_edge_through_the_ballot_and_its_published_results(client, office):
+    # Two subjects, 19 of 25 voting: 12 不满意 is not more than half of 25 (39 % favourable
+    # gives 基本满意), 13 is.
+    from ballots.models import BallotResult, BallotStatus
+    from tests.factories import BallotFactory, CampaignFactory, SubjectFactory
+
+    campaign = CampaignFactory(actor=office, composition_size=25)
+    twelve = SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    thirteen = SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
+    sheets = (
+        [{twelve: "满意", thirteen: "满意"}] * 5
+        + [{twelve: "基本满意", thirteen: "基本满意"}]
+        + [{twelve: "基本满意", thirteen: "不满意"}]
+        + [{twelve: "不满意", thirteen: "不满意"}] * 12
+    )
+    ballot = BallotFactory(
+        campaign=campaign, actor=office, status=BallotStatus.PUBLISHED, votes=sheets
+    )
+    results = {r.subject_id: r for r in BallotResult.objects.filter(ballot=ballot)}
+    assert results[twelve.pk].outcome == "基本满意" and results[thirteen.pk].outcome == "不满意"
+    assert results[twelve.pk].rule_snapshot["preset"] == "default"
+    client.force_login(office)
+    page = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert "组成人员总数 25 的一半为 12.5，未超过" in page
+    assert "组成人员总数 25 的一半为 12.5，超过，结果为不满意" in page

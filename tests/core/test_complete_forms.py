@@ -63,6 +63,12 @@ NOT_DRAWN = {
     "(tests/rectification/test_reporting_steps.py)",
     "rectification_assessment_conclude": "needs a published assessment ballot "
     "(tests/rectification/test_loop.py, tests/core/test_fuzz.py)",
+    "reporting_step_update": "the demo's reporting steps are all done, so not editable "
+    "(tests/rectification/test_reporting_steps.py)",
+    "reporting_step_delete": "the demo's reporting steps are all done, so not deletable "
+    "(tests/rectification/test_reporting_steps.py)",
+    "rectification_check": "drawn for the county's assessment groups (m02, m07 …), not a "
+    "walked login (tests/rectification/test_group_checks.py, the e2e journey)",
 }
 
 # Drawn, but sending them would end the walk's session.
@@ -77,6 +83,12 @@ OVERRIDES = {
     "ballot_paper": {"issued": "3", "returned": "3", r"c_\d+_0": "3"},
     "campaign_stage": {"confirmed": "on"},
     "group_detail": {"subjects": FIRST},
+    # The county concludes by the director's meeting with its groups' checks, the batch by
+    # ballot without them: either way the complete form changes the campaign.
+    "rectification_settings_save": {
+        "rectification_conclusion": "ballot",
+        "groups_oversee_rectification": FIRST,
+    },
     "rectification_deadline_extend": {
         "new_due_on": (datetime.date.today() + datetime.timedelta(days=400)).isoformat()
     },

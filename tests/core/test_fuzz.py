@@ -169,6 +169,32 @@ ENDPOINTS = {
         {"pk": "report_subject"},
         [("kind", C, True), ("text", T, True), ("due_on", D, False)],
     ),
+    "rectification_check": ("office", {"pk": "report_subject"}, [("text", T, True)]),
+    "rectification_decide": (
+        "office",
+        {"pk": "report_subject"},
+        [
+            ("decided_on", D, True),
+            ("minutes", F, False),
+            ("outcome", C, True),
+            ("new_due_on", D, False),
+        ],
+    ),
+    "rectification_settings_save": (
+        "office",
+        {"pk": "campaign"},
+        [("rectification_conclusion", C, True), ("groups_oversee_rectification", C, False)],
+    ),
+    "reporting_step_add": (
+        "office",
+        {"pk": "campaign"},
+        [("name", T, True), ("recipient", C, True), ("due_days", N, True)],
+    ),
+    "reporting_step_update": (
+        "office",
+        {"pk": "campaign", "step_pk": "step"},
+        [("name", T, True), ("recipient", C, True), ("due_days", N, True)],
+    ),
     "reports_remind": ("office", {"pk": "campaign"}, [("subject", ID, True)]),
     # A 100,001-character login name once reached django-axes' varchar(255): a 500.
     "login": ("anonymous", {}, [("username", T, True), ("password", T, True)]),
@@ -196,6 +222,7 @@ NO_INPUT = {
     "ballot_round": "button",
     "ballot_discard": "button",
     "rectification_assessment_open": "button",
+    "reporting_step_delete": "button",
     "document": "button (request a PDF)",
     "ballot_vote": "option indices checked by tests/ballots/test_ballot_secrecy.py",
     "ballot_detail": "the rule builder, sixteen invalid combinations in tests/ballots/test_ballot_setup.py",

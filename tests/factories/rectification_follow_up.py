@@ -18,7 +18,6 @@ from rectification.models import (
     RectificationVersionFile,
     ReportingStep,
     ReportStatus,
-    StepKind,
     VersionStatus,
 )
 from rectification.services import (
@@ -40,26 +39,26 @@ PLAN_RETURN_REASON = "措施不具体，请明确时间节点"
 
 
 class ReportingStepFactory(ServiceFactory):
-    """One of the steps that recording the review meeting writes (reporting_steps_follow,
-    on meeting_create; a meeting held `meeting_on` is recorded when the campaign has none);
-    done on `done_on` when given."""
+    """One of the default steps that recording the review meeting writes, by `name`
+    (reporting_steps_follow, on meeting_create; a meeting held `meeting_on` is recorded
+    when the campaign has none); done on `done_on` when given."""
 
     class Meta:
         model = ReportingStep
 
     campaign = factory.SubFactory(CampaignFactory)
-    kind = StepKind.PARTY_COMMITTEE
+    name = "向党委报送评议结果和评议意见"
     meeting_on = factory.LazyFunction(timezone.localdate)
     done_on = None
     note = ""
 
     @classmethod
-    def _create(cls, model_class, *, campaign, kind, meeting_on, done_on, note):
+    def _create(cls, model_class, *, campaign, name, meeting_on, done_on, note):
         from .ballots import ReviewMeetingFactory
 
         if not campaign.meetings.exists():
             ReviewMeetingFactory(campaign=campaign, held_on=meeting_on)
-        step = campaign.reporting_steps.get(kind=kind)
+        step = campaign.reporting_steps.get(name=name)
         if done_on:
             step = reporting_step_done(
                 actor=default_office(), step=step, done_on=done_on, note=note
