@@ -63,6 +63,7 @@ from .rectification import (
 from .rectification_follow_up import (
     DeadlineExtensionFactory,
     EscalationFactory,
+    RectificationCheckFactory,
     RectificationVersionFactory,
     RectificationVersionFileFactory,
     ReportingStepFactory,
@@ -105,6 +106,7 @@ from .surveys import (
 from .workbench import BriefingFactory, WorkVisitFactory, briefing_form_data
 
 __all__ = [
+    "RectificationCheckFactory",
     "GATES_OVERRIDDEN",
     "PASSWORD",
     "ActivityAttachmentFactory",

@@ -11,6 +11,7 @@ from rectification.models import (
     Escalation,
     EscalationKind,
     PlanStatus,
+    RectificationCheck,
     RectificationKind,
     RectificationPlan,
     RectificationReport,
@@ -22,10 +23,13 @@ from rectification.models import (
 )
 from rectification.services import (
     escalation_record,
+    rectification_check_record,
     rectification_deadline_extend,
     rectification_report_return,
     reporting_step_done,
 )
+from reviews.services import campaign_update
+from subjects.models import Subject
 
 from .base import ServiceFactory, default_office, pdf_upload
 from .rectification import RectificationReportFactory, _delivered, plan_advance
@@ -161,3 +165,27 @@ class RectificationVersionFileFactory(ServiceFactory):
         plan_advance(subject, to=PlanStatus.SUBMITTED, document=document)
         version = RectificationVersion.objects.get(subject=subject, kind=RectificationKind.PLAN)
         return version.files.get()
+
+
+class RectificationCheckFactory(ServiceFactory):
+    """An assessment group's check of its subject's submitted report
+    (rectification_check_record, by the group's leader), in a campaign whose groups oversee
+    rectification (campaign_update)."""
+
+    class Meta:
+        model = RectificationCheck
+
+    subject = factory.SubFactory(SubjectFactory)
+    text = "整改措施基本落实，建议继续跟踪"
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, subject, text, actor):
+        from .surveys import AssessmentGroupFactory
+
+        office = actor or default_office()
+        group = AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject], actor=office)
+        campaign_update(actor=office, campaign=subject.campaign, groups_oversee_rectification=True)
+        RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED, actor=office)
+        subject = Subject.objects.select_related("campaign").get(pk=subject.pk)
+        return rectification_check_record(actor=group.leader, subject=subject, text=text)
