@@ -10,6 +10,8 @@ PORT ?= 8000
 # WeasyPrint needs CJK fonts and HarfBuzz's subsetter (without it a PDF takes seconds);
 # poppler-utils checks rendered PDFs; Chromium drives the browser tests.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-utils chromium chromium-driver
+# More for one caller, installed in the same apt-get run: .ci/run adds nginx (its smoke test).
+EXTRA_SYSTEM_PACKAGES ?=
 
 .PHONY: run test setup system-packages migrate demo worker beat bench lint format superuser clean
 
@@ -25,7 +27,7 @@ setup: system-packages $(STAMP)
 
 system-packages:
 	@missing=""; \
-	for p in $(SYSTEM_PACKAGES); do \
+	for p in $(SYSTEM_PACKAGES) $(EXTRA_SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
