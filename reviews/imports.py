@@ -73,7 +73,7 @@ def members_check(*, actor, upload, params: dict | None = None) -> list[Row]:
     rows, errors = read_table(upload, MEMBER_COLUMNS)
     errors += _check_rows(rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, MEMBER_COLUMNS)
     return rows
 
 
@@ -89,7 +89,7 @@ def members_create(
     require_office(actor)
     errors = _check_rows(rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, MEMBER_COLUMNS)
     start = Member.objects.count()
     prehashed = iter(passwords)
 
