@@ -12,6 +12,7 @@ from surveys.selectors import groups_of_user
 
 from ..selectors import campaigns_open, office_work
 from ..services.visits import work_visit_record
+from ..term_record import term_readable
 from ..work import WorkItem
 from ..work_members import person_work, results_since
 
@@ -52,6 +53,7 @@ def my_work(request):
         "items": person_work(user, today),
         "news": results_since(user, since, today),
         "since": since,
+        "term_reader": term_readable(user),
     }
     if roles & {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}:
         context["campaigns"] = [
