@@ -49,6 +49,8 @@ class Column:
     example: Any = ""
     width: int = 16
     note: str = ""
+    # The values a template offers as a dropdown (read when the template is made).
+    choices: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True)

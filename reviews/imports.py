@@ -32,6 +32,7 @@ MEMBER_COLUMNS = [
         example="是",
         width=14,
         note="填“是”或“否”，不填视为“是”。列席人员填“否”。",
+        choices=lambda: ["是", "否"],
     ),
 ]
 

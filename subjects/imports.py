@@ -33,10 +33,23 @@ def _parse_review_form(value) -> str:
     return REVIEW_FORM_WORDS[text]
 
 
+def _unit_names() -> list[str]:
+    return list(Unit.objects.order_by("organ_type", "name").values_list("name", flat=True))
+
+
+def _committee_names() -> list[str]:
+    return list(LiaisonCommittee.objects.order_by("name").values_list("name", flat=True))
+
+
 SUBJECT_COLUMNS = [
     Column("姓名", "person_name", example="金鑫", width=12),
     Column(
-        "单位", "unit", example="县发展和改革委员会", width=24, note="须与系统“单位”中的名称一致。"
+        "单位",
+        "unit",
+        example="县发展和改革委员会",
+        width=24,
+        note="须与系统“单位”中的名称一致，可从下拉列表中选择。",
+        choices=_unit_names,
     ),
     Column("职务", "post", example="主任", width=14),
     Column("任现职时间", "appointed_on", parse=parse_date, example="2014-03-01", width=14),
@@ -46,14 +59,16 @@ SUBJECT_COLUMNS = [
         parse=_parse_review_form,
         example="现场",
         width=12,
-        note="填“现场”或“书面”。",
+        note="填“现场”或“书面”，可从下拉列表中选择。",
+        choices=lambda: ["现场", "书面"],
     ),
     Column(
         "联系委室",
         "liaison_committee",
         example="财政经济工作委员会",
         width=22,
-        note="须与系统“联系委室”中的名称一致。",
+        note="须与系统“联系委室”中的名称一致，可从下拉列表中选择。",
+        choices=_committee_names,
     ),
     Column(
         "登录名",
