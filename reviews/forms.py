@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from core.forms import REASON_MAX, CleanTextMixin, Form, no_control_characters
+from core.forms import REASON_MAX, CleanTextMixin, Form, VersionedFormMixin, no_control_characters
 
 from .models import WORK_STAGES, CampaignStage
 
@@ -188,3 +188,24 @@ class CampaignWizardForm(CleanTextMixin, Form):
             (CampaignStage(kind).label, self[f"{kind}_start"], self[f"{kind}_end"])
             for kind in WORK_STAGES
         ]
+
+
+class MembersPasteForm(CleanTextMixin, Form):
+    """Members pasted from Excel (or typed with commas); checked and shown before saving."""
+
+    rows = forms.CharField(
+        label="粘贴常委会组成人员（每行一人）",
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace"}),
+        error_messages={"required": "请粘贴要添加的人员。"},
+        help_text="从 Excel 中复制以下各列（可含表头）后粘贴，或每行用逗号分隔："
+        "姓名、职务、登录名、计入组成人员（是/否，可不填）。顺序即排序。",
+    )
+
+
+class MembersPasteSaveForm(VersionedFormMixin, MembersPasteForm):
+    """确认添加: the previewed rows, saved only if the members did not change meanwhile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rows"].widget = forms.HiddenInput()
