@@ -97,8 +97,9 @@ class ListField(forms.Field):
             raise forms.ValidationError(f"有重复的条目：{'、'.join(repeated)}。")
 
 
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+def _date_widget(label: str):
+    # Drawn in a table without <label>: the name is the input's own.
+    return forms.DateInput(attrs={"type": "date", "aria-label": label}, format="%Y-%m-%d")
 
 
 class CampaignWizardForm(CleanTextMixin, Form):
@@ -137,10 +138,10 @@ class CampaignWizardForm(CleanTextMixin, Form):
         for kind in WORK_STAGES:
             label = CampaignStage(kind).label
             self.fields[f"{kind}_start"] = forms.DateField(
-                label=f"{label}开始", required=False, widget=_date_widget()
+                label=f"{label}开始", required=False, widget=_date_widget(f"{label}开始")
             )
             self.fields[f"{kind}_end"] = forms.DateField(
-                label=f"{label}结束", required=False, widget=_date_widget()
+                label=f"{label}结束", required=False, widget=_date_widget(f"{label}结束")
             )
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
