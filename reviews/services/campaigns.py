@@ -141,18 +141,20 @@ def campaign_create(
 
 
 def _check_stage_order(stage_dates: dict) -> None:
-    """Each stage begins no earlier than the one before it began and ended."""
+    """Each stage ends no earlier than it begins, and begins no earlier than the one before."""
     previous = None
     for kind in WORK_STAGES:
         start, end = stage_dates.get(kind, (None, None))
-        for day in (start, end):
-            if day is None:
-                continue
-            if previous is not None and day < previous[1]:
-                raise ApplicationError(
-                    f"{CampaignStage(kind).label}的日期不能早于{CampaignStage(previous[0]).label}的日期。"
-                )
-            previous = (kind, day)
+        label = CampaignStage(kind).label
+        if start and end and end < start:
+            raise ApplicationError(f"{label}：计划结束日期不能早于计划开始日期。")
+        if start is None:
+            continue
+        if previous is not None and start < previous[1]:
+            raise ApplicationError(
+                f"{label}的开始日期不能早于{CampaignStage(previous[0]).label}的开始日期。"
+            )
+        previous = (kind, start)
 
 
 CAMPAIGN_EDITABLE = (

@@ -78,7 +78,7 @@ def test_wizard_creates_campaign_with_lists_and_dates(client, office):
         ({"review_start": "2026-10-20", "review_end": "2026-10-01"}, "结束日期不能早于开始日期"),
         (
             {"preliminary_start": "2026-10-01", "review_start": "2026-09-01"},
-            "评议阶段的日期不能早于初评阶段的日期",
+            "评议阶段的开始日期不能早于初评阶段的开始日期",
         ),
         ({"year": "2040"}, "年度应在本届"),
     ],
