@@ -116,7 +116,9 @@ def term_rows(
                 results[result.subject_id].append(result)
     rectification = {
         r.subject.pk: r
-        for r in rectification_rows(Subject.objects.filter(pk__in=rows).select_related("unit"))
+        for r in rectification_rows(
+            Subject.objects.filter(pk__in=list(rows)).select_related("unit")
+        )
     }
     for pk, row in rows.items():
         row.results = results.get(pk, [])
