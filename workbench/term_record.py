@@ -16,7 +16,7 @@ from django.http import Http404
 from ballots.models import BallotPurpose
 from ballots.selectors import ballot_results, ballot_results_visible, published_ballots
 from core.roles import Role, user_has_role
-from rectification.models import OpinionStatus
+from rectification.models import OpinionProblem, OpinionStatus
 from rectification.selectors import rectification_rows
 from reviews.models import TERM_YEARS, Campaign
 from subjects.models import DutyReportVersion, Subject, Unit
@@ -128,7 +128,6 @@ def term_rows(
             opinion = rect.opinion
             if opinion is not None and opinion.status != OpinionStatus.DRAFT:
                 row.opinion = opinion
-                row.problems = list(opinion.problems.order_by("position"))
             row.plan_state = rect.plan_state
             row.report_state = rect.report_state
             row.continued = rect.report is not None and rect.report.round > 1
@@ -136,6 +135,13 @@ def term_rows(
             subject, subject.versions, subject.campaign.report_final_due, today
         )
         row.duty_report = ReportState(state.state).label
+    problems = defaultdict(list)
+    opinions = [row.opinion.pk for row in rows.values() if row.opinion is not None]
+    for problem in OpinionProblem.objects.filter(opinion__in=opinions).order_by("position"):
+        problems[problem.opinion_id].append(problem)
+    for row in rows.values():
+        if row.opinion is not None:
+            row.problems = problems[row.opinion.pk]
     return list(rows.values())
 
 

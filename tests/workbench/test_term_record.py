@@ -108,3 +108,16 @@ def test_my_work_links_the_term_record_for_leadership(client, term, make_user):
     assert "/term/" in client.get("/my-work/").content.decode()
     client.force_login(make_user(Role.MEMBER))
     assert 'href="/term/"' not in client.get("/my-work/").content.decode()
+
+
+def test_query_count_stays_flat_as_campaigns_grow(term, office, django_assert_max_num_queries):
+    from workbench.term_record import term_rows
+
+    campaigns = [term["first"], term["second"]]
+    with django_assert_max_num_queries(20) as few:
+        term_rows(campaigns)
+    for i in range(6):
+        SubjectFactory(campaign=term["second"], person_name=f"新增{i}", unit=term["unit"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = term_rows(campaigns)
+    assert len(rows) == 8
