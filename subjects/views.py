@@ -25,7 +25,14 @@ from reviews.selectors import campaign_stage_rows
 from .audit import AuditAction as SubjectAuditAction
 from .forms import DutyReportUploadForm, SubjectsPasteForm, SubjectsPasteSaveForm
 from .imports import SUBJECT_COLUMNS, subjects_paste_check, subjects_paste_create
-from .models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus
+from .models import (
+    DUTY_REPORT_WORKFLOW,
+    DutyReportVersion,
+    LiaisonCommittee,
+    ReportKind,
+    ReportStatus,
+    Unit,
+)
 from .selectors import (
     REPORT_READERS,
     ReportState,
@@ -303,6 +310,12 @@ def _setup_context(campaign, **extra) -> dict:
         "subjects": subjects,
         "columns": SUBJECT_COLUMNS,
         "editable": campaign.stage == CampaignStage.PREPARATION,
+        "unit_names": list(
+            Unit.objects.order_by("organ_type", "name").values_list("name", flat=True)
+        ),
+        "committee_names": list(
+            LiaisonCommittee.objects.order_by("name").values_list("name", flat=True)
+        ),
         **extra,
     }
 

@@ -111,6 +111,20 @@ def test_new_office_user_sets_up_a_campaign_without_the_admin(page, live_server,
     names = list(campaign.subjects.order_by("position").values_list("person_name", flat=True))
     assert names == PEOPLE
 
+    # One more, typed into the table instead of pasted: previewed and saved the same way.
+    grid = page.locator("#subject-grid")
+    grid.get_by_label("姓名").fill("卫东")
+    grid.get_by_label("单位").fill("县教育局")
+    grid.get_by_label("职务").fill("副局长")
+    grid.get_by_label("任现职时间").fill("2020-05-01")
+    grid.get_by_label("评议形式").select_option("书面")
+    grid.get_by_label("联系委室").fill("财政经济工作委员会")
+    page.get_by_test_id("paste-preview-button").click()
+    expect(page.get_by_test_id("paste-preview")).to_contain_text("1 名评议对象")
+    page.get_by_test_id("paste-save").click()
+    expect(page.get_by_test_id("subject-table").locator("tbody tr")).to_have_count(13)
+    assert campaign.subjects.order_by("position").last().person_name == "卫东"
+
     # The term record, from 我的工作.
     page.get_by_role("link", name="我的工作").first.click()
     page.get_by_role("link", name="届内履职评议档案").click()
