@@ -195,7 +195,12 @@ def template_download(title: str, columns: list[Column]) -> HttpResponse:
     table = Sheet(
         title,
         [
-            SheetColumn(c.header, width=c.width, header_color="C00000" if c.required else "000000")
+            SheetColumn(
+                c.header,
+                width=c.width,
+                header_color="C00000" if c.required else "000000",
+                choices=c.choices() if c.choices else None,
+            )
             for c in columns
         ],
         freeze_header=True,

@@ -49,6 +49,8 @@ class Column:
     example: Any = ""
     width: int = 16
     note: str = ""
+    # The values a template offers as a dropdown (read when the template is made).
+    choices: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,16 @@ class RowError:
         return f"{where}{f'“{self.column}”列' if self.column else ''}：{self.message}"
 
 
+def errors_in_order(errors: list[RowError], columns: list[Column] | None = None) -> list[RowError]:
+    """Row by row, and in a row from left to right (a check made after the cells were
+    parsed, e.g. an unknown unit, is put in its column's place)."""
+    order = {c.header: i for i, c in enumerate(columns or [])}
+    return sorted(errors, key=lambda e: (e.row, order.get(e.column, len(order))))
+
+
 class ImportRejected(ApplicationError):
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], columns: list[Column] | None = None):
+        errors = errors_in_order(errors, columns)
         super().__init__(
             f"导入文件有 {len(errors)} 处错误，未导入任何数据。请改正后重新上传。",
             {"errors": errors},
@@ -215,7 +225,7 @@ def _read_rows(workbook, columns: list[Column], max_rows: int) -> tuple[list[Row
         if name and name not in known:
             errors.append(RowError(0, name, "不是模板中的列"))
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, columns)
 
     result: list[Row] = []
     blank_run = 0
@@ -273,3 +283,60 @@ def import_rows(rows: list[Row], create: Callable[[Row], tuple[Any, tuple | None
             if account:
                 result.new_accounts.append(account)
     return result
+
+
+MAX_PASTE_CHARS = 500_000
+
+
+def read_pasted(
+    text: str, columns: list[Column], *, max_rows: int = 500
+) -> tuple[list[Row], list[RowError]]:
+    """Rows pasted from Excel (tab-separated) or typed with commas, in the columns' order.
+
+    Row numbers are the pasted lines' numbers, so an error names the line the office sees.
+    A first line that repeats the headers is skipped; blank lines are ignored. Like
+    read_table, cell problems come back with the rows (the bad cell's value is None)."""
+    if len(text) > MAX_PASTE_CHARS:
+        raise _reject(f"粘贴的内容过长（超过 {MAX_PASTE_CHARS} 个字），请分批粘贴。")
+    rows: list[Row] = []
+    errors: list[RowError] = []
+    headers = [c.header for c in columns]
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if not line.strip():
+            continue
+        separator = "\t" if "\t" in line else ("，" if "，" in line and "," not in line else ",")
+        cells = [cell.strip() for cell in line.split(separator)]
+        if (
+            not rows
+            and not errors
+            and [parse_text(c) for c in cells[: len(headers)]] == headers[: len(cells)]
+        ):
+            continue  # the header line copied with the table
+        if len(rows) >= max_rows:
+            errors.append(RowError(number, "", f"一次最多粘贴 {max_rows} 行"))
+            break
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    f"有 {len(cells)} 列，多于 {len(columns)} 列（{'、'.join(headers)}）",
+                )
+            )
+        row = Row(number=number)
+        for index, column in enumerate(columns):
+            value = cells[index] if index < len(cells) else None
+            if _is_blank(value):
+                if column.required:
+                    errors.append(RowError(number, column.header, "必填，不能为空"))
+                row.values[column.key] = None
+                continue
+            try:
+                row.values[column.key] = (column.parse or parse_text)(value)
+            except ValueError as exc:
+                errors.append(RowError(number, column.header, str(exc)))
+                row.values[column.key] = None
+        rows.append(row)
+    if not rows and not errors:
+        raise _reject("没有粘贴任何数据行")
+    return rows, errors

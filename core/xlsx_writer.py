@@ -20,7 +20,8 @@ from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .files import CONTENT_TYPES, XLSX
 
@@ -43,6 +44,9 @@ class SheetColumn:
     number_format: str | None = None  # e.g. "0.00"; dates get CN_DATE_FORMAT by default
     wrap: bool = False  # long text: wrapped and top-aligned
     header_color: str = "000000"  # the import templates mark required columns red
+    # A dropdown for the column's cells (an import template's units, review forms …):
+    # the values go to a hidden sheet, which the cells' list validation refers to.
+    choices: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,46 @@ class Sheet:
     freeze_header: bool = False  # the header row stays in view while scrolling
 
 
+CHOICES_SHEET = "下拉选项"
+VALIDATED_ROWS = 2000  # data rows of a template that get the dropdowns
+
+
 def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> None:
     """Write the sheets, one row at a time, as an .xlsx file into `out`."""
     workbook = Workbook(write_only=True)
+    lists: list[Sequence[str]] = []
     for spec in sheets:
-        _write_sheet(workbook, spec)
+        _write_sheet(workbook, spec, lists)
+    if lists:
+        _write_choices(workbook, lists)
     workbook.save(out)
+
+
+def _write_choices(workbook: Workbook, lists: list[Sequence[str]]) -> None:
+    """The hidden sheet holding every dropdown's values, one column per list."""
+    sheet = workbook.create_sheet(CHOICES_SHEET)
+    sheet.sheet_state = "hidden"
+    for i in range(max(len(values) for values in lists)):
+        sheet.append([values[i] if i < len(values) else None for values in lists])
+
+
+def _add_dropdowns(sheet, columns: list[SheetColumn], header_row: int, lists: list) -> None:
+    for index, column in enumerate(columns, start=1):
+        if not column.choices:
+            continue
+        lists.append(list(column.choices))
+        source = get_column_letter(len(lists))
+        validation = DataValidation(
+            type="list",
+            formula1=f"{quote_sheetname(CHOICES_SHEET)}!${source}$1:${source}${len(column.choices)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请从下拉列表中选择",
+            error=f"“{column.header}”请从下拉列表中选择。",
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}{header_row + 1}:{letter}{header_row + VALIDATED_ROWS}")
+        sheet.data_validations.append(validation)
 
 
 def xlsx_file_response(sheets: Iterable[Sheet], filename: str) -> FileResponse:
@@ -88,7 +126,7 @@ def xlsx_file_response(sheets: Iterable[Sheet], filename: str) -> FileResponse:
     return response
 
 
-def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
+def _write_sheet(workbook: Workbook, spec: Sheet, lists: list | None = None) -> None:
     sheet = workbook.create_sheet(spec.title[:31])
     columns = [c if isinstance(c, SheetColumn) else SheetColumn(c) for c in spec.columns]
     last = get_column_letter(max(len(columns), 1))
@@ -99,6 +137,8 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
     above = int(bool(spec.heading)) + len(spec.notes)
     if spec.header and spec.freeze_header:
         sheet.freeze_panes = f"A{above + 2}"
+    if spec.header and lists is not None:
+        _add_dropdowns(sheet, columns, above + 1, lists)
 
     lines = [(spec.heading, TITLE_FONT)] if spec.heading else []
     lines += [(note, None) for note in spec.notes]

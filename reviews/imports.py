@@ -1,10 +1,11 @@
 """Excel import of the standing committee's members: all rows or none."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from core.audit import audit_log
 from core.imports import import_now
-from core.services import USERNAME_RE, require_office
+from core.services import USERNAME_RE, initial_passwords, require_office
 from core.xlsx import (
     Column,
     ImportRejected,
@@ -13,6 +14,7 @@ from core.xlsx import (
     RowError,
     import_rows,
     parse_yes_no,
+    read_pasted,
     read_table,
 )
 
@@ -32,6 +34,7 @@ MEMBER_COLUMNS = [
         example="是",
         width=14,
         note="填“是”或“否”，不填视为“是”。列席人员填“否”。",
+        choices=lambda: ["是", "否"],
     ),
 ]
 
@@ -73,7 +76,7 @@ def members_check(*, actor, upload, params: dict | None = None) -> list[Row]:
     rows, errors = read_table(upload, MEMBER_COLUMNS)
     errors += _check_rows(rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, MEMBER_COLUMNS)
     return rows
 
 
@@ -89,7 +92,7 @@ def members_create(
     require_office(actor)
     errors = _check_rows(rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, MEMBER_COLUMNS)
     start = Member.objects.count()
     prehashed = iter(passwords)
 
@@ -119,3 +122,28 @@ def members_create(
 def members_import(*, actor, upload) -> ImportResult:
     """Check and import in this process (scripts, tests); the admin page queues a job."""
     return import_now(actor=actor, kind="members", upload=upload)
+
+
+def members_paste_check(*, actor, text: str) -> list[Row]:
+    """Rows pasted from Excel, checked as an import is; every problem by row and column."""
+    require_office(actor)
+    rows, errors = read_pasted(text, MEMBER_COLUMNS)
+    errors += _check_rows(rows)
+    if errors:
+        raise ImportRejected(errors, MEMBER_COLUMNS)
+    return rows
+
+
+@transaction.atomic
+def members_paste_create(*, actor, text: str) -> ImportResult:
+    """Add the pasted members in the order given, each with a new login, or none."""
+    rows = members_paste_check(actor=actor, text=text)
+    ordered = [Row(number=i, values=row.values) for i, row in enumerate(rows, start=2)]
+    try:
+        return members_create(actor=actor, rows=ordered, passwords=initial_passwords(len(rows)))
+    except ImportRejected as exc:  # name the pasted lines, not the renumbered rows
+        lines = {r.number: row.number for r, row in zip(ordered, rows, strict=True)}
+        raise ImportRejected(
+            [RowError(lines.get(e.row, e.row), e.column, e.message) for e in exc.errors],
+            MEMBER_COLUMNS,
+        ) from exc

@@ -3,6 +3,10 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("members/", views.members_setup, name="members_setup"),
+    path("members/preview/", views.members_paste_preview, name="members_paste_preview"),
+    path("members/paste/", views.members_paste, name="members_paste"),
     path("campaigns/<int:pk>/stage/", views.campaign_stage, name="campaign_stage"),
     path(
         "campaigns/<int:pk>/implementation-plan/",

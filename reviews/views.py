@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
-from core.forms import form_data
+from core.forms import form_data, form_refused, version_of
 from core.roles import Role, role_required
+from core.xlsx import ImportRejected
 
-from .forms import StageMoveForm
-from .models import Campaign
-from .services import campaign_stage_move
+from .forms import CampaignWizardForm, MembersPasteForm, MembersPasteSaveForm, StageMoveForm
+from .imports import MEMBER_COLUMNS, members_paste_check, members_paste_create
+from .models import DEFAULT_RATING_OPTIONS, Campaign, Member
+from .selectors import members_composition_count
+from .services import DEFAULT_CONTENT_ITEMS, campaign_create, campaign_stage_move
 
 CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
@@ -35,3 +39,102 @@ def campaign_stage(request, pk: int):
     else:
         messages.success(request, f"已进入{transition.get_to_stage_display()}。")
     return redirect("campaign_detail", pk=campaign.pk)
+
+
+@role_required(Role.OFFICE)
+def campaign_new(request):
+    """新建评议活动: the office's own wizard page (never the admin). A refusal writes nothing."""
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = CampaignWizardForm(request.POST, today=today)
+        if form.is_valid():
+            try:
+                campaign = campaign_create(actor=request.user, **form.service_kwargs())
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已创建“{campaign.name}”，请添加评议对象。")
+                return redirect("subjects_setup", pk=campaign.pk)
+        status = form_refused(request, form)
+    else:
+        latest = Campaign.objects.exclude(term_start_year=None).order_by("-year").first()
+        form = CampaignWizardForm(
+            today=today,
+            initial={
+                "year": today.year,
+                "term": latest.term if latest else "",
+                "term_start_year": latest.term_start_year if latest else today.year,
+                "composition_size": members_composition_count() or "",
+                "rating_options": DEFAULT_RATING_OPTIONS,
+                "content_items": DEFAULT_CONTENT_ITEMS,
+            },
+        )
+        status = 200
+    return render(request, "reviews/campaign_new.html", {"form": form}, status=status)
+
+
+def _members_context(**extra) -> dict:
+    return {
+        "members": list(Member.objects.select_related("user").order_by("position", "id")),
+        "columns": MEMBER_COLUMNS,
+        **extra,
+    }
+
+
+def _members_version() -> str:
+    return version_of(Member.objects.all())
+
+
+def _paste_refusal(exc: ImportRejected) -> str:
+    return exc.message.replace("导入文件", "粘贴的内容").replace("上传", "粘贴")
+
+
+@role_required(Role.OFFICE)
+def members_setup(request):
+    """常委会组成人员: the members in order, and the paste box to add more."""
+    return render(
+        request, "reviews/members_setup.html", _members_context(paste_form=MembersPasteForm())
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def members_paste_preview(request):
+    """Check the pasted rows and show them, or every error by row and column; writes nothing."""
+    form = MembersPasteForm(request.POST)
+    context = _members_context(paste_form=form)
+    if not form.is_valid():
+        status = form_refused(request, form)
+        return render(request, "reviews/members_setup.html", context, status=status)
+    try:
+        rows = members_paste_check(actor=request.user, text=form.cleaned_data["rows"])
+    except ImportRejected as exc:
+        messages.error(request, _paste_refusal(exc))
+        context["errors"] = exc.errors
+        return render(request, "reviews/members_setup.html", context, status=400)
+    context["preview"] = rows
+    context["save_form"] = MembersPasteSaveForm(
+        initial={"rows": form.cleaned_data["rows"]}, version=_members_version()
+    )
+    return render(request, "reviews/members_setup.html", context)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def members_paste(request):
+    """确认添加: save the previewed rows, all or none; initial passwords shown once."""
+    form = MembersPasteSaveForm(request.POST, version=_members_version())
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("members_setup")
+    try:
+        result = members_paste_create(actor=request.user, text=form.cleaned_data["rows"])
+    except ImportRejected as exc:
+        messages.error(request, _paste_refusal(exc))
+        context = _members_context(
+            paste_form=MembersPasteForm(initial=form.cleaned_data), errors=exc.errors
+        )
+        return render(request, "reviews/members_setup.html", context, status=400)
+    messages.success(request, f"已添加常委会组成人员 {len(result.created)} 名。")
+    context = _members_context(paste_form=MembersPasteForm(), new_accounts=result.new_accounts)
+    return render(request, "reviews/members_setup.html", context)

@@ -1,11 +1,12 @@
 """Excel import of a campaign's review subjects: all rows or none."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from core.audit import audit_log
 from core.imports import import_now
 from core.roles import Role, user_has_role
-from core.services import USERNAME_RE, require_office
+from core.services import USERNAME_RE, initial_passwords, require_office
 from core.xlsx import (
     Column,
     ImportRejected,
@@ -15,6 +16,7 @@ from core.xlsx import (
     import_rows,
     parse_date,
     parse_text,
+    read_pasted,
     read_table,
 )
 from reviews.models import Campaign
@@ -31,10 +33,23 @@ def _parse_review_form(value) -> str:
     return REVIEW_FORM_WORDS[text]
 
 
+def _unit_names() -> list[str]:
+    return list(Unit.objects.order_by("organ_type", "name").values_list("name", flat=True))
+
+
+def _committee_names() -> list[str]:
+    return list(LiaisonCommittee.objects.order_by("name").values_list("name", flat=True))
+
+
 SUBJECT_COLUMNS = [
     Column("姓名", "person_name", example="金鑫", width=12),
     Column(
-        "单位", "unit", example="县发展和改革委员会", width=24, note="须与系统“单位”中的名称一致。"
+        "单位",
+        "unit",
+        example="县发展和改革委员会",
+        width=24,
+        note="须与系统“单位”中的名称一致，可从下拉列表中选择。",
+        choices=_unit_names,
     ),
     Column("职务", "post", example="主任", width=14),
     Column("任现职时间", "appointed_on", parse=parse_date, example="2014-03-01", width=14),
@@ -44,14 +59,16 @@ SUBJECT_COLUMNS = [
         parse=_parse_review_form,
         example="现场",
         width=12,
-        note="填“现场”或“书面”。",
+        note="填“现场”或“书面”，可从下拉列表中选择。",
+        choices=lambda: ["现场", "书面"],
     ),
     Column(
         "联系委室",
         "liaison_committee",
         example="财政经济工作委员会",
         width=22,
-        note="须与系统“联系委室”中的名称一致。",
+        note="须与系统“联系委室”中的名称一致，可从下拉列表中选择。",
+        choices=_committee_names,
     ),
     Column(
         "登录名",
@@ -126,7 +143,7 @@ def subjects_check(*, actor, upload, params: dict) -> list[Row]:
     rows, errors = read_table(upload, SUBJECT_COLUMNS)
     errors += _check_rows(campaign, rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, SUBJECT_COLUMNS)
     return rows
 
 
@@ -152,7 +169,7 @@ def subjects_create(
     require_preparation(campaign)
     errors = _check_rows(campaign, rows)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, SUBJECT_COLUMNS)
     units = {u.name: u for u in Unit.objects.all()}
     committees = {c.name: c for c in LiaisonCommittee.objects.all()}
     start = campaign.subjects.count()
@@ -192,3 +209,34 @@ def subjects_create(
 def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
     """Check and import in this process (scripts, tests); the admin page queues a job."""
     return import_now(actor=actor, kind="subjects", upload=upload, params={"campaign": campaign.pk})
+
+
+def subjects_paste_check(*, actor, campaign: Campaign, text: str) -> list[Row]:
+    """Rows pasted from Excel, checked as an import is: every problem by row and column,
+    in order, raised together; nothing is written."""
+    require_office(actor)
+    require_preparation(campaign)
+    rows, errors = read_pasted(text, SUBJECT_COLUMNS)
+    errors += _check_rows(campaign, rows)
+    if errors:
+        raise ImportRejected(errors, SUBJECT_COLUMNS)
+    return rows
+
+
+@transaction.atomic
+def subjects_paste_create(*, actor, campaign: Campaign, text: str) -> ImportResult:
+    """Add the pasted subjects in the order given (positions follow the campaign's last),
+    with an initial password for each new login, or none of them."""
+    rows = subjects_paste_check(actor=actor, campaign=campaign, text=text)
+    passwords = initial_passwords(len(_new_logins(rows)))
+    ordered = [Row(number=i, values=row.values) for i, row in enumerate(rows, start=2)]
+    try:
+        return subjects_create(
+            actor=actor, rows=ordered, passwords=passwords, params={"campaign": campaign.pk}
+        )
+    except ImportRejected as exc:  # name the pasted lines, not the renumbered rows
+        lines = {r.number: row.number for r, row in zip(ordered, rows, strict=True)}
+        raise ImportRejected(
+            [RowError(lines.get(e.row, e.row), e.column, e.message) for e in exc.errors],
+            SUBJECT_COLUMNS,
+        ) from exc

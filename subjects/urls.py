@@ -3,6 +3,13 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("campaigns/<int:pk>/subjects/", views.subjects_setup, name="subjects_setup"),
+    path(
+        "campaigns/<int:pk>/subjects/preview/",
+        views.subjects_paste_preview,
+        name="subjects_paste_preview",
+    ),
+    path("campaigns/<int:pk>/subjects/paste/", views.subjects_paste, name="subjects_paste"),
     path("subjects/<int:pk>/", views.subject_detail, name="subject_detail"),
     path("subjects/<int:pk>/reports/upload/", views.report_upload, name="report_upload"),
     path("reports/<uuid:pk>/download/", views.report_download, name="report_download"),

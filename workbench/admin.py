@@ -127,7 +127,14 @@ class CampaignAdmin(ServiceAdmin):
     change_form_template = "admin/reviews/campaign/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
-        main = ("name", "year", "term", "composition_size", "issuing_office")
+        main = (
+            "name",
+            "year",
+            ("term", "term_start_year"),
+            "is_practice",
+            "composition_size",
+            "issuing_office",
+        )
         if obj is None:
             return [
                 (None, {"fields": main}),

@@ -49,7 +49,7 @@ from rectification.services import (
     review_opinion_draft,
     review_opinion_problem_add,
 )
-from reviews.models import Campaign, CampaignStage, Member
+from reviews.models import TERM_YEARS, Campaign, CampaignStage, Member
 from reviews.services import (
     STAGE_ORDER,
     campaign_create,
@@ -604,6 +604,9 @@ def _campaign(
         name=plan.name,
         year=year,
         term=plan.term,
+        # Terms run five years from 2022 (县十七届: 2022—2026), so the demo's campaigns
+        # fill the 届内履职评议档案 whatever year it is loaded in.
+        term_start_year=year - (year - 2022) % TERM_YEARS,
         composition_size=COMPOSITION_SIZE,
         issuing_office="县人大常委会述职评议工作领导小组办公室",
         stage_dates=plan.dates,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, briefings, dashboard, my_work, public
+from .views import audit, briefings, dashboard, my_work, public, term
 
 urlpatterns = [
     path("", my_work.home, name="home"),
@@ -9,6 +9,10 @@ urlpatterns = [
     path("audit/", audit.audit_log_page, name="audit_log"),
     path("audit/subjects.json", audit.audit_subject_suggestions, name="audit_subject_suggestions"),
     path("campaigns/<int:pk>/", dashboard.campaign_detail, name="campaign_detail"),
+    path("term/", term.term_index, name="term_record"),
+    path("term/<int:start_year>/", term.term_detail, name="term_detail"),
+    path("term/<int:start_year>/person/<str:name>/", term.term_person, name="term_person"),
+    path("term/<int:start_year>/unit/<int:unit_pk>/", term.term_unit, name="term_unit"),
     path("public/", public.public_index, name="public_index"),
     path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),
     path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),

@@ -1,5 +1,6 @@
 from .campaigns import (
     DEFAULT_RATING_OPTIONS,
+    TERM_YEARS,
     WORK_STAGES,
     Campaign,
     CampaignStage,
@@ -11,6 +12,7 @@ from .campaigns import (
 
 __all__ = [
     "DEFAULT_RATING_OPTIONS",
+    "TERM_YEARS",
     "WORK_STAGES",
     "Campaign",
     "CampaignStage",

@@ -24,6 +24,8 @@ def default_rating_options() -> list[str]:
     return list(DEFAULT_RATING_OPTIONS)
 
 
+TERM_YEARS = 5  # a people's congress term (届)
+
 WORK_STAGES = [
     CampaignStage.PREPARATION,
     CampaignStage.PRELIMINARY,
@@ -35,8 +37,19 @@ WORK_STAGES = [
 class Campaign(models.Model):
     name = models.CharField(_("活动名称"), max_length=120, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000)])
-    term = models.CharField(
-        _("届次"), max_length=60, blank=True, help_text=_("例如：县十七届人大常委会")
+    term = models.CharField(_("届次"), max_length=60, blank=True, help_text=_("例如：第十七届"))
+    # A term (届) lasts five years; campaigns of the same term form the term record.
+    term_start_year = models.PositiveSmallIntegerField(
+        _("本届起始年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950)],
+        help_text=_("例如第十七届为 2022（2022—2026 年）。"),
+    )
+    is_practice = models.BooleanField(
+        _("试运行"),
+        default=False,
+        help_text=_("试运行的活动只用于演练，不会出现在公开页面，也不计入届内档案。"),
     )
     composition_size = models.PositiveSmallIntegerField(
         _("常委会组成人员总数"),
@@ -149,6 +162,25 @@ class Campaign(models.Model):
             and self.report_final_due < self.report_draft_due
         ):
             raise ValidationError({"report_final_due": "定稿截止日期不能早于初稿截止日期。"})
+        if self.term_start_year and not self.term:
+            raise ValidationError({"term": "填写了本届起始年份，请同时填写届次。"})
+        if self.term_start_year and not (
+            self.term_start_year <= self.year < self.term_start_year + TERM_YEARS
+        ):
+            raise ValidationError(
+                {
+                    "year": f"年度应在本届（{self.term_start_year}—{self.term_start_year + TERM_YEARS - 1}年）之内。"
+                }
+            )
+
+    @property
+    def term_label(self) -> str:
+        """第十七届（2022—2026年）, or just the name when no start year is set."""
+        if self.term and self.term_start_year:
+            return (
+                f"{self.term}（{self.term_start_year}—{self.term_start_year + TERM_YEARS - 1}年）"
+            )
+        return self.term
 
     @property
     def reports_distributed(self) -> bool:

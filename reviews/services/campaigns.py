@@ -84,24 +84,38 @@ def campaign_create(
     year: int,
     composition_size: int,
     term: str = "",
+    term_start_year: int | None = None,
+    is_practice: bool = False,
+    rating_options: list[str] | None = None,
     issuing_office: str = "",
     implementation_plan_approved_on: datetime.date | None = None,
     stage_dates: dict[str, tuple[datetime.date | None, datetime.date | None]] | None = None,
     content_items: list[str] | None = None,
 ) -> Campaign:
     require_office(actor)
+    stage_dates = stage_dates or {}
+    items = content_items if content_items is not None else DEFAULT_CONTENT_ITEMS
+    items = [t.strip() for t in items]
+    if not items or not all(items):
+        raise ApplicationError("评议内容至少一项，每项不能为空。")
+    if len(set(items)) != len(items):
+        raise ApplicationError("评议内容有重复的条目。")
+    _check_stage_order(stage_dates)
     campaign = Campaign(
         name=name.strip(),
         year=year,
         term=term.strip(),
+        term_start_year=term_start_year,
+        is_practice=is_practice,
         composition_size=composition_size,
         implementation_plan_approved_on=implementation_plan_approved_on,
     )
     if issuing_office:
         campaign.issuing_office = issuing_office.strip()
+    if rating_options is not None:
+        campaign.rating_options = [o.strip() for o in rating_options]
     validate_or_raise(campaign)
     campaign.save()
-    stage_dates = stage_dates or {}
     for position, kind in enumerate(WORK_STAGES, start=1):
         start, end = stage_dates.get(kind, (None, None))
         stage = Stage(
@@ -112,7 +126,6 @@ def campaign_create(
     Stage.objects.filter(campaign=campaign, kind=CampaignStage.PREPARATION).update(
         started_at=timezone.now()
     )
-    items = content_items if content_items is not None else DEFAULT_CONTENT_ITEMS
     ContentItem.objects.bulk_create(
         ContentItem(campaign=campaign, position=i, title=title)
         for i, title in enumerate(items, start=1)
@@ -127,10 +140,29 @@ def campaign_create(
     return campaign
 
 
+def _check_stage_order(stage_dates: dict) -> None:
+    """Each stage ends no earlier than it begins, and begins no earlier than the one before."""
+    previous = None
+    for kind in WORK_STAGES:
+        start, end = stage_dates.get(kind, (None, None))
+        label = CampaignStage(kind).label
+        if start and end and end < start:
+            raise ApplicationError(f"{label}：计划结束日期不能早于计划开始日期。")
+        if start is None:
+            continue
+        if previous is not None and start < previous[1]:
+            raise ApplicationError(
+                f"{label}的开始日期不能早于{CampaignStage(previous[0]).label}的开始日期。"
+            )
+        previous = (kind, start)
+
+
 CAMPAIGN_EDITABLE = (
     "name",
     "year",
     "term",
+    "term_start_year",
+    "is_practice",
     "composition_size",
     "issuing_office",
     "implementation_plan_approved_on",
@@ -199,7 +231,9 @@ def _check_leave_preparation(campaign: Campaign) -> list[GateProblem]:
     if not campaign.implementation_plan_approved_on:
         problems.append(GateProblem("实施方案尚未登记批准日期", settings_page))
     if not campaign.subjects.exists():
-        problems.append(GateProblem("尚未确定评议对象", reverse("admin:subjects_subject_add")))
+        problems.append(
+            GateProblem("尚未确定评议对象", reverse("subjects_setup", args=[campaign.pk]))
+        )
     if not campaign.content_items.exists():
         problems.append(GateProblem("尚未设置评议内容", settings_page))
     return problems

@@ -69,6 +69,12 @@ NOT_DRAWN = {
     "(tests/rectification/test_reporting_steps.py)",
     "rectification_check": "drawn for the county's assessment groups (m02, m07 …), not a "
     "walked login (tests/rectification/test_group_checks.py, the e2e journey)",
+    "subjects_paste": "drawn only on the answer to a preview POST "
+    "(tests/subjects/test_subject_paste.py)",
+    "members_paste": "drawn only on the answer to a preview POST "
+    "(tests/reviews/test_member_paste.py)",
+    "subjects_paste_preview": "subjects are added in preparation only, and the demo "
+    "campaigns have left it (tests/subjects/test_subject_paste.py)",
 }
 
 # Drawn, but sending them would end the walk's session.
@@ -99,6 +105,8 @@ KEEP_TEXT = {"ballot_list"}
 # (the form is offered, the service explains why it cannot be done yet).
 REFUSED_WHEN_COMPLETE = {
     "questionnaire_codes_deputies": "every demo deputy already holds a code",
+    "members_paste_preview": "the walk types words, not member rows: each line's missing "
+    "columns are listed (tests/reviews/test_member_paste.py)",
 }
 # Routes whose complete form, drawn as stored, rightly changes nothing: every variant must
 # then change nothing either (an empty POST that unassigns every subject fails here).

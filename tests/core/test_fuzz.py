@@ -196,6 +196,25 @@ ENDPOINTS = {
         [("name", T, True), ("recipient", C, True), ("due_days", N, True)],
     ),
     "reports_remind": ("office", {"pk": "campaign"}, [("subject", ID, True)]),
+    "campaign_new": (
+        "office",
+        {},
+        [
+            ("name", T, True),
+            ("year", N, True),
+            ("term", T, True),
+            ("term_start_year", C, True),
+            ("composition_size", N, True),
+            ("rating_options", T, True),
+            ("content_items", T, True),
+            ("preparation_start", D, False),
+            ("review_end", D, False),
+        ],
+    ),
+    "members_paste_preview": ("office", {}, [("rows", T, True)]),
+    "members_paste": ("office", {}, [("rows", T, True), ("version", T, True)]),
+    "subjects_paste_preview": ("office", {"pk": "campaign"}, [("rows", T, True)]),
+    "subjects_paste": ("office", {"pk": "campaign"}, [("rows", T, True), ("version", T, True)]),
     # A 100,001-character login name once reached django-axes' varchar(255): a 500.
     "login": ("anonymous", {}, [("username", T, True), ("password", T, True)]),
     "briefing_list": (

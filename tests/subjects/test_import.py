@@ -118,6 +118,15 @@ def test_every_bad_row_named(office, campaign):
     assert "第 7 行“联系委室”列：联系委室“不存在委”不存在" in errors
     assert "第 7 行“登录名”列：只能使用字母、数字和 @.+-_" in errors
     assert not any(e.startswith("第 2 行") for e in errors)
+    # Row by row, and left to right within a row, whichever check found the error.
+    rows_named = [int(e.split(" ")[1]) for e in errors]
+    assert rows_named == sorted(rows_named)
+    assert errors.index("第 7 行“联系委室”列：联系委室“不存在委”不存在") < errors.index(
+        "第 7 行“登录名”列：只能使用字母、数字和 @.+-_"
+    )
+    assert errors.index("第 6 行“姓名”列：与第 2 行重复") < errors.index(
+        "第 6 行“登录名”列：与第 2 行重复"
+    )
 
 
 def test_duplicate_of_existing_subject_and_taken_username(office, campaign, member_user):
@@ -181,15 +190,36 @@ class TestAdminPages:
         response = client.get("/admin/subjects/subject/import/template/")
         assert "filename*=UTF-8''" in response["Content-Disposition"]
         workbook = xlsx_download(response)
-        assert workbook.sheetnames == ["评议对象", "填写说明"]
-        sheet, instructions = workbook.worksheets
+        assert workbook.sheetnames == ["评议对象", "填写说明", "下拉选项"]
+        sheet, instructions, choices = workbook.worksheets
+        assert choices.sheet_state == "hidden"
         assert [c.value for c in sheet[1]] == HEADER and sheet.max_row == 1
         assert sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 24
         red = {c.value for c in sheet[1] if c.font.color.rgb.endswith("C00000")}
         assert red == {c.header for c in SUBJECT_COLUMNS if c.required}
         notes = [r[0] for r in instructions.iter_rows(values_only=True)]
         assert notes[0].startswith("红色表头为必填列")
-        assert "评议形式：必填。填“现场”或“书面”。例如：现场" in notes
+        assert "评议形式：必填。填“现场”或“书面”，可从下拉列表中选择。例如：现场" in notes
+
+    def test_template_offers_dropdowns_for_units_forms_and_committees(
+        self, client, office, campaign
+    ):
+        client.force_login(office)
+        workbook = xlsx_download(client.get("/admin/subjects/subject/import/template/"))
+        sheet, choices = workbook["评议对象"], workbook["下拉选项"]
+        lists = {}
+        for validation in sheet.data_validations.dataValidation:
+            assert validation.type == "list" and validation.showErrorMessage
+            column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+            source = validation.formula1.split("!")[1].replace("$", "").split(":")
+            letter = source[0].rstrip("0123456789")
+            values = [c.value for c in choices[letter] if c.value is not None]
+            lists[sheet[f"{column}1"].value] = values
+            assert str(validation.sqref).startswith(f"{column}2:")
+        assert set(lists) == {"单位", "评议形式", "联系委室"}
+        assert lists["评议形式"] == ["现场", "书面"]
+        assert {"县发展和改革委员会", "县统计局"} <= set(lists["单位"])
+        assert "财政经济工作委员会" in lists["联系委室"]
 
     def test_bad_file_lists_errors_and_changes_nothing(self, client, office, campaign):
         client.force_login(office)

@@ -5,6 +5,7 @@ from ballots.services import ballot_publish
 from core.forms import version_of
 from core.models import DocumentStatus
 from core.roles import Role
+from reviews.services import campaign_update
 from tests.factories import BallotFactory, BriefingFactory, CampaignFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,14 @@ def test_rendering_through_the_eager_task_stores_the_pdf(
     page = client.post(f"/documents/briefing/{briefing.pk}/", follow=True).content.decode()
     assert "只有评议办公室" in page
     assert briefing.document.requested_by == office
+
+
+def test_practice_campaign_never_reaches_public_page(client, closed, office):
+    """A campaign marked 试运行 stays off /public/ even with a published review ballot."""
+    campaign, ballot = closed
+    campaign_update(actor=office, campaign=campaign, is_practice=True)
+    ballot_publish(actor=office, ballot=ballot)
+    assert "2017年度" not in client.get("/public/").content.decode()
+    assert client.get(f"/public/campaigns/{campaign.pk}/").status_code == 404
+    campaign_update(actor=office, campaign=campaign, is_practice=False)
+    assert "2017年度" in client.get("/public/").content.decode()

@@ -12,7 +12,28 @@ from surveys.selectors import groups_of_user
 
 from ..selectors import campaigns_open, office_work
 from ..services.visits import work_visit_record
+from ..term_record import term_readable
+from ..work import WorkItem
 from ..work_members import person_work, results_since
+
+
+def office_items(rows: list[dict], today) -> list[WorkItem]:
+    """待我办理 for the office: the current stage's to-dos of every open campaign that
+    link to a page where they are done."""
+    return [
+        WorkItem(
+            title=todo.text,
+            about=f"{row['campaign'].name} · {group.label}",
+            url=todo.url,
+            today=today,
+            due=todo.due,
+        )
+        for row in rows
+        for group in row["work"]
+        if group.current
+        for todo in group.todos
+        if todo.url
+    ]
 
 
 def home(request):
@@ -32,6 +53,7 @@ def my_work(request):
         "items": person_work(user, today),
         "news": results_since(user, since, today),
         "since": since,
+        "term_reader": term_readable(user),
     }
     if roles & {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}:
         context["campaigns"] = [
@@ -42,6 +64,10 @@ def my_work(request):
             }
             for c in campaigns_open()
         ]
+    if Role.OFFICE in roles:
+        context["items"] = sorted(
+            context["items"] + office_items(context["campaigns"], today), key=lambda i: i.sort_key
+        )
     if Role.SUBJECT in roles:
         context["own_subjects"] = list(
             subjects_of_user(user).exclude(campaign__stage=CampaignStage.CLOSED)

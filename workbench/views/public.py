@@ -11,10 +11,15 @@ from reviews.models import Campaign
 
 
 def _published_campaigns():
-    return Campaign.objects.filter(
-        Q(ballots__in=published_ballots().filter(purpose=BallotPurpose.REVIEW))
-        | Q(subjects__opinion__delivered_on__isnull=False)
-    ).distinct()
+    """The one selector of what /public/ shows: never a practice (试运行) campaign."""
+    return (
+        Campaign.objects.filter(
+            Q(ballots__in=published_ballots().filter(purpose=BallotPurpose.REVIEW))
+            | Q(subjects__opinion__delivered_on__isnull=False)
+        )
+        .filter(is_practice=False)
+        .distinct()
+    )
 
 
 def public_index(request):

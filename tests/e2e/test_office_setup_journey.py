@@ -1,0 +1,138 @@
+"""A brand-new office user sets up a campaign on the office's own pages: 新建评议活动 from
+我的工作 (list editors, no JSON), 12 subjects pasted as copied from Excel (one bad row
+shown in the preview by row and column, then fixed), and the campaign in the 届内履职
+评议档案. It never visits /admin/, and no page breaks the Content-Security-Policy."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.models import Campaign
+from tests.factories import PASSWORD, LiaisonCommitteeFactory, UnitFactory, office_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+UNITS = [
+    "县发展和改革委员会",
+    "县教育局",
+    "县公安局",
+    "县民政局",
+    "县财政局",
+    "县人力资源和社会保障局",
+    "县自然资源局",
+    "县生态环境局",
+    "县住房和城乡建设局",
+    "县交通运输局",
+    "县农业农村局",
+    "县卫生健康局",
+]
+PEOPLE = [
+    "金鑫",
+    "李明",
+    "王芳",
+    "赵强",
+    "钱进",
+    "孙丽",
+    "周涛",
+    "吴敏",
+    "郑伟",
+    "冯军",
+    "陈静",
+    "褚洪",
+]
+
+
+def _rows(bad_unit_on: int | None = None) -> str:
+    lines = ["姓名\t单位\t职务\t任现职时间\t评议形式\t联系委室\t登录名"]
+    for i, (name, unit) in enumerate(zip(PEOPLE, UNITS, strict=True), start=1):
+        unit = "县不存在局" if i == bad_unit_on else unit
+        form = "现场" if i <= 6 else "书面"
+        lines.append(f"{name}\t{unit}\t局长\t2019-0{1 + i % 9}-01\t{form}\t财政经济工作委员会\t")
+    return "\n".join(lines)
+
+
+def test_new_office_user_sets_up_a_campaign_without_the_admin(page, live_server, login):
+    office_user(username="newclerk", first_name="新办事员")
+    for name in UNITS:
+        UnitFactory(name=name)
+    LiaisonCommitteeFactory(name="财政经济工作委员会")
+    visited: list[str] = []
+    csp: list[str] = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    page.on(
+        "console",
+        lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    year = datetime.date.today().year
+
+    login("newclerk", PASSWORD)
+    expect(page.get_by_test_id("my-items")).to_contain_text("待我办理")
+    page.get_by_test_id("campaign-new").click()
+    expect(page.get_by_role("heading", name="新建评议活动")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("JSON")
+
+    page.get_by_label("活动名称").fill(f"{year}年度县人大常委会述职评议")
+    page.get_by_label("常委会组成人员总数").fill("27")
+    page.get_by_label("届次").fill("第十七届")
+    page.get_by_label("本届起始年份").select_option(label=f"{year - 4}—{year} 年")
+    page.get_by_label("评议阶段开始").fill(f"{year}-10-20")
+    page.get_by_label("评议阶段结束").fill(f"{year}-10-20")
+    # The list editors: add an option and take it out again; add a content item.
+    options = page.locator("#id_rating_options")
+    options.get_by_role("button", name="添加选项").click()
+    options.get_by_label("第 4 项", exact=True).fill("较满意")
+    options.get_by_role("button", name="删除第 4 项").click()
+    expect(options.locator("input")).to_have_count(3)
+    items = page.locator("#id_content_items")
+    items.get_by_role("button", name="添加评议内容").click()
+    items.locator("input").last.fill("优化营商环境情况")
+    page.get_by_role("button", name="保存，下一步添加评议对象").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text("已创建")
+    campaign = Campaign.objects.get(name=f"{year}年度县人大常委会述职评议")
+    assert campaign.rating_options == ["满意", "基本满意", "不满意"]
+    assert campaign.content_items.last().title == "优化营商环境情况"
+    assert campaign.term_label == f"第十七届（{year - 4}—{year}年）"
+
+    # Paste 12 rows with one bad unit: the preview names its row and column, saves nothing.
+    page.get_by_label("粘贴评议对象（每行一人）").fill(_rows(bad_unit_on=5))
+    page.get_by_test_id("paste-preview-button").click()
+    expect(page.get_by_test_id("paste-error")).to_have_count(1)
+    expect(page.get_by_test_id("paste-errors")).to_contain_text("第 6 行")  # line 6: header + 5
+    expect(page.get_by_test_id("paste-errors")).to_contain_text("单位")
+    assert campaign.subjects.count() == 0
+    page.get_by_label("粘贴评议对象（每行一人）").fill(_rows())
+    page.get_by_test_id("paste-preview-button").click()
+    expect(page.get_by_test_id("paste-preview")).to_contain_text("12 名评议对象")
+    page.get_by_test_id("paste-save").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已添加评议对象 12 名")
+    expect(page.get_by_test_id("subject-table").locator("tbody tr")).to_have_count(12)
+    names = list(campaign.subjects.order_by("position").values_list("person_name", flat=True))
+    assert names == PEOPLE
+
+    # One more, typed into the table instead of pasted: previewed and saved the same way.
+    grid = page.locator("#subject-grid")
+    grid.get_by_label("姓名").fill("卫东")
+    grid.get_by_label("单位").fill("县教育局")
+    grid.get_by_label("职务").fill("副局长")
+    grid.get_by_label("任现职时间").fill("2020-05-01")
+    grid.get_by_label("评议形式").select_option("书面")
+    grid.get_by_label("联系委室").fill("财政经济工作委员会")
+    page.get_by_test_id("paste-preview-button").click()
+    expect(page.get_by_test_id("paste-preview")).to_contain_text("1 名评议对象")
+    page.get_by_test_id("paste-save").click()
+    expect(page.get_by_test_id("subject-table").locator("tbody tr")).to_have_count(13)
+    assert campaign.subjects.order_by("position").last().person_name == "卫东"
+
+    # The term record, from 我的工作.
+    page.get_by_role("link", name="我的工作").first.click()
+    page.get_by_role("link", name="届内履职评议档案").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("第十七届")
+    expect(page.get_by_test_id("term-campaigns")).to_contain_text(campaign.name)
+    page.get_by_role("link", name="金鑫").click()
+    expect(page.get_by_test_id("term-row")).to_have_count(1)
+    expect(page.locator("#term-trend canvas")).to_have_count(1)  # ECharts drew
+
+    assert not [u for u in visited if "/admin/" in u], visited
+    assert not csp, csp
