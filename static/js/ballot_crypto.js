@@ -475,3 +475,79 @@ export function tallyPartialVerify({ key, tally, partial, jointKey, ballotId, te
   );
   return true;
 }
+
+// ---- the teller's key file (监票密钥文件): see ballots/elgamal/keyfile.py ------------
+
+const KEY_FILE = "shuzhi-pingyi/teller-key/v1";
+export const KEY_FILE_ITERATIONS = 600000;
+const KEY_FILE_MIN_ITERATIONS = 100000;
+
+export class WrongKeyFile extends CryptoError {}
+export class WrongPassphrase extends CryptoError {}
+
+async function passphraseKey(passphrase, salt, iterations) {
+  const base = await crypto.subtle.importKey("raw", utf8ToBytes(passphrase), "PBKDF2", false, [
+    "deriveBits",
+  ]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, 256,
+  );
+  return crypto.subtle.importKey("raw", bits, "AES-GCM", false, ["encrypt", "decrypt"]);
+}
+
+const keyFileAad = (ballotId, teller, keyHex) =>
+  utf8ToBytes(`${KEY_FILE}|${ballotId}|${teller}|${keyHex}`);
+
+/** x_j sealed under the teller's passphrase, as a JSON-ready object (save it as a file). */
+export async function keyFileSeal({ ballotId, teller, secret, passphrase, iterations = KEY_FILE_ITERATIONS }) {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const keyHex = baseMul(secret).toHex();
+  const box = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv: nonce, additionalData: keyFileAad(ballotId, teller, keyHex) },
+    await passphraseKey(passphrase, salt, iterations),
+    scalarBytes(secret),
+  );
+  return {
+    format: KEY_FILE, ballot: ballotId, teller, verification_key: keyHex,
+    kdf: { name: "PBKDF2-SHA256", iterations, salt: bytesToHex(salt) },
+    nonce: bytesToHex(nonce), box: bytesToHex(new Uint8Array(box)),
+  };
+}
+
+/** Returns { teller, secret }; WrongKeyFile or WrongPassphrase say which problem it is. */
+export async function keyFileOpen(data, { ballotId, passphrase, teller = null }) {
+  let parsed;
+  try {
+    const { kdf } = data;
+    parsed = {
+      salt: hexToBytes(kdf.salt), nonce: hexToBytes(data.nonce), box: hexToBytes(data.box),
+      key: pointFromHex(data.verification_key), iterations: kdf.iterations,
+    };
+    if (
+      data.format !== KEY_FILE || kdf.name !== "PBKDF2-SHA256" ||
+      !Number.isInteger(kdf.iterations) || kdf.iterations < KEY_FILE_MIN_ITERATIONS ||
+      !Number.isInteger(data.teller) || parsed.nonce.length !== 12
+    ) parsed = null;
+  } catch {
+    parsed = null;
+  }
+  if (!parsed) throw new WrongKeyFile("not a teller's key file");
+  if (data.ballot !== ballotId) throw new WrongKeyFile("this key file is for another ballot");
+  if (teller !== null && data.teller !== teller) {
+    throw new WrongKeyFile(`this key file is teller ${data.teller}'s, not teller ${teller}'s`);
+  }
+  let plain;
+  try {
+    plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: parsed.nonce, additionalData: keyFileAad(ballotId, data.teller, data.verification_key) },
+      await passphraseKey(passphrase, parsed.salt, parsed.iterations),
+      parsed.box,
+    );
+  } catch {
+    throw new WrongPassphrase("the passphrase does not open this key file");
+  }
+  const secret = scalarFromHex(bytesToHex(new Uint8Array(plain)), "key file");
+  if (!baseMul(secret).equals(parsed.key)) throw new WrongKeyFile("the key file is damaged");
+  return { teller: data.teller, secret };
+}

@@ -18,6 +18,7 @@ from ballots.elgamal.group import (
     scalar_add,
     seeded_rng,
 )
+from ballots.elgamal.keyfile import keyfile_seal
 from ballots.elgamal.proofs import sum_is_one_prove, zero_one_prove
 from ballots.elgamal.sheet import sheet_encrypt, sheet_verify, tracker
 from ballots.elgamal.tally import tally_counts, tally_partial, tally_partial_verify, tally_sum
@@ -105,6 +106,13 @@ def _dkg() -> tuple[dict, dict[int, bytes]]:
         "secrets": {str(j): x.hex() for j, x in secrets.items()},
         "verification_keys": {str(j): verification_key(publics, j).hex() for j in secrets},
         "joint_key": joint_key(publics).hex(),
+        "key_file": {
+            "passphrase": "demo12345",
+            "file": keyfile_seal(
+                ballot_id=BALLOT, teller=1, secret=secrets[1], passphrase="demo12345",
+                iterations=100_000, salt=bytes(range(16)), nonce=bytes(range(12)),
+            ),
+        },
     }  # fmt: skip
     return dkg, secrets
 

@@ -21,6 +21,7 @@ from ballots.elgamal.group import (
     scalar_add,
     scalar_from_hex,
 )
+from ballots.elgamal.keyfile import WrongKeyFile, WrongPassphrase, keyfile_open, keyfile_seal
 from ballots.elgamal.sheet import canonical_json, sheet_encrypt, sheet_verify, tracker
 from ballots.elgamal.tally import tally_counts, tally_partial, tally_partial_verify, tally_sum
 from ballots.elgamal.tellers import (
@@ -201,3 +202,34 @@ def test_the_tracker_is_the_sha256_of_the_canonical_sheet(keys):
     text = json.dumps(sheet, sort_keys=True, separators=(",", ":"))
     assert tracker(sheet) == hashlib.sha256(text.encode()).hexdigest()
     assert " " not in canonical_json(sheet)
+
+
+def test_a_key_file_opens_only_for_its_ballot_teller_and_passphrase():
+    secret = random_scalar()
+    data = keyfile_seal(
+        ballot_id=BALLOT, teller=2, secret=secret, passphrase="demo12345", iterations=100_000
+    )
+    assert keyfile_open(data, ballot_id=BALLOT, passphrase="demo12345") == (2, secret)
+    assert secret.hex() not in json.dumps(data)
+    with pytest.raises(WrongPassphrase):
+        keyfile_open(data, ballot_id=BALLOT, passphrase="demo12346")
+    with pytest.raises(WrongKeyFile, match="another ballot"):
+        keyfile_open(data, ballot_id="ballot:unit:2", passphrase="demo12345")
+    with pytest.raises(WrongKeyFile, match="teller 2's, not teller 1's"):
+        keyfile_open(data, ballot_id=BALLOT, passphrase="demo12345", teller=1)
+    for broken in (
+        {},
+        [],
+        "x",
+        data | {"format": "other"},
+        data | {"kdf": data["kdf"] | {"iterations": 1000}},
+    ):
+        with pytest.raises(WrongKeyFile, match="not a teller's key file"):
+            keyfile_open(broken, ballot_id=BALLOT, passphrase="demo12345")
+    # Another teller's verification key put in the file: the authenticated data no longer match.
+    with pytest.raises(CryptoError):
+        keyfile_open(
+            data | {"verification_key": base_mul(random_scalar()).hex()},
+            ballot_id=BALLOT,
+            passphrase="demo12345",
+        )

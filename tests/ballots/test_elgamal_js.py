@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ballots.elgamal.group import base_mul, scalar_from_hex
+from ballots.elgamal.group import base_mul, random_scalar, scalar_from_hex
+from ballots.elgamal.keyfile import WrongPassphrase, keyfile_open
 from ballots.elgamal.sheet import sheet_verify, tracker
 from ballots.elgamal.tally import tally_counts, tally_partial_verify, tally_sum, tally_to_json
 from ballots.elgamal.tellers import (
@@ -92,3 +93,17 @@ def test_a_ballot_made_in_javascript_verifies_and_counts_in_python():
         )  # fmt: skip
     expected = [[sum(c[i] == j for c in choices) for j in range(n)] for i, n in enumerate(layout)]
     assert tally_counts(total, points, len(choices)) == expected
+
+
+def test_a_key_file_written_in_javascript_opens_in_python_only_with_its_passphrase():
+    secret = random_scalar()
+    data = _node(
+        "keyfile",
+        {"ballot": BALLOT, "teller": 2, "secret": secret.hex(), "passphrase": "监票 demo12345"},
+    )
+    assert keyfile_open(data, ballot_id=BALLOT, passphrase="监票 demo12345", teller=2) == (
+        2,
+        secret,
+    )
+    with pytest.raises(WrongPassphrase):
+        keyfile_open(data, ballot_id=BALLOT, passphrase="demo12345")

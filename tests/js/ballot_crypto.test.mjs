@@ -103,6 +103,16 @@ test("partial decryptions match Python's and verify against the verification key
   }
 });
 
+test("the key file written by Python opens here, and only with its passphrase", async () => {
+  const { passphrase, file } = dkg.key_file;
+  const opened = await bc.keyFileOpen(file, { ballotId: dkg.ballot, passphrase, teller: 1 });
+  assert.equal(bc.scalarHex(opened.secret), dkg.secrets["1"]);
+  await assert.rejects(bc.keyFileOpen(file, { ballotId: dkg.ballot, passphrase: "demo12346" }), bc.WrongPassphrase);
+  await assert.rejects(bc.keyFileOpen(file, { ballotId: "other", passphrase }), /another ballot/);
+  await assert.rejects(bc.keyFileOpen(file, { ballotId: dkg.ballot, passphrase, teller: 2 }), /teller 1's, not teller 2's/);
+  await assert.rejects(bc.keyFileOpen({ hello: 1 }, { ballotId: dkg.ballot, passphrase }), bc.WrongKeyFile);
+});
+
 for (const c of negative.cases) {
   test(`refused: ${c.name}`, () => {
     const ballotId = c.verify_with.ballot ?? negative.ballot;

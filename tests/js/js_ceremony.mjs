@@ -4,6 +4,7 @@
 //                                               shares, and (test only) its secrets
 //   sheets  {ballot, joint_key, layout, choices: [[...]]}  -> sheets with their trackers
 //   partial {ballot, joint_key, tally, teller, secret}     -> that teller's partials
+//   keyfile {ballot, teller, secret, passphrase}           -> the teller's key file
 import { readFileSync } from "node:fs";
 
 import * as bc from "../../static/js/ballot_crypto.js";
@@ -54,5 +55,9 @@ function partial({ ballot, joint_key: jointKey, tally, teller, secret }) {
   return bc.tallyPartial({ secret: bc.scalarFromHex(secret), tally, jointKey, ballotId: ballot, teller });
 }
 
-const commands = { keys, sheets, partial };
+async function keyfile({ ballot, teller, secret, passphrase }) {
+  return bc.keyFileSeal({ ballotId: ballot, teller, secret: bc.scalarFromHex(secret), passphrase, iterations: 100000 });
+}
+
+const commands = { keys, sheets, partial, keyfile };
 process.stdout.write(JSON.stringify(await commands[command](request)));
