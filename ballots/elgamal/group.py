@@ -19,8 +19,9 @@ verifier reports as a failed check.
 """
 
 import hashlib
+import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import nacl.bindings as sodium
 from nacl.exceptions import CryptoError as SodiumError
@@ -148,7 +149,7 @@ def seeded_rng(seed: str) -> Rng:
     The JavaScript side implements the same sequence, so a vector made here with a seed is
     rebuilt there byte for byte. Never used for a real ballot.
     """
-    counter: Iterator[int] = iter(range(1 << 62))
+    counter = itertools.count()
 
     def draw() -> Scalar:
         while True:
