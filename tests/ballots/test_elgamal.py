@@ -4,10 +4,14 @@ Each forged input a cheating browser, teller or database writer could send is re
 with a message naming what is wrong.
 """
 
+import ast
 import hashlib
 import itertools
 import json
 import random
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,7 @@ from tests.ballots.elgamal_vectors import BAD_POINTS, ceremony
 
 BALLOT = "ballot:unit:1"
 LAYOUT = [3, 4, 3]
+ROOT = Path(__file__).resolve().parents[2]
 NEGATIVE = json.loads((Path(__file__).parent / "vectors" / "negative.json").read_text())
 
 
@@ -233,3 +238,24 @@ def test_a_key_file_opens_only_for_its_ballot_teller_and_passphrase():
             ballot_id=BALLOT,
             passphrase="demo12345",
         )
+
+
+def test_the_layer_imports_no_django_and_nothing_of_the_app():
+    """So that the verifier, the vectors and the browser can be checked against it alone."""
+    code = (
+        "import sys, ballots.elgamal.record, ballots.elgamal.keyfile;"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(ast.literal_eval(done.stdout))
+    assert not loaded & {"django", "core", "reviews", "subjects", "surveys", "rectification"}
+    assert {"nacl", "cryptography"} <= loaded
+
+
+def test_the_browser_code_is_csp_friendly():
+    """Served as static files under a strict Content-Security-Policy: no code from strings."""
+    for path in ("static/js/ballot_crypto.js", "static/vendor/noble/noble.js"):
+        source = (ROOT / path).read_text()
+        assert not re.search(r"\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(", source), path
