@@ -55,11 +55,11 @@ def built():
     return {"record": record, "expected": expected, "h": h, "secrets": secrets, "publics": publics}
 
 
-def _verify(record: dict, tmp_path) -> subprocess.CompletedProcess:
+def _verify(record: dict, tmp_path, *options: str) -> subprocess.CompletedProcess:
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record, ensure_ascii=False))
     return subprocess.run(
-        [sys.executable, "-I", str(VERIFIER), str(path)],
+        [sys.executable, "-I", str(VERIFIER), *options, str(path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 
@@ -85,7 +85,16 @@ def test_the_verifier_imports_only_the_standard_library_and_pynacl():
             else [node.module] if isinstance(node, ast.ImportFrom) else []
         )
     }  # fmt: skip
-    assert imported == {"hashlib", "json", "math", "sys", "nacl"}
+    assert imported == {
+        "argparse",
+        "hashlib",
+        "json",
+        "math",
+        "multiprocessing",
+        "os",
+        "sys",
+        "nacl",
+    }
 
 
 def _added_sheet(record, built):
@@ -216,3 +225,16 @@ def test_a_forgery_fails_naming_what_is_wrong(name, built, tmp_path):
     assert done.returncode == 1, done.stdout
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("FAIL") and message in last, last
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_one_process_or_several_give_the_same_verdict(jobs, built, tmp_path):
+    assert _verify(built["record"], tmp_path, "--jobs", jobs).returncode == 0
+    record = copy.deepcopy(built["record"])
+    _edited_ciphertext_new_tracker(record, built)
+    done = _verify(record, tmp_path, "--jobs", jobs)
+    assert done.returncode == 1
+    assert (
+        "sheet 3 (" in done.stdout
+        and "subject 2 slot 2: the proof that it holds 0 or 1" in done.stdout
+    )
