@@ -250,3 +250,30 @@ class PaperForm(forms.Form):
             row["invalid"] = data.get(f"c_{item.subject_id}_invalid") or 0
             counts[item.subject_id] = {k: v for k, v in row.items() if v}
         return counts
+
+
+class TellersForm(forms.Form):
+    """The tellers (监票人) of a ballot, numbered in the list's order, and k."""
+
+    users = forms.ModelMultipleChoiceField(
+        label="监票人",
+        queryset=None,
+        help_text="一般 3 人，从常委会组成人员或工作人员中指定；按住 Ctrl 多选。",
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+    threshold = forms.IntegerField(
+        label="解密所需人数", initial=2, min_value=2, max_value=9,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        help_text="结束投票后，任意这么多名监票人载入各自的密钥即可计票。",
+    )  # fmt: skip
+
+    def __init__(self, *args, ballot, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services.tellers import teller_candidates
+
+        self.fields["users"].queryset = teller_candidates()
+        self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
+        chosen = [t.user_id for t in ballot.tellers.all()]
+        if chosen:
+            self.initial["users"] = chosen
+            self.initial["threshold"] = ballot.teller_threshold

@@ -551,3 +551,60 @@ export async function keyFileOpen(data, { ballotId, passphrase, teller = null })
   if (!baseMul(secret).equals(parsed.key)) throw new WrongKeyFile("the key file is damaged");
   return { teller: data.teller, secret };
 }
+
+// ---- a teller's part from one seed: see ballots/elgamal/ceremony.py for the why ------
+
+function seedRng(seed) {
+  const bytes = scalarBytes(seed);
+  let counter = 0;
+  return () => {
+    for (;;) {
+      const s = hashToScalar("teller-seed", bytes, counter++);
+      if (s !== 0n) return s;
+    }
+  };
+}
+
+/** The teller's polynomial, ephemeral secret and what it publishes, all from `seed`. */
+export const tellerFromSeed = ({ seed, ballotId, n, k, index }) =>
+  tellerStart({ ballotId, n, k, index, rng: seedRng(seed) });
+
+/** {recipient: sealed hex} for every other teller in `publics` ({index: published JSON}). */
+export async function sharesFor({ seed, ballotId, n, k, index, publics }) {
+  const { coefficients } = tellerFromSeed({ seed, ballotId, n, k, index });
+  const out = {};
+  for (const [j, data] of Object.entries(publics)) {
+    if (Number(j) === index) continue;
+    out[j] = await shareSeal({
+      ballotId, sender: index, recipient: Number(j), ephemeral: data.ephemeral,
+      share: polynomialAt(coefficients, Number(j)),
+    });
+  }
+  return out;
+}
+
+/** x_index from the seed and the shares sealed to this teller ({sender: hex}). */
+export async function tellerSecretFrom({ seed, ballotId, n, k, index, publics, sealed }) {
+  const { coefficients, ephemeral, published } = tellerFromSeed({ seed, ballotId, n, k, index });
+  const mine = publics[index];
+  if (!mine || mine.commitments.join() !== published.commitments.join()) {
+    throw new CryptoError(`teller ${index}: this key file does not match what was published`);
+  }
+  let x = polynomialAt(coefficients, index);
+  for (let sender = 1; sender <= n; sender++) {
+    if (sender === index) continue;
+    if (!(sender in sealed)) throw new CryptoError(`share from teller ${sender}: missing`);
+    const share = await shareOpen({
+      ballotId, sender, recipient: index, ephemeralSecret: ephemeral, sealed: sealed[sender],
+    });
+    const commitments = publics[sender].commitments.map((p) => pointFromHex(p, "commitment"));
+    if (!shareVerify(commitments, index, share)) {
+      throw new CryptoError(`share from teller ${sender}: does not match its commitments`);
+    }
+    x = Fn.add(x, share);
+  }
+  return x;
+}
+
+/** A fresh seed (a random non-zero scalar). */
+export const seedNew = randomScalar;
