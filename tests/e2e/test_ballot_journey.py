@@ -125,3 +125,21 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     voter.screenshot(path="/tmp/ballot_receipt_phone.png", full_page=True)
     phones[0].close()
     desk.close()
+
+
+def test_without_javascript_the_member_is_told_to_ask_for_a_paper_sheet(browser, live_server):
+    office = office_user(username="office")
+    campaign = CampaignFactory(actor=office, composition_size=1)
+    SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    MemberFactory(user__username="weiyuan1")
+    BallotFactory(campaign=campaign, actor=office, status="open")
+    phone = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, java_script_enabled=False
+    )
+    page = phone.new_page()
+    _login(page, live_server.url, "weiyuan1")
+    page.get_by_role("link", name="去投票").click()
+    expect(page.get_by_test_id("no-js")).to_be_visible()
+    expect(page.get_by_test_id("no-js")).to_contain_text("领取纸质票")
+    expect(page.get_by_role("button", name="下一步：核对")).to_be_hidden()
+    phone.close()
