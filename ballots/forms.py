@@ -97,6 +97,16 @@ class BallotSetupForm(forms.Form):
         label="会议", queryset=ReviewMeeting.objects.none(), required=False
     )
     preset = forms.ChoiceField(label="预设规则", required=False)
+    tellers = forms.ModelMultipleChoiceField(
+        label="监票人",
+        queryset=None,
+        required=False,
+        help_text="一般 3 人，按住 Ctrl 多选；也可建立后在测评页面指定。开始投票前，每名监票人须生成监票密钥。",
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    teller_threshold = forms.IntegerField(
+        label="解密所需监票人数", initial=2, min_value=2, max_value=9, required=False
+    )
     options = forms.CharField(
         label="选项（从好到差）", max_length=MAX_TEXT, initial="满意、基本满意、不满意"
     )
@@ -165,6 +175,10 @@ class BallotSetupForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = campaign.meetings.all()
+        from .services.tellers import teller_candidates
+
+        self.fields["tellers"].queryset = teller_candidates()
+        self.fields["tellers"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["preset"].choices = [
             ("", "自定义"),
             *((p["key"], p["name"]) for p in presets()),
@@ -199,7 +213,12 @@ class BallotSetupForm(forms.Form):
     def service_arguments(self) -> dict:
         """Everything ballot_create takes from this form; raises RuleError."""
         data = self.cleaned_data
+        tellers = {
+            "tellers": list(data["tellers"]),
+            "teller_threshold": data.get("teller_threshold") or 2,
+        }
         return {
+            **(tellers if data.get("tellers") else {}),
             "name": data["name"],
             "purpose": data["purpose"],
             "meeting": data["meeting"],
