@@ -155,7 +155,7 @@ if (form) {
     busy(form, true, "正在计算…");
     try {
       say(await act(form), true);
-      form.hidden = true;
+      section.hidden = true;
     } catch (error) {
       say(explain(error), false);
     } finally {
