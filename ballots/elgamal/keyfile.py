@@ -1,4 +1,6 @@
-"""A teller's key file (监票密钥文件): x_j sealed under a passphrase the teller chooses.
+"""A teller's key file (监票密钥文件): a secret scalar sealed under a passphrase the teller
+chooses. The app seals the teller's seed (ceremony.py), from which x_j is recomputed at
+the count; the format would hold x_j itself just as well.
 
 Why a file and not the server: the share is made in the teller's browser and must reach
 the counting only through the teller. The browser writes this file (WebCrypto: PBKDF2-
