@@ -1,7 +1,6 @@
 """Everything that writes meetings, inquiries and ballots."""
 
 from .ballots import (
-    ballot_cast,
     ballot_check,
     ballot_close,
     ballot_discard_practice,
@@ -11,6 +10,7 @@ from .ballots import (
     ballot_publish,
     ballot_verify,
 )
+from .cast import ballot_cast
 from .meetings import (
     AGENDA_ITEM_EDITABLE,
     MEETING_EDITABLE,
