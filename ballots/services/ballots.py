@@ -1,8 +1,9 @@
 """The secret satisfaction ballot: open, close (sum the sheets), publish, verify; casting is in
 cast.py, the tellers and the count in tellers.py.
 
-See ballots/models.py for how secrecy is built. States move
-draft → open → closed → published, only here, only by office staff.
+See ballots/models.py for how secrecy is built. States move draft → open → counting →
+closed → published through BALLOT_WORKFLOW: by office staff, except counting → closed,
+which only the k-th teller's valid decryption makes (tellers.py).
 """
 
 import json
