@@ -99,6 +99,16 @@ class BallotSetupForm(Form):
         label="会议", queryset=ReviewMeeting.objects.none(), required=False
     )
     preset = forms.ChoiceField(label="预设规则", required=False)
+    tellers = forms.ModelMultipleChoiceField(
+        label="监票人",
+        queryset=None,
+        required=False,
+        help_text="一般 3 人，按住 Ctrl 多选；也可建立后在测评页面指定。开始投票前，每名监票人须生成监票密钥。",
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    teller_threshold = forms.IntegerField(
+        label="解密所需监票人数", initial=2, min_value=2, max_value=9, required=False
+    )
     options = forms.CharField(
         label="选项（从好到差）", max_length=MAX_TEXT, initial="满意、基本满意、不满意"
     )
@@ -167,6 +177,10 @@ class BallotSetupForm(Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = campaign.meetings.all()
+        from .services.tellers import teller_candidates
+
+        self.fields["tellers"].queryset = teller_candidates()
+        self.fields["tellers"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["preset"].choices = [
             ("", "自定义"),
             *((p["key"], p["name"]) for p in presets()),
@@ -201,7 +215,12 @@ class BallotSetupForm(Form):
     def service_arguments(self) -> dict:
         """Everything ballot_create takes from this form; raises RuleError."""
         data = self.cleaned_data
+        tellers = {
+            "tellers": list(data["tellers"]),
+            "teller_threshold": data.get("teller_threshold") or 2,
+        }
         return {
+            **(tellers if data.get("tellers") else {}),
             "name": data["name"],
             "purpose": data["purpose"],
             "meeting": data["meeting"],
@@ -252,3 +271,30 @@ class PaperForm(Form):
             row["invalid"] = data.get(f"c_{item.subject_id}_invalid") or 0
             counts[item.subject_id] = {k: v for k, v in row.items() if v}
         return counts
+
+
+class TellersForm(forms.Form):
+    """The tellers (监票人) of a ballot, numbered in the list's order, and k."""
+
+    users = forms.ModelMultipleChoiceField(
+        label="监票人",
+        queryset=None,
+        help_text="一般 3 人，从常委会组成人员或工作人员中指定；按住 Ctrl 多选。",
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+    threshold = forms.IntegerField(
+        label="解密所需人数", initial=2, min_value=2, max_value=9,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        help_text="结束投票后，任意这么多名监票人载入各自的密钥即可计票。",
+    )  # fmt: skip
+
+    def __init__(self, *args, ballot, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services.tellers import teller_candidates
+
+        self.fields["users"].queryset = teller_candidates()
+        self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
+        chosen = [t.user_id for t in ballot.tellers.all()]
+        if chosen:
+            self.initial["users"] = chosen
+            self.initial["threshold"] = ballot.teller_threshold

@@ -3,14 +3,16 @@
 Secrecy by construction (the README's threat model lists who learns what, and the test
 that shows it):
 - Participation records THAT a member voted: (ballot, user), unique, no time.
-- A cast sheet is a SealedSheet: one fixed-width Paillier encryption of every choice
-  (ballots/crypto.py) under the ballot's public key, a random id, no user, no time.
-  Its length is the same whatever was chosen. The private key is never in the database:
-  it is a file under SEALING_KEY_DIR while the ballot is open.
-- On close the sheets are multiplied together and only that product is decrypted, into
-  the counts per subject and option; the key file is then destroyed. No single sheet is
-  ever decrypted, so there are no per-vote rows at all, and what the database keeps of
-  the sheets (live rows, dead tuples, WAL, dumps) can no longer be opened by anyone.
+- A cast sheet is a SealedSheet: the member's browser encrypted every choice under the
+  ballot's joint key (exponential ElGamal, ballots.elgamal) with proofs that it holds
+  one choice per subject; a random id, its tracker, no user, no time. Its length is the
+  same whatever was chosen. No key that opens it ever reaches the server: each teller
+  (监票人) keeps a share in a passphrase-protected file, and k of them are needed.
+- On close the sheets are added slot by slot and only the sums are decrypted, by k
+  tellers' partial decryptions; no single sheet is ever decrypted.
+- Ballots published before #22 (scheme "paillier") were encrypted by the server under a
+  Paillier key that was destroyed at close; their sheets, proofs and results are kept
+  and only read (ballots/crypto.py).
 """
 
 import uuid
@@ -111,6 +113,8 @@ class Inquiry(models.Model):
 class BallotStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     OPEN = "open", _("投票中")
+    # Voting has ended; the summed ciphertexts wait for k tellers' partial decryptions.
+    COUNTING = "counting", _("待监票人解密")
     CLOSED = "closed", _("已结束")
     PUBLISHED = "published", _("已公布")
 
@@ -122,10 +126,13 @@ BALLOT_WORKFLOW = Workflow(
         Move(BallotStatus.DRAFT, BallotStatus.OPEN, "开始投票"),
         Move(
             BallotStatus.OPEN,
-            BallotStatus.CLOSED,
-            "结束投票并计票",
-            confirm="结束投票后将立即计票，结果不可更改。确定结束？",
+            BallotStatus.COUNTING,
+            "结束投票",
+            confirm="结束投票后不能再投票，由监票人解密计票。确定结束？",
         ),
+        # Made by the k-th teller's valid partial decryption (ballot_decrypt), never by a
+        # button: no role may make it by hand.
+        Move(BallotStatus.COUNTING, BallotStatus.CLOSED, "监票人解密计票", roles=()),
         Move(
             BallotStatus.CLOSED,
             BallotStatus.PUBLISHED,
@@ -141,6 +148,17 @@ class BallotPurpose(models.TextChoices):
     REVIEW = "review", _("述职评议满意度测评")
     RECTIFICATION = "rectification", _("整改情况满意度测评")
     PRACTICE = "practice", _("试投票")
+
+
+class BallotScheme(models.TextChoices):
+    # Ballots counted before #22: the server held the Paillier key. Only read and verified.
+    PAILLIER = "paillier", _("服务器密钥（旧）")
+    # Voter-side exponential ElGamal, tellers k of n (ballots.elgamal).
+    ELGAMAL = "elgamal", _("监票人密钥")
+
+
+def election_id_new() -> str:
+    return uuid.uuid4().hex
 
 
 class Ballot(models.Model):
@@ -190,8 +208,24 @@ class Ballot(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
-    # The Paillier public key (n, hexadecimal) and slot width of the sheets, set at open.
-    # The private key is a file outside the database, destroyed on close.
+    scheme = models.CharField(
+        _("加密方式"),
+        max_length=10,
+        choices=BallotScheme.choices,
+        default=BallotScheme.ELGAMAL,
+        editable=False,
+    )
+    # Hashed into every proof and key file: a sheet or key file of one ballot is refused
+    # by any other, even one with the same id in another installation.
+    election_id = models.CharField(max_length=32, default=election_id_new, editable=False)
+    teller_count = models.PositiveSmallIntegerField(_("监票人人数"), default=3)
+    teller_threshold = models.PositiveSmallIntegerField(_("解密所需监票人数"), default=2)
+    # The joint public key (hex), the sum of the tellers' constant commitments, set once
+    # every teller has published; the summed ciphertexts of every sheet, set at close.
+    joint_key = models.CharField(max_length=64, blank=True, editable=False)
+    tally = models.JSONField(default=list, blank=True, editable=False)
+    # Before #22 (scheme paillier): the Paillier public key (n, hexadecimal) and slot
+    # width of the sheets, set at open; the private key was a file destroyed on close.
     public_key = models.TextField(blank=True, editable=False)
     slot_bits = models.PositiveSmallIntegerField(default=0, editable=False)
     # At close: the product of all sheets, its plaintext and the proof factors (hex), so
@@ -212,6 +246,16 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（第 {self.round} 轮）" if self.round > 1 else self.name
+
+    @property
+    def crypto_id(self) -> str:
+        """The ballot id hashed into proofs and key files (printable ASCII)."""
+        return f"ballot-{self.pk}-{self.election_id}"
+
+    @property
+    def layout(self) -> list[int]:
+        """Options per subject, in the sheet's order: what sheets are checked against."""
+        return [len(self.sheet_options)] * self.items.count()
 
     @property
     def unfavourable(self) -> str:
@@ -305,7 +349,65 @@ class SealedSheet(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
+    # Paillier: the fixed-width ciphertext. ElGamal: the sheet's canonical JSON as the
+    # browser posted it (ciphertexts and proofs; its length depends on the layout only).
     ciphertext = models.BinaryField()
+    # ElGamal: the receipt (SHA-256 of the canonical sheet), unique per ballot.
+    tracker = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "tracker"],
+                condition=~models.Q(tracker=""),
+                name="sheet_tracker_once",
+            )
+        ]
+
+
+class Teller(models.Model):
+    """A teller (监票人) of an ElGamal ballot: what their browser published, never a secret.
+
+    `public` holds the commitments to their polynomial, the proof of knowledge and the
+    ephemeral key for receiving shares (ballots.elgamal.tellers.TellerPublic); `shares`
+    the shares they sent to the other tellers, each sealed to the recipient's ephemeral
+    key ({recipient index: hex}); `partial` their partial decryption of the summed
+    ciphertexts, with proofs, once checked."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="tellers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("监票人"),
+        on_delete=models.PROTECT,
+        related_name="teller_roles",
+    )
+    index = models.PositiveSmallIntegerField(_("编号"))
+    public = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    shares = models.JSONField(default=dict, blank=True)
+    partial = models.JSONField(default=list, blank=True)
+    decrypted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("监票人")
+        verbose_name_plural = _("监票人")
+        ordering = ["ballot", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "index"], name="teller_index_once"),
+            models.UniqueConstraint(fields=["ballot", "user"], name="teller_user_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"监票人 {self.index}"
+
+
+class SheetCiphertext(models.Model):
+    """Every slot ciphertext's first point (g^r) ever accepted: a sheet reusing any piece
+    of another (a copied subject replayed to learn its voter's choice from the counts)
+    is refused. Random points only: no user, no time, no order."""
+
+    a = models.CharField(primary_key=True, max_length=64)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
 
 
 class PaperTally(models.Model):

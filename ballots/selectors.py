@@ -2,8 +2,8 @@
 
 from fractions import Fraction
 
-from .crypto import tracker
-from .models import Ballot, BallotStatus, Eligibility, Participation, SealedSheet
+from .crypto import tracker as paillier_tracker
+from .models import Ballot, BallotScheme, BallotStatus, Eligibility, Participation, SealedSheet
 from .rules import RuleError, Tally, apply_spec
 
 
@@ -27,6 +27,44 @@ def ballots_open_for(user):
         .exclude(pk__in=voted)
         .select_related("campaign")
     )
+
+
+def tellers_decrypted(ballot) -> int:
+    """How many tellers' partial decryptions are in (counts come only with k of them)."""
+    return ballot.tellers.filter(decrypted_at__isnull=False).count()
+
+
+def ballot_status_text(ballot) -> str:
+    """The status as the pages and the big screen say it, with the tellers' progress."""
+    if ballot.status == BallotStatus.COUNTING:
+        return (
+            f"{ballot.get_status_display()}（已解密 {tellers_decrypted(ballot)} 人，"
+            f"需 {ballot.teller_threshold} 人）"
+        )
+    return ballot.get_status_display()
+
+
+def teller_tasks(user) -> list[tuple[object, str]]:
+    """What this user owes as a teller (监票人): (teller, task) with task one of "keys"
+    (生成监票密钥), "shares" (发送份额), "decrypt" (解密计票)."""
+    from .models import Teller
+
+    tasks = []
+    for t in Teller.objects.filter(
+        user=user, ballot__status__in=[BallotStatus.DRAFT, BallotStatus.COUNTING]
+    ).select_related("ballot__campaign"):
+        ballot = t.ballot
+        if ballot.status == BallotStatus.DRAFT:
+            if t.published_at is None:
+                tasks.append((t, "keys"))
+            elif (
+                len(t.shares)
+                < ballot.tellers.filter(published_at__isnull=False).exclude(pk=t.pk).count()
+            ):
+                tasks.append((t, "shares"))
+        elif t.decrypted_at is None:
+            tasks.append((t, "decrypt"))
+    return tasks
 
 
 def ballot_results_visible(ballot) -> bool:
@@ -53,10 +91,10 @@ def ballot_receipts(ballot) -> list[str]:
     published, so a member can find theirs."""
     if not ballot_results_visible(ballot):
         return []
-    return sorted(
-        tracker(c)
-        for c in SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
-    )
+    sheets = SealedSheet.objects.filter(ballot=ballot)
+    if ballot.scheme == BallotScheme.PAILLIER:
+        return sorted(paillier_tracker(c) for c in sheets.values_list("ciphertext", flat=True))
+    return sorted(sheets.values_list("tracker", flat=True))
 
 
 def result_tally(ballot, result):

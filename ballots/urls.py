@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ballots, meetings, tools, voting
+from .views import ballots, meetings, tellers, tools, voting
 
 urlpatterns = [
     path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
@@ -11,15 +11,22 @@ urlpatterns = [
     ),
     path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot_detail"),
     path("ballots/<int:pk>/move/<str:to>/", ballots.ballot_move, name="ballot_move"),
+    path("ballots/<int:pk>/tellers/", ballots.ballot_tellers_view, name="ballot_tellers"),
     path("ballots/<int:pk>/remind/", ballots.ballot_remind_view, name="ballot_remind"),
     path("ballots/<int:pk>/round/", ballots.ballot_round_view, name="ballot_round"),
     path("ballots/<int:pk>/discard/", ballots.ballot_discard_view, name="ballot_discard"),
     path("ballots/<int:pk>/paper/", ballots.ballot_paper_view, name="ballot_paper"),
+    path("ballots/<int:pk>/teller/", tellers.ballot_teller, name="ballot_teller"),
+    path("ballots/<int:pk>/teller/publish/", tellers.teller_publish_view, name="teller_publish"),
+    path("ballots/<int:pk>/teller/shares/", tellers.teller_shares_view, name="teller_shares"),
+    path("ballots/<int:pk>/teller/decrypt/", tellers.teller_decrypt_view, name="teller_decrypt"),
     path("ballots/<int:pk>/vote/", voting.ballot_vote, name="ballot_vote"),
     path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
     path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
     path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
     path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
+    path("ballots/<int:pk>/record/", ballots.ballot_record_page, name="ballot_record"),
+    path("ballots/<int:pk>/record.json", ballots.ballot_record_json, name="ballot_record_json"),
     path("ballots/<int:pk>/simulate/", tools.ballot_simulate, name="ballot_simulate"),
     path("ballots/<int:pk>/simulate.xlsx", tools.ballot_simulate_xlsx, name="ballot_simulate_xlsx"),
     path("ballots/<int:pk>/receipt/", tools.ballot_receipt_check, name="ballot_receipt"),

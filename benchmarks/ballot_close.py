@@ -1,10 +1,14 @@
-"""The homomorphic close against a plain count of the same votes, in one process.
+"""The close of a tellers' ballot (#22) against a plain count of the same votes.
 
 Run: .venv/bin/python benchmarks/ballot_close.py [voters] [subjects]
 Uses DATABASE_URL when set. Builds a ballot of `voters` members x `subjects` subjects
-(default 200 x 20), casts every sheet through ballot_cast (one Paillier encryption each),
-then times:
-- the close: multiply every sheet, decrypt only the product, verify it, store results;
+(default 200 x 20) with three tellers, encrypts every sheet as a browser would
+(ballots.browser, in Python), casts each through ballot_cast (every proof verified), then
+times:
+- the close: add every sheet slot by slot (ballot_close), then two tellers' partial
+  decryptions, each checked, the count and the stored results (ballot_decrypt);
+  the tellers' own computation (their browsers' part) is timed apart;
+- the verifier (tools/verify_ballot.py's check) over the published record;
 - a baseline: the same votes as plaintext rows in a scratch table, counted by one SQL
   GROUP BY (what a close that stored one row per vote would at least have to do).
 Prints the times and their ratio, and the cost of one cast's encryption.
@@ -45,16 +49,51 @@ def _baseline(votes: list[tuple[int, int]]) -> float:
     return best
 
 
+def browser_partial(ballot, index, seed):
+    """Teller `index`'s browser: x_j from its seed and shares, the partial decryption."""
+    from ballots.elgamal.ceremony import teller_secret
+    from ballots.elgamal.group import point_from_hex
+    from ballots.elgamal.tally import tally_partial
+    from ballots.services.tellers import tally_parsed, tellers_public, tellers_shares_for
+
+    x = teller_secret(
+        seed=seed, ballot_id=ballot.crypto_id, n=ballot.teller_count,
+        k=ballot.teller_threshold, index=index, publics=tellers_public(ballot),
+        sealed=tellers_shares_for(ballot, index),
+    )  # fmt: skip
+    return tally_partial(
+        secret=x, tally=tally_parsed(ballot), joint_key=point_from_hex(ballot.joint_key),
+        ballot_id=ballot.crypto_id, teller=index,
+    )  # fmt: skip
+
+
 def main() -> None:
     voters = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     subject_count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from ballots import browser
         from ballots.models import BallotResult
-        from ballots.services import ballot_cast, ballot_close, ballot_create, ballot_open
+        from ballots.services import (
+            ballot_cast,
+            ballot_close,
+            ballot_create,
+            ballot_decrypt,
+            ballot_open,
+            ballot_publish,
+        )
+        from ballots.services.record import ballot_record
         from reviews.services import campaign_update
-        from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+        from tests.factories import (
+            TELLER_SEEDS,
+            CampaignFactory,
+            MemberFactory,
+            SubjectFactory,
+            UserFactory,
+            tellers_ready,
+        )
+        from tools.verify_ballot import check
 
         office = UserFactory(is_staff=True, role="office")
         campaign = campaign_update(
@@ -64,20 +103,41 @@ def main() -> None:
         members = [MemberFactory().user for _ in range(voters)]
         ballot = ballot_create(actor=office, campaign=campaign, name="计票基准")
         start = time.perf_counter()
+        tellers_ready(ballot, actor=office)
         ballot = ballot_open(actor=office, ballot=ballot)
         open_time = time.perf_counter() - start
         rng = random.Random(1)
-        votes = []
+        votes, sheets = [], []
         start = time.perf_counter()
-        for member in members:
-            sheet = {s.pk: rng.choice(ballot.options) for s in subjects}
-            ballot_cast(actor=member, ballot=ballot, choices=sheet)
-            votes += [(sid, ballot.options.index(o)) for sid, o in sheet.items()]
+        for _member in members:
+            choices = {s.pk: rng.choice(ballot.options) for s in subjects}
+            sheets.append(browser.sheet_for(ballot, choices))
+            votes += [(sid, ballot.options.index(o)) for sid, o in choices.items()]
+        encrypt_time = time.perf_counter() - start
+        start = time.perf_counter()
+        for member, sheet in zip(members, sheets, strict=True):
+            ballot_cast(actor=member, ballot=ballot, sheet=sheet)
         cast_time = time.perf_counter() - start
 
+        seeds = TELLER_SEEDS[ballot.pk]
         start = time.perf_counter()
-        ballot_close(actor=office, ballot=ballot)
+        ballot = ballot_close(actor=office, ballot=ballot)
         close_time = time.perf_counter() - start
+        partials, teller_time = {}, 0.0
+        for index in (1, 2):  # what the tellers' browsers compute, timed apart
+            start = time.perf_counter()
+            partials[index] = browser_partial(ballot, index, seeds[index])
+            teller_time += time.perf_counter() - start
+        start = time.perf_counter()
+        for index, partial in partials.items():
+            user = ballot.tellers.get(index=index).user
+            ballot = ballot_decrypt(actor=user, ballot=ballot, partial=partial)
+        close_time += time.perf_counter() - start
+        ballot_publish(actor=office, ballot=ballot)
+        start = time.perf_counter()
+        lines = check(ballot_record(ballot))
+        verify_time = time.perf_counter() - start
+        assert all(ok for ok, _ in lines), lines
         counted = sum(
             sum(r.web_counts.values()) for r in BallotResult.objects.filter(ballot=ballot)
         )
@@ -88,9 +148,13 @@ def main() -> None:
             f"database: {connection.vendor}; {voters} voters x {subject_count} subjects "
             f"= {len(votes)} votes in {voters} sheets"
         )
-        print(f"open (2048-bit Paillier key):   {open_time * 1000:9.1f} ms")
-        print(f"cast, per sheet (service call): {cast_time / voters * 1000:9.1f} ms")
-        print(f"close (multiply, decrypt product, verify, store): {close_time * 1000:9.1f} ms")
+        print(f"load average: {os.getloadavg()}")
+        print(f"tellers' keys and open:         {open_time * 1000:9.1f} ms")
+        print(f"encrypt, per sheet (Python):    {encrypt_time / voters * 1000:9.1f} ms")
+        print(f"cast, per sheet (verify+store): {cast_time / voters * 1000:9.1f} ms")
+        print(f"close: sums + 2 checked partials + count + store: {close_time * 1000:9.1f} ms")
+        print(f"(the two tellers' own computation, in Python: {teller_time * 1000:9.1f} ms)")
+        print(f"verifier over the record:       {verify_time * 1000:9.1f} ms")
         print(f"plain GROUP BY over {len(votes)} vote rows:      {group_by * 1000:9.1f} ms")
         print(f"ratio (close / GROUP BY):       {close_time / group_by:9.1f}")
     finally:

@@ -86,10 +86,17 @@ def main() -> None:
     try:
         from django.core.handlers.wsgi import WSGIHandler
 
+        from ballots.browser import sheet_for
         from ballots.models import Participation, SealedSheet
         from ballots.services import ballot_create, ballot_open
         from reviews.services import campaign_update
-        from tests.factories import CampaignFactory, MemberFactory, SubjectFactory, UserFactory
+        from tests.factories import (
+            CampaignFactory,
+            MemberFactory,
+            SubjectFactory,
+            UserFactory,
+            tellers_ready,
+        )
 
         office = UserFactory(is_staff=True, role="office")
         campaign = campaign_update(
@@ -98,7 +105,13 @@ def main() -> None:
         subjects = [SubjectFactory(campaign=campaign) for _ in range(12)]
         members = [MemberFactory().user for _ in range(voters)]
         ballot = ballot_create(actor=office, campaign=campaign, name="吞吐量测评")
+        tellers_ready(ballot, actor=office)
         ballot_open(actor=office, ballot=ballot)
+        # The browsers' part, done beforehand: each member's encrypted sheet.
+        sheets = [
+            {"step": "confirm", "sheet": sheet_for(ballot, {s.pk: "满意" for s in subjects})}
+            for _ in members
+        ]
         sessions = [_session_cookie(m) for m in members]
         connection.close()
 
@@ -108,9 +121,14 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
 
-        sheet = {"step": "confirm", **{f"s{s.pk}": "0" for s in subjects}}  # option indices
         vote_url = f"{base}/ballots/{ballot.pk}/vote/"
-        vote_time = _run(threads, [lambda s=s: _post(vote_url, s, sheet) for s in sessions])
+        vote_time = _run(
+            threads,
+            [
+                lambda s=s, body=body: _post(vote_url, s, body)
+                for s, body in zip(sessions, sheets, strict=True)
+            ],
+        )
         cast = Participation.objects.filter(ballot=ballot).count()
         sealed = SealedSheet.objects.filter(ballot=ballot).count()
         assert cast == sealed == voters, (cast, sealed)

@@ -11,15 +11,19 @@ People are invented. Every login has the password DEMO_PASSWORD.
 """
 
 import datetime
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ballots.browser import sheet_for, teller_decrypt, teller_key_file, tellers_make_keys
 from ballots.models import Ballot, BallotPurpose, BallotStatus
 from ballots.services import (
     agenda_item_create,
@@ -404,8 +408,13 @@ def _meeting_and_ballot(
             actor=office, inquiry=inquiry, answer="将推行并联审批，压缩办理时限，年底前完成。"
         )
     ballot = ballot_create(
-        actor=office, campaign=campaign, name="述职评议满意度测评", meeting=meeting
+        actor=office,
+        campaign=campaign,
+        name="述职评议满意度测评",
+        meeting=meeting,
+        tellers=[users[u] for u in DEMO_TELLERS],
     )
+    seeds = _tellers_keys(ballot)
     ballot_open(actor=office, ballot=ballot)
     rng = random.Random(seed)
     voters = [
@@ -416,10 +425,34 @@ def _meeting_and_ballot(
             s.pk: rng.choices(ballot.options, weights=[7, 3, 1] if i != 4 else [2, 3, 5])[0]
             for i, s in enumerate(subjects)
         }
-        ballot_cast(actor=voter, ballot=ballot, choices=choices)
-    ballot_close(actor=office, ballot=ballot)
+        ballot_cast(actor=voter, ballot=ballot, sheet=sheet_for(ballot, choices))
+    ballot = ballot_close(actor=office, ballot=ballot)
+    # Two of the three tellers decrypt in the meeting; the third's file stays unused.
+    for index in (1, 2):
+        ballot = teller_decrypt(ballot, index, seeds[index])
     ballot_publish(actor=office, ballot=ballot)
     return meeting, ballot
+
+
+DEMO_TELLERS = ("member", "m02", "m03")
+DEMO_TELLER_PASSPHRASE = "demo12345"
+
+
+def demo_tellers_dir() -> Path:
+    return Path(settings.DEMO_TELLERS_DIR)
+
+
+def _tellers_keys(ballot) -> dict:
+    """The demo's tellers make their keys as their browsers would, and their key files
+    (passphrase demo12345) are written where load_demo says, to try the tellers' page."""
+    seeds = tellers_make_keys(ballot)
+    folder = demo_tellers_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for teller in ballot.tellers.select_related("user"):
+        data = teller_key_file(ballot, teller.index, seeds[teller.index], DEMO_TELLER_PASSPHRASE)
+        name = f"{ballot.crypto_id}-监票人{teller.index}-{teller.user.username}.json"
+        (folder / name).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return seeds
 
 
 def _rectification(
@@ -824,8 +857,13 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
     _move_to(batch, _stage_for(today, batch_dates), office)
     # A practice ballot is open so that members can try voting on their phones.
     practice = ballot_create(
-        actor=office, campaign=batch, name="试投票（测试手机）", purpose=BallotPurpose.PRACTICE
+        actor=office,
+        campaign=batch,
+        name="试投票（测试手机）",
+        purpose=BallotPurpose.PRACTICE,
+        tellers=[people[u] for u in DEMO_TELLERS],
     )
+    _tellers_keys(practice)
     ballot_open(actor=office, ballot=practice)
     _briefing(county, office=office, today=today)
     # Reminders due today, as the hourly sweep would send them.

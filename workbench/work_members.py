@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots.models import Eligibility
-from ballots.selectors import ballots_open_for, published_ballots
+from ballots.selectors import ballots_open_for, published_ballots, teller_tasks
 from core.roles import Role, user_roles
 from rectification.models import (
     OpinionStatus,
@@ -50,6 +50,34 @@ def ballot_work(user, today: datetime.date) -> list[WorkItem]:
         )
         for b in ballots_open_for(user).order_by("opened_at", "pk")
     ]
+
+
+TELLER_TASKS = {
+    "keys": ("生成监票密钥", "去生成"),
+    "shares": ("发送监票份额", "去发送"),
+    "decrypt": ("解密计票", "去解密"),
+}
+
+
+def teller_work(user, today: datetime.date) -> list[WorkItem]:
+    """A teller's (监票人) steps: make a key before the ballot opens, send the shares owed
+    to tellers who made theirs later, decrypt the sums after the close."""
+    items = []
+    for teller, task in teller_tasks(user):
+        title, link = TELLER_TASKS[task]
+        b = teller.ballot
+        items.append(
+            WorkItem(
+                title,
+                f"{b} · {b.campaign.name} · 监票人 {teller.index}",
+                reverse("ballot_teller", args=[b.pk]),
+                today,
+                since=timezone.localtime(b.closed_at).date() if b.closed_at else None,
+                since_label="结束投票",
+                link=link,
+            )
+        )
+    return items
 
 
 def group_work(user, today: datetime.date) -> list[WorkItem]:
@@ -260,7 +288,7 @@ def person_work(user, today: datetime.date) -> list[WorkItem]:
     """Everything one person owes or must decide, soonest first (office work is per
     campaign: see office_work)."""
     roles = user_roles(user)
-    items = ballot_work(user, today) + group_work(user, today)
+    items = ballot_work(user, today) + teller_work(user, today) + group_work(user, today)
     items += rectification_check_work(user, today)
     if Role.SUBJECT in roles:
         items += subject_work(user, today)

@@ -1,7 +1,7 @@
 """Everything that writes meetings, inquiries and ballots."""
 
 from .ballots import (
-    ballot_cast,
+    ballot_check,
     ballot_close,
     ballot_discard_practice,
     ballot_keys_purge,
@@ -10,6 +10,7 @@ from .ballots import (
     ballot_publish,
     ballot_verify,
 )
+from .cast import ballot_cast
 from .meetings import (
     AGENDA_ITEM_EDITABLE,
     MEETING_EDITABLE,
@@ -24,6 +25,13 @@ from .meetings import (
 )
 from .paper import ballot_remind, paper_enter
 from .setup import ballot_create, ballot_rule_check, default_quorum
+from .tellers import (
+    ballot_decrypt,
+    ballot_tellers_set,
+    teller_publish,
+    teller_shares_send,
+    tellers_missing,
+)
 
 __all__ = [
     "AGENDA_ITEM_EDITABLE",
@@ -32,6 +40,8 @@ __all__ = [
     "agenda_item_delete",
     "agenda_item_update",
     "ballot_cast",
+    "ballot_check",
+    "ballot_decrypt",
     "ballot_close",
     "ballot_create",
     "ballot_discard_practice",
@@ -41,6 +51,7 @@ __all__ = [
     "ballot_publish",
     "ballot_remind",
     "ballot_rule_check",
+    "ballot_tellers_set",
     "ballot_verify",
     "default_quorum",
     "inquiry_answer",
@@ -49,4 +60,7 @@ __all__ = [
     "meeting_delete",
     "meeting_update",
     "paper_enter",
+    "teller_publish",
+    "teller_shares_send",
+    "tellers_missing",
 ]

@@ -1,15 +1,19 @@
-"""The secret satisfaction ballot: configure, open, cast, close (tally once), publish.
+"""The secret satisfaction ballot: open, close (sum the sheets), publish, verify; casting is in
+cast.py, the tellers and the count in tellers.py.
 
-See ballots/models.py for how secrecy is built. States move
-draft → open → closed → published, only here, only by office staff.
+See ballots/models.py for how secrecy is built. States move draft → open → counting →
+closed → published through BALLOT_WORKFLOW: by office staff, except counting → closed,
+which only the k-th teller's valid decryption makes (tellers.py).
 """
 
-from django.db import IntegrityError, connection, transaction
+import json
+
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.keystore import key_destroy, key_names, key_write
+from core.keystore import key_destroy, key_names
 from core.outbox import email_cancel
 from core.services import require_office
 from core.workflow import transition
@@ -17,21 +21,26 @@ from reviews.models import Member
 
 from .. import crypto as ballot_crypto
 from ..audit import AuditAction
+from ..elgamal.elgamal import Ciphertext
+from ..elgamal.tally import tally_sum, tally_to_json
 from ..models import (
     BALLOT_WORKFLOW,
     Ballot,
     BallotItem,
     BallotPurpose,
     BallotResult,
+    BallotScheme,
     BallotStatus,
     Eligibility,
     PaperTally,
     Participation,
     SealedSheet,
+    SheetCiphertext,
+    Teller,
     VoterGroup,
 )
-from .keys import ballot_key_name, sheet_layout
-from .tally import count_sheets, sheets_product, tally
+from .cast import cast_lock
+from .tally import sheets_product
 
 
 def _locked(ballot: Ballot) -> Ballot:
@@ -40,19 +49,20 @@ def _locked(ballot: Ballot) -> Ballot:
     )
 
 
-def _share_locked(ballot: Ballot) -> Ballot:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM ballots_ballot WHERE id = %s FOR SHARE", [ballot.pk])
-    # SQLite takes the database's write lock at the transaction's start instead.
-    return Ballot.objects.select_related("campaign").get(pk=ballot.pk)
-
-
 @transaction.atomic
 def ballot_open(*, actor, ballot: Ballot) -> Ballot:
     require_office(actor)
     ballot = _locked(ballot)
     BALLOT_WORKFLOW.require(ballot.status, BallotStatus.OPEN)
+    if ballot.scheme != BallotScheme.ELGAMAL:
+        raise ApplicationError("这是旧加密方式的测评，不能再开始投票，请新建测评。")
+    from .tellers import tellers_missing  # tellers imports this module
+
+    missing = tellers_missing(ballot)
+    if missing or not ballot.joint_key:
+        raise ApplicationError(
+            "还不能开始投票：" + "；".join(missing or ["监票人密钥不完整"]) + "。"
+        )
     voters = list(
         Member.objects.filter(is_active=True, counts_toward_composition=True).values_list(
             "user_id", flat=True
@@ -61,62 +71,17 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
     if not voters:
         raise ApplicationError("系统中没有在任且计入组成人员的常委会组成人员，无法开始网上投票。")
     Eligibility.objects.bulk_create(Eligibility(ballot=ballot, user_id=u) for u in voters)
-    # Only the public key goes to the database; the private key is a file outside it.
-    # Should this transaction roll back, the file is left for a draft ballot and replaced
-    # at the next open (or removed by ballot_keys_purge).
-    n, secret = ballot_crypto.keypair_new()
-    key_write(name=ballot_key_name(ballot), data=secret)
+    # No key at all on the server: sheets are encrypted in the members' browsers under the
+    # joint key that the tellers' commitments define (ballot.joint_key).
     return transition(
         obj=ballot,
         to=BallotStatus.OPEN,
         workflow=BALLOT_WORKFLOW,
         actor=actor,
         summary=f"“{ballot}”开始投票（应投 {len(voters)} 人）",
-        stamp={
-            "opened_at": timezone.now(),
-            "public_key": format(n, "x"),
-            "slot_bits": ballot_crypto.slot_bits_for(len(voters)),
-        },
+        stamp={"opened_at": timezone.now()},
         campaign=ballot.campaign,
     )
-
-
-def ballot_cast(*, actor, ballot: Ballot, choices: dict[int, str]) -> str:
-    """Cast the member's whole sheet once, encrypted under the ballot's public key.
-
-    Returns the receipt to show them: the tracker of their sheet, listed after publication
-    among the counted sheets. The participation and the sheet share a transaction; that is
-    harmless because nothing in the database can open the sheet."""
-    with transaction.atomic():
-        # A shared lock on the ballot row: casts run side by side, but the close (which
-        # takes the row exclusively) waits for them, and no sheet lands after the count.
-        ballot = _share_locked(ballot)
-        if ballot.status != BallotStatus.OPEN:
-            raise ApplicationError("本次测评不在投票时间内。")
-        if not Eligibility.objects.filter(ballot=ballot, user=actor).exists():
-            raise ApplicationError("您不在本次测评的投票人名单中。")
-        if Participation.objects.filter(ballot=ballot, user=actor).exists():
-            raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。")
-        subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
-        allowed = set(ballot.sheet_options)
-        missing = [sid for sid in subject_ids if choices.get(sid) not in allowed]
-        if missing or set(choices) - set(subject_ids):
-            raise ApplicationError(
-                f"还有 {len(missing)} 名评议对象未选择，请对每一名评议对象作出选择。"
-                if missing
-                else "选票内容无效。"
-            )
-        sheet = ballot_crypto.sheet_encrypt(
-            sheet_layout(ballot, len(subject_ids)),
-            [ballot.sheet_options.index(choices[sid]) for sid in subject_ids],
-        )
-        try:
-            with transaction.atomic():
-                Participation.objects.create(ballot=ballot, user=actor)
-        except IntegrityError:
-            raise ApplicationError("您已经投过票，每人只能投一次，投票后不能更改。") from None
-        SealedSheet.objects.create(ballot=ballot, ciphertext=sheet)
-    return ballot_crypto.tracker(sheet)
 
 
 # E-mails reminding members to vote (ballots.services.paper.ballot_remind), keyed
@@ -126,48 +91,66 @@ REMIND_MAIL_KIND = "ballot_remind"
 
 @transaction.atomic
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
-    """Count by multiplying the sheets and decrypting only the product; destroy the key."""
+    """End the voting and add the sheets slot by slot; the tellers decrypt only the sums
+    (ballots.services.tellers.ballot_decrypt), and the k-th of them counts the ballot."""
     require_office(actor)
-    ballot = _locked(ballot)
-    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.CLOSED)
+    with cast_lock(ballot, exclusive=True):
+        ballot = _locked(ballot)
+    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.COUNTING)
     participants = Participation.objects.filter(ballot=ballot).count()
-    if SealedSheet.objects.filter(ballot=ballot).count() != participants:
+    sheets = list(SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True))
+    if len(sheets) != participants:
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
-    counts, ballot.tally_proof = count_sheets(ballot)
-    if any(sum(row.values()) != participants for row in counts.values()):
-        raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
-    ballot.web_participants = participants
-    BallotResult.objects.bulk_create(tally(ballot, counts))
-    committee = ballot.voter_groups.get(is_committee=True)
-    paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
-    took_part = participants + (paper.returned if paper else 0)
-    ballot.is_valid = took_part >= ballot.quorum
-    ballot.invalid_reason = (
-        ""
-        if ballot.is_valid
-        else (f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人，本轮测评无效。")
-    )
+    layout = ballot.layout
+    parsed = [
+        [
+            [Ciphertext.from_json({"a": s["a"], "b": s["b"]}, "sheet") for s in subject["slots"]]
+            for subject in json.loads(bytes(sheet))["subjects"]
+        ]
+        for sheet in sheets
+    ]
+    total = tally_to_json(tally_sum(parsed, layout))
     # Reminders still waiting for the mail server would only confuse now.
     email_cancel(kind=REMIND_MAIL_KIND, key_prefix=f"{ballot.pk}:", reason="投票已结束，不再发送。")
-    # Only once the count is committed may the key go: a rolled-back close stays open.
-    name = ballot_key_name(ballot)
-    transaction.on_commit(lambda: (key_destroy(name=name), ballot_keys_purge()))
-    return transition(
+    ballot = transition(
         obj=ballot,
-        to=BallotStatus.CLOSED,
+        to=BallotStatus.COUNTING,
         workflow=BALLOT_WORKFLOW,
         actor=actor,
-        summary=f"“{ballot}”结束投票并计票（网上 {participants} 人{f'，纸质 {paper.returned} 张' if paper else ''}）"
-        + ("" if ballot.is_valid else "：" + ballot.invalid_reason),
-        stamp={
-            "closed_at": timezone.now(),
-            "web_participants": participants,
-            "tally_proof": ballot.tally_proof,
-            "is_valid": ballot.is_valid,
-            "invalid_reason": ballot.invalid_reason,
-        },
+        summary=f"“{ballot}”结束投票（网上 {participants} 人），待监票人解密",
+        stamp={"closed_at": timezone.now(), "web_participants": participants, "tally": total},
         campaign=ballot.campaign,
     )
+    if participants == 0:
+        # Nothing was encrypted, so there is nothing to decrypt: every web count is 0.
+        from .tellers import ballot_count  # tellers imports this module
+
+        return ballot_count(actor=actor, ballot=ballot, rows=[[0] * n for n in layout])
+    return ballot
+
+
+def web_counts_by_subject(ballot: Ballot, rows: list[list[int]]) -> dict[int, dict[str, int]]:
+    subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
+    return {
+        sid: dict(zip(ballot.sheet_options, row, strict=True))
+        for sid, row in zip(subject_ids, rows, strict=True)
+    }
+
+
+def ballot_validity(ballot: Ballot) -> tuple[bool, str, str]:
+    """Whether enough members took part (web and the committee's paper sheets), the reason
+    when not, and what the count saw, for the audit entry."""
+    committee = ballot.voter_groups.get(is_committee=True)
+    paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
+    took_part = ballot.web_participants + (paper.returned if paper else 0)
+    is_valid = took_part >= ballot.quorum
+    reason = (
+        ""
+        if is_valid
+        else f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人，本轮测评无效。"
+    )
+    seen = f"网上 {ballot.web_participants} 人{f'，纸质 {paper.returned} 张' if paper else ''}"
+    return is_valid, reason, seen
 
 
 @transaction.atomic
@@ -195,12 +178,10 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     if ballot.status == BallotStatus.OPEN:
         raise ApplicationError("请先结束试投票。")
     name, campaign = str(ballot), ballot.campaign
-    for model in (BallotResult, Participation, Eligibility, SealedSheet):
+    for model in (BallotResult, Participation, Eligibility, SealedSheet, SheetCiphertext, Teller):
         model.objects.filter(ballot=ballot).delete()
     PaperTally.objects.filter(ballot=ballot).delete()
-    key_name = ballot_key_name(ballot)
     ballot.delete()
-    transaction.on_commit(lambda: key_destroy(name=key_name))
     audit_log(
         actor=actor,
         action=AuditAction.BALLOT_DISCARD,
@@ -235,6 +216,13 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
         quorum_base=ballot.quorum_base,
         rule_preset=ballot.rule_preset,
         rule_spec=ballot.rule_spec,
+        teller_count=ballot.teller_count,
+        teller_threshold=ballot.teller_threshold,
+    )
+    # The same tellers, who make new keys: a key belongs to one ballot only.
+    Teller.objects.bulk_create(
+        Teller(ballot=new, user_id=t.user_id, index=t.index)
+        for t in Teller.objects.filter(ballot=ballot)
     )
     BallotItem.objects.bulk_create(
         BallotItem(ballot=new, subject_id=i.subject_id, position=i.position)
@@ -255,9 +243,29 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
 
 
 def ballot_verify(*, ballot: Ballot) -> bool:
-    """Anyone's check of a published count: the product of the stored sheets, with the
-    published proof, gives exactly the published web counts."""
-    if ballot.status != BallotStatus.PUBLISHED or not ballot.tally_proof:
+    """Anyone's check of a published count (ballot_check names every problem)."""
+    return not ballot_check(ballot=ballot)
+
+
+def ballot_check(*, ballot: Ballot) -> list[str]:
+    """Every problem found when a published ballot is recomputed from what is stored, in
+    Chinese; empty when all checks pass. ElGamal ballots: the election record is rebuilt
+    from the database, which re-verifies every proof, the sums and the decryption, then
+    counts, rates and outcomes are recomputed and compared with the stored results (what
+    pages and Excel show)."""
+    if ballot.status != BallotStatus.PUBLISHED:
+        return ["测评尚未公布。"]
+    if ballot.scheme == BallotScheme.PAILLIER:
+        return [] if _paillier_verify(ballot) else ["网上票数与存储的选票不一致。"]
+    from .record import record_problems  # record imports this module
+
+    return record_problems(ballot)
+
+
+def _paillier_verify(ballot: Ballot) -> bool:
+    """Ballots before #22: the product of the stored sheets, with the published proof,
+    gives exactly the published web counts."""
+    if not ballot.tally_proof:
         return False
     subject_ids, layout, product = sheets_product(ballot)
     proof = ballot.tally_proof
@@ -275,8 +283,8 @@ def ballot_verify(*, ballot: Ballot) -> bool:
 
 
 def ballot_keys_purge() -> int:
-    """Destroy key files left behind for ballots that are no longer open (a crash between
-    the close's commit and its key deletion, or an open that rolled back)."""
+    """Destroy Paillier key files left behind by ballots before #22 (a crash between a
+    close's commit and its key deletion, or an open that rolled back)."""
     names = key_names(prefix="ballot")
     open_ids = set(Ballot.objects.filter(status=BallotStatus.OPEN).values_list("pk", flat=True))
     stale = [n for n in names if int(n.split("-")[1]) not in open_ids]

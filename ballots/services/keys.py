@@ -1,4 +1,5 @@
-"""Where a ballot's private key lives (outside the database) and how its sheets are laid out."""
+"""Ballots before #22 (scheme paillier): where their private key lived (outside the database,
+destroyed at close) and how their sheets are laid out, to verify them."""
 
 from .. import crypto as ballot_crypto
 from ..models import Ballot

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..presets import preset, preset_spec
 from ..rules import RuleError, RuleSpec, describe, spec_problems
+from .tellers import ballot_tellers_set
 
 ABSTAIN = "弃权"
 COMMITTEE_GROUP = "常委会组成人员"
@@ -104,9 +105,12 @@ def ballot_create(
     purpose: str = BallotPurpose.REVIEW,
     committee_weight: Decimal = Decimal(1),
     extra_groups: list[tuple[str, Decimal]] = (),
+    tellers=None,
+    teller_threshold: int = 2,
 ) -> Ballot:
-    """A ballot with its scale, outcome labels, voter groups and result rule. The rule is a
-    preset resolved against this scale, or the office's own spec (rules.RuleSpec JSON)."""
+    """A ballot with its scale, outcome labels, voter groups, result rule and tellers. The
+    rule is a preset resolved against this scale, or the office's own spec (rules.RuleSpec
+    JSON). Tellers (监票人) may also be named later, on the ballot's page, before it opens."""
     require_office(actor)
     options = _labels(options or campaign.rating_options, "选项")
     outcomes = _labels(outcomes or options, "结果档次")
@@ -175,6 +179,8 @@ def ballot_create(
     VoterGroup.objects.bulk_create(
         VoterGroup(ballot=ballot, name=n, weight=w, is_committee=c) for n, w, c in groups
     )
+    if tellers:
+        ballot_tellers_set(actor=actor, ballot=ballot, users=tellers, threshold=teller_threshold)
     audit_log(
         actor=actor,
         action=AuditAction.BALLOT_CREATE,

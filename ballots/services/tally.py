@@ -1,10 +1,10 @@
-"""Counting: multiply the sheets, decrypt only the product, combine with paper, apply the rule."""
+"""Counting: combine the web counts with paper, apply the rule; and, for ballots before #22,
+the product of their Paillier sheets that ballot_verify rechecks."""
 
 from decimal import Decimal
 from fractions import Fraction
 
 from core.errors import ApplicationError
-from core.keystore import key_read
 
 from .. import crypto as ballot_crypto
 from ..models import (
@@ -20,7 +20,7 @@ from ..rules import (
     apply_spec,
     describe,
 )
-from .keys import ballot_key_name, sheet_layout
+from .keys import sheet_layout
 
 
 def _fraction(value) -> Fraction:
@@ -161,24 +161,3 @@ def sheets_product(ballot: Ballot) -> tuple[list[int], ballot_crypto.Layout, lis
     layout = sheet_layout(ballot, len(subject_ids))
     sheets = SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
     return subject_ids, layout, ballot_crypto.sheets_multiply(layout, sheets.iterator())
-
-
-def count_sheets(ballot: Ballot) -> tuple[dict[int, dict[str, int]], dict]:
-    """Multiply every sheet, decrypt only the product, and check it before trusting it."""
-    subject_ids, layout, product = sheets_product(ballot)
-    plains, proofs = ballot_crypto.product_decrypt(
-        layout, key_read(name=ballot_key_name(ballot)), product
-    )
-    if not ballot_crypto.product_verify(layout, product, plains, proofs):
-        raise ApplicationError("计票校验未通过，已停止计票，请联系系统管理员。")
-    rows = ballot_crypto.counts_unpack(layout, plains)
-    counts = {
-        sid: dict(zip(ballot.sheet_options, row, strict=True))
-        for sid, row in zip(subject_ids, rows, strict=True)
-    }
-    proof = {
-        "product": [format(c, "x") for c in product],
-        "plaintext": [format(m, "x") for m in plains],
-        "randomness": [format(r, "x") for r in proofs],
-    }
-    return counts, proof

@@ -1,8 +1,10 @@
 """Ballot pages: the office's control page, the member's voting page, the big screen, results."""
 
+import json
+
 import segno
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -14,15 +16,17 @@ from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
-from ..forms import BallotSetupForm, PaperForm, preset_fields
-from ..models import BALLOT_WORKFLOW, Ballot, BallotStatus, Eligibility
+from ..forms import BallotSetupForm, PaperForm, TellersForm, preset_fields
+from ..models import BALLOT_WORKFLOW, Ballot, BallotScheme, BallotStatus, Eligibility
 from ..rules import RuleError, describe
 from ..selectors import (
     ballot_receipts,
     ballot_results,
     ballot_results_visible,
+    ballot_status_text,
     ballot_turnout,
     published_ballots,
+    tellers_decrypted,
 )
 from ..services import (
     ballot_close,
@@ -33,9 +37,12 @@ from ..services import (
     ballot_publish,
     ballot_remind,
     ballot_rule_check,
+    ballot_tellers_set,
     ballot_verify,
     paper_enter,
+    tellers_missing,
 )
+from ..services.record import ballot_check_lines, ballot_record
 
 RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
@@ -156,6 +163,15 @@ def ballot_detail(request, pk: int):
             "results": _ordered(ballot, results),
             "chart": _chart_data(ballot, results) if results else None,
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
+            "tellers": list(ballot.tellers.select_related("user")),
+            "tellers_missing": tellers_missing(ballot)
+            if ballot.status == BallotStatus.DRAFT
+            else [],
+            "tellers_form": TellersForm(ballot=ballot)
+            if ballot.status == BallotStatus.DRAFT
+            and not ballot.tellers.filter(published_at__isnull=False).exists()
+            else None,
+            "status_text": ballot_status_text(ballot),
             "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
             if ballot.status == BallotStatus.DRAFT
             else [],
@@ -165,7 +181,10 @@ def ballot_detail(request, pk: int):
 
 _MOVE_SERVICES = {
     BallotStatus.OPEN: (ballot_open, "已开始投票。"),
-    BallotStatus.CLOSED: (ballot_close, "已结束投票并完成计票。"),
+    BallotStatus.COUNTING: (
+        ballot_close,
+        "已结束投票。请监票人在“我的工作”中载入监票密钥解密计票。",
+    ),
     BallotStatus.PUBLISHED: (ballot_publish, "测评结果已公布。"),
 }
 
@@ -181,6 +200,17 @@ def ballot_move(request, ballot: Ballot, to: str):
     service, done = _MOVE_SERVICES[to]
     service(actor=request.user, ballot=ballot)
     messages.success(request, done)
+
+
+@_office_post
+def ballot_tellers_view(request, ballot: Ballot):
+    """The office names the tellers (监票人) and how many of them must decrypt."""
+    form = TellersForm(request.POST, ballot=ballot)
+    data = form_data(form)
+    ballot_tellers_set(
+        actor=request.user, ballot=ballot, users=data["users"], threshold=data["threshold"]
+    )
+    messages.success(request, "监票人已指定。请通知他们在“我的工作”中生成监票密钥。")
 
 
 @_office_post
@@ -252,7 +282,9 @@ def ballot_screen_data(request, pk: int):
     turnout = ballot_turnout(ballot)
     data = {
         "status": ballot.status,
-        "status_label": ballot.get_status_display(),
+        "status_label": ballot_status_text(ballot),
+        "tellers_decrypted": tellers_decrypted(ballot),
+        "tellers_needed": ballot.teller_threshold,
         "name": str(ballot),
         "eligible": turnout["eligible"],
         "voted": turnout["voted"],
@@ -348,3 +380,36 @@ def ballot_result_xlsx(request, pk: int):
         notes=[note],
     )
     return xlsx_file_response([sheet], f"{ballot.campaign.name}_测评结果统计表.xlsx")
+
+
+@role_required(*RESULT_READERS)
+def ballot_record_page(request, pk: int):
+    """计票记录: what anyone can recheck, and the verifier's report on the stored record."""
+    ballot = _result_ballot(request, pk)
+    if ballot.scheme != BallotScheme.ELGAMAL:
+        raise Http404("旧加密方式的测评没有监票人计票记录。")
+    record = ballot_record(ballot)
+    return render(
+        request,
+        "ballots/ballot_record.html",
+        {
+            "ballot": ballot,
+            "record": record,
+            "tellers": list(ballot.tellers.select_related("user")),
+            "lines": ballot_check_lines(ballot=ballot),
+            "trackers": [s["tracker"] for s in record["sheets"]],
+        },
+    )
+
+
+@role_required(*RESULT_READERS)
+def ballot_record_json(request, pk: int):
+    ballot = _result_ballot(request, pk)
+    if ballot.scheme != BallotScheme.ELGAMAL:
+        raise Http404("旧加密方式的测评没有监票人计票记录。")
+    response = HttpResponse(
+        json.dumps(ballot_record(ballot), ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-record.json"'
+    return response

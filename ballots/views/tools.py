@@ -148,11 +148,12 @@ def ballot_receipt_check(request, pk: int):
     ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
     if not Eligibility.objects.filter(ballot=ballot, user=request.user).exists():
         raise Http404("没有找到该测评。")
-    code = (request.GET.get("code") or "").strip().upper().replace(" ", "")[:40]
+    # Trackers are 64 hex digits (12 base32 letters before #22): compared without case.
+    code = (request.GET.get("code") or "").strip().lower().replace(" ", "")[:80]
     published = ballot_results_visible(ballot)
     found = None
     if published and code:
-        found = code in set(ballot_receipts(ballot))
+        found = code in {r.lower() for r in ballot_receipts(ballot)}
     return render(
         request,
         "ballots/ballot_receipt.html",

@@ -1,5 +1,6 @@
-"""The member's voting page: one screen, a review step, a receipt — the same bytes whatever
-was chosen."""
+"""The member's voting page: one screen, a review step, a receipt. The choices never leave
+the browser: static/js/ballot_cast.js encrypts them under the ballot's joint key and posts
+only the sheet (ciphertexts and proofs), whose size depends on the ballot's layout alone."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
@@ -8,6 +9,9 @@ from core.errors import ApplicationError
 
 from ..models import Ballot, BallotStatus, Eligibility, Participation
 from ..services import ballot_cast
+
+# A sheet is a few hundred bytes per option and subject; anything far larger is not one.
+SHEET_MAX = 1_000_000
 
 
 def ballot_vote(request, pk: int):
@@ -29,28 +33,18 @@ def ballot_vote(request, pk: int):
         return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
     if ballot.status != BallotStatus.OPEN:
         return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
-    items = list(ballot.items.select_related("subject__unit"))
-    # Option indices travel, never labels: one digit each, so the request and the review
-    # page have the same size whatever was chosen (a network observer sees only sizes).
-    picked = {
-        item.subject_id: _option_index(request.POST.get(f"s{item.subject_id}"), ballot)
-        for item in items
-    }
-    state, status = "form", 200
+    status = 200
     if request.method == "POST":
-        step = request.POST.get("step")
-        if any(i is None for i in picked.values()):
-            messages.error(request, "请对每一名评议对象作出选择。")
+        sheet = request.POST.get("sheet", "")
+        if request.POST.get("step") != "confirm" or not sheet or len(sheet) > SHEET_MAX:
+            messages.error(
+                request,
+                "没有收到加密的选票。请在启用 JavaScript 的浏览器中投票，或向工作人员领取纸质票。",
+            )
             status = 400
-        elif step == "review":
-            state = "confirm"
-        elif step == "confirm":
+        else:
             try:
-                receipt = ballot_cast(
-                    actor=request.user,
-                    ballot=ballot,
-                    choices={sid: ballot.sheet_options[i] for sid, i in picked.items()},
-                )
+                receipt = ballot_cast(actor=request.user, ballot=ballot, sheet=sheet)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 status = 400
@@ -60,28 +54,16 @@ def ballot_vote(request, pk: int):
                     "ballots/ballot_vote.html",
                     {**context, "state": "receipt", "receipt": receipt},
                 )
-    rows = [
-        {
-            "item": item,
-            "picked": picked[item.subject_id],
-            "options": [
-                (i, label, i == picked[item.subject_id])
-                for i, label in enumerate(ballot.sheet_options)
-            ],
-        }
-        for item in items
-    ]
+    items = list(ballot.items.select_related("subject__unit"))
+    rows = [{"item": item, "options": list(enumerate(ballot.sheet_options))} for item in items]
+    crypto = {
+        "joint_key": ballot.joint_key,
+        "ballot_id": ballot.crypto_id,
+        "layout": ballot.layout,
+    }
     return render(
         request,
         "ballots/ballot_vote.html",
-        {**context, "state": state, "rows": rows},
+        {**context, "state": "form", "rows": rows, "crypto": crypto},
         status=status,
     )
-
-
-def _option_index(raw: str | None, ballot: Ballot) -> int | None:
-    # ASCII digits only: str.isdigit() would also take "١" (Arabic-Indic one).
-    if raw is None or len(raw) != 1 or not "0" <= raw <= "9":
-        return None
-    index = int(raw)
-    return index if index < len(ballot.sheet_options) else None

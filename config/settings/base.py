@@ -248,6 +248,9 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # Keys that open sealed ballots and questionnaire answers live here, never in the database:
 # a file per open ballot or questionnaire, destroyed when it closes. Keep it out of backups.
 SEALING_KEY_DIR = Path(env("SEALING_KEY_DIR", default=str(BASE_DIR / "var" / "keys")))
+# Where load_demo writes the demo tellers' key files (passphrase demo12345), to try the
+# tellers' (监票人) page. Never a real ballot's: real tellers' files exist only with them.
+DEMO_TELLERS_DIR = Path(env("DEMO_TELLERS_DIR", default=str(BASE_DIR / "var" / "demo-tellers")))
 # `manage.py backup` writes its archives here and keeps the newest BACKUP_KEEP of them.
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)

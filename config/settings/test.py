@@ -25,3 +25,4 @@ WHITENOISE_USE_FINDERS = True
 # Tests call services directly; tasks run in-process even when Redis is the broker.
 # The worker test starts a real worker and turns this off for itself.
 CELERY_TASK_ALWAYS_EAGER = True
+DEMO_TELLERS_DIR = Path(tempfile.mkdtemp(prefix="shuzhi-test-demo-tellers-"))

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from ballots.models import BallotPurpose, BallotStatus
 from ballots.selectors import ballot_results, ballot_results_visible
-from ballots.services import ballot_create, ballot_open
+from ballots.services import ballot_create
+from ballots.services.tellers import tellers_like_last
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
@@ -163,7 +164,9 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
 @transaction.atomic
 def rectification_assessment_open(*, actor, subject):
     """Members assess the submitted report by a secret satisfaction ballot (where the
-    campaign concludes rectification by ballot)."""
+    campaign concludes rectification by ballot). The ballot is set up here with the tellers
+    (监票人) of the campaign's latest ballot, if any; the office opens it once every teller
+    has made a key (ballots.services.ballot_open)."""
     require_office(actor)
     if subject.campaign.rectification_conclusion == "directors_meeting":
         raise ApplicationError("本次评议活动的整改情况由主任会议决定，不组织测评。")
@@ -177,8 +180,8 @@ def rectification_assessment_open(*, actor, subject):
         subjects=[subject],
         purpose=BallotPurpose.RECTIFICATION,
         rule_preset="majority_unsatisfied",
+        **tellers_like_last(campaign=subject.campaign),
     )
-    ballot_open(actor=actor, ballot=ballot)
     report.ballot = ballot
     report.save(update_fields=["ballot"])
     _log(

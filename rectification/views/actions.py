@@ -230,7 +230,7 @@ def rectification_report_move(request, subject, forms, to: str):
 @_subject_post
 def rectification_assessment_open_view(request, subject, forms):
     rectification_assessment_open(actor=request.user, subject=subject)
-    return "整改情况满意度测评已开始。"
+    return "整改情况满意度测评已建立：请在测评页面确认监票人，待监票人生成密钥后开始投票。"
 
 
 @_subject_post

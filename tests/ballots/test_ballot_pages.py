@@ -1,9 +1,12 @@
 """Ballot pages tried from the outside: hidden counts, one vote, forged forms."""
 
+import json
+
 import pytest
 
+from ballots.browser import sheet_for
 from ballots.models import BallotResult, BallotStatus, Inquiry, Participation, SealedSheet
-from ballots.services import ballot_cast, ballot_close, ballot_publish
+from ballots.services import ballot_publish
 from core.roles import Role
 from subjects.models import ReviewForm
 from tests.factories import (
@@ -14,6 +17,8 @@ from tests.factories import (
     ReviewMeetingFactory,
     SubjectFactory,
     ballot_advance,
+    cast,
+    close_and_count,
     xlsx_download,
 )
 from tests.forms import browser_data
@@ -40,35 +45,46 @@ def test_vote_flow_confirm_then_receipt_then_only_voted(client, ballot_world):
     client.force_login(voters[0])
     page = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
     assert "金立新" in page and "唐晓云" in page and "下一步：核对" in page
-    # Option indices are posted, never labels: 0 = 满意, 2 = 不满意.
-    review = client.post(
-        f"/ballots/{ballot.pk}/vote/", {"step": "review", f"s{a.pk}": "0", f"s{b.pk}": "2"}
+    # Without JavaScript the member is told to ask for a paper sheet; the form is hidden.
+    assert (
+        'data-testid="no-js"' in page
+        and "纸质票" in page
+        and '<form id="vote-choose" hidden' in page
     )
-    assert "确认投票" in review.content.decode() and not Participation.objects.exists()
-    done = client.post(
-        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "2"}
-    )
+    assert 'id="ballot-crypto"' in page and "js/ballot_cast.js" in page
+    # The browser posts the encrypted sheet only: no choice, no label, no index.
+    sheet = sheet_for(ballot, {a.pk: "满意", b.pk: "不满意"})
+    done = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", "sheet": sheet})
     assert "投票成功" in done.content.decode() and 'data-testid="receipt"' in done.content.decode()
+    assert SealedSheet.objects.get().tracker in done.content.decode()
     again = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
     assert "您已投票" in again and "不满意" not in again and "金立新" not in again
     second = client.post(
         f"/ballots/{ballot.pk}/vote/",
-        {"step": "confirm", f"s{a.pk}": "2", f"s{b.pk}": "2"},
+        {"step": "confirm", "sheet": sheet_for(ballot, {a.pk: "不满意", b.pk: "不满意"})},
     )
     assert "您已投票" in second.content.decode()
     assert SealedSheet.objects.count() == 1
 
 
-def test_forged_or_incomplete_sheet_refused(client, ballot_world):
+def test_forged_incomplete_or_clear_sheet_refused(client, ballot_world):
     campaign, ballot, a, b, voters = ballot_world
     client.force_login(voters[0])
-    response = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0"})
-    assert response.status_code == 400 and "请对每一名评议对象作出选择" in response.content.decode()
-    for forged in ("满意", "3", "-1", "00", "9", "", "0x1", "١"):  # labels, out of range, junk
-        response = client.post(
-            f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": forged}
-        )
+    # The old form (option indices in clear) is no sheet at all.
+    response = client.post(
+        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", f"s{a.pk}": "0", f"s{b.pk}": "0"}
+    )
+    assert response.status_code == 400 and "纸质票" in response.content.decode()
+    good = json.loads(sheet_for(ballot, {a.pk: "满意", b.pk: "满意"}))
+    edited = json.loads(json.dumps(good))
+    edited["subjects"][0]["slots"][0]["c0"], edited["subjects"][0]["slots"][0]["c1"] = (
+        edited["subjects"][0]["slots"][0]["c1"],
+        edited["subjects"][0]["slots"][0]["c0"],
+    )
+    for forged in ("满意", "{}", "[]", json.dumps({**good, "extra": 1}), json.dumps(edited)):
+        response = client.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", "sheet": forged})
         assert response.status_code == 400, forged
+        assert "选票校验未通过" in response.content.decode()
     assert not Participation.objects.exists()
 
 
@@ -91,7 +107,7 @@ def test_no_counts_anywhere_while_open_or_before_publication(
 ):
     campaign, ballot, a, b, voters = ballot_world
     for voter in voters[:2]:
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: "不满意", b.pk: "不满意"})
+        cast(actor=voter, ballot=ballot, choices={a.pk: "不满意", b.pk: "不满意"})
     client.force_login(office)
     page = client.get(f"/ballots/{ballot.pk}/").content.decode()
     assert "2 / 3" in page and 'data-testid="results"' not in page
@@ -102,7 +118,7 @@ def test_no_counts_anywhere_while_open_or_before_publication(
     assert client.get(f"/admin/ballots/ballot/{ballot.pk}/change/").status_code == 200
     assert not BallotResult.objects.exists()  # nothing countable exists before the close
 
-    ballot_close(actor=office, ballot=ballot)
+    close_and_count(actor=office, ballot=ballot)
     # Closed, not yet published: nobody sees a count, the office included.
     for user in (voters[0], office):
         client.force_login(user)
@@ -129,7 +145,7 @@ def test_no_counts_anywhere_while_open_or_before_publication(
 
 def test_big_screen_shows_the_voting_qr_code_turnout_and_quorum(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
-    ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     client.force_login(office)
     page = client.get(f"/ballots/{ballot.pk}/screen/").content.decode()
     assert 'data-testid="screen-qr"' in page and "<svg" in page
@@ -146,8 +162,8 @@ def test_results_page_counts_follow_the_options_and_the_rule_is_said_once(
 ):
     campaign, ballot, a, b, voters = ballot_world
     for voter, choice in zip(voters, ("满意", "基本满意", "不满意"), strict=True):
-        ballot_cast(actor=voter, ballot=ballot, choices={a.pk: choice, b.pk: "不满意"})
-    ballot_close(actor=office, ballot=ballot)
+        cast(actor=voter, ballot=ballot, choices={a.pk: choice, b.pk: "不满意"})
+    close_and_count(actor=office, ballot=ballot)
     ballot_publish(actor=office, ballot=ballot)
     client.force_login(office)
     page = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
@@ -194,7 +210,7 @@ def test_results_excel_matches_stored_results(client, ballot_world, office):
 
 def test_stored_results_are_read_only_in_admin(client, ballot_world, office):
     campaign, ballot, a, b, voters = ballot_world
-    ballot_close(actor=office, ballot=ballot)
+    close_and_count(actor=office, ballot=ballot)
     client.force_login(office)
     assert (
         client.post(f"/admin/ballots/ballot/{ballot.pk}/change/", {"name": "改名"}).status_code
@@ -224,11 +240,14 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
     data.update({"returned": "2", f"c_{a.pk}_0": "2", f"c_{b.pk}_0": "1", f"c_{b.pk}_invalid": "1"})
     response = client.post(f"/ballots/{ballot.pk}/paper/", data, follow=True)
     assert "纸质票已录入" in response.content.decode()
-    assert client.get(f"/ballots/{ballot.pk}/move/closed/").status_code == 405  # POST only
+    assert client.get(f"/ballots/{ballot.pk}/move/counting/").status_code == 405  # POST only
     response = client.post(f"/ballots/{ballot.pk}/move/published/", follow=True)
     assert "测评投票中，不能公布结果" in response.content.decode()  # not a move from open
+    # Counting is never a button: only the k-th teller's decryption makes that move.
     response = client.post(f"/ballots/{ballot.pk}/move/closed/", follow=True)
-    assert "已结束投票并完成计票" in response.content.decode()
+    assert "未知操作" in response.content.decode()
+    response = client.post(f"/ballots/{ballot.pk}/move/counting/", follow=True)
+    assert "已结束投票" in response.content.decode()
     result = BallotResult.objects.get(ballot=ballot, subject=a)
     assert result.paper_counts["满意"] == 2
 

@@ -12,6 +12,7 @@ from tests.factories import (
     MemberFactory,
     PaperTallyFactory,
     SubjectFactory,
+    UserFactory,
     ballot_advance,
     xlsx_download,
 )
@@ -274,3 +275,20 @@ def test_before_publication_the_lookup_says_nothing(client, office, campaign):
     code = ballot.receipts[0]
     page = client.get(f"/ballots/{ballot.pk}/receipt/", {"code": code}).content.decode()
     assert "公布后" in page and "已计入：" not in page and "未找到回执码" not in page
+
+
+def test_the_office_names_tellers_on_the_setup_form(client, office, campaign):
+    tellers = UserFactory.create_batch(3)
+    client.force_login(office)
+    page = client.get(f"/campaigns/{campaign.pk}/ballots/").content.decode()
+    assert "监票人" in page and "解密所需监票人数" in page
+    response = client.post(
+        f"/campaigns/{campaign.pk}/ballots/",
+        _form(tellers=[t.pk for t in tellers], teller_threshold="2"),
+    )
+    assert response.status_code == 302
+    ballot = Ballot.objects.get()
+    assert [t.user for t in ballot.tellers.order_by("index")] == tellers
+    assert ballot.teller_threshold == 2
+    detail = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'data-testid="tellers-missing"' in detail and "尚未生成监票密钥" in detail

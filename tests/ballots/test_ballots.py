@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from ballots.elgamal.sheet import canonical_json, sheet_encrypt
 from ballots.models import (
     Ballot,
     BallotPurpose,
@@ -11,6 +12,7 @@ from ballots.models import (
     BallotStatus,
     Participation,
     SealedSheet,
+    SheetCiphertext,
 )
 from ballots.selectors import ballot_receipts, ballot_results
 from ballots.services import (
@@ -34,6 +36,10 @@ from tests.factories import (
     MemberFactory,
     SubjectFactory,
     ballot_advance,
+    cast,
+    open_ballot,
+    tellers_count,
+    tellers_ready,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +53,7 @@ def setup(office):
     members = MemberFactory.create_batch(5)
     MemberFactory(counts_toward_composition=False)  # an attendee: no vote
     ballot = BallotFactory(campaign=campaign, actor=office, name="述职评议满意度测评")
+    tellers_ready(ballot, actor=office)
     return campaign, ballot, a, b, [m.user for m in members]
 
 
@@ -65,27 +72,31 @@ def test_defaults_from_the_campaign(setup):
 def test_full_cycle_counts_and_hides_until_close(office, setup, django_capture_on_commit_callbacks):
     campaign, ballot, a, b, voters = setup
     with pytest.raises(ApplicationError, match="不在投票时间"):
-        ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
-    ballot_open(actor=office, ballot=ballot)
+        cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    open_ballot(actor=office, ballot=ballot)
     receipts = []
     for voter, (x, y) in zip(
         voters[:4],
         [("满意", "不满意"), ("满意", "不满意"), ("基本满意", "不满意"), ("不满意", "满意")],
         strict=True,
     ):
-        receipts.append(ballot_cast(actor=voter, ballot=ballot, choices={a.pk: x, b.pk: y}))
-    # While open: sealed sheets only, nothing countable anywhere.
-    assert not BallotResult.objects.exists() and key_exists(name=f"ballot-{ballot.pk}")
+        receipts.append(cast(actor=voter, ballot=ballot, choices={a.pk: x, b.pk: y}))
+    # While open: encrypted sheets only, nothing countable anywhere, no key on the server.
+    assert not BallotResult.objects.exists() and not key_exists(name=f"ballot-{ballot.pk}")
     assert SealedSheet.objects.filter(ballot=ballot).count() == 4
     assert all(
         b"\xe6\xbb\xa1" not in bytes(s.ciphertext) for s in SealedSheet.objects.all()
     )  # no "满" in clear
 
-    with django_capture_on_commit_callbacks(execute=True):
-        ballot_close(actor=office, ballot=ballot)
-    ballot.refresh_from_db()
+    ballot = ballot_close(actor=office, ballot=ballot)
+    # Closed: the sums wait for the tellers; one teller alone counts nothing.
+    assert ballot.status == BallotStatus.COUNTING and not BallotResult.objects.exists()
+    with pytest.raises(ApplicationError, match="不在投票时间"):
+        cast(actor=voters[4], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    ballot = tellers_count(ballot, indices=[3])
+    assert ballot.status == BallotStatus.COUNTING and not BallotResult.objects.exists()
+    ballot = tellers_count(ballot, indices=[1])
     assert ballot.status == BallotStatus.CLOSED and ballot.is_valid
-    assert not key_exists(name=f"ballot-{ballot.pk}"), "the key is destroyed on close"
     # Closed but not published: no reader gets anything.
     assert ballot_results(ballot) == [] and ballot_receipts(ballot) == []
     assert not ballot_verify(ballot=ballot)
@@ -105,7 +116,7 @@ def test_full_cycle_counts_and_hides_until_close(office, setup, django_capture_o
     with pytest.raises(ApplicationError):
         ballot_close(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="不在投票时间"):
-        ballot_cast(actor=voters[4], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+        cast(actor=voters[4], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     ballot_publish(actor=office, ballot=ballot)
     ballot.refresh_from_db()
     assert ballot.status == BallotStatus.PUBLISHED
@@ -132,30 +143,30 @@ def test_a_forged_count_fails_verification(office, setup):
 
 def test_one_sheet_per_member_and_no_change(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot_open(actor=office, ballot=ballot)
-    ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+    open_ballot(actor=office, ballot=ballot)
+    cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     with pytest.raises(ApplicationError, match="已经投过票"):
-        ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "不满意", b.pk: "不满意"})
+        cast(actor=voters[0], ballot=ballot, choices={a.pk: "不满意", b.pk: "不满意"})
     assert SealedSheet.objects.count() == 1 and Participation.objects.count() == 1
 
 
 def test_incomplete_forged_or_ineligible_sheets_refused(office, setup, make_user):
     campaign, ballot, a, b, voters = setup
-    ballot_open(actor=office, ballot=ballot)
-    with pytest.raises(ApplicationError, match="还有 1 名评议对象未选择"):
-        ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意"})
-    with pytest.raises(ApplicationError, match="未选择"):
-        ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "非常满意"})
-    with pytest.raises(ApplicationError, match="无效"):
-        ballot_cast(
-            actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意", 999999: "满意"}
-        )
+    open_ballot(actor=office, ballot=ballot)
+    ballot.refresh_from_db()
+    one = sheet_encrypt(
+        joint_key=bytes.fromhex(ballot.joint_key),
+        ballot_id=ballot.crypto_id,
+        layout=[3],
+        choices=[0],
+    )
+    for sheet in ("", "{}", "[1]", "not json", canonical_json(one)):  # one subject of two
+        with pytest.raises(ApplicationError, match="选票校验未通过"):
+            ballot_cast(actor=voters[0], ballot=ballot, sheet=sheet)
     with pytest.raises(ApplicationError, match="投票人名单"):
-        ballot_cast(
-            actor=make_user(Role.MEMBER), ballot=ballot, choices={a.pk: "满意", b.pk: "满意"}
-        )
+        cast(actor=make_user(Role.MEMBER), ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     with pytest.raises(ApplicationError, match="投票人名单"):
-        ballot_cast(actor=office, ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+        cast(actor=office, ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
     assert not Participation.objects.exists() and not SealedSheet.objects.exists()
 
 
@@ -269,12 +280,14 @@ def test_only_office_moves_ballots(setup, member_user):
 
 
 def test_ballot_tables_have_nothing_that_links_to_a_voter():
-    """Every column of the tables a ballot writes per voter, and why none identifies anyone."""
+    """Every column of the tables a ballot writes per voter, and why none identifies anyone:
+    the tracker is a hash of the sheet itself, the ciphertext points are random."""
 
     def columns(model):
         return {f.column for f in model._meta.concrete_fields}
 
-    assert columns(SealedSheet) == {"id", "ballot_id", "ciphertext"}
+    assert columns(SealedSheet) == {"id", "ballot_id", "ciphertext", "tracker"}
+    assert columns(SheetCiphertext) == {"a", "ballot_id"}
     assert columns(Participation) == {"id", "ballot_id", "user_id"}
     assert SealedSheet._meta.pk.get_internal_type() == "UUIDField"  # random, not sequential
     for model in (SealedSheet, Participation):
@@ -289,7 +302,7 @@ def test_ballot_tables_have_nothing_that_links_to_a_voter():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 def test_fifty_concurrent_submissions_by_one_member_count_once(office, setup):
     campaign, ballot, a, b, voters = setup
-    ballot_open(actor=office, ballot=ballot)
+    open_ballot(actor=office, ballot=ballot)
     barrier = threading.Barrier(50)
     outcomes = []
 
@@ -297,7 +310,7 @@ def test_fifty_concurrent_submissions_by_one_member_count_once(office, setup):
         try:
             barrier.wait()
             outcomes.append(
-                ballot_cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
+                cast(actor=voters[0], ballot=ballot, choices={a.pk: "满意", b.pk: "满意"})
             )
         except ApplicationError as exc:
             outcomes.append(exc)

@@ -43,7 +43,7 @@ from ballots.models import (
     Eligibility,
 )
 from ballots.selectors import published_ballots
-from ballots.services import ballot_cast, ballot_close, ballot_publish
+from ballots.services import ballot_publish
 from core.documents import document_render, document_request
 from core.models import AuditEntry, Notification
 from rectification.services import rectification_assessment_open, rectification_report_submit
@@ -61,6 +61,9 @@ from tests.factories import (
     BriefingFactory,
     PaperTallyFactory,
     ballot_advance,
+    cast,
+    close_and_count,
+    open_ballot,
     pdf_upload,
 )
 from workbench import demo
@@ -113,6 +116,7 @@ def _world(monkeypatch) -> dict:
     assessed = Subject.objects.get(user__username=ROLES["subject"])
     rectification_report_submit(actor=assessed.user, subject=assessed)
     rectification = rectification_assessment_open(actor=office, subject=assessed)
+    rectification = open_ballot(actor=office, ballot=rectification)
     supplementary = BallotFactory(
         campaign=county,
         actor=office,
@@ -171,8 +175,8 @@ def _cast_and_count(world: dict, pick) -> None:
         items = list(ballot.items.order_by("position").values_list("subject_id", "position"))
         choices = {subject: pick(ballot.options, position) for subject, position in items}
         for e in Eligibility.objects.filter(ballot=ballot).select_related("user").order_by("pk"):
-            ballot_cast(actor=e.user, ballot=ballot, choices=choices)
-        ballot_close(actor=office, ballot=ballot)
+            cast(actor=e.user, ballot=ballot, choices=choices)
+        close_and_count(actor=office, ballot=ballot)
     # What the workers would do now: render the briefing (every block) and the opinion of
     # the assessed subject, send the day's reminders.
     _render_briefing(world)

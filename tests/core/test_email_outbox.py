@@ -17,11 +17,17 @@ from django.test import TestCase
 from django.utils import timezone
 
 from ballots.models import BallotStatus
-from ballots.services import ballot_close, ballot_remind
+from ballots.services import ballot_remind
 from core.models import EmailStatus, OutgoingEmail
 from core.outbox import Mail, email_queue, max_attempts, outbox_send_due
 from core.tasks import outbox_send_task
-from tests.factories import BallotFactory, CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import (
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    SubjectFactory,
+    close_and_count,
+)
 from workbench.reminders import reminders_sweep
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +158,7 @@ def test_ballot_reminders_go_through_the_outbox_and_are_withdrawn_at_close(
         assert ballot_remind(actor=office, ballot=ballot) == 3
     assert mail.outbox == []
     assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {("queued", 1)}
-    ballot_close(actor=office, ballot=ballot)
+    close_and_count(actor=office, ballot=ballot)
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"cancelled"}
     smtp_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):

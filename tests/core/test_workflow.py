@@ -5,12 +5,11 @@ import pytest
 from django.db import transaction
 
 from ballots.models import BALLOT_WORKFLOW, BallotStatus
-from ballots.services import ballot_open
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
 from core.workflow import transition
-from tests.factories import BallotFactory, MemberFactory
+from tests.factories import BallotFactory, MemberFactory, open_ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def ballot(office):
 
 def test_a_stale_instance_cannot_move_twice(office, ballot):
     stale = type(ballot).objects.get(pk=ballot.pk)
-    ballot_open(actor=office, ballot=ballot)
+    open_ballot(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="测评投票中，不能开始投票"), transaction.atomic():
         transition(
             obj=stale, to=BallotStatus.OPEN, workflow=BALLOT_WORKFLOW, actor=office, summary="x"

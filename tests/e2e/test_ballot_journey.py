@@ -13,6 +13,8 @@ from tests.factories import (
     MemberFactory,
     SubjectFactory,
     office_user,
+    tellers_count,
+    tellers_ready,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,6 +36,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     for i in (1, 2, 3):
         MemberFactory(user__username=f"weiyuan{i}")
     ballot = BallotFactory(campaign=campaign, actor=office)
+    tellers_ready(ballot, actor=office)  # the tellers' own journey: test_teller_journey.py
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     office_page = desk.new_page()
@@ -74,7 +77,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
         expect(member_page.get_by_test_id("confirm-list")).to_contain_text(choices[1])
         member_page.get_by_role("button", name="确认投票").click()
         expect(member_page.get_by_test_id("vote-state")).to_contain_text("投票成功")
-        expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[A-Z2-7]{12}$"))
+        expect(member_page.get_by_test_id("receipt")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
         member_page.goto(f"{live_server.url}/ballots/{ballot.pk}/vote/")
         expect(member_page.get_by_test_id("vote-state")).to_contain_text("您已投票")
         member_page.get_by_role("link", name="返回我的工作").click()
@@ -90,7 +93,10 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     expect(office_page.get_by_test_id("turnout")).to_contain_text("2 / 3", timeout=10000)
     expect(office_page.get_by_test_id("not-voted")).to_have_text(re.compile(r"^[^、]+$"))
     office_page.once("dialog", lambda dialog: dialog.accept())
-    office_page.get_by_role("button", name="结束投票并计票").click()
+    office_page.get_by_role("button", name="结束投票").click()
+    expect(office_page.get_by_test_id("ballot-status")).to_contain_text("待监票人解密")
+    tellers_count(ballot)  # two tellers decrypt (in their browsers: test_teller_journey.py)
+    office_page.reload()
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已结束")
     # Counted but sealed: not even the office sees a count before publishing.
     expect(office_page.get_by_test_id("sealed")).to_be_visible()
@@ -119,3 +125,21 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     voter.screenshot(path="/tmp/ballot_receipt_phone.png", full_page=True)
     phones[0].close()
     desk.close()
+
+
+def test_without_javascript_the_member_is_told_to_ask_for_a_paper_sheet(browser, live_server):
+    office = office_user(username="office")
+    campaign = CampaignFactory(actor=office, composition_size=1)
+    SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    MemberFactory(user__username="weiyuan1")
+    BallotFactory(campaign=campaign, actor=office, status="open")
+    phone = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, java_script_enabled=False
+    )
+    page = phone.new_page()
+    _login(page, live_server.url, "weiyuan1")
+    page.get_by_role("link", name="去投票").click()
+    expect(page.get_by_test_id("no-js")).to_be_visible()
+    expect(page.get_by_test_id("no-js")).to_contain_text("领取纸质票")
+    expect(page.get_by_role("button", name="下一步：核对")).to_be_hidden()
+    phone.close()

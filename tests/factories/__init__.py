@@ -11,6 +11,7 @@ passes full_clean(), and that every status named gives that status.
 """
 
 from .ballots import (
+    TELLER_SEEDS,
     AgendaItemFactory,
     BallotFactory,
     BallotItemFactory,
@@ -24,6 +25,11 @@ from .ballots import (
     SealedSheetFactory,
     VoterGroupFactory,
     ballot_advance,
+    cast,
+    close_and_count,
+    open_ballot,
+    tellers_count,
+    tellers_ready,
     voters_ensure,
 )
 from .base import (
@@ -165,7 +171,13 @@ __all__ = [
     "UnitFactory",
     "UserFactory",
     "VoterGroupFactory",
+    "TELLER_SEEDS",
     "ballot_advance",
+    "cast",
+    "close_and_count",
+    "open_ballot",
+    "tellers_count",
+    "tellers_ready",
     "briefing_form_data",
     "campaign_move_to",
     "codes_issue",

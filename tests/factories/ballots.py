@@ -1,14 +1,21 @@
 """Factories for ballots: the meeting, inquiries, and ballots in every state with what they write.
 
 A ballot is made by ballot_create and moved by ballot_open / ballot_cast / ballot_close /
-ballot_publish: the Paillier key file exists while it is open, the sheets are sealed, the
-results are the close's count.
+ballot_decrypt / ballot_publish, with ballots.browser standing in for the browsers: three
+tellers (any two decrypt) make keys before it opens, members' sheets are encrypted as
+their browsers would, and the first k tellers decrypt after the close. The tellers' seeds
+are kept in TELLER_SEEDS[ballot pk] for tests that play a teller.
 """
 
 import datetime
+import json
+from pathlib import Path
 
 import factory
+from django.conf import settings
 
+from ballots.browser import sheet_for, teller_decrypt, tellers_make_keys
+from ballots.elgamal.keyfile import keyfile_open
 from ballots.models import (
     AgendaItem,
     Ballot,
@@ -22,6 +29,7 @@ from ballots.models import (
     Participation,
     ReviewMeeting,
     SealedSheet,
+    Teller,
     VoterGroup,
 )
 from ballots.services import (
@@ -31,6 +39,7 @@ from ballots.services import (
     ballot_create,
     ballot_open,
     ballot_publish,
+    ballot_tellers_set,
     inquiry_answer,
     inquiry_submit,
     meeting_create,
@@ -44,7 +53,14 @@ from .base import ServiceFactory, UserFactory, default_office
 from .reviews import CampaignFactory, MemberFactory
 from .subjects import SubjectFactory
 
-_ORDER = [BallotStatus.DRAFT, BallotStatus.OPEN, BallotStatus.CLOSED, BallotStatus.PUBLISHED]
+_ORDER = [
+    BallotStatus.DRAFT,
+    BallotStatus.OPEN,
+    BallotStatus.COUNTING,
+    BallotStatus.CLOSED,
+    BallotStatus.PUBLISHED,
+]
+TELLER_SEEDS: dict[int, dict[int, bytes]] = {}
 
 
 # --- The meeting ---------------------------------------------------------------------------
@@ -132,6 +148,63 @@ def _choices(ballot: Ballot, vote) -> dict:
     return dict(zip(subject_ids, vote, strict=True))
 
 
+def cast(*, actor, ballot: Ballot, choices: dict) -> str:
+    """A member votes from their browser: {subject (or pk): option label}."""
+    ballot.refresh_from_db()
+    return ballot_cast(
+        actor=actor, ballot=ballot, sheet=sheet_for(ballot, _choices(ballot, choices))
+    )
+
+
+def tellers_ready(ballot: Ballot, *, actor=None) -> dict[int, bytes]:
+    """Name three tellers (when none are) and have them all make their keys."""
+    if not Teller.objects.filter(ballot=ballot).exists():
+        tellers = UserFactory.create_batch(3)
+        ballot_tellers_set(actor=actor or default_office(), ballot=ballot, users=tellers)
+    seeds = TELLER_SEEDS[ballot.pk] = tellers_make_keys(ballot)
+    return seeds
+
+
+def _demo_seeds(ballot: Ballot) -> dict[int, bytes]:
+    """The demo's ballots: their tellers' seeds from the key files load_demo wrote."""
+    seeds = {}
+    for path in Path(settings.DEMO_TELLERS_DIR).glob(f"{ballot.crypto_id}-*.json"):
+        index, seed = keyfile_open(
+            json.loads(path.read_text(encoding="utf-8")),
+            ballot_id=ballot.crypto_id,
+            passphrase="demo12345",
+        )
+        seeds[index] = seed
+    return seeds
+
+
+def tellers_count(ballot: Ballot, indices=None) -> Ballot:
+    """The tellers `indices` (the first k by default) decrypt: the ballot is counted."""
+    ballot.refresh_from_db()
+    if ballot.pk not in TELLER_SEEDS:
+        TELLER_SEEDS[ballot.pk] = _demo_seeds(ballot)
+    for index in indices or range(1, ballot.teller_threshold + 1):
+        if ballot.status != BallotStatus.COUNTING:  # no sheets: counted at the close
+            break
+        ballot = teller_decrypt(ballot, index, TELLER_SEEDS[ballot.pk][index])
+    ballot.refresh_from_db()
+    return ballot
+
+
+def open_ballot(*, actor, ballot: Ballot) -> Ballot:
+    """The tellers make their keys (when they have not), then the office opens the ballot."""
+    ballot.refresh_from_db()
+    if not ballot.joint_key:
+        tellers_ready(ballot, actor=actor)
+    return ballot_open(actor=actor, ballot=ballot)
+
+
+def close_and_count(*, actor, ballot: Ballot) -> Ballot:
+    """The office ends the voting, then the first k tellers decrypt."""
+    ballot = ballot_close(actor=actor, ballot=ballot)
+    return tellers_count(ballot)
+
+
 def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None) -> Ballot:
     """Move a ballot forward to `to` through the services, casting `votes` while it is open.
 
@@ -145,6 +218,8 @@ def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None
     receipts = []
     if ballot.status == BallotStatus.DRAFT and to != BallotStatus.DRAFT:
         voters_ensure(0 if voters is not None else max(len(votes), 1))
+        if not ballot.joint_key:
+            tellers_ready(ballot, actor=actor)
         ballot = ballot_open(actor=actor, ballot=ballot)
     if votes:
         if voters is None:
@@ -155,9 +230,11 @@ def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None
                 .order_by("pk")[: len(votes)]
             ]
         for voter, vote in zip(voters, votes, strict=True):
-            receipts.append(ballot_cast(actor=voter, ballot=ballot, choices=_choices(ballot, vote)))
-    if ballot.status == BallotStatus.OPEN and to in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
+            receipts.append(cast(actor=voter, ballot=ballot, choices=vote))
+    if ballot.status == BallotStatus.OPEN and to != BallotStatus.OPEN:
         ballot = ballot_close(actor=actor, ballot=ballot)
+    if ballot.status == BallotStatus.COUNTING and to != BallotStatus.COUNTING:
+        ballot = tellers_count(ballot)
     if ballot.status == BallotStatus.CLOSED and to == BallotStatus.PUBLISHED:
         ballot = ballot_publish(actor=actor, ballot=ballot)
     ballot.refresh_from_db()

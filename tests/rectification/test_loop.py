@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 
-from ballots.services import ballot_cast, ballot_close, ballot_publish
+from ballots.services import ballot_publish
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
@@ -39,7 +39,10 @@ from tests.factories import (
     MemberFactory,
     SubjectFactory,
     UserFactory,
+    cast,
+    close_and_count,
     make_group,
+    open_ballot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,9 +159,10 @@ def test_the_whole_loop_through_services(office, world, make_user):
 
     report_everything(RowStatus.IN_PROGRESS)
     ballot = rectification_assessment_open(actor=office, subject=subject)
+    ballot = open_ballot(actor=office, ballot=ballot)  # its tellers make keys, the office opens
     for voter, choice in zip(voters, ["不满意", "不满意", "满意"], strict=True):
-        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
-    ballot_close(actor=office, ballot=ballot)
+        cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
+    close_and_count(actor=office, ballot=ballot)
     with pytest.raises(ApplicationError, match="尚未公布"):
         rectification_assessment_conclude(
             actor=director, subject=subject
@@ -177,9 +181,10 @@ def test_the_whole_loop_through_services(office, world, make_user):
     # The second report satisfies.
     report_everything(RowStatus.DONE)
     ballot = rectification_assessment_open(actor=office, subject=subject)
+    ballot = open_ballot(actor=office, ballot=ballot)  # its tellers make keys, the office opens
     for voter, choice in zip(voters, ["满意", "基本满意", "不满意"], strict=True):
-        ballot_cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
-    ballot_close(actor=office, ballot=ballot)
+        cast(actor=voter, ballot=ballot, choices={subject.pk: choice})
+    close_and_count(actor=office, ballot=ballot)
     ballot_publish(actor=office, ballot=ballot)
     final = rectification_assessment_conclude(actor=office, subject=subject)
     assert final.round == 2 and final.status == ReportStatus.SATISFIED

@@ -1,6 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from ...demo import DEMO_PASSWORD, LOGINS, demo_load, demo_questionnaire_codes
+from ...demo import (
+    DEMO_PASSWORD,
+    DEMO_TELLER_PASSPHRASE,
+    DEMO_TELLERS,
+    LOGINS,
+    demo_load,
+    demo_questionnaire_codes,
+    demo_tellers_dir,
+)
 
 
 class Command(BaseCommand):
@@ -24,4 +32,10 @@ class Command(BaseCommand):
             path, codes = survey
             self.stdout.write(
                 f"人大代表征求意见问卷（手机打开）：http://127.0.0.1:8000{path}  可用答题码：{'、'.join(codes)}"
+            )
+        folder = demo_tellers_dir()
+        if folder.exists():
+            self.stdout.write(
+                f"监票人（{'、'.join(DEMO_TELLERS)}）的演示监票密钥文件在 {folder}"
+                f"（口令均为 {DEMO_TELLER_PASSPHRASE}）：以监票人登录，在“我的工作”载入即可试解密。"
             )

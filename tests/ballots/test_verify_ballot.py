@@ -1,0 +1,78 @@
+"""tools/verify_ballot.py stands alone: it imports nothing of the app, and its copy of the
+rule code (tools/ballot_rules.py) decides exactly as ballots/rules.py on every preset."""
+
+import itertools
+import random
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from ballots import rules
+from ballots.presets import preset_spec, presets
+from tools import ballot_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+SCALES = [
+    (["满意", "基本满意", "不满意"], ["满意", "基本满意", "不满意"], ["满意", "基本满意"]),
+    (["满意", "较满意", "基本满意", "不满意"], ["称职", "基本称职", "不称职"], ["满意", "较满意"]),
+]
+
+
+def test_the_verifier_imports_nothing_of_the_app_nor_django():
+    code = (
+        "import sys, runpy; sys.argv = ['verify_ballot.py']; "
+        "import importlib.util as u; "
+        f"spec = u.spec_from_file_location('vb', {str(ROOT / 'tools/verify_ballot.py')!r}); "
+        "m = u.module_from_spec(spec); spec.loader.exec_module(m); "
+        "bad = [n for n in sys.modules if n.split('.')[0] in "
+        "('django', 'ballots', 'core', 'reviews', 'subjects', 'surveys', 'rectification', "
+        "'workbench', 'config')]; print(bad)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd="/", check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def _tally(module, counts, scale, composition, present):
+    issued = {"committee": Fraction(composition), "weighted": Fraction(composition)}
+    cast = {"committee": Fraction(sum(counts.values())), "weighted": Fraction(sum(counts.values()))}
+    return module.Tally(
+        weighted=counts, committee=counts, scale=scale, composition=composition,
+        present=present, issued=issued, cast=cast,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("key", [p["key"] for p in presets()])
+def test_the_standalone_rules_agree_with_the_app_on_every_preset(key):
+    rng = random.Random(key)
+    checked = 0
+    for (options, outcomes, favourable), _ in itertools.product(SCALES, range(60)):
+        try:
+            spec = preset_spec(key, options=options, outcomes=outcomes, favourable=favourable)
+        except rules.RuleError:
+            continue
+        composition = rng.randint(5, 40)
+        votes = rng.randint(0, composition)
+        cuts = sorted(rng.randint(0, votes) for _ in range(len(options) - 1))
+        parts = [b - a for a, b in zip([0, *cuts], [*cuts, votes], strict=True)]
+        counts = {o: Fraction(n) for o, n in zip(options, parts, strict=True)}
+        present = rng.randint(votes, composition) if votes else composition
+        mine = rules.apply_spec(
+            spec, outcomes, _tally(rules, counts, options, composition, present)
+        )
+        theirs = ballot_rules.apply_spec(
+            ballot_rules.RuleSpec.from_json(spec.to_json()),
+            outcomes,
+            _tally(ballot_rules, counts, options, composition, present),
+        )
+        assert (mine.label, mine.rate, mine.explanation) == (
+            theirs.label,
+            theirs.rate,
+            theirs.explanation,
+        )
+        checked += 1
+    assert checked

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Check a published ballot's election record (计票记录) from scratch:
+
+    python tools/verify_ballot.py record.json
+
+A thin wrapper of verifier/verify_record.py (every proof, sheets = participations, no
+sheet or ciphertext twice, the sums, the tellers' decryptions, electronic and total
+counts) that also recomputes each subject's weighted counts, rate and outcome under the
+ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
+
+Independent on purpose: it imports nothing of the app and no Django, only the standard
+library, PyNaCl, and the two files next to it (verifier/verify_record.py and
+tools/ballot_rules.py; copy all three to check a record elsewhere). It prints what it
+checked and exits 1 naming the first thing wrong. `python manage.py ballot_verify <id>`
+runs the same checks on the database.
+"""
+
+import contextlib
+import io
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+for _where in (_HERE, _HERE.parent / "verifier"):
+    if str(_where) not in sys.path:
+        sys.path.insert(0, str(_where))
+
+import ballot_rules as rules  # noqa: E402
+import verify_record  # noqa: E402
+
+CORE = (
+    "format", "ballot", "subjects", "tellers", "joint_key", "participations", "sheets",
+    "tally", "decryptions", "paper", "counts",
+)  # fmt: skip
+EXTRA = ("rule", "results")
+
+
+class Invalid(Exception):
+    pass
+
+
+def _json_number(value: Fraction):
+    return int(value) if value.denominator == 1 else round(float(value), 4)
+
+
+def check_results(record: dict) -> str:
+    """Rates and outcomes recomputed from the (already verified) counts and the rule."""
+    rule, results = record["rule"], record["results"]
+    subjects = record["subjects"]
+    if not isinstance(results, list) or len(results) != len(subjects):
+        raise Invalid(f"results: expected {len(subjects)} subjects")
+    groups = rule["groups"]
+    committee = next(g for g in groups if g["committee"])
+    weight = {g["name"]: Fraction(g["weight"]) for g in groups}
+    paper = {p["group"]: p["counts"] for p in record["paper"]}
+    unknown = set(paper) - set(weight)
+    if unknown:
+        raise Invalid(f"paper counts of a voter group not in the rule: {', '.join(unknown)}")
+    web = record["participations"]
+    w_c = weight[committee["name"]]
+    c_issued = rule["eligible"] if web or committee["issued"] is None else committee["issued"]
+    c_cast = web + (committee["returned"] or 0)
+    others = [g for g in groups if not g["committee"] and g["issued"] is not None]
+    issued = {
+        "committee": Fraction(c_issued),
+        "weighted": w_c * c_issued + sum((weight[g["name"]] * g["issued"] for g in others), Fraction(0)),
+    }  # fmt: skip
+    cast = {
+        "committee": Fraction(c_cast),
+        "weighted": w_c * c_cast + sum((weight[g["name"]] * g["returned"] for g in others), Fraction(0)),
+    }  # fmt: skip
+    spec = rules.RuleSpec.from_json(rule["spec"])
+    for i, (subject, result) in enumerate(zip(subjects, results, strict=True)):
+        name = f"subject {i + 1} ({subject['name']})"
+        options = subject["options"]
+        electronic = record["counts"]["electronic"][i]
+        weighted = {o: Fraction(electronic[j]) * w_c for j, o in enumerate(options)}
+        own = {o: Fraction(electronic[j]) for j, o in enumerate(options)}
+        for group, counts in paper.items():
+            for j, o in enumerate(options):
+                weighted[o] += weight[group] * counts[i][j]
+                if group == committee["name"]:
+                    own[o] += counts[i][j]
+        tally = rules.Tally(
+            weighted=weighted, committee=own, scale=list(rule["options"]),
+            composition=rule["composition"], present=rule["present"], issued=issued, cast=cast,
+        )  # fmt: skip
+        outcome = rules.apply_spec(spec, rule["outcomes"], tally)
+        counts = [_json_number(weighted[o]) for o in options]
+        rate = round(float(outcome.rate), 2) if outcome.rate is not None else None
+        if result["counts"] != counts:
+            raise Invalid(
+                f"{name}: published weighted counts {result['counts']} but the record gives {counts}"
+            )
+        published_rate = float(result["rate"]) if result["rate"] is not None else None
+        if published_rate != rate:
+            raise Invalid(f"{name}: published rate {result['rate']} but the rule gives {rate}")
+        if result["outcome"] != outcome.label:
+            raise Invalid(
+                f"{name}: published outcome {result['outcome']} but the rule gives {outcome.label}"
+            )
+    return f"results: weighted counts, rates and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
+
+
+def check(record: dict, jobs: int = 1) -> list[tuple[bool, str]]:
+    """Every check as (passed, message), stopping at the first failure."""
+    lines: list[tuple[bool, str]] = []
+    if not isinstance(record, dict) or set(record) != set(CORE) | set(EXTRA):
+        return [(False, f"record: expected exactly the keys {', '.join(sorted(CORE + EXTRA))}")]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            verify_record.verify({k: record[k] for k in CORE}, jobs)
+    except verify_record.Invalid as error:
+        lines += [(True, x) for x in out.getvalue().splitlines()]
+        return [*lines, (False, str(error))]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        return [(False, f"malformed record ({type(error).__name__}: {error})")]
+    lines += [(True, x.removeprefix("OK").strip()) for x in out.getvalue().splitlines()]
+    try:
+        lines.append((True, check_results(record)))
+    except (Invalid, rules.RuleError) as error:
+        lines.append((False, str(error)))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, StopIteration) as error:
+        lines.append((False, f"malformed rule or results ({type(error).__name__}: {error})"))
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python tools/verify_ballot.py record.json")
+        return 2
+    try:
+        with open(argv[1], encoding="utf-8") as f:
+            record = json.load(f)
+    except (OSError, ValueError) as error:
+        print(f"FAIL  unreadable record ({error})")
+        return 1
+    lines = check(record)
+    for ok, message in lines:
+        print(f"{'OK  ' if ok else 'FAIL'}  {message}")
+    if all(ok for ok, _ in lines):
+        print("PASS  every figure recomputed from the sheets, the tellers' shares and the rule")
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

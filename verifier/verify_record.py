@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""Check a ballot's election record (计票记录) from scratch: python verify_record.py record.json
+
+Independent on purpose: it imports nothing of the app, only the standard library and
+PyNaCl (libsodium's ed25519 point operations), and re-implements the few protocol checks
+from the published description (verifier/README.md), so a bug or a change in the app's
+code cannot make a forged record pass. It prints each check and exits 1 with a message
+naming the first thing wrong.
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import sys
+
+import nacl.bindings as sodium
+from nacl.exceptions import CryptoError as SodiumError
+
+FORMAT = "shuzhi-pingyi/election-record/v1"
+PROTOCOL = "shuzhi-pingyi/elgamal/v1"
+L = 2**252 + 27742317777372353535851937790883648493
+IDENTITY = bytes([1]) + bytes(31)
+G = sodium.crypto_scalarmult_ed25519_base_noclamp((1).to_bytes(32, "little"))
+add, sub = sodium.crypto_core_ed25519_add, sodium.crypto_core_ed25519_sub
+
+
+class Invalid(Exception):
+    """The record is wrong; the message says where."""
+
+
+def point(value, what):
+    if not isinstance(value, str) or len(value) != 64 or value != value.lower():
+        raise Invalid(f"{what}: expected 64 lowercase hex digits")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise Invalid(f"{what}: expected 64 lowercase hex digits") from None
+    if not sodium.crypto_core_ed25519_is_valid_point(raw):
+        raise Invalid(f"{what}: not a point of the prime-order subgroup")
+    return raw
+
+
+def scalar(value, what):
+    if not isinstance(value, str) or len(value) != 64 or value != value.lower():
+        raise Invalid(f"{what}: expected 64 lowercase hex digits")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise Invalid(f"{what}: expected 64 lowercase hex digits") from None
+    if int.from_bytes(raw, "little") >= L:
+        raise Invalid(f"{what}: scalar not reduced modulo L")
+    return raw
+
+
+def keys(value, expected, what):
+    if not isinstance(value, dict) or set(value) != set(expected):
+        raise Invalid(f"{what}: expected exactly the keys {', '.join(sorted(expected))}")
+    return value
+
+
+def listof(value, length, what):
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise Invalid(f"{what}: expected a list" + (f" of {length}" if length is not None else ""))
+    return value
+
+
+def gmul(s):
+    return IDENTITY if s == bytes(32) else sodium.crypto_scalarmult_ed25519_base_noclamp(s)
+
+
+def mul(s, p):
+    return sodium.crypto_scalarmult_ed25519_noclamp(s, p)  # raises on identity / zero
+
+
+def num(n):
+    return (n % L).to_bytes(32, "little")
+
+
+def challenge(label, *items):
+    h = hashlib.sha512()
+    for value in (PROTOCOL, label, "ed25519", *items):
+        value = str(value) if isinstance(value, int) else value
+        value = value.encode() if isinstance(value, str) else value
+        h.update(len(value).to_bytes(4, "big") + value)
+    return sodium.crypto_core_ed25519_scalar_reduce(h.digest())
+
+
+def equality_ok(label, p, x, y, c, s, context):
+    """Chaum–Pedersen: log_g(x) == log_p(y)."""
+    try:
+        u = sub(gmul(s), mul(c, x))
+        v = sub(mul(s, p), mul(c, y))
+    except SodiumError:
+        return False
+    return challenge(label, *context, x, p, y, u, v) == c
+
+
+def zero_one_ok(h, a, b, c0, c1, s0, s1, context):
+    try:
+        a0, b0 = sub(gmul(s0), mul(c0, a)), sub(mul(s0, h), mul(c0, b))
+        a1, b1 = sub(gmul(s1), mul(c1, a)), sub(mul(s1, h), mul(c1, sub(b, G)))
+    except SodiumError:
+        return False
+    expected = challenge("slot-is-0-or-1", *context, a, b, a0, b0, a1, b1)
+    return sodium.crypto_core_ed25519_scalar_add(c0, c1) == expected
+
+
+def canonical(data):
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def at_index(commitments, j):
+    value = commitments[-1]
+    for p in reversed(commitments[:-1]):
+        value = add(mul(num(j), value), p)
+    return value
+
+
+def check_tellers(record, ballot):
+    tellers = keys(record["tellers"], {"n", "k", "published"}, "tellers")
+    n, k = tellers["n"], tellers["k"]
+    if not (isinstance(n, int) and isinstance(k, int) and 1 <= k <= n):
+        raise Invalid("tellers: need 1 <= k <= n")
+    published = listof(tellers["published"], n, "tellers.published")
+    commitments = {}
+    for entry in published:
+        entry = keys(entry, {"index", "commitments", "proof", "ephemeral"}, "teller")
+        i = entry["index"]
+        where = f"teller {i}"
+        if not isinstance(i, int) or not 1 <= i <= n or i in commitments:
+            raise Invalid(f"{where}: index missing, out of range or repeated")
+        cs = [point(p, f"{where} commitment") for p in listof(entry["commitments"], k, where)]
+        point(entry["ephemeral"], f"{where} ephemeral key")
+        proof = keys(entry["proof"], {"c", "s"}, f"{where} proof")
+        c, s = scalar(proof["c"], where), scalar(proof["s"], where)
+        try:
+            u = sub(gmul(s), mul(c, cs[0]))
+        except SodiumError:
+            u = None
+        if u is None or challenge("coefficient-knowledge", ballot, n, k, i, *cs, cs[0], u) != c:
+            raise Invalid(f"{where}: the proof of knowledge of its key does not check")
+        commitments[i] = cs
+    joint = IDENTITY
+    for i in sorted(commitments):
+        joint = add(joint, commitments[i][0])
+    if point(record["joint_key"], "joint key") != joint:
+        raise Invalid("joint key: not the sum of the tellers' constant commitments")
+    print(f"OK  {n} tellers' public keys and proofs; joint key = their sum (any {k} can count)")
+    return joint, commitments, k
+
+
+def sheet_proofs(job):
+    """Every proof of one sheet (run in a worker process); returns its ciphertexts."""
+    name, sheet, h, ballot, layout = job
+    cts = []
+    for i, subject in enumerate(sheet["subjects"]):
+        where = f"{name} subject {i + 1}"
+        total_a, total_b, row = IDENTITY, IDENTITY, []
+        for j, slot in enumerate(subject["slots"]):
+            at = f"{where} slot {j + 1}"
+            a, b = point(slot["a"], f"{at}.a"), point(slot["b"], f"{at}.b")
+            proof = [scalar(slot[x], f"{at}.{x}") for x in ("c0", "c1", "s0", "s1")]
+            if not zero_one_ok(h, a, b, *proof, (h, ballot, i, j)):
+                raise Invalid(f"{at}: the proof that it holds 0 or 1 does not check")
+            total_a, total_b = add(total_a, a), add(total_b, b)
+            row.append((a, b))
+        c, s = scalar(subject["c"], f"{where}.c"), scalar(subject["s"], f"{where}.s")
+        if not equality_ok("subject-sums-to-1", h, total_a, sub(total_b, G), c, s, (h, ballot, i)):
+            raise Invalid(f"{where}: the proof of exactly one choice does not check")
+        cts.append(row)
+    return cts
+
+
+def check_sheets(record, ballot, h, layout, jobs):
+    """First the cheap checks in order (shape, trackers, nothing twice), then the proofs,
+    sheet by sheet on `jobs` processes; the first failure in sheet order is reported."""
+    sheets = listof(record["sheets"], None, "sheets")
+    if record["participations"] != len(sheets):
+        raise Invalid(
+            f"sheets: {len(sheets)} sheets but {record['participations']} members recorded as voted"
+        )
+    trackers, seen, work = set(), {}, []
+    for number, entry in enumerate(sheets, start=1):
+        entry = keys(entry, {"tracker", "sheet"}, f"sheet {number}")
+        sheet, name = entry["sheet"], f"sheet {number} ({str(entry['tracker'])[:12]})"
+        if hashlib.sha256(canonical(sheet).encode()).hexdigest() != entry["tracker"]:
+            raise Invalid(f"{name}: tracker is not the SHA-256 of the sheet")
+        if entry["tracker"] in trackers:
+            raise Invalid(f"{name}: the same sheet appears twice")
+        trackers.add(entry["tracker"])
+        keys(sheet, {"ballot", "subjects"}, name)
+        if sheet["ballot"] != ballot:
+            raise Invalid(f"{name}: made for another ballot")
+        for i, subject in enumerate(listof(sheet["subjects"], len(layout), name)):
+            where = f"{name} subject {i + 1}"
+            subject = keys(subject, {"slots", "c", "s"}, where)
+            for j, slot in enumerate(listof(subject["slots"], layout[i], where)):
+                at = f"{where} slot {j + 1}"
+                slot = keys(slot, {"a", "b", "c0", "c1", "s0", "s1"}, at)
+                if slot["a"] in seen:  # one hex spelling per point: the rest fail to parse
+                    raise Invalid(f"{at}: ciphertext copied from {seen[slot['a']]}")
+                seen[slot["a"]] = at
+        work.append((name, sheet, h, ballot, layout))
+    if jobs > 1 and len(work) > 1:
+        with multiprocessing.Pool(jobs) as pool:
+            verified = list(pool.imap(sheet_proofs, work, chunksize=4))
+    else:
+        verified = [sheet_proofs(job) for job in work]
+    tally = [[(IDENTITY, IDENTITY)] * n for n in layout]
+    for cts in verified:
+        for i, row in enumerate(cts):
+            for j, (a, b) in enumerate(row):
+                tally[i][j] = (add(tally[i][j][0], a), add(tally[i][j][1], b))
+    print(f"OK  {len(sheets)} sheets = {record['participations']} participations; "
+          "every tracker, every proof; no sheet or ciphertext twice")  # fmt: skip
+    return tally
+
+
+def check_tally(record, tally, layout):
+    published = listof(record["tally"], len(layout), "tally")
+    for i, row in enumerate(published):
+        for j, ct in enumerate(listof(row, layout[i], f"tally subject {i + 1}")):
+            ct = keys(ct, {"a", "b"}, f"tally subject {i + 1} slot {j + 1}")
+            if (point(ct["a"], "tally"), point(ct["b"], "tally")) != tally[i][j]:
+                raise Invalid(f"tally subject {i + 1} slot {j + 1}: not the sum of the sheets")
+    print("OK  summed ciphertexts = the sum of the sheets")
+
+
+def lagrange(indices):
+    weights = {}
+    for j in indices:
+        num_, den = num(1), num(1)
+        for m in indices:
+            if m != j:
+                num_ = sodium.crypto_core_ed25519_scalar_mul(num_, num(m))
+                den = sodium.crypto_core_ed25519_scalar_mul(den, num(m - j))
+        weights[j] = sodium.crypto_core_ed25519_scalar_mul(
+            num_, sodium.crypto_core_ed25519_scalar_invert(den)
+        )
+    return weights
+
+
+def check_decryption(record, ballot, h, commitments, k, tally, layout):
+    decryptions = listof(record["decryptions"], None, "decryptions")
+    points = {}
+    for entry in decryptions:
+        entry = keys(entry, {"teller", "partial"}, "decryption")
+        t = entry["teller"]
+        if t not in commitments or t in points:
+            raise Invalid(f"decryption by teller {t}: unknown or repeated teller")
+        key = IDENTITY
+        for cs in commitments.values():
+            key = add(key, at_index(cs, t))
+        rows = listof(entry["partial"], len(layout), f"teller {t}")
+        points[t] = []
+        for i, row in enumerate(rows):
+            points[t].append([])
+            for j, part in enumerate(listof(row, layout[i], f"teller {t} subject {i + 1}")):
+                at = f"teller {t} subject {i + 1} slot {j + 1}"
+                part = keys(part, {"d", "c", "s"}, at)
+                d, c, s = point(part["d"], at), scalar(part["c"], at), scalar(part["s"], at)
+                a = tally[i][j][0]
+                if not equality_ok("partial-decryption", a, key, d, c, s, (h, ballot, i, j, t)):
+                    raise Invalid(f"{at}: the proof of correct decryption does not check")
+                points[t][i].append(d)
+    if len(points) < k:
+        raise Invalid(f"decryptions: {len(points)} tellers decrypted, {k} are needed")
+    used = sorted(points)[:k]
+    weights = lagrange(used)
+    voters = len(record["sheets"])
+    step = math.isqrt(voters) + 1
+    baby, p = {}, IDENTITY
+    for x in range(step):
+        baby[p] = x
+        p = add(p, G)
+    giant = gmul(num(step))
+    counts = []
+    for i, n in enumerate(layout):
+        counts.append([])
+        for j in range(n):
+            ax = IDENTITY
+            for t in used:
+                ax = add(ax, mul(weights[t], points[t][i][j]))
+            p, found = sub(tally[i][j][1], ax), None
+            for q in range(step + 1):
+                if p in baby and q * step + baby[p] <= voters:
+                    found = q * step + baby[p]
+                    break
+                p = sub(p, giant)
+            if found is None:
+                raise Invalid(
+                    f"subject {i + 1} option {j + 1}: decrypts to no count of 0..{voters}"
+                )
+            counts[i].append(found)
+    print(f"OK  {len(points)} tellers' partial decryptions and proofs (tellers {used} combined)")
+    return counts
+
+
+def check_counts(record, electronic, layout, subjects):
+    published = keys(record["counts"], {"electronic", "total"}, "counts")
+    for i, name in enumerate(subjects):
+        if published["electronic"][i] != electronic[i]:
+            raise Invalid(f"{name}: electronic counts {published['electronic'][i]} "
+                          f"but the sheets decrypt to {electronic[i]}")  # fmt: skip
+    paper = listof(record["paper"], None, "paper")
+    for i, name in enumerate(subjects):
+        total = list(electronic[i])
+        for entry in paper:
+            row = listof(listof(entry["counts"], len(layout), "paper")[i], layout[i], "paper")
+            if not all(isinstance(x, int) and x >= 0 for x in row):
+                raise Invalid(f"{name}: paper counts must be non-negative integers")
+            total = [x + y for x, y in zip(total, row, strict=True)]
+        if published["total"][i] != total:
+            raise Invalid(
+                f"{name}: total counts {published['total'][i]} but electronic + paper = {total}"
+            )
+    print(
+        f"OK  counts: electronic = the decryption, total = electronic + {len(paper)} paper count(s)"
+    )
+
+
+def verify(record, jobs=1):
+    keys(record, {"format", "ballot", "subjects", "tellers", "joint_key", "participations",
+                  "sheets", "tally", "decryptions", "paper", "counts"}, "record")  # fmt: skip
+    if record["format"] != FORMAT:
+        raise Invalid(f"record: format is not {FORMAT}")
+    ballot = record["ballot"]
+    subjects = listof(record["subjects"], None, "subjects")
+    layout = [len(listof(s.get("options"), None, "subject options")) for s in subjects]
+    names = [f"subject {i + 1} ({s.get('name', '')})" for i, s in enumerate(subjects)]
+    h, commitments, k = check_tellers(record, ballot)
+    tally = check_sheets(record, ballot, h, layout, jobs)
+    check_tally(record, tally, layout)
+    electronic = check_decryption(record, ballot, h, commitments, k, tally, layout)
+    check_counts(record, electronic, layout, names)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Check a ballot's election record (计票记录).")
+    parser.add_argument("record", help="the record, a JSON file")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1,
+        help="processes checking sheets' proofs (default: one per CPU)",
+    )  # fmt: skip
+    args = parser.parse_args(argv[1:])
+    try:
+        with open(args.record, encoding="utf-8") as f:
+            record = json.load(f)
+        verify(record, max(args.jobs, 1))
+    except Invalid as error:
+        print(f"FAIL  {error}")
+        return 1
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        print(f"FAIL  unreadable or malformed record ({type(error).__name__}: {error})")
+        return 1
+    print("PASS  the record is consistent: every figure recomputed from the sheets")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
