@@ -187,10 +187,29 @@ def _pairs() -> dict:
             for f in RectificationVersionFile.objects.select_related("version")
         ]
         or [{"pk": pk, "file_pk": 999999} for pk in _some(Subject.objects.all())],
+        # The term record (届内履职评议档案) shows each subject's published results.
+        "term/<int:start_year>/": [{"start_year": y} for y in _term_years()],
+        "term/<int:start_year>/person/<str:name>/": [
+            {"start_year": s.campaign.term_start_year, "name": s.person_name}
+            for s in Subject.objects.filter(campaign__term_start_year__isnull=False)
+            .select_related("campaign")
+            .order_by("pk")
+        ],
+        "term/<int:start_year>/unit/<int:unit_pk>/": [
+            {"start_year": s.campaign.term_start_year, "unit_pk": s.unit_id}
+            for s in Subject.objects.filter(campaign__term_start_year__isnull=False)
+            .select_related("campaign")
+            .order_by("pk")
+        ],
         "admin/r/<path:content_type_id>/<path:object_id>/": [
             {"content_type_id": ballot_type, "object_id": b.pk} for b in Ballot.objects.all()
         ],
     }
+
+
+def _term_years() -> list[int]:
+    years = Campaign.objects.exclude(term_start_year=None).values_list("term_start_year", flat=True)
+    return sorted(set(years)) or [2022]
 
 
 def _fill(route: str, values: dict) -> str:
