@@ -54,6 +54,7 @@ def _custom(request, ballot: Ballot):
         # The rest of the setup form, blank: the simulator only reads the rule.
         "meeting": "",
         "preset": "",
+        "teller_threshold": "",
         "extra_groups": "",
         "present_count": "",
         "quorum": "",

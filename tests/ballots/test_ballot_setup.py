@@ -32,6 +32,7 @@ def _form(**changes):
         "name": "述职评议满意度测评",
         "purpose": "review",
         "meeting": "",
+        "teller_threshold": "",
         "present_count": "",
         "quorum": "",
         "preset": "default",

@@ -59,6 +59,14 @@ NOT_DRAWN = {
     "ballot_receipt": "a lookup that writes nothing",
     "ballot_simulate": "the simulator writes nothing",
     "questionnaire_respond": "anonymous page outside the logins' walk; own test below",
+    "ballot_tellers": "drawn on a draft ballot's page; the demo's ballots are open or published "
+    "(tests/ballots/test_teller_pages.py)",
+    "teller_publish": "posted by the teller page's script with the key made in the browser "
+    "(tests/ballots/test_teller_pages.py, the tellers' browser journey)",
+    "teller_shares": "posted by the teller page's script with shares sealed in the browser "
+    "(tests/ballots/test_teller_pages.py, the tellers' browser journey)",
+    "teller_decrypt": "posted by the teller page's script with a partial decryption and its "
+    "proof (tests/ballots/test_teller_pages.py, the tellers' browser journey)",
     "reporting_step_done": "the demo's reporting steps are all done "
     "(tests/rectification/test_reporting_steps.py)",
     "rectification_assessment_conclude": "needs a published assessment ballot "
@@ -84,8 +92,10 @@ NOT_SENT = {"logout"}
 # would change nothing (the page drawn as it is stored): field-name patterns to a value;
 # OTHER picks an option other than the stored one, FIRST ticks the first box.
 TODAY = datetime.date.today().isoformat()
-OTHER, FIRST = "<other option>", "<first box>"
+OTHER, FIRST, NONE = "<other option>", "<first box>", "<nothing chosen>"
 OVERRIDES = {
+    # Tellers may be named later, on the ballot's page: none named, none required.
+    "ballot_list": {"tellers": NONE, "teller_threshold": ""},
     "ballot_paper": {"issued": "3", "returned": "3", r"c_\d+_0": "3"},
     "campaign_stage": {"confirmed": "on"},
     "group_detail": {"subjects": FIRST},
@@ -105,6 +115,8 @@ KEEP_TEXT = {"ballot_list"}
 # (the form is offered, the service explains why it cannot be done yet).
 REFUSED_WHEN_COMPLETE = {
     "questionnaire_codes_deputies": "every demo deputy already holds a code",
+    "ballot_vote": "the sheet is encrypted and proved by the page's script; without it the "
+    "page asks for a paper sheet (tests/ballots/test_cast_forged_sheets.py, the ballot journeys)",
     "members_paste_preview": "the walk types words, not member rows: each line's missing "
     "columns are listed (tests/reviews/test_member_paste.py)",
 }
@@ -112,7 +124,6 @@ REFUSED_WHEN_COMPLETE = {
 # then change nothing either (an empty POST that unassigns every subject fails here).
 MAY_WRITE_NOTHING = {
     "group_assign": "the demo's groups are frozen by their submitted reports",
-    "ballot_vote": "the first step only shows the member what they chose, to confirm",
 }
 
 
@@ -175,6 +186,8 @@ def _filled(form: PageForm, name: str) -> list[tuple[str, object]]:
         override = _override(name, c)
         stored = [o for o in c.options if o[1] and not o[2]]
         valued = [o for o in c.options if o[0] and not o[2]]
+        if override == NONE:
+            continue
         if override == OTHER:
             other = [o for o in valued if o not in stored]
             pairs.append((c.name, (other or valued)[0][0]))
