@@ -12,6 +12,7 @@ token, cookies kept per user, links followed from the pages rather than URLs gue
 Standard library only, so it runs with any Python.
 """
 
+import html
 import html.parser
 import http.cookiejar
 import itertools
@@ -25,6 +26,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ballots.elgamal.sheet import canonical_json, sheet_encrypt  # noqa: E402  (no Django)
 
 DEMO_PASSWORD = "demo12345"
 # If the site makes a user change the demo password at first login, the new one is kept here
@@ -310,20 +314,29 @@ def serve(base: str, static_root: Path, passwords_file: Path, demo_log: Path, lo
     assert vote_url, "no open ballot on the member's 我的工作"
     vote = member.page(vote_url[0])
     assert "试投票" in vote.body, "the open ballot is not the demo's practice ballot"
-    form = vote.form_with("step")
-    choices = {
-        f["name"]: "0" for f in form["fields"] if f.get("type") == "radio" and f["value"] == "0"
-    }
-    assert choices, "the ballot form lists no subjects"
-    review = member.submit(vote, form, {**choices, "step": "review"})
-    assert "确认投票" in review.body
-    done = member.submit(review, review.form_with("step"), {"step": "confirm"})
+    # The page encrypts and proves the choices in the browser (static/js/ballot_cast.js);
+    # this client does the same with the project's own library, from the page's data.
+    config = re.search(
+        r'<script id="ballot-crypto" type="application/json">(.*?)</script>', vote.body
+    )
+    assert config, "the voting page carries no joint key"
+    crypto = json.loads(html.unescape(config[1]))
+    sheet = sheet_encrypt(
+        joint_key=bytes.fromhex(crypto["joint_key"]),
+        ballot_id=crypto["ballot_id"],
+        layout=crypto["layout"],
+        choices=[0] * len(crypto["layout"]),
+    )
+    done = member.submit(
+        vote, vote.form_with("sheet"), {"step": "confirm", "sheet": canonical_json(sheet)}
+    )
     receipt = re.search(r'data-testid="receipt">([^<]+)<', done.body)
-    assert "投票成功" in done.body and receipt
+    assert "投票成功" in done.body and receipt, done.body[-1500:]
     again = member.page(vote_url[0])
     assert "您已投票" in again.body
     check(
-        f"practice vote cast on {len(choices)} subjects (form, review, confirm): receipt {receipt[1]}"
+        f"practice vote encrypted and proved on {len(crypto['layout'])} subjects, verified by the "
+        f"server: receipt {receipt[1]}"
     )
     spread("login and vote", servers, mark)
 
