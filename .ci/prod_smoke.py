@@ -175,6 +175,7 @@ class Browser:
         *,
         expect: int = 200,
         content_type: str = "",
+        headers: dict | None = None,
     ):
         url = path_or_url if "://" in path_or_url else self.base + path_or_url
         body = data if isinstance(data, bytes) else None
@@ -183,6 +184,8 @@ class Browser:
         request = urllib.request.Request(url, data=body)
         if content_type:
             request.add_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         if self.forwarded_for:
             request.add_header("X-Forwarded-For", self.forwarded_for)
         try:
