@@ -20,6 +20,7 @@ from .group import (
     mul,
     point_add,
     point_from_hex,
+    point_hex_spelling,
     point_sub,
     random_scalar,
     scalar_from_int,
@@ -39,6 +40,21 @@ class Ciphertext:
         if not isinstance(data, dict) or set(data) != {"a", "b"}:
             raise CryptoError(f"{what}: expected exactly the keys a, b")
         return cls(point_from_hex(data["a"], f"{what}.a"), point_from_hex(data["b"], f"{what}.b"))
+
+    @classmethod
+    def from_json_unchecked(cls, data: object, what: str = "ciphertext") -> "Ciphertext":
+        """The two points' spelling only (64 lowercase hex digits), not yet their validity.
+
+        For a verifier whose next step multiplies both points by a scalar: libsodium's
+        multiplication makes the same checks as `point_from_hex` (canonical, not of small
+        order, in the prime-order subgroup) and refuses otherwise, so checking first would
+        do that work twice. Such a caller must treat a refused multiplication as a failed
+        check (zero_one_verify does) and use no point whose proof did not check."""
+        if not isinstance(data, dict) or set(data) != {"a", "b"}:
+            raise CryptoError(f"{what}: expected exactly the keys a, b")
+        return cls(
+            point_hex_spelling(data["a"], f"{what}.a"), point_hex_spelling(data["b"], f"{what}.b")
+        )
 
 
 ZERO = Ciphertext(IDENTITY, IDENTITY)

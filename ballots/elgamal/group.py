@@ -50,6 +50,12 @@ def point_from_hex(value: object, what: str = "point") -> Point:
     return raw
 
 
+def point_hex_spelling(value: object, what: str = "point") -> bytes:
+    """32 bytes from 64 lowercase hex digits, not yet checked to be a valid point (see
+    Ciphertext.from_json_unchecked for the one caller and why)."""
+    return _hex32(value, what)
+
+
 def scalar_from_hex(value: object, what: str = "scalar") -> Scalar:
     """A received scalar: 64 lowercase hex digits, little-endian, canonical (< L)."""
     raw = _hex32(value, what)
@@ -88,11 +94,17 @@ def mul(s: Scalar, p: Point) -> Point:
 
 
 def point_add(p: Point, q: Point) -> Point:
-    return sodium.crypto_core_ed25519_add(p, q)
+    try:
+        return sodium.crypto_core_ed25519_add(p, q)
+    except SodiumError as error:  # an encoding that is no point at all
+        raise CryptoError("point addition on an invalid point") from error
 
 
 def point_sub(p: Point, q: Point) -> Point:
-    return sodium.crypto_core_ed25519_sub(p, q)
+    try:
+        return sodium.crypto_core_ed25519_sub(p, q)
+    except SodiumError as error:
+        raise CryptoError("point subtraction on an invalid point") from error
 
 
 def point_sum(points) -> Point:

@@ -89,8 +89,8 @@ def zero_one_prove(
 
 
 def zero_one_verify(h: Point, ct: Ciphertext, proof: ZeroOneProof, context: tuple) -> bool:
-    shifted = point_sub(ct.b, BASE)
     try:
+        shifted = point_sub(ct.b, BASE)
         a0 = point_sub(base_mul(proof.s0), mul(proof.c0, ct.a))
         b0 = point_sub(mul(proof.s0, h), mul(proof.c0, ct.b))
         a1 = point_sub(base_mul(proof.s1), mul(proof.c1, ct.a))

@@ -77,6 +77,23 @@ def test_every_bad_point_is_refused(why):
         point_from_hex(BAD_POINTS[why])
 
 
+# Not on the curve at all: y with no x (libsodium's decoding fails, not only its checks).
+UNDECODABLE = "ff" * 32
+
+
+@pytest.mark.parametrize("part", ["a", "b"])
+@pytest.mark.parametrize("why", sorted(BAD_POINTS) + ["undecodable"])
+def test_a_sheet_with_a_bad_point_is_refused_naming_it(keys, why, part):
+    """sheet_verify leaves the points' checks to the proofs' multiplications; a bad point
+    anywhere still fails, with the message a checked parse gives, and never escapes as
+    another exception."""
+    h = joint_key_of(keys[0])
+    sheet = sheet_encrypt(joint_key=h, ballot_id=BALLOT, layout=[3, 2], choices=[1, 0])
+    sheet["subjects"][1]["slots"][0][part] = BAD_POINTS.get(why, UNDECODABLE)
+    with pytest.raises(CryptoError, match=rf"^subject 2 slot 1\.{part}: not a point"):
+        sheet_verify(sheet, joint_key=h, ballot_id=BALLOT, layout=[3, 2])
+
+
 def test_an_unreduced_scalar_is_refused():
     with pytest.raises(CryptoError, match="not reduced"):
         scalar_from_hex("ff" * 32)
