@@ -245,24 +245,31 @@ def _read_rows(workbook, columns: list[Column], max_rows: int) -> tuple[list[Row
         if len(result) >= max_rows:
             errors.append(RowError(number, "", f"一次最多导入 {max_rows} 行"))
             break
-        row = Row(number=number)
+        values = {}
         for column in columns:
             index = positions.get(column.key)
-            value = cells[index] if index is not None and index < len(cells) else None
-            if _is_blank(value):
-                if column.required:
-                    errors.append(RowError(number, column.header, "必填，不能为空"))
-                row.values[column.key] = None
-                continue
-            try:
-                row.values[column.key] = (column.parse or parse_text)(value)
-            except ValueError as exc:
-                errors.append(RowError(number, column.header, str(exc)))
-                row.values[column.key] = None
-        result.append(row)
+            values[column] = cells[index] if index is not None and index < len(cells) else None
+        result.append(_row_parse(number, values, errors))
     if not result and not errors:
         raise _reject("表格中没有数据行")
     return result, errors
+
+
+def _row_parse(number: int, values: dict, errors: list[RowError]) -> Row:
+    """One row's cells ({column: raw value}) parsed by their columns; a blank required
+    cell or a value its column refuses is reported against the row and left as None."""
+    row = Row(number=number)
+    for column, value in values.items():
+        row.values[column.key] = None
+        if _is_blank(value):
+            if column.required:
+                errors.append(RowError(number, column.header, "必填，不能为空"))
+            continue
+        try:
+            row.values[column.key] = (column.parse or parse_text)(value)
+        except ValueError as exc:
+            errors.append(RowError(number, column.header, str(exc)))
+    return row
 
 
 def import_rows(rows: list[Row], create: Callable[[Row], tuple[Any, tuple | None]]) -> ImportResult:
@@ -323,20 +330,8 @@ def read_pasted(
                     f"有 {len(cells)} 列，多于 {len(columns)} 列（{'、'.join(headers)}）",
                 )
             )
-        row = Row(number=number)
-        for index, column in enumerate(columns):
-            value = cells[index] if index < len(cells) else None
-            if _is_blank(value):
-                if column.required:
-                    errors.append(RowError(number, column.header, "必填，不能为空"))
-                row.values[column.key] = None
-                continue
-            try:
-                row.values[column.key] = (column.parse or parse_text)(value)
-            except ValueError as exc:
-                errors.append(RowError(number, column.header, str(exc)))
-                row.values[column.key] = None
-        rows.append(row)
+        values = {c: cells[i] if i < len(cells) else None for i, c in enumerate(columns)}
+        rows.append(_row_parse(number, values, errors))
     if not rows and not errors:
         raise _reject("没有粘贴任何数据行")
     return rows, errors
