@@ -63,6 +63,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_and_overview.py
 	$(BIN)/python benchmarks/vote_throughput.py
 	$(BIN)/python benchmarks/ballot_close.py
+	$(BIN)/python benchmarks/elgamal.py
+	$(BIN)/python benchmarks/ballot_browser.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/import_members.py --rows 200
 	$(BIN)/python benchmarks/make_run.py

@@ -193,3 +193,33 @@ def test_tampering_in_the_record_is_caught_by_the_independent_verifier(published
     )  # fmt: skip
     assert done.returncode == 1 and "FAIL" in done.stdout, done.stdout
     assert lines[-1][1] in done.stdout
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "ff" * 32,  # no point at all
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+    ],
+)
+def test_a_sheet_edited_to_a_bad_point_before_the_close_stops_the_count(office, bad):
+    """The close reads the sheets verified at cast without checking each point again; a
+    point edited in the database still stops the count with a message, changing nothing."""
+    from ballots.models import Ballot
+    from ballots.services import ballot_close
+    from core.errors import ApplicationError
+
+    campaign = CampaignFactory(actor=office, composition_size=3)
+    SubjectFactory(campaign=campaign)
+    MemberFactory.create_batch(3)
+    ballot = BallotFactory(
+        campaign=campaign, actor=office, status=BallotStatus.OPEN, votes=["满意", "不满意"]
+    )
+    row = SealedSheet.objects.filter(ballot=ballot).first()
+    sheet = json.loads(bytes(row.ciphertext))
+    sheet["subjects"][0]["slots"][1]["b"] = bad
+    SealedSheet.objects.filter(pk=row.pk).update(ciphertext=json.dumps(sheet).encode())
+    with pytest.raises(ApplicationError, match="选票数据校验未通过"):
+        ballot_close(actor=office, ballot=Ballot.objects.get(pk=ballot.pk))
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.OPEN and not ballot.tally
