@@ -45,6 +45,10 @@ def paper_render(object_id: int) -> tuple[str, dict, str]:
         "ballots/paper_pdf.html",
         {
             "ballot": ballot,
+            # 述职评议满意度测评 → 述职评议满意度测评票, not …测评测评票
+            "sheet_title": f"{ballot.name}票"
+            if ballot.name.endswith("测评")
+            else f"{ballot.name}测评票",
             "group": group,
             "items": items,
             "options": ballot.sheet_options,
