@@ -18,3 +18,16 @@ class BallotsConfig(AppConfig):
 
         stage_gate_register(CampaignStage.REVIEW, no_open_ballot)
         stage_gate_register(CampaignStage.REVIEW, review_ballots_published)
+        from core.documents import document_kind_register
+        from core.services import require_office
+
+        from .documents import PAPER_DOCUMENT, paper_campaign, paper_render, paper_title_for
+
+        document_kind_register(
+            PAPER_DOCUMENT,
+            render=paper_render,
+            title_for=paper_title_for,
+            check_request=require_office,
+            campaign_of=paper_campaign,
+            title="纸质测评票和计票单",
+        )

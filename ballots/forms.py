@@ -8,7 +8,7 @@ from django import forms
 
 from core.forms import Form
 
-from .models import BallotPurpose, ReviewMeeting
+from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
 from .presets import preset_spec, presets
 from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, share_json
 
@@ -238,10 +238,16 @@ class BallotSetupForm(Form):
 
 
 class PaperForm(Form):
-    """Paper sheets counted by hand for one voter group: issued, returned, and per subject
-    the sheets for each option and the invalid ones (a blank box is 0)."""
+    """One entry of the counting form (计票单) of one voter group: issued, returned, and per
+    subject the sheets for each option and the invalid ones (a blank box is 0)."""
 
     voter_group = forms.ModelChoiceField(label="投票人类别", queryset=None)
+    entry = forms.TypedChoiceField(
+        label="录入次序",
+        choices=PaperEntryNumber.choices,
+        coerce=int,
+        help_text="两名工作人员各录入一次；第二次录入与第一次逐项核对，一致后才计入测评。",
+    )
     issued = forms.IntegerField(label="发出票数", min_value=0, max_value=PAPER_MAX)
     returned = forms.IntegerField(label="收回票数", min_value=0, max_value=PAPER_MAX)
 

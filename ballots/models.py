@@ -411,7 +411,8 @@ class SheetCiphertext(models.Model):
 
 
 class PaperTally(models.Model):
-    """Paper ballots of one voter group: sheets issued and returned."""
+    """Paper ballots of one voter group as counted: sheets issued and returned. Written
+    only from two agreeing PaperEntry typings (ballots.services.paper)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_tallies")
     voter_group = models.ForeignKey(
@@ -424,6 +425,52 @@ class PaperTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "voter_group"], name="paper_tally_once")
         ]
+
+
+class PaperEntryNumber(models.IntegerChoices):
+    FIRST = 1, _("第一次录入")
+    SECOND = 2, _("第二次录入")
+
+
+class PaperEntry(models.Model):
+    """One typing of a voter group's paper totals (纸质票双人录入). Two office users type the
+    counting form (计票单) separately; only when the two entries agree field by field does
+    the group's PaperTally exist, and only a PaperTally is counted. Either entry may be
+    redone (by its author or a third office user, never by the other entry's author).
+
+    counts: {subject id (str): {option: n, …, "invalid": n}}, every option of the sheet."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_entries")
+    voter_group = models.ForeignKey(
+        VoterGroup,
+        verbose_name=_("投票人类别"),
+        on_delete=models.CASCADE,
+        related_name="paper_entries",
+    )
+    number = models.PositiveSmallIntegerField(_("录入次序"), choices=PaperEntryNumber.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"))
+    issued = models.PositiveIntegerField(_("发出票数"))
+    returned = models.PositiveIntegerField(_("收回票数"))
+    counts = models.JSONField(_("各选项票数"))
+
+    class Meta:
+        verbose_name = _("纸质票录入")
+        verbose_name_plural = _("纸质票录入")
+        ordering = ["ballot", "voter_group", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "voter_group", "number"], name="paper_entry_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_group.name}{self.get_number_display()}"
 
 
 class PaperCount(models.Model):

@@ -1,9 +1,20 @@
 """Reads of ballots: turnout, and results only through the one visibility rule."""
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from .crypto import tracker as paillier_tracker
-from .models import Ballot, BallotScheme, BallotStatus, Eligibility, Participation, SealedSheet
+from .models import (
+    Ballot,
+    BallotScheme,
+    BallotStatus,
+    Eligibility,
+    PaperEntry,
+    PaperTally,
+    Participation,
+    SealedSheet,
+    VoterGroup,
+)
 from .rules import RuleError, Tally, apply_spec
 
 
@@ -152,3 +163,87 @@ def rule_simulation(ballot, rules: list[tuple[str, object, list[str]]]) -> list[
             cell["differs"] = cell["label"] != first
         rows.append({"result": result, "cells": cells})
     return rows
+
+
+@dataclass
+class PaperGroupState:
+    """A voter group's paper totals: its two entries, where they differ, and the counted
+    tally (only when they agree)."""
+
+    group: VoterGroup
+    first: PaperEntry | None
+    second: PaperEntry | None
+    differences: list[str]
+    tally: PaperTally | None
+
+    @property
+    def agreed(self) -> bool:
+        return self.tally is not None
+
+
+def paper_groups(ballot) -> list[PaperGroupState]:
+    entries: dict[int, dict[int, PaperEntry]] = {}
+    for e in PaperEntry.objects.filter(ballot=ballot).select_related("entered_by"):
+        entries.setdefault(e.voter_group_id, {})[e.number] = e
+    tallies = {t.voter_group_id: t for t in PaperTally.objects.filter(ballot=ballot)}
+    states = []
+    for group in ballot.voter_groups.all():
+        pair = entries.get(group.pk, {})
+        first, second = pair.get(1), pair.get(2)
+        states.append(
+            PaperGroupState(
+                group=group,
+                first=first,
+                second=second,
+                differences=paper_differences(ballot, first, second) if first and second else [],
+                tally=tallies.get(group.pk),
+            )
+        )
+    return states
+
+
+def paper_group_state(ballot, group) -> PaperGroupState:
+    return next(s for s in paper_groups(ballot) if s.group.pk == group.pk)
+
+
+def paper_field_name(field: str) -> str:
+    return "无效票" if field == "invalid" else f"“{field}”"
+
+
+def paper_differences(ballot: Ballot, first: PaperEntry, second: PaperEntry) -> list[str]:
+    """Every field where two entries differ, in the counting form's order, in Chinese."""
+    differences = []
+    for label, a, b in (
+        ("发出票数", first.issued, second.issued),
+        ("收回票数", first.returned, second.returned),
+    ):
+        if a != b:
+            differences.append(f"{label}：第一次 {a}，第二次 {b}")
+    for item in ballot.items.select_related("subject").order_by("position"):
+        key = str(item.subject_id)
+        one, two = first.counts.get(key, {}), second.counts.get(key, {})
+        for field in [*ballot.sheet_options, "invalid"]:
+            a, b = one.get(field, 0), two.get(field, 0)
+            if a != b:
+                differences.append(
+                    f"{item.subject.person_name}{paper_field_name(field)}：第一次 {a}，第二次 {b}"
+                )
+    return differences
+
+
+def paper_pending(ballot: Ballot) -> list[str]:
+    """Why the paper totals cannot be counted yet, per voter group (empty: every group
+    with paper entries has two that agree)."""
+    problems = []
+    for state in paper_groups(ballot):
+        if state.first is None:
+            continue
+        if state.second is None:
+            problems.append(
+                f"{state.group.name}纸质票只录入了一次，须由另一名工作人员再录入一次核对"
+            )
+        elif state.differences:
+            problems.append(
+                f"{state.group.name}纸质票两次录入不一致（" + "；".join(state.differences) + "）"
+            )
+    return problems

@@ -104,6 +104,55 @@ def check_results(record: dict) -> str:
     return f"results: weighted counts, rates and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
 
 
+def check_paper(record: dict) -> str:
+    """Each voter group's paper counts as typed twice (纸质票双人录入): both entries agree
+    field by field and are what was counted; returned ≤ issued; per subject the options
+    and the invalid sheets add up to the sheets returned. Records of ballots counted
+    before double entry have no entries for a group; its counted figures are checked."""
+    subjects = record["subjects"]
+    paper = {p["group"]: p["counts"] for p in record["paper"]}
+    twice = 0
+    for g in record["rule"]["groups"]:
+        name, entries = g["name"], g.get("paper_entries", [])
+        counted = paper.get(name)
+        if counted is None:
+            if entries or g["issued"] is not None:
+                raise Invalid(f"voter group {name}: paper entries or sheets but no paper counts")
+            continue
+        issued, returned = g["issued"], g["returned"]
+        if not (isinstance(issued, int) and isinstance(returned, int) and 0 <= returned <= issued):
+            raise Invalid(
+                f"voter group {name}: {returned} paper sheets returned of {issued} issued"
+            )
+        if not entries:
+            for i, s in enumerate(subjects):
+                if sum(counted[i]) > returned:
+                    raise Invalid(
+                        f"voter group {name}, subject {i + 1} ({s['name']}): "
+                        f"{sum(counted[i])} paper votes but {returned} sheets returned"
+                    )
+            continue
+        if len(entries) != 2:
+            raise Invalid(f"voter group {name}: {len(entries)} paper entries, expected 2")
+        first, second = entries
+        for key in ("issued", "returned", "counts", "invalid"):
+            if first[key] != second[key]:
+                raise Invalid(f"voter group {name}: the two paper entries differ in {key}")
+        if (first["issued"], first["returned"], first["counts"]) != (issued, returned, counted):
+            raise Invalid(f"voter group {name}: the counted paper figures are not the entries'")
+        for i, s in enumerate(subjects):
+            if sum(counted[i]) + first["invalid"][i] != returned:
+                raise Invalid(
+                    f"voter group {name}, subject {i + 1} ({s['name']}): options "
+                    f"{counted[i]} + invalid {first['invalid'][i]} != {returned} returned"
+                )
+        twice += 1
+    return (
+        f"paper: {len(paper)} voter group(s) counted, {twice} entered twice and agreeing; "
+        "returned ≤ issued, every subject's paper votes add up"
+    )
+
+
 def check(record: dict, jobs: int = 1) -> list[tuple[bool, str]]:
     """Every check as (passed, message), stopping at the first failure."""
     lines: list[tuple[bool, str]] = []
@@ -119,6 +168,12 @@ def check(record: dict, jobs: int = 1) -> list[tuple[bool, str]]:
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
         return [(False, f"malformed record ({type(error).__name__}: {error})")]
     lines += [(True, x.removeprefix("OK").strip()) for x in out.getvalue().splitlines()]
+    try:
+        lines.append((True, check_paper(record)))
+    except Invalid as error:
+        return [*lines, (False, str(error))]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        return [*lines, (False, f"malformed paper counts ({type(error).__name__}: {error})")]
     try:
         lines.append((True, check_results(record)))
     except (Invalid, rules.RuleError) as error:

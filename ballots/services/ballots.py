@@ -41,6 +41,7 @@ from ..models import (
     Teller,
     VoterGroup,
 )
+from ..selectors import paper_pending
 from .cast import cast_lock
 from .tally import sheets_product
 
@@ -127,6 +128,12 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     with cast_lock(ballot, exclusive=True):
         ballot = _locked(ballot)
     BALLOT_WORKFLOW.require(ballot.status, BallotStatus.COUNTING)
+    pending = paper_pending(ballot)
+    if pending:
+        # After close no paper entry can be made: counting now would leave these out.
+        raise ApplicationError(
+            "纸质票两次录入尚未核对一致，不能结束投票：" + "；".join(pending) + "。"
+        )
     participants = Participation.objects.filter(ballot=ballot).count()
     sheets = list(SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True))
     if len(sheets) != participants:

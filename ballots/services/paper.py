@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
@@ -14,11 +15,70 @@ from ..models import (
     BallotStatus,
     Eligibility,
     PaperCount,
+    PaperEntry,
+    PaperEntryNumber,
     PaperTally,
     Participation,
     VoterGroup,
 )
+from ..selectors import paper_differences, paper_field_name
 from .ballots import REMIND_MAIL_KIND, _locked
+
+ENTRY_NAMES = dict(PaperEntryNumber.choices)
+
+
+def _paper_check(
+    ballot: Ballot, items, *, issued: int, returned: int, counts: dict[int, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """The counting form's checks (returned ≤ issued; per subject the options and the
+    invalid sheets add up to the sheets returned); the entry's counts in full, every
+    option and "invalid" per subject, keyed by the subject id as a string."""
+    if issued < 0 or returned < 0:
+        raise ApplicationError("票数不能为负数。")
+    if returned > issued:
+        raise ApplicationError(f"收回票数 {returned} 多于发出票数 {issued}，请核对。")
+    fields = [*ballot.sheet_options, "invalid"]
+    known = {item.subject_id for item in items}
+    if set(counts) - known:
+        raise ApplicationError("评议对象不属于本次测评。")
+    full, problems = {}, []
+    for item in items:
+        row = counts.get(item.subject_id, {})
+        if any(n < 0 for n in row.values()):
+            raise ApplicationError("票数不能为负数。")
+        if set(row) - set(fields):
+            raise ApplicationError("选项无效。")
+        full[str(item.subject_id)] = {f: row.get(f, 0) for f in fields}
+        total = sum(row.values())
+        if total != returned:
+            parts = "、".join(f"{paper_field_name(f)} {row.get(f, 0)}" for f in fields)
+            problems.append(f"{item.subject.person_name}（{parts}，合计 {total}，应为 {returned}）")
+    if problems:
+        raise ApplicationError(
+            "每名评议对象各选项票数与无效票之和应等于收回票数：" + "；".join(problems) + "。"
+        )
+    return full
+
+
+def _agree(ballot: Ballot, voter_group: VoterGroup, first, second) -> list[str]:
+    """Make the group's counted PaperTally follow its entries: written from them when both
+    exist and agree, removed otherwise. Returns the differences (empty when they agree)."""
+    PaperTally.objects.filter(ballot=ballot, voter_group=voter_group).delete()
+    if first is None or second is None:
+        return []
+    differences = paper_differences(ballot, first, second)
+    if differences:
+        return differences
+    tally = PaperTally.objects.create(
+        ballot=ballot, voter_group=voter_group, issued=first.issued, returned=first.returned
+    )
+    PaperCount.objects.bulk_create(
+        PaperCount(tally=tally, subject_id=int(sid), option=option, count=n)
+        for sid, row in first.counts.items()
+        for option, n in row.items()
+        if option != "invalid" and n
+    )
+    return []
 
 
 @transaction.atomic
@@ -27,54 +87,84 @@ def paper_enter(
     actor,
     ballot: Ballot,
     voter_group: VoterGroup,
+    number: int,
     issued: int,
     returned: int,
     counts: dict[int, dict[str, int]],
-) -> PaperTally:
-    """Paper ballots counted at the meeting: per subject, option counts plus invalid sheets
-    must add up to the sheets returned."""
+) -> PaperEntry:
+    """One of the two typings of a voter group's counting form (计票单): per subject, the
+    sheets for each option and the invalid ones, which must add up to the sheets returned.
+
+    The two entries are made by different office users; the second is compared with the
+    first field by field. Only two agreeing entries make the counted PaperTally; until
+    then the ballot cannot be closed (paper_pending). Either entry may be redone, by its
+    author or a third office user, until they agree. Every entry is in the audit, with
+    its figures."""
     require_office(actor)
     ballot = _locked(ballot)
     if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
         raise ApplicationError("测评已结束，不能再录入纸质票。")
     if voter_group.ballot_id != ballot.pk:
         raise ApplicationError("投票人类别不属于本次测评。")
-    if issued < 0 or returned < 0:
-        raise ApplicationError("票数不能为负数。")
-    if returned > issued:
-        raise ApplicationError(f"收回票数 {returned} 多于发出票数 {issued}，请核对。")
-    items = list(ballot.items.select_related("subject"))
-    problems = []
-    for item in items:
-        row = counts.get(item.subject_id, {})
-        if any(n < 0 for n in row.values()):
-            raise ApplicationError("票数不能为负数。")
-        unknown = set(row) - set(ballot.sheet_options) - {"invalid"}
-        if unknown:
-            raise ApplicationError("选项无效。")
-        total = sum(row.values())
-        if total != returned:
-            problems.append(f"{item.subject.person_name}（合计 {total}，应为 {returned}）")
-    if problems:
-        raise ApplicationError("各选项票数与废票之和应等于收回票数：" + "；".join(problems) + "。")
-    PaperTally.objects.filter(ballot=ballot, voter_group=voter_group).delete()
-    tally = PaperTally.objects.create(
-        ballot=ballot, voter_group=voter_group, issued=issued, returned=returned
+    if number not in ENTRY_NAMES:
+        raise ApplicationError("请选择第一次录入或第二次录入。")
+    items = list(ballot.items.select_related("subject").order_by("position"))
+    full = _paper_check(ballot, items, issued=issued, returned=returned, counts=counts)
+    entries = {
+        e.number: e
+        for e in PaperEntry.objects.select_for_update().filter(
+            ballot=ballot, voter_group=voter_group
+        )
+    }
+    other = entries.get(3 - number)
+    if other is not None and other.entered_by_id == actor.pk:
+        raise ApplicationError(
+            f"{voter_group.name}的{ENTRY_NAMES[other.number]}是您做的，"
+            f"{ENTRY_NAMES[number]}须由另一名工作人员完成。"
+        )
+    if number == PaperEntryNumber.SECOND and PaperEntryNumber.FIRST not in entries:
+        raise ApplicationError(f"{voter_group.name}还没有第一次录入，请先完成第一次录入。")
+    entry, created = PaperEntry.objects.update_or_create(
+        ballot=ballot,
+        voter_group=voter_group,
+        number=number,
+        defaults={
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+            "issued": issued,
+            "returned": returned,
+            "counts": full,
+        },
     )
-    PaperCount.objects.bulk_create(
-        PaperCount(tally=tally, subject_id=item.subject_id, option=option, count=n)
-        for item in items
-        for option, n in counts.get(item.subject_id, {}).items()
-        if option != "invalid"
-    )
+    entries[number] = entry
+    first, second = entries.get(1), entries.get(2)
+    differences = _agree(ballot, voter_group, first, second)
+    if second is None:
+        outcome = "待另一名工作人员第二次录入核对"
+    elif differences:
+        outcome = "两次录入不一致：" + "；".join(differences)
+    else:
+        outcome = "两次录入一致，计入测评"
+    names = {str(i.subject_id): i.subject.person_name for i in items}
     audit_log(
         actor=actor,
         action=AuditAction.BALLOT_PAPER,
-        summary=f"“{ballot}”录入{voter_group.name}纸质票：发出 {issued} 张，收回 {returned} 张",
+        summary=(
+            f"“{ballot}”{voter_group.name}纸质票{'' if created else '重做'}{ENTRY_NAMES[number]}：发出 {issued} 张，"
+            f"收回 {returned} 张；{outcome}"
+        ),
         target=ballot,
         campaign=ballot.campaign,
+        data={
+            "voter_group": voter_group.name,
+            "entry": number,
+            "issued": issued,
+            "returned": returned,
+            "counts": {names[sid]: row for sid, row in full.items()},
+            "differences": differences,
+        },
     )
-    return tally
+    return entry
 
 
 @transaction.atomic

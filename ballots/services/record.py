@@ -17,6 +17,7 @@ from ..models import (
     BallotResult,
     BallotStatus,
     Eligibility,
+    PaperEntry,
     PaperTally,
     Participation,
     SealedSheet,
@@ -38,6 +39,17 @@ def ballot_record(ballot: Ballot) -> dict:
         t.voter_group_id: t
         for t in PaperTally.objects.filter(ballot=ballot).prefetch_related("counts")
     }
+    entries: dict[int, list[dict]] = {}
+    for e in PaperEntry.objects.filter(ballot=ballot).order_by("voter_group_id", "number"):
+        rows = [e.counts.get(str(i.subject_id), {}) for i in items]
+        entries.setdefault(e.voter_group_id, []).append(
+            {
+                "issued": e.issued,
+                "returned": e.returned,
+                "counts": [[row.get(o, 0) for o in options] for row in rows],
+                "invalid": [row.get("invalid", 0) for row in rows],
+            }
+        )
     paper = []
     for group in groups:
         tally = papers.get(group.pk)
@@ -100,6 +112,7 @@ def ballot_record(ballot: Ballot) -> dict:
                     "committee": g.is_committee,
                     "issued": papers[g.pk].issued if g.pk in papers else None,
                     "returned": papers[g.pk].returned if g.pk in papers else None,
+                    "paper_entries": entries.get(g.pk, []),
                 }
                 for g in groups
             ],

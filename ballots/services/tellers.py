@@ -24,6 +24,7 @@ from ..elgamal.group import CryptoError, point_from_hex
 from ..elgamal.tally import tally_counts, tally_partial_verify
 from ..elgamal.tellers import TellerPublic, joint_key, teller_public_verify, verification_key
 from ..models import BALLOT_WORKFLOW, Ballot, BallotResult, BallotScheme, BallotStatus, Teller
+from ..selectors import paper_pending
 from .ballots import _locked, ballot_validity, web_counts_by_subject
 from .tally import tally
 
@@ -263,6 +264,8 @@ def electronic_counts(ballot: Ballot) -> list[list[int]]:
 def ballot_count(*, actor, ballot: Ballot, rows: list[list[int]]) -> Ballot:
     """Store the results from the web counts (per subject and option) and the paper counts,
     under the ballot's rule; the ballot is then closed (counted)."""
+    if paper_pending(ballot):
+        raise ApplicationError("纸质票两次录入尚未核对一致，不能计票。")
     counts = web_counts_by_subject(ballot, rows)
     if any(sum(row.values()) != ballot.web_participants for row in counts.values()):
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")

@@ -17,7 +17,14 @@ from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, PaperForm, TellersForm, preset_fields
-from ..models import BALLOT_WORKFLOW, Ballot, BallotScheme, BallotStatus, Eligibility
+from ..models import (
+    BALLOT_WORKFLOW,
+    Ballot,
+    BallotScheme,
+    BallotStatus,
+    Eligibility,
+    PaperEntryNumber,
+)
 from ..rules import RuleError, describe
 from ..selectors import (
     ballot_receipts,
@@ -25,6 +32,8 @@ from ..selectors import (
     ballot_results_visible,
     ballot_status_text,
     ballot_turnout,
+    paper_group_state,
+    paper_groups,
     published_ballots,
     tellers_decrypted,
 )
@@ -144,8 +153,9 @@ def ballot_detail(request, pk: int):
     vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
     closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
     items = list(ballot.items.select_related("subject__unit"))
-    papers = {t.voter_group_id: t for t in ballot.paper_tallies.prefetch_related("counts")}
-    groups = [{"group": g, "tally": papers.get(g.pk)} for g in ballot.voter_groups.all()]
+    groups = paper_groups(ballot)
+    for state in groups:
+        state.next_entry = _next_entry(state, request.user)
     results = ballot_results(ballot)
     return render(
         request,
@@ -163,6 +173,7 @@ def ballot_detail(request, pk: int):
             "results": _ordered(ballot, results),
             "chart": _chart_data(ballot, results) if results else None,
             "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
+            "entry_choices": PaperEntryNumber.choices,
             "tellers": list(ballot.tellers.select_related("user")),
             "tellers_missing": tellers_missing(ballot)
             if ballot.status == BallotStatus.DRAFT
@@ -177,6 +188,14 @@ def ballot_detail(request, pk: int):
             else [],
         },
     )
+
+
+def _next_entry(state, user) -> int:
+    """The entry the user most likely makes now: the first, the second, or their own to redo."""
+    for entry in (state.first, state.second):
+        if entry is not None and entry.entered_by_id == user.pk:
+            return entry.number
+    return 1 if state.first is None else 2
 
 
 _MOVE_SERVICES = {
@@ -240,21 +259,35 @@ def ballot_discard_view(request, ballot: Ballot):
 
 @_office_post
 def ballot_paper_view(request, ballot: Ballot):
-    _enter_paper(request, ballot)
-    messages.success(request, "纸质票已录入。")
-
-
-def _enter_paper(request, ballot: Ballot) -> None:
+    """One entry of a voter group's counting form; the second is checked against the first."""
     form = PaperForm(request.POST, ballot=ballot)
     data = form_data(form)
-    paper_enter(
+    group = data["voter_group"]
+    entry = paper_enter(
         actor=request.user,
         ballot=ballot,
-        voter_group=data["voter_group"],
+        voter_group=group,
+        number=data["entry"],
         issued=data["issued"],
         returned=data["returned"],
         counts=form.counts(),
     )
+    state = paper_group_state(ballot, group)
+    if state.differences:
+        messages.warning(
+            request,
+            f"{group.name}纸质票两次录入不一致，暂不计入测评，结束投票前须核对并重做其中一次："
+            + "；".join(state.differences)
+            + "。",
+        )
+    elif state.agreed:
+        messages.success(request, f"{group.name}纸质票两次录入一致，已计入测评。")
+    else:
+        messages.success(
+            request,
+            f"{group.name}纸质票{entry.get_number_display()}已保存，"
+            "请另一名工作人员进行第二次录入核对。",
+        )
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)

@@ -21,6 +21,7 @@ from tests.factories import (
     close_and_count,
     xlsx_download,
 )
+from tests.factories.base import office_user
 from tests.forms import browser_data
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,16 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
     assert "收回票数 3 多于发出票数 2" in response.content.decode()
     data.update({"returned": "2", f"c_{a.pk}_0": "2", f"c_{b.pk}_0": "1", f"c_{b.pk}_invalid": "1"})
     response = client.post(f"/ballots/{ballot.pk}/paper/", data, follow=True)
-    assert "纸质票已录入" in response.content.decode()
+    assert "第一次录入已保存，请另一名工作人员进行第二次录入核对" in response.content.decode()
+    # One typing is not a count: closing waits for the second, by someone else.
+    response = client.post(f"/ballots/{ballot.pk}/move/counting/", follow=True)
+    assert "纸质票只录入了一次" in response.content.decode()
+    client.force_login(office_user())
+    second = browser_data(client, f"/ballots/{ballot.pk}/", f"/ballots/{ballot.pk}/paper/")
+    assert second["entry"] == "2"  # the page offers the second entry to another user
+    second.update({k: v for k, v in data.items() if k != "csrfmiddlewaretoken" and k != "entry"})
+    response = client.post(f"/ballots/{ballot.pk}/paper/", second, follow=True)
+    assert "两次录入一致，已计入测评" in response.content.decode()
     assert client.get(f"/ballots/{ballot.pk}/move/counting/").status_code == 405  # POST only
     response = client.post(f"/ballots/{ballot.pk}/move/published/", follow=True)
     assert "测评投票中，不能公布结果" in response.content.decode()  # not a move from open

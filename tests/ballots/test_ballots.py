@@ -34,6 +34,7 @@ from tests.factories import (
     BallotFactory,
     CampaignFactory,
     MemberFactory,
+    PaperTallyFactory,
     SubjectFactory,
     ballot_advance,
     cast,
@@ -197,19 +198,26 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
     deputies = ballot.voter_groups.get(name="人大代表")
     with pytest.raises(ApplicationError, match="多于发出票数"):
         paper_enter(
-            actor=office, ballot=ballot, voter_group=deputies, issued=10, returned=11, counts={}
+            actor=office,
+            ballot=ballot,
+            voter_group=deputies,
+            number=1,
+            issued=10,
+            returned=11,
+            counts={},
         )
-    with pytest.raises(ApplicationError, match="金立新（合计 9，应为 10）"):
+    with pytest.raises(ApplicationError, match="金立新（.*无效票 0，合计 9，应为 10）"):
         paper_enter(
             actor=office,
             ballot=ballot,
             voter_group=deputies,
+            number=1,
             issued=10,
             returned=10,
             counts={a.pk: {"满意": 6, "不满意": 3}, b.pk: {"满意": 10}},
         )
-    assert not ballot.paper_tallies.exists()
-    paper_enter(
+    assert not ballot.paper_tallies.exists() and not ballot.paper_entries.exists()
+    PaperTallyFactory(
         actor=office,
         ballot=ballot,
         voter_group=deputies,
@@ -217,7 +225,7 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
         returned=10,
         counts={a.pk: {"满意": 6, "不满意": 3, "invalid": 1}, b.pk: {"满意": 10}},
     )
-    paper_enter(
+    PaperTallyFactory(
         actor=office,
         ballot=ballot,
         voter_group=committee,
@@ -246,6 +254,7 @@ def test_paper_ballots_checked_and_combined_with_weights(office, setup):
             actor=office,
             ballot=ballot,
             voter_group=deputies,
+            number=1,
             issued=1,
             returned=1,
             counts={a.pk: {"满意": 1}, b.pk: {"满意": 1}},

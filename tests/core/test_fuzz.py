@@ -101,6 +101,7 @@ ENDPOINTS = {
         {"pk": "draft_ballot"},
         [
             ("voter_group", ID, True),
+            ("entry", C, True),
             ("issued", N, True),
             ("returned", N, True),
             ("c_{subject}_0", N, False),

@@ -25,6 +25,7 @@ from ballots.models import (
     Eligibility,
     Inquiry,
     PaperCount,
+    PaperEntry,
     PaperTally,
     Participation,
     ReviewMeeting,
@@ -50,7 +51,7 @@ from core.roles import Role
 from reviews.models import Member
 from subjects.models import ReviewForm
 
-from .base import ServiceFactory, UserFactory, default_office
+from .base import ServiceFactory, UserFactory, default_office, office_user
 from .reviews import CampaignFactory, MemberFactory
 from .subjects import SubjectFactory
 
@@ -377,11 +378,45 @@ class SealedSheetFactory(ServiceFactory):
 
 
 class PaperTallyFactory(ServiceFactory):
-    """Paper sheets of a voter group (the committee's by default) entered by paper_enter;
+    """Paper sheets of a voter group (the committee's by default) as counted: entered twice
+    with paper_enter, by `actor` and by `checker` (a second office user), agreeing;
     without `counts` every returned sheet is the first option for every subject."""
 
     class Meta:
         model = PaperTally
+
+    ballot = factory.SubFactory(BallotFactory)
+    voter_group = None
+    issued = 3
+    returned = 2
+    counts = None
+    actor = None
+    checker = None
+
+    @classmethod
+    def _create(cls, model_class, *, ballot, voter_group, issued, returned, counts, actor, checker):
+        if counts is None:
+            counts = {item.subject_id: {ballot.options[0]: returned} for item in ballot.items.all()}
+        group = voter_group or ballot.voter_groups.get(is_committee=True)
+        for number, who in ((1, actor or default_office()), (2, checker or office_user())):
+            paper_enter(
+                actor=who,
+                ballot=ballot,
+                voter_group=group,
+                number=number,
+                issued=issued,
+                returned=returned,
+                counts=counts,
+            )
+        return PaperTally.objects.get(ballot=ballot, voter_group=group)
+
+
+class PaperEntryFactory(ServiceFactory):
+    """The first entry of a voter group's counting form (the committee's by default),
+    by paper_enter: awaiting the second entry, so not counted yet."""
+
+    class Meta:
+        model = PaperEntry
 
     ballot = factory.SubFactory(BallotFactory)
     voter_group = None
@@ -398,6 +433,7 @@ class PaperTallyFactory(ServiceFactory):
             actor=actor or default_office(),
             ballot=ballot,
             voter_group=voter_group or ballot.voter_groups.get(is_committee=True),
+            number=1,
             issued=issued,
             returned=returned,
             counts=counts,

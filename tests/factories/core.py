@@ -112,6 +112,10 @@ def _document_object(kind: str, *, fail: bool) -> int:
         return ReviewOpinionFactory().subject_id
     if kind == "investigation":
         return InvestigationReportFactory().pk
+    if kind == "ballot_paper":
+        from .ballots import BallotFactory
+
+        return BallotFactory().voter_groups.get(is_committee=True).pk
     raise ValueError(f"no document kind {kind}")
 
 
