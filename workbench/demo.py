@@ -848,7 +848,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             actor=group.leader, subject=subject, body=investigation_report_prefill(subject)
         )
         investigation_report_submit(actor=group.leader, report=report)
-    _questionnaire(batch, office=office, deputies=deputies, answered=11, close=False, seed=2023)
+    _questionnaire(batch, office=office, deputies=deputies, answered=10, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)
     # A practice ballot is open so that members can try voting on their phones.
