@@ -10,8 +10,10 @@ unlinking it; on a journaling, copy-on-write or flash file system that is best e
 which the README says plainly (keep the directory out of backups).
 """
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +36,7 @@ def _path(name: str) -> Path:
     return _dir() / f"{name}.key"
 
 
-def key_write(*, name: str, data: bytes) -> None:
+def key_write(*, name: str, data: bytes | bytearray) -> None:
     """Write (or replace) a key atomically, readable by this user only."""
     path = _path(name)
     tmp = path.with_suffix(".tmp")
@@ -47,13 +49,50 @@ def key_write(*, name: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def key_read(*, name: str) -> bytes:
+def key_read(*, name: str) -> bytearray:
+    """The key in a fresh mutable buffer, read straight into it (unbuffered, so no copy is
+    left in an io buffer). Callers overwrite it after use: prefer key_held()."""
+    path = _path(name)
     try:
-        return _path(name).read_bytes()
+        with open(path, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            buffer = bytearray(size)
+            got = handle.readinto(buffer)
     except FileNotFoundError:
         raise ApplicationError(
             "找不到本项的密钥文件，无法计票。请确认服务器的密钥目录（SEALING_KEY_DIR）未被删除或更换。"
         ) from None
+    if got != size:
+        key_wipe(buffer)
+        raise ApplicationError("密钥文件读取不完整，请稍后重试。")
+    return buffer
+
+
+def key_wipe(buffer: bytearray) -> None:
+    """Overwrite a key buffer in place (its length stays, every byte becomes zero)."""
+    buffer[:] = bytes(len(buffer))
+
+
+@contextlib.contextmanager
+def key_held(*, name: str) -> Iterator[bytearray]:
+    """`with key_held(name=...) as key:` the key in a bytearray, overwritten on leaving,
+    whatever happened inside."""
+    buffer = key_read(name=name)
+    try:
+        yield buffer
+    finally:
+        key_wipe(buffer)
+
+
+def key_new(*, size: int = 32) -> bytearray:
+    """Random key bytes read from the kernel straight into a mutable buffer (os.urandom and
+    secrets would return immutable bytes that cannot be overwritten)."""
+    buffer = bytearray(size)
+    with open("/dev/urandom", "rb", buffering=0) as handle:
+        got = handle.readinto(buffer)
+    if got != size:
+        raise OSError("short read from /dev/urandom")
+    return buffer
 
 
 def key_exists(*, name: str) -> bool:

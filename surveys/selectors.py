@@ -3,6 +3,7 @@ questionnaires and who may read which answers."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -40,8 +41,18 @@ class RatingTally:
         return sum(c for _, c, _ in self.counts[:-1]) / self.total * 100
 
 
+def questionnaire_results_shown(questionnaire: Questionnaire) -> bool:
+    """Results are shown once at least QUESTIONNAIRE_BATCH_SIZE responses are written.
+    While open that is after the first batch; a questionnaire closed with fewer answers in
+    all keeps them (counted, in one batch) but shows neither tallies nor opinions: with
+    so few respondents, whose codes are listed as used, an answer would name its author."""
+    return questionnaire.responses.count() >= settings.QUESTIONNAIRE_BATCH_SIZE
+
+
 def questionnaire_tallies(questionnaire: Questionnaire) -> list[RatingTally]:
-    """Counts per subject and option in one query."""
+    """Counts per subject and option in one query (none while results are not shown)."""
+    if not questionnaire_results_shown(questionnaire):
+        return []
     options = questionnaire.rating_options
     questions = list(
         questionnaire.questions.filter(kind=QuestionKind.RATING)
@@ -67,7 +78,9 @@ def questionnaire_tallies(questionnaire: Questionnaire) -> list[RatingTally]:
 
 def text_answers_visible_to(user, questionnaire: Questionnaire) -> QuerySet[Answer]:
     """Free-text answers: all for office and leading group; a group member sees only answers
-    to questions about their group's subjects."""
+    to questions about their group's subjects. None while results are not shown."""
+    if not questionnaire_results_shown(questionnaire):
+        return Answer.objects.none()
     qs = (
         Answer.objects.filter(
             response__questionnaire=questionnaire, question__kind=QuestionKind.TEXT

@@ -94,7 +94,6 @@ from surveys.services import (
     questionnaire_create,
     questionnaire_open,
     response_submit,
-    responses_flush,
     subjects_assign,
 )
 
@@ -373,9 +372,6 @@ def _questionnaire(campaign: Campaign, *, office, deputies, answered: int, close
             else:
                 answers[question.pk] = rng.choice(TEXT_OPINIONS)
         response_submit(questionnaire=q, answers=answers, code=code.code)
-        # Outside a request the batch write must be asked for (load_demo runs in one
-        # transaction, where the after-commit write would come only at the very end).
-        responses_flush(questionnaire=q)
     if close:
         questionnaire_close(actor=office, questionnaire=q)
     return q, codes[answered:]
@@ -852,7 +848,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             actor=group.leader, subject=subject, body=investigation_report_prefill(subject)
         )
         investigation_report_submit(actor=group.leader, report=report)
-    _questionnaire(batch, office=office, deputies=deputies, answered=6, close=False, seed=2023)
+    _questionnaire(batch, office=office, deputies=deputies, answered=10, close=False, seed=2023)
     _set_report_deadlines(batch, office)
     _move_to(batch, _stage_for(today, batch_dates), office)
     # A practice ballot is open so that members can try voting on their phones.

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors import (
     groups_of_user,
+    questionnaire_results_shown,
     questionnaire_tallies,
     questionnaires_of_campaign,
     responses_waiting,
@@ -156,6 +157,7 @@ def questionnaire_detail(request, pk: int):
             "responses": questionnaire.responses.count(),
             "waiting": responses_waiting(questionnaire),
             "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
+            **_withheld(questionnaire),
             "moves": QUESTIONNAIRE_WORKFLOW.moves_for(questionnaire, request.user),
             "deputies": Deputy.objects.filter(is_active=True).exclude(
                 pk__in=codes.exclude(deputy=None).values("deputy_id")
@@ -228,8 +230,19 @@ def questionnaire_results(request, pk: int):
             "is_office": user_has_role(request.user, Role.OFFICE),
             "waiting": responses_waiting(questionnaire),
             "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
+            **_withheld(questionnaire),
         },
     )
+
+
+def _withheld(questionnaire: Questionnaire) -> dict:
+    """Closed with fewer than QUESTIONNAIRE_BATCH_SIZE answers: say why nothing is shown."""
+    written = questionnaire.responses.count()
+    return {
+        "written": written,
+        "withheld": questionnaire.status == QuestionnaireStatus.CLOSED
+        and not questionnaire_results_shown(questionnaire),
+    }
 
 
 def _by_subject_and_question(answers: list) -> list[dict]:

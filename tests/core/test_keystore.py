@@ -56,3 +56,22 @@ def test_keys_left_for_ballots_no_longer_open_are_purged(office, settings, tmp_p
     ballot = BallotFactory(actor=office, status=BallotStatus.OPEN)
     assert ballot_keys_purge() == 1  # a Paillier key file left from before #22
     assert not key_exists(name="ballot-999999") and not key_exists(name=f"ballot-{ballot.pk}")
+
+
+def test_a_key_is_read_into_a_buffer_that_is_overwritten_after_use(tmp_path, settings):
+    from core.keystore import key_held, key_new
+
+    settings.SEALING_KEY_DIR = tmp_path / "keys"
+    fresh = key_new()
+    assert isinstance(fresh, bytearray) and len(fresh) == 32 and any(fresh)
+    key_write(name="questionnaire-3", data=fresh)
+    read = key_read(name="questionnaire-3")
+    assert isinstance(read, bytearray) and read == fresh
+    with key_held(name="questionnaire-3") as key:
+        held = key
+        assert key == fresh
+    assert held == bytearray(32), "the buffer was not overwritten on leaving"
+    with pytest.raises(RuntimeError), key_held(name="questionnaire-3") as key:
+        held = key
+        raise RuntimeError("sealing failed")
+    assert held == bytearray(32), "not overwritten when the work inside failed"

@@ -43,7 +43,6 @@ from surveys.services import (
     questionnaire_create,
     questionnaire_open,
     response_submit,
-    responses_flush,
     subjects_assign,
 )
 
@@ -337,7 +336,8 @@ class SealedResponseFactory(ServiceFactory):
 
 
 class ResponseFactory(ServiceFactory):
-    """A response submitted and written out (the waiting batch flushed at once)."""
+    """A response submitted and written out: the questionnaire is then closed, which writes
+    every waiting response (no batch is written early, whatever its size)."""
 
     class Meta:
         model = Response
@@ -349,7 +349,7 @@ class ResponseFactory(ServiceFactory):
     def _create(cls, model_class, *, questionnaire, answers):
         before = set(Response.objects.values_list("pk", flat=True))
         questionnaire_respond(questionnaire, answers)
-        responses_flush(questionnaire=questionnaire, force=True)
+        questionnaire_close(actor=default_office(), questionnaire=questionnaire)
         return Response.objects.exclude(pk__in=before).filter(questionnaire=questionnaire).first()
 
 

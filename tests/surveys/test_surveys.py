@@ -42,9 +42,14 @@ def batch_of_one(settings):
 
 
 def submit(**kwargs):
-    """Submit and run what happens after the commit (the batch write), as in production."""
+    """Submit and run what happens after the commit, as in production."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return response_submit(**kwargs)
+
+
+def stored(q) -> int:
+    """Responses kept, written out or still sealed waiting for their batch."""
+    return q.responses.count() + SealedResponse.objects.filter(questionnaire=q).count()
 
 
 def post(client, url, data, **extra):
@@ -112,7 +117,7 @@ def test_code_used_once_forged_refused(survey):
         response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[0].code)
     with pytest.raises(ApplicationError, match="答题码不正确"):
         response_submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code="ZZZZZZZZ")
-    assert Response.objects.count() == 1
+    assert stored(q) == 1
 
 
 def test_incomplete_or_forged_answers_refused_and_code_kept(survey):
@@ -144,6 +149,7 @@ def test_tallies_and_excel_match_known_responses(survey, client, office):
         strict=False,
     ):
         submit(questionnaire=q, answers=_answers(q, x, y, a_text="窗口服务要改进"), code=code.code)
+    questionnaire_close(actor=office, questionnaire=q)  # writes the responses held back
     tallies = {t.subject.person_name: t for t in questionnaire_tallies(q)}
     assert [c for _, c, _ in tallies["金立新"].counts] == [2, 1, 1]
     assert [c for _, c, _ in tallies["唐晓云"].counts] == [0, 1, 3]
@@ -222,7 +228,7 @@ def test_sheets_and_device_modes(office, client):
     assert post(client, url, {f"q{rating.pk}": "0"}).status_code == 302
     again = client.post(url, {f"q{rating.pk}": "0"})
     assert again.status_code == 400 and "这台设备已经提交过" in again.content.decode()
-    assert device.responses.count() == 1
+    assert stored(device) == 1
 
 
 class TestRespondentPages:
@@ -276,6 +282,7 @@ def test_group_member_turns_answer_into_finding_others_cannot(client, survey, of
         answers=_answers(q, "满意", "满意", a_text="审批时限过长"),
         code=codes[0].code,
     )
+    questionnaire_close(actor=office, questionnaire=q)  # writes the response held back
     answer = Answer.objects.get(text="审批时限过长")
     item = q.campaign.content_items.first()
 
@@ -309,6 +316,7 @@ def test_opinions_are_grouped_by_subject_then_question(client, survey, office, s
             answers=_answers(q, "满意", "满意", a_text=text, general="多听意见"),
             code=code.code,
         )
+    questionnaire_close(actor=office, questionnaire=q)
     client.force_login(office)
     page = client.get(f"/questionnaires/{q.pk}/results/").content.decode()
     groups = page.split('data-testid="opinion-group"')[1:]
@@ -333,25 +341,26 @@ def test_office_pages(client, office, survey):
     assert Questionnaire.objects.filter(title="第二份").exists()
 
 
-def test_responses_wait_sealed_until_a_batch_is_full(survey, office, settings):
+def test_responses_wait_sealed_and_no_batch_is_smaller_than_k(survey, office, settings):
+    """k = 2: a batch is written once 2k wait, all but k of them; the k held back are
+    written at close with the rest, so the last batch is never smaller than k either."""
     q, a, b, codes = survey
-    settings.QUESTIONNAIRE_BATCH_SIZE = 3
-    for code in codes[:2]:
+    settings.QUESTIONNAIRE_BATCH_SIZE = 2
+    for code in codes[:3]:
         submit(
             questionnaire=q, answers=_answers(q, "满意", "不满意", a_text="意见"), code=code.code
         )
-    assert not Response.objects.exists() and SealedResponse.objects.count() == 2
-    assert responses_flush(questionnaire=q) == 0  # two are not yet a batch
-    submit(questionnaire=q, answers=_answers(q, "不满意", "满意"), code=codes[2].code)
-    assert Response.objects.count() == 3 and not SealedResponse.objects.exists()
-    submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[3].code)
-    assert Response.objects.count() == 3 and SealedResponse.objects.count() == 1
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        questionnaire_close(actor=office, questionnaire=q)  # the rest is written on close
-    assert Response.objects.count() == 4 and not SealedResponse.objects.exists()
+    assert not Response.objects.exists() and SealedResponse.objects.count() == 3
+    assert responses_flush(questionnaire=q) == 0  # three are not yet 2k
+    submit(questionnaire=q, answers=_answers(q, "不满意", "满意"), code=codes[3].code)
+    assert Response.objects.count() == 2 and SealedResponse.objects.count() == 2
+    submit(questionnaire=q, answers=_answers(q, "满意", "满意"), code=codes[4].code)
+    assert Response.objects.count() == 2 and SealedResponse.objects.count() == 3
+    questionnaire_close(actor=office, questionnaire=q)  # the rest, 3 ≥ k, written on close
+    assert Response.objects.count() == 5 and not SealedResponse.objects.exists()
     tallies = {t.subject.person_name: t for t in questionnaire_tallies(q)}
-    assert [c for _, c, _ in tallies["金立新"].counts] == [3, 0, 1]
-    assert Answer.objects.filter(text="意见").count() == 2
+    assert [c for _, c, _ in tallies["金立新"].counts] == [4, 0, 1]
+    assert Answer.objects.filter(text="意见").count() == 3
 
 
 def test_sealed_responses_all_have_one_length(survey, settings):
