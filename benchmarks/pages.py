@@ -84,8 +84,8 @@ def _measure(pages: dict[str, list[str]], requests: int) -> list[tuple]:
 def _grow(county) -> None:
     """City size: campaigns through the services, subjects and members in bulk."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
 
     from core.roles import GROUP_NAMES, Role
     from reviews.models import Campaign, CampaignStage, Member
