@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/import_members.py --rows 200
 	$(BIN)/python benchmarks/make_run.py
+	$(BIN)/python benchmarks/pages.py
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

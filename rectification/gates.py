@@ -4,19 +4,24 @@ was satisfied) or continued with a due date ordered by the director's meeting.""
 from django.urls import reverse
 
 from reviews.gates import GateProblem
+from subjects.models import Subject
 
 from .models import RectificationReport, ReportStatus
 
 
-def rectification_concluded(campaign) -> list[GateProblem]:
+def rectification_concluded(campaigns) -> dict[int, list[GateProblem]]:
+    """Each check reads what it needs for all the campaigns it is given (reviews.gates)."""
     latest: dict[int, RectificationReport] = {}
     continued: set[int] = set()
-    for report in RectificationReport.objects.filter(subject__campaign=campaign).order_by("round"):
+    reports = RectificationReport.objects.filter(subject__campaign__in=campaigns)
+    for report in reports.order_by("round"):
         latest[report.subject_id] = report
         if report.status == ReportStatus.CONTINUED:
             continued.add(report.subject_id)
-    problems = []
-    for subject in campaign.subjects.select_related("opinion").order_by("position", "pk"):
+    found: dict[int, list[GateProblem]] = {c.pk: [] for c in campaigns}
+    subjects = Subject.objects.filter(campaign__in=campaigns).select_related("opinion")
+    for subject in subjects.order_by("position", "pk"):
+        problems = found[subject.campaign_id]
         url = reverse("subject_rectification", args=[subject.pk])
         report = latest.get(subject.pk)
         if report is None:
@@ -29,4 +34,4 @@ def rectification_concluded(campaign) -> list[GateProblem]:
                     url,
                 )
             )
-    return problems
+    return found

@@ -4,7 +4,8 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,13 +174,34 @@ class RectificationRow:
 def rectification_rows(
     subjects: QuerySet[Subject], today: datetime.date | None = None
 ) -> list[RectificationRow]:
+    """One row per subject with its opinion, plan, latest report and versions, in a fixed
+    number of queries however many subjects (each opinion's problems counted in the same
+    query: `opinion.problem_count`)."""
     today = today or timezone.localdate()
-    subjects = subjects.select_related("opinion", "rectification_plan").prefetch_related(
-        Prefetch("rectification_reports", queryset=RectificationReport.objects.order_by("-round")),
-        Prefetch(
-            "rectification_versions",
-            queryset=RectificationVersion.objects.order_by("kind", "round", "number"),
-        ),
+    subjects = (
+        subjects.select_related("unit", "liaison_committee", "opinion", "rectification_plan")
+        .annotate(
+            opinion_problem_count=Coalesce(
+                Subquery(
+                    OpinionProblem.objects.filter(opinion__subject=OuterRef("pk"))
+                    .order_by()
+                    .values("opinion__subject")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "rectification_reports", queryset=RectificationReport.objects.order_by("-round")
+            ),
+            Prefetch(
+                "rectification_versions",
+                queryset=RectificationVersion.objects.order_by("kind", "round", "number"),
+            ),
+        )
     )
     rows = []
     for s in subjects.order_by("campaign__name", "position"):

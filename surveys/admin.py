@@ -143,7 +143,7 @@ class FindingAdmin(ReadOnlyAdmin):
     )
     list_filter = ("subject__campaign", "kind", "subject__assessment_group")
     search_fields = ("text", "subject__person_name")
-    list_select_related = ("subject", "content_item", "created_by")
+    list_select_related = ("subject__unit", "content_item", "created_by")
 
     @admin.display(description="内容")
     def short_text(self, obj):

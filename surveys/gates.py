@@ -4,22 +4,25 @@ by the director's meeting."""
 from django.urls import reverse
 
 from reviews.gates import GateProblem
+from subjects.models import Subject
 
 from .models import InvestigationReport, InvestigationReportStatus
 
 
-def investigation_reports_heard(campaign) -> list[GateProblem]:
+def investigation_reports_heard(campaigns) -> dict[int, list[GateProblem]]:
+    """Each check reads what it needs for all the campaigns it is given (reviews.gates)."""
     reports = {
-        r.subject_id: r for r in InvestigationReport.objects.filter(subject__campaign=campaign)
+        r.subject_id: r for r in InvestigationReport.objects.filter(subject__campaign__in=campaigns)
     }
-    problems = []
-    for subject in campaign.subjects.order_by("position", "pk"):
+    found: dict[int, list[GateProblem]] = {c.pk: [] for c in campaigns}
+    for subject in Subject.objects.filter(campaign__in=campaigns).order_by("position", "pk"):
+        problems = found[subject.campaign_id]
         report = reports.get(subject.pk)
         if report is None and subject.assessment_group_id is None:
             problems.append(
                 GateProblem(
                     f"{subject.person_name}尚未分配履职初评小组",
-                    reverse("group_assign", args=[campaign.pk]),
+                    reverse("group_assign", args=[subject.campaign_id]),
                 )
             )
         elif report is None:
@@ -41,4 +44,4 @@ def investigation_reports_heard(campaign) -> list[GateProblem]:
                     reverse("investigation_report_detail", args=[report.pk]),
                 )
             )
-    return problems
+    return found

@@ -2,6 +2,7 @@
 to-dos derived from them."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from ballots.models import Ballot, BallotStatus
 from core.formats import cn_date
+from rectification.models import ReportingStep
 from rectification.selectors import rectification_rows
-from reviews.gates import stage_gate_problems
+from reviews.gates import stage_gate_problems, stage_gates_problems
 from reviews.models import Campaign, CampaignStage, Stage
 from subjects.models import DutyReportVersion, ReportKind, ReportStatus, ReviewForm, Subject
 from surveys.models import InvestigationReport, InvestigationReportStatus
@@ -68,9 +70,35 @@ def _current_stage(campaign: Campaign) -> Stage | None:
     return next((s for s in campaign.stages.all() if s.kind == campaign.stage), None)
 
 
-def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None) -> list[Todo]:
+def campaigns_office_todos(
+    campaigns: list[Campaign], today: datetime.date | None = None
+) -> dict[int, list[Todo]]:
+    """campaign_office_todos of many campaigns, their rectification rows and reporting steps
+    read in one query each for all of them (a page of campaigns does not query per campaign)."""
+    today = today or timezone.localdate()
+    rectifying = [c for c in campaigns if c.stage == CampaignStage.RECTIFICATION]
+    rows: dict[int, list] = defaultdict(list)
+    steps: dict[int, list] = defaultdict(list)
+    if rectifying:
+        for row in rectification_rows(Subject.objects.filter(campaign__in=rectifying), today):
+            rows[row.subject.campaign_id].append(row)
+        pending = ReportingStep.objects.filter(
+            campaign__in=rectifying, done_on__isnull=True, due_on__isnull=False
+        )
+        for step in pending.order_by("position", "pk"):
+            steps[step.campaign_id].append(step)
+    return {
+        c.pk: campaign_office_todos(c, today, rectification=(rows[c.pk], steps[c.pk]))
+        for c in campaigns
+    }
+
+
+def campaign_office_todos(
+    campaign: Campaign, today: datetime.date | None = None, *, rectification=None
+) -> list[Todo]:
     """What the office must still do for a campaign, derived from its data (annotated
-    queryset), each with the page where it is done."""
+    queryset), each with the page where it is done. `rectification`: its rectification rows
+    and pending reporting steps when already read (campaigns_office_todos)."""
     today = today or timezone.localdate()
     todos: list[Todo] = []
     P, PRE, REV, REC = (
@@ -162,7 +190,13 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
             )
     if campaign.stage == REC:
         rect_url = reverse("campaign_rectification", args=[campaign.pk])
-        rows = rectification_rows(campaign.subjects.select_related("unit"), today)
+        if rectification is None:
+            steps = campaign.reporting_steps.filter(done_on__isnull=True, due_on__isnull=False)
+            rectification = (
+                rectification_rows(campaign.subjects.all(), today),
+                list(steps.order_by("position", "pk")),
+            )
+        rows, steps = rectification
         undelivered = sum(1 for r in rows if r.opinion is None or not r.opinion.delivered_on)
         if undelivered:
             todos.append(
@@ -190,8 +224,7 @@ def campaign_office_todos(campaign: Campaign, today: datetime.date | None = None
                         due=r.report.due_on,
                     )
                 )
-        steps = campaign.reporting_steps.filter(done_on__isnull=True, due_on__isnull=False)
-        for step in steps.order_by("position", "pk"):
+        for step in steps:
             todos.append(
                 Todo(
                     f"{step.name}（评议会议后 {step.due_days} 日内）",
@@ -237,15 +270,33 @@ class StageWork:
     gate: list  # what keeps the campaign in its current stage (reviews.gates.GateProblem)
 
 
-def office_work(campaign: Campaign, today: datetime.date | None = None) -> list[StageWork]:
+def offices_work(
+    campaigns: list[Campaign], today: datetime.date | None = None
+) -> dict[int, list[StageWork]]:
+    """office_work of many campaigns, their to-dos and gates read once for all of them."""
+    todos = campaigns_office_todos(campaigns, today)
+    gates = stage_gates_problems(campaigns)
+    return {c.pk: office_work(c, today, todos=todos[c.pk], gate=gates[c.pk]) for c in campaigns}
+
+
+def office_work(
+    campaign: Campaign,
+    today: datetime.date | None = None,
+    *,
+    todos: list[Todo] | None = None,
+    gate: list | None = None,
+) -> list[StageWork]:
     """The office's pending work on one campaign, grouped by stage (the current stage also
     lists what must be done before the campaign can leave it)."""
-    todos = campaign_office_todos(campaign, today)
+    if todos is None:
+        todos = campaign_office_todos(campaign, today)
+    if gate is None:
+        gate = stage_gate_problems(campaign)
     groups = []
     for stage in CampaignStage:
         mine = [t for t in todos if (t.stage or campaign.stage) == stage]
         current = stage == campaign.stage
-        gate = stage_gate_problems(campaign) if current else []
-        if mine or gate:
-            groups.append(StageWork(str(stage.label), current, mine, gate))
+        problems = gate if current else []
+        if mine or problems:
+            groups.append(StageWork(str(stage.label), current, mine, problems))
     return groups

@@ -225,18 +225,30 @@ def campaign_implementation_plan_attach(
     return campaign
 
 
-def _check_leave_preparation(campaign: Campaign) -> list[GateProblem]:
-    settings_page = reverse("admin:reviews_campaign_change", args=[campaign.pk])
-    problems = []
-    if not campaign.implementation_plan_approved_on:
-        problems.append(GateProblem("实施方案尚未登记批准日期", settings_page))
-    if not campaign.subjects.exists():
-        problems.append(
-            GateProblem("尚未确定评议对象", reverse("subjects_setup", args=[campaign.pk]))
+def _check_leave_preparation(campaigns: list[Campaign]) -> dict[int, list[GateProblem]]:
+    pks = [c.pk for c in campaigns]
+    with_subjects = set(
+        Campaign.objects.filter(pk__in=pks, subjects__isnull=False).values_list("pk", flat=True)
+    )
+    with_content = set(
+        Campaign.objects.filter(pk__in=pks, content_items__isnull=False).values_list(
+            "pk", flat=True
         )
-    if not campaign.content_items.exists():
-        problems.append(GateProblem("尚未设置评议内容", settings_page))
-    return problems
+    )
+    found = {}
+    for campaign in campaigns:
+        settings_page = reverse("admin:reviews_campaign_change", args=[campaign.pk])
+        problems = []
+        if not campaign.implementation_plan_approved_on:
+            problems.append(GateProblem("实施方案尚未登记批准日期", settings_page))
+        if campaign.pk not in with_subjects:
+            problems.append(
+                GateProblem("尚未确定评议对象", reverse("subjects_setup", args=[campaign.pk]))
+            )
+        if campaign.pk not in with_content:
+            problems.append(GateProblem("尚未设置评议内容", settings_page))
+        found[campaign.pk] = problems
+    return found
 
 
 stage_gate_register(CampaignStage.PREPARATION, _check_leave_preparation)

@@ -9,15 +9,15 @@ from reviews.selectors import campaign_stage_rows, campaign_transitions, members
 from reviews.services import STAGE_ORDER, campaign_next_stage
 from reviews.views import CAMPAIGN_READERS
 
-from ..selectors import campaign_office_todos, campaigns_with_progress
+from ..selectors import campaign_office_todos, campaigns_office_todos, campaigns_with_progress
 
 
 @role_required(Role.OFFICE, Role.LEADING_GROUP)
 def office_dashboard(request):
     campaigns = list(campaigns_with_progress())
+    todos = campaigns_office_todos(campaigns)
     rows = [
-        {"campaign": c, "stages": campaign_stage_rows(c), "todos": campaign_office_todos(c)}
-        for c in campaigns
+        {"campaign": c, "stages": campaign_stage_rows(c), "todos": todos[c.pk]} for c in campaigns
     ]
     return render(
         request,

@@ -10,7 +10,7 @@ from reviews.selectors import campaign_stage_rows
 from subjects.selectors import subjects_of_user, subjects_visible_to
 from surveys.selectors import groups_of_user
 
-from ..selectors import campaigns_open, office_work
+from ..selectors import campaigns_open, offices_work
 from ..services.visits import work_visit_record
 from ..term_record import term_readable
 from ..work import WorkItem
@@ -56,13 +56,15 @@ def my_work(request):
         "term_reader": term_readable(user),
     }
     if roles & {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}:
+        campaigns = list(campaigns_open())
+        work = offices_work(campaigns, today) if Role.OFFICE in roles else {}
         context["campaigns"] = [
             {
                 "campaign": c,
                 "stages": campaign_stage_rows(c, today),
-                "work": office_work(c, today) if Role.OFFICE in roles else [],
+                "work": work.get(c.pk, []),
             }
-            for c in campaigns_open()
+            for c in campaigns
         ]
     if Role.OFFICE in roles:
         context["items"] = sorted(
