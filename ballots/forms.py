@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from core.forms import Form
+from core.forms import REASON_MAX, Form
 
 from .models import BallotPurpose, ReviewMeeting
 from .presets import preset_spec, presets
@@ -298,3 +298,60 @@ class TellersForm(forms.Form):
         if chosen:
             self.initial["users"] = chosen
             self.initial["threshold"] = ballot.teller_threshold
+
+
+class BallotOpenForm(Form):
+    """开始投票, sent from the confirmation page: ticked after reading what opens, for whom
+    and under which rule; with the written reason when the campaign is not in the stage
+    the ballot belongs to (ballots.services.ballot_open)."""
+
+    confirmed = forms.BooleanField(
+        label="我已核对以上测评、投票人和结果规则，确定开始投票",
+        error_messages={"required": "请先核对并勾选确认。"},
+    )
+    reason = forms.CharField(
+        label="不在规定阶段开始投票的理由",
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, needs_reason: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_reason:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = (
+                "评议活动不在本测评规定的阶段，必须写明现在开始投票的理由。"
+            )
+        else:
+            # The page draws no reason box then: a field it does not send.
+            del self.fields["reason"]
+
+
+class BallotPublishPreviewForm(Form):
+    """公布结果's first step: the office asks to read the exact public text."""
+
+    # A post without it is a click from elsewhere: say where to start, not "incomplete".
+    sometimes_sent = ("step",)
+
+    step = forms.ChoiceField(
+        choices=[("preview", "预览公布文本")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "请从测评页面点“公布结果”进入预览。"},
+    )
+
+
+class BallotPublishForm(Form):
+    """公布结果's second step: the digest of the text the office read on the preview, so
+    that what is published is exactly what was read (a text changed since is refused)."""
+
+    sometimes_sent = ("digest",)  # missing: no preview was read; say so
+
+    digest = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "请先预览公布文本，再确认公布。",
+            "invalid": "请先预览公布文本，再确认公布。",
+        },
+    )
