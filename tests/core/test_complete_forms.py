@@ -58,6 +58,12 @@ NOT_DRAWN = {
     "ballot_rule_preview": "read-only JSON preview posted by the rule builder's script",
     "ballot_receipt": "a lookup that writes nothing",
     "ballot_simulate": "the simulator writes nothing",
+    "ballot_open": "the confirmation page of a draft ballot; the demo's ballots are open or "
+    "published (tests/ballots/test_open_and_publish_guards.py, the office's journey)",
+    "ballot_publish_preview": "drawn on a closed ballot's page; the demo's ballots are open or "
+    "published (tests/ballots/test_open_and_publish_guards.py, the office's journey)",
+    "ballot_publish": "drawn only on the answer to a preview POST "
+    "(tests/ballots/test_open_and_publish_guards.py, the office's journey)",
     "questionnaire_respond": "anonymous page outside the logins' walk; own test below",
     "ballot_tellers": "drawn on a draft ballot's page; the demo's ballots are open or published "
     "(tests/ballots/test_teller_pages.py)",
