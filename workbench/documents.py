@@ -29,13 +29,19 @@ def briefing_render(object_id: int) -> tuple[str, dict, str]:
     return "workbench/briefing_pdf.html", briefing_context(briefing), name
 
 
-# The Markdown subset of articles: paragraphs, article heads (##), bold run-in heads
-# (**一要**), numbered and bulleted lists, line breaks. Everything else is escaped or dropped.
-ARTICLE_TAGS = {"p", "h2", "h3", "strong", "em", "ol", "ul", "li", "br"}
+# The Markdown subset of articles, which the editor's toolbar writes (static/js/
+# briefing_editor.js): paragraphs, article heads (##), bold run-in heads (**一要**),
+# numbered and bulleted lists, tables, line breaks. Everything else is escaped or dropped.
+ARTICLE_TAGS = {
+    "p", "h2", "h3", "strong", "em", "ol", "ul", "li", "br",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
 
 
 def articles_html(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["sane_lists", "nl2br"], output_format="html")
+    html = markdown.markdown(
+        text or "", extensions=["sane_lists", "nl2br", "tables"], output_format="html"
+    )
     return nh3.clean(html, tags=ARTICLE_TAGS, attributes={})
 
 

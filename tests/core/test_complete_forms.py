@@ -57,6 +57,7 @@ NOT_DRAWN = {
     "login": "Django's login form (tests/core/test_login_lockout.py)",
     "ballot_rule_preview": "read-only JSON preview posted by the rule builder's script",
     "ballot_receipt": "a lookup that writes nothing",
+    "briefing_articles_preview": "read-only JSON preview posted by the briefing editor's script",
     "ballot_simulate": "the simulator writes nothing",
     "ballot_open": "the confirmation page of a draft ballot; the demo's ballots are open or "
     "published (tests/ballots/test_open_and_publish_guards.py, the office's journey)",

@@ -252,6 +252,7 @@ NO_INPUT = {
     "ballot_list": "ballot creation form, tests/ballots/test_ballot_setup.py",
     "ballot_rule_preview": "read-only preview of a rule",
     "ballot_receipt": "a receipt lookup, writes nothing",
+    "briefing_articles_preview": "read-only preview of the articles, writes nothing",
     "ballot_simulate": "the simulator writes nothing",
     "ballot_open": "a tick and a reason, empty, missing and out-of-stage cases in tests/ballots/test_open_and_publish_guards.py",
     "ballot_publish_preview": "a fixed hidden step, missing in tests/ballots/test_open_and_publish_guards.py",

@@ -178,3 +178,20 @@ def test_the_printed_title_leaves_no_character_alone(office):
     first, second = lines[start], lines[start + 1]
     assert first + second == title
     assert min(len(first), len(second)) >= len(title) // 2 - 1
+
+
+def test_the_editor_preview_renders_as_the_pdf_and_writes_nothing(client, office, make_user):
+    url = "/briefings/articles-preview/"
+    text = "## 会议概况\n\n**一要**抓好整改\n\n| 项目 | 情况 |\n| --- | --- |\n| 第一项 | 完成 |\n\n<script>x()</script>"
+    client.force_login(office)
+    before = AuditEntry.objects.count()
+    answer = client.post(url, {"articles": text}).json()
+    assert answer["problems"] == []
+    html = answer["html"]
+    assert "<h2>会议概况</h2>" in html and "<strong>一要</strong>" in html
+    assert "<table>" in html and "<td>第一项</td>" in html
+    assert "<script" not in html
+    assert AuditEntry.objects.count() == before
+    assert client.get(url).status_code == 405
+    client.force_login(make_user(role=Role.LEADING_GROUP))
+    assert client.post(url, {"articles": text}).status_code == 403
