@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from core.forms import REASON_MAX, Form
+from reviews.forms import ListField, ListWidget
 
 from .models import BallotPurpose, ReviewMeeting
 from .presets import preset_spec, presets
@@ -48,9 +49,9 @@ def preset_fields() -> dict:
             p["key"], options=p["scale"], outcomes=p["outcomes"], favourable=p["favourable"]
         )
         out[p["key"]] = {
-            "options": "、".join(p["scale"]),
-            "outcomes": "、".join(p["outcomes"]),
-            "favourable": "、".join(p["favourable"]),
+            "options": list(p["scale"]),
+            "outcomes": list(p["outcomes"]),
+            "favourable": list(p["favourable"]),
             **rule_fields(spec),
         }
     return out
@@ -109,17 +110,26 @@ class BallotSetupForm(Form):
     teller_threshold = forms.IntegerField(
         label="解密所需监票人数", initial=2, min_value=2, max_value=9, required=False
     )
-    options = forms.CharField(
-        label="选项（从好到差）", max_length=MAX_TEXT, initial="满意、基本满意、不满意"
+    # List editors (reviews.forms.ListWidget, static/js/list_editor.js): one box per
+    # label, never a typed list or JSON.
+    options = ListField(
+        label="选项（从好到差）",
+        max_length=20,
+        initial=["满意", "基本满意", "不满意"],
+        widget=ListWidget(add_label="添加选项"),
     )
-    outcomes = forms.CharField(
+    outcomes = ListField(
         label="测评结果档次（从好到差）",
-        max_length=MAX_TEXT,
-        initial="满意、基本满意、不满意",
+        max_length=20,
+        initial=["满意", "基本满意", "不满意"],
         help_text="结果只会是这里的某一档，例如 称职、基本称职、不称职。",
+        widget=ListWidget(add_label="添加档次"),
     )
-    favourable = forms.CharField(
-        label="计为满意的选项", max_length=MAX_TEXT, initial="满意、基本满意"
+    favourable = ListField(
+        label="计为满意的选项",
+        max_length=20,
+        initial=["满意", "基本满意"],
+        widget=ListWidget(add_label="添加选项"),
     )
     abstain_allowed = forms.BooleanField(label="设“弃权”选项", required=False)
     committee_weight = forms.DecimalField(
@@ -224,9 +234,9 @@ class BallotSetupForm(Form):
             "name": data["name"],
             "purpose": data["purpose"],
             "meeting": data["meeting"],
-            "options": split_labels(data["options"]),
-            "outcomes": split_labels(data["outcomes"]),
-            "favourable": split_labels(data["favourable"]),
+            "options": data["options"],
+            "outcomes": data["outcomes"],
+            "favourable": data["favourable"],
             "abstain_allowed": data["abstain_allowed"],
             "committee_weight": data["committee_weight"],
             "extra_groups": parse_groups(data["extra_groups"]),
