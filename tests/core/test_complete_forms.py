@@ -105,6 +105,9 @@ OVERRIDES = {
     "ballot_list": {"tellers": NONE, "teller_threshold": ""},
     "ballot_paper": {"issued": "3", "returned": "3", r"c_\d+_0": "3"},
     "campaign_stage": {"confirmed": "on"},
+    # The edit keeps its stored text (content items under which findings are filed cannot
+    # be renamed) and changes the composition.
+    "campaign_edit": {"composition_size": "33"},
     "group_detail": {"subjects": FIRST},
     # The county concludes by the director's meeting with its groups' checks, the batch by
     # ballot without them: either way the complete form changes the campaign.
@@ -117,7 +120,7 @@ OVERRIDES = {
     },
 }
 # Routes whose stored text is sent as drawn (it is a list in a fixed format).
-KEEP_TEXT = {"ballot_list"}
+KEEP_TEXT = {"ballot_list", "campaign_edit"}
 # Routes whose complete form, as the demo draws it, is refused by the state of the demo
 # (the form is offered, the service explains why it cannot be done yet).
 REFUSED_WHEN_COMPLETE = {
