@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     BALLOT_REMIND = "ballot.remind", "提醒未投票人员"
     BALLOT_ROUND = "ballot.round", "重新组织投票"
     BALLOT_DISCARD = "ballot.discard", "作废试投票"
+    BALLOT_PREVIEW = "ballot.publish_preview", "预览公布文本"
     BALLOT_TELLERS = "ballot.tellers", "指定监票人"
     TELLER_PUBLISH = "ballot.teller_publish", "监票人生成密钥"
     TELLER_SHARES = "ballot.teller_shares", "监票人发送份额"

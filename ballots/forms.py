@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from core.forms import Form
+from core.forms import REASON_MAX, Form
+from reviews.forms import ListField, ListWidget
 
 from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
 from .presets import preset_spec, presets
@@ -48,9 +49,9 @@ def preset_fields() -> dict:
             p["key"], options=p["scale"], outcomes=p["outcomes"], favourable=p["favourable"]
         )
         out[p["key"]] = {
-            "options": "、".join(p["scale"]),
-            "outcomes": "、".join(p["outcomes"]),
-            "favourable": "、".join(p["favourable"]),
+            "options": list(p["scale"]),
+            "outcomes": list(p["outcomes"]),
+            "favourable": list(p["favourable"]),
             **rule_fields(spec),
         }
     return out
@@ -109,17 +110,26 @@ class BallotSetupForm(Form):
     teller_threshold = forms.IntegerField(
         label="解密所需监票人数", initial=2, min_value=2, max_value=9, required=False
     )
-    options = forms.CharField(
-        label="选项（从好到差）", max_length=MAX_TEXT, initial="满意、基本满意、不满意"
+    # List editors (reviews.forms.ListWidget, static/js/list_editor.js): one box per
+    # label, never a typed list or JSON.
+    options = ListField(
+        label="选项（从好到差）",
+        max_length=20,
+        initial=["满意", "基本满意", "不满意"],
+        widget=ListWidget(add_label="添加选项"),
     )
-    outcomes = forms.CharField(
+    outcomes = ListField(
         label="测评结果档次（从好到差）",
-        max_length=MAX_TEXT,
-        initial="满意、基本满意、不满意",
+        max_length=20,
+        initial=["满意", "基本满意", "不满意"],
         help_text="结果只会是这里的某一档，例如 称职、基本称职、不称职。",
+        widget=ListWidget(add_label="添加档次"),
     )
-    favourable = forms.CharField(
-        label="计为满意的选项", max_length=MAX_TEXT, initial="满意、基本满意"
+    favourable = ListField(
+        label="计为满意的选项",
+        max_length=20,
+        initial=["满意", "基本满意"],
+        widget=ListWidget(add_label="添加选项"),
     )
     abstain_allowed = forms.BooleanField(label="设“弃权”选项", required=False)
     committee_weight = forms.DecimalField(
@@ -224,9 +234,9 @@ class BallotSetupForm(Form):
             "name": data["name"],
             "purpose": data["purpose"],
             "meeting": data["meeting"],
-            "options": split_labels(data["options"]),
-            "outcomes": split_labels(data["outcomes"]),
-            "favourable": split_labels(data["favourable"]),
+            "options": data["options"],
+            "outcomes": data["outcomes"],
+            "favourable": data["favourable"],
             "abstain_allowed": data["abstain_allowed"],
             "committee_weight": data["committee_weight"],
             "extra_groups": parse_groups(data["extra_groups"]),
@@ -304,3 +314,60 @@ class TellersForm(forms.Form):
         if chosen:
             self.initial["users"] = chosen
             self.initial["threshold"] = ballot.teller_threshold
+
+
+class BallotOpenForm(Form):
+    """开始投票, sent from the confirmation page: ticked after reading what opens, for whom
+    and under which rule; with the written reason when the campaign is not in the stage
+    the ballot belongs to (ballots.services.ballot_open)."""
+
+    confirmed = forms.BooleanField(
+        label="我已核对以上测评、投票人和结果规则，确定开始投票",
+        error_messages={"required": "请先核对并勾选确认。"},
+    )
+    reason = forms.CharField(
+        label="不在规定阶段开始投票的理由",
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, needs_reason: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_reason:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = (
+                "评议活动不在本测评规定的阶段，必须写明现在开始投票的理由。"
+            )
+        else:
+            # The page draws no reason box then: a field it does not send.
+            del self.fields["reason"]
+
+
+class BallotPublishPreviewForm(Form):
+    """公布结果's first step: the office asks to read the exact public text."""
+
+    # A post without it is a click from elsewhere: say where to start, not "incomplete".
+    sometimes_sent = ("step",)
+
+    step = forms.ChoiceField(
+        choices=[("preview", "预览公布文本")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "请从测评页面点“公布结果”进入预览。"},
+    )
+
+
+class BallotPublishForm(Form):
+    """公布结果's second step: the digest of the text the office read on the preview, so
+    that what is published is exactly what was read (a text changed since is refused)."""
+
+    sometimes_sent = ("digest",)  # missing: no preview was read; say so
+
+    digest = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "请先预览公布文本，再确认公布。",
+            "invalid": "请先预览公布文本，再确认公布。",
+        },
+    )

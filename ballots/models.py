@@ -133,12 +133,9 @@ BALLOT_WORKFLOW = Workflow(
         # Made by the k-th teller's valid partial decryption (ballot_decrypt), never by a
         # button: no role may make it by hand.
         Move(BallotStatus.COUNTING, BallotStatus.CLOSED, "监票人解密计票", roles=()),
-        Move(
-            BallotStatus.CLOSED,
-            BallotStatus.PUBLISHED,
-            "公布结果",
-            confirm="公布后，测评结果对有权查看的人员可见，正式测评并在公开页面公示。确定公布？",
-        ),
+        # Both through a page of their own (ballots.views.publishing): opening after a
+        # confirmation page, publishing after a preview of the exact public text.
+        Move(BallotStatus.CLOSED, BallotStatus.PUBLISHED, "公布结果"),
     ),
     labels=dict(BallotStatus.choices),
 )
@@ -232,6 +229,9 @@ class Ballot(models.Model):
     # anyone can check the published counts against the stored sheets.
     tally_proof = models.JSONField(default=dict, blank=True, editable=False)
     opened_at = models.DateTimeField(_("开始投票"), null=True, blank=True)
+    # Set when the ballot opened outside the stage it belongs to: why, in the office's words
+    # (ballots.services.ballot_open). Shown on the ballot's pages.
+    open_reason = models.TextField(_("不在规定阶段开始投票的说明"), blank=True, editable=False)
     closed_at = models.DateTimeField(_("结束投票"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     is_valid = models.BooleanField(_("有效"), null=True, editable=False)

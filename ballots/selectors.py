@@ -81,7 +81,9 @@ def teller_tasks(user) -> list[tuple[object, str]]:
 def ballot_results_visible(ballot) -> bool:
     """The one rule for every reader (pages, exports, the big screen, briefings, the public
     page, the admin, rectification): no count, rate or outcome of a ballot is shown to
-    anyone, office included, before the office publishes it."""
+    anyone, office included, before the office publishes it. One deliberate exception, the
+    first step of publishing: the office reads the exact public text of a closed ballot
+    (ballots.services.ballot_publish_preview, by POST, written to the audit log)."""
     return ballot.status == BallotStatus.PUBLISHED
 
 

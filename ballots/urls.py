@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ballots, meetings, tellers, tools, voting
+from .views import ballots, meetings, publishing, tellers, tools, voting
 
 urlpatterns = [
     path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
@@ -11,6 +11,13 @@ urlpatterns = [
     ),
     path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot_detail"),
     path("ballots/<int:pk>/move/<str:to>/", ballots.ballot_move, name="ballot_move"),
+    path("ballots/<int:pk>/open/", publishing.ballot_open_confirm, name="ballot_open"),
+    path(
+        "ballots/<int:pk>/publish/preview/",
+        publishing.ballot_publish_preview_view,
+        name="ballot_publish_preview",
+    ),
+    path("ballots/<int:pk>/publish/", publishing.ballot_publish_confirm, name="ballot_publish"),
     path("ballots/<int:pk>/tellers/", ballots.ballot_tellers_view, name="ballot_tellers"),
     path("ballots/<int:pk>/remind/", ballots.ballot_remind_view, name="ballot_remind"),
     path("ballots/<int:pk>/round/", ballots.ballot_round_view, name="ballot_round"),

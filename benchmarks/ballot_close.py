@@ -95,6 +95,7 @@ def main() -> None:
             MemberFactory,
             SubjectFactory,
             UserFactory,
+            open_reason,
             tellers_ready,
         )
         from tools.verify_ballot import check
@@ -108,7 +109,7 @@ def main() -> None:
         ballot = ballot_create(actor=office, campaign=campaign, name="计票基准")
         start = time.perf_counter()
         tellers_ready(ballot, actor=office)
-        ballot = ballot_open(actor=office, ballot=ballot)
+        ballot = ballot_open(actor=office, ballot=ballot, reason=open_reason(ballot))
         open_time = time.perf_counter() - start
         rng = random.Random(1)
         votes, sheets = [], []

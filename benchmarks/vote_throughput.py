@@ -95,6 +95,7 @@ def main() -> None:
             MemberFactory,
             SubjectFactory,
             UserFactory,
+            open_reason,
             tellers_ready,
         )
 
@@ -106,7 +107,7 @@ def main() -> None:
         members = [MemberFactory().user for _ in range(voters)]
         ballot = ballot_create(actor=office, campaign=campaign, name="吞吐量测评")
         tellers_ready(ballot, actor=office)
-        ballot_open(actor=office, ballot=ballot)
+        ballot_open(actor=office, ballot=ballot, reason=open_reason(ballot))
         # The browsers' part, done beforehand: each member's encrypted sheet.
         sheets = [
             {"step": "confirm", "sheet": sheet_for(ballot, {s.pk: "满意" for s in subjects})}

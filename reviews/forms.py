@@ -191,6 +191,50 @@ class CampaignWizardForm(CleanTextMixin, Form):
         ]
 
 
+class CampaignEditForm(CampaignWizardForm):
+    """修改评议活动: the wizard's fields, filled from the campaign (campaign_edit)."""
+
+    def __init__(self, *args, campaign, today: datetime.date, **kwargs):
+        stages = {s.kind: s for s in campaign.stages.all()}
+        initial = {
+            "name": campaign.name,
+            "year": campaign.year,
+            "term": campaign.term,
+            "term_start_year": campaign.term_start_year,
+            "composition_size": campaign.composition_size,
+            "is_practice": campaign.is_practice,
+            "rating_options": campaign.rating_options,
+            "content_items": [i.title for i in campaign.content_items.order_by("position", "pk")],
+        }
+        for kind, stage in stages.items():
+            initial[f"{kind}_start"] = stage.planned_start
+            initial[f"{kind}_end"] = stage.planned_end
+        super().__init__(*args, today=today, initial=initial, **kwargs)
+        start = campaign.term_start_year
+        choices = self.fields["term_start_year"].choices
+        if start and start not in [y for y, _ in choices]:
+            self.fields["term_start_year"].choices = [(start, f"{start}—{start + 4} 年"), *choices]
+
+    def edit_kwargs(self) -> dict:
+        data = self.service_kwargs()
+        return {
+            "fields": {
+                k: data[k]
+                for k in (
+                    "name",
+                    "year",
+                    "term",
+                    "term_start_year",
+                    "composition_size",
+                    "is_practice",
+                    "rating_options",
+                )
+            },
+            "stage_dates": data["stage_dates"],
+            "content_items": data["content_items"],
+        }
+
+
 class MembersPasteForm(CleanTextMixin, Form):
     """Members pasted from Excel (or typed with commas); checked and shown before saving."""
 

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit_view, name="campaign_edit"),
     path("members/", views.members_setup, name="members_setup"),
     path("members/preview/", views.members_paste_preview, name="members_paste_preview"),
     path("members/paste/", views.members_paste, name="members_paste"),

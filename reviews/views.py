@@ -10,11 +10,17 @@ from core.forms import form_data, form_refused, version_of
 from core.roles import Role, role_required
 from core.xlsx import ImportRejected
 
-from .forms import CampaignWizardForm, MembersPasteForm, MembersPasteSaveForm, StageMoveForm
+from .forms import (
+    CampaignEditForm,
+    CampaignWizardForm,
+    MembersPasteForm,
+    MembersPasteSaveForm,
+    StageMoveForm,
+)
 from .imports import MEMBER_COLUMNS, members_paste_check, members_paste_create
 from .models import DEFAULT_RATING_OPTIONS, Campaign, Member
 from .selectors import members_composition_count
-from .services import DEFAULT_CONTENT_ITEMS, campaign_create, campaign_stage_move
+from .services import DEFAULT_CONTENT_ITEMS, campaign_create, campaign_edit, campaign_stage_move
 
 CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
@@ -71,6 +77,31 @@ def campaign_new(request):
         )
         status = 200
     return render(request, "reviews/campaign_new.html", {"form": form}, status=status)
+
+
+@role_required(Role.OFFICE)
+def campaign_edit_view(request, pk: int):
+    """修改评议活动: the wizard's page, filled; a refusal (a field, or a service's rule such
+    as a past stage's dates) writes nothing and shows the page again with what was typed."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    today = timezone.localdate()
+    form = CampaignEditForm(
+        request.POST if request.method == "POST" else None, campaign=campaign, today=today
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                campaign_edit(actor=request.user, campaign=campaign, **form.edit_kwargs())
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已保存对“{form.cleaned_data['name']}”的修改。")
+                return redirect("campaign_detail", pk=campaign.pk)
+        status = form_refused(request, form)
+    return render(
+        request, "reviews/campaign_new.html", {"form": form, "campaign": campaign}, status=status
+    )
 
 
 def _members_context(**extra) -> dict:

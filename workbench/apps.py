@@ -28,3 +28,15 @@ class WorkbenchConfig(AppConfig):
             campaign_of=briefing_campaign,
             title="情况简报",
         )
+        from .term_record import (
+            TERM_RECORD_DOCUMENT,
+            term_record_render,
+            term_record_title_for,
+        )
+
+        document_kind_register(
+            TERM_RECORD_DOCUMENT,
+            render=term_record_render,
+            title_for=term_record_title_for,  # the leadership roles, as the pages
+            title="届内履职评议档案",
+        )

@@ -669,7 +669,9 @@ def _campaign(
 
 
 def _move_to(campaign: Campaign, stage: str, office) -> Campaign:
-    for next_stage in STAGE_ORDER[1 : STAGE_ORDER.index(stage) + 1]:
+    campaign.refresh_from_db()
+    start = STAGE_ORDER.index(campaign.stage) + 1
+    for next_stage in STAGE_ORDER[start : STAGE_ORDER.index(stage) + 1]:
         campaign_stage_move(actor=office, campaign=campaign, to_stage=next_stage)
     campaign.refresh_from_db()
     return campaign
@@ -774,6 +776,9 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
                 )
             duty_report_accept(actor=office, version=final)
         duty_reports_distribute(actor=office, campaign=county)
+        # The review ballot opens in the review stage (ballots.services.ballot_open).
+        _set_report_deadlines(county, office)
+        county = _move_to(county, CampaignStage.REVIEW, office)
         _meeting_and_ballot(
             county,
             subjects,
@@ -786,7 +791,8 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
             _rectification(
                 county, subjects, office=office, users=people, today=today, dates=county_dates
             )
-    _set_report_deadlines(county, office)
+    if county.report_draft_due is None:
+        _set_report_deadlines(county, office)
     county = _move_to(county, target, office)
 
     # 2. The second batch: reports are being collected now.

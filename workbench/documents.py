@@ -29,13 +29,19 @@ def briefing_render(object_id: int) -> tuple[str, dict, str]:
     return "workbench/briefing_pdf.html", briefing_context(briefing), name
 
 
-# The Markdown subset of articles: paragraphs, article heads (##), bold run-in heads
-# (**一要**), numbered and bulleted lists, line breaks. Everything else is escaped or dropped.
-ARTICLE_TAGS = {"p", "h2", "h3", "strong", "em", "ol", "ul", "li", "br"}
+# The Markdown subset of articles, which the editor's toolbar writes (static/js/
+# briefing_editor.js): paragraphs, article heads (##), bold run-in heads (**一要**),
+# numbered and bulleted lists, tables, line breaks. Everything else is escaped or dropped.
+ARTICLE_TAGS = {
+    "p", "h2", "h3", "strong", "em", "ol", "ul", "li", "br",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
 
 
 def articles_html(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["sane_lists", "nl2br"], output_format="html")
+    html = markdown.markdown(
+        text or "", extensions=["sane_lists", "nl2br", "tables"], output_format="html"
+    )
     return nh3.clean(html, tags=ARTICLE_TAGS, attributes={})
 
 
@@ -80,7 +86,10 @@ def briefing_context(briefing: Briefing) -> dict:
         )
         if ballot is None:
             raise ApplicationError("本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。")
-        context["results_ballot"], context["results"] = ballot, ballot_results(ballot)
+        results = ballot_results(ballot)
+        for r in results:  # the stored counts have no order: the sheet's, as the headers
+            r.ordered_counts = [r.counts.get(o, 0) for o in ballot.sheet_options]
+        context["results_ballot"], context["results"] = ballot, results
     if BriefingBlock.RECTIFICATION in blocks:
         context["rectification"] = rectification_rows(campaign.subjects.all())
     return context

@@ -243,7 +243,7 @@ def campaign_office_todos(
         todos.append(
             Todo(
                 f"填写{'、'.join(missing_dates)}的计划起止日期",
-                url=settings_url,
+                url=reverse("campaign_edit", args=[campaign.pk]),
                 stage=campaign.stage,
             )
         )

@@ -170,3 +170,35 @@ def trend(rows: list[TermRow]) -> dict:
             }
         )
     return {"points": points}
+
+
+# The whole term's record as a PDF through core.documents, keyed by the term's first year.
+TERM_RECORD_DOCUMENT = "term_record"
+
+
+def _term_of(start_year: int) -> tuple[Term, list[Campaign]]:
+    campaigns = list(_term_campaigns().filter(term_start_year=start_year).order_by("year", "pk"))
+    if not campaigns:
+        raise Http404("没有这一届的评议活动。")
+    return Term(campaigns[0].term, start_year), campaigns
+
+
+def term_record_title_for(user, object_id: int) -> str:
+    """The document's access rule is the term record's (term_for_user: 403 or 404)."""
+    term, _ = term_for_user(user, object_id)
+    return f"{term.label}履职评议档案"
+
+
+def term_record_render(object_id: int) -> tuple[str, dict, str]:
+    """Every subject of the term, campaign by campaign: results with rule, opinion,
+    rectification and duty report, as the record's pages show them."""
+    term, campaigns = _term_of(object_id)
+    rows = term_rows(campaigns)
+    by_campaign = [(c, [r for r in rows if r.subject.campaign_id == c.pk]) for c in campaigns]
+    context = {
+        "term": term,
+        "by_campaign": by_campaign,
+        "people": people_and_units(rows)[0],
+        "printed_on": datetime.date.today(),
+    }
+    return "workbench/term_record_pdf.html", context, f"{term.label}履职评议档案.pdf"

@@ -17,6 +17,11 @@ urlpatterns = [
     path("public/campaigns/<int:pk>/", public.public_campaign, name="public_campaign"),
     path("campaigns/<int:pk>/briefings/", briefings.briefing_list, name="briefing_list"),
     path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
+    path(
+        "briefings/articles-preview/",
+        briefings.briefing_articles_preview,
+        name="briefing_articles_preview",
+    ),
     path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
     path("briefings/<int:pk>/render/", briefings.briefing_render_view, name="briefing_render"),
     path("briefings/<int:pk>/issue/", briefings.briefing_issue_view, name="briefing_issue"),

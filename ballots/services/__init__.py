@@ -7,7 +7,10 @@ from .ballots import (
     ballot_keys_purge,
     ballot_new_round,
     ballot_open,
+    ballot_open_stage_problem,
+    ballot_open_voters,
     ballot_publish,
+    ballot_publish_preview,
     ballot_verify,
 )
 from .cast import ballot_cast
@@ -48,7 +51,10 @@ __all__ = [
     "ballot_keys_purge",
     "ballot_new_round",
     "ballot_open",
+    "ballot_open_stage_problem",
+    "ballot_open_voters",
     "ballot_publish",
+    "ballot_publish_preview",
     "ballot_remind",
     "ballot_rule_check",
     "ballot_tellers_set",

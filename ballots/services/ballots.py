@@ -18,7 +18,7 @@ from core.keystore import key_destroy, key_names
 from core.outbox import email_cancel
 from core.services import require_office
 from core.workflow import transition
-from reviews.models import Member
+from reviews.models import CampaignStage, Member
 
 from .. import crypto as ballot_crypto
 from ..audit import AuditAction
@@ -52,8 +52,42 @@ def _locked(ballot: Ballot) -> Ballot:
     )
 
 
+# The stage a real ballot belongs to: the review ballot is cast at the committee's review
+# meeting, the rectification assessment once a rectification report is in. A practice
+# ballot (试投票) may be tried at any time.
+OPEN_STAGE = {
+    BallotPurpose.REVIEW: CampaignStage.REVIEW,
+    BallotPurpose.RECTIFICATION: CampaignStage.RECTIFICATION,
+}
+
+
+def ballot_open_stage_problem(ballot: Ballot) -> str:
+    """Why opening `ballot` now needs a written reason (its campaign is not in the stage
+    the ballot belongs to), or "" when it does not."""
+    stage = OPEN_STAGE.get(ballot.purpose)
+    if stage is None or ballot.campaign.stage == stage:
+        return ""
+    return (
+        f"评议活动现在处于{ballot.campaign.get_stage_display()}，"
+        f"{ballot.get_purpose_display()}应在{CampaignStage(stage).label}开始投票"
+    )
+
+
+def ballot_open_voters() -> list[int]:
+    """Who may vote on the web when a ballot opens: the serving members who count toward
+    the composition (the confirmation page names them, ballot_open fixes them)."""
+    return list(
+        Member.objects.filter(is_active=True, counts_toward_composition=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 @transaction.atomic
-def ballot_open(*, actor, ballot: Ballot) -> Ballot:
+def ballot_open(*, actor, ballot: Ballot, reason: str = "") -> Ballot:
+    """Open the voting. A real ballot opens in its stage (OPEN_STAGE); outside it only with
+    the office's written `reason`, which is kept on the ballot, shown on its pages and
+    written into the audit entry, so an early or late vote is never silent."""
     require_office(actor)
     ballot = _locked(ballot)
     BALLOT_WORKFLOW.require(ballot.status, BallotStatus.OPEN)
@@ -66,23 +100,29 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
         raise ApplicationError(
             "还不能开始投票：" + "；".join(missing or ["监票人密钥不完整"]) + "。"
         )
-    voters = list(
-        Member.objects.filter(is_active=True, counts_toward_composition=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    reason = (reason or "").strip()
+    stage_problem = ballot_open_stage_problem(ballot)
+    if stage_problem and not reason:
+        raise ApplicationError(f"{stage_problem}。确需现在开始投票，请写明理由。")
+    voters = ballot_open_voters()
     if not voters:
         raise ApplicationError("系统中没有在任且计入组成人员的常委会组成人员，无法开始网上投票。")
     Eligibility.objects.bulk_create(Eligibility(ballot=ballot, user_id=u) for u in voters)
     # No key at all on the server: sheets are encrypted in the members' browsers under the
     # joint key that the tellers' commitments define (ballot.joint_key).
+    summary = f"“{ballot}”开始投票（应投 {len(voters)} 人）"
+    if stage_problem:
+        summary += f"；{stage_problem}，理由：{reason}"
     return transition(
         obj=ballot,
         to=BallotStatus.OPEN,
         workflow=BALLOT_WORKFLOW,
         actor=actor,
-        summary=f"“{ballot}”开始投票（应投 {len(voters)} 人）",
-        stamp={"opened_at": timezone.now()},
+        summary=summary,
+        stamp={
+            "opened_at": timezone.now(),
+            "open_reason": f"{stage_problem}。理由：{reason}" if stage_problem else "",
+        },
         campaign=ballot.campaign,
     )
 
@@ -181,6 +221,27 @@ def ballot_validity(ballot: Ballot) -> tuple[bool, str, str]:
     )
     seen = f"网上 {ballot.web_participants} 人{f'，纸质 {paper.returned} 张' if paper else ''}"
     return is_valid, reason, seen
+
+
+@transaction.atomic
+def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
+    """The counted results of a closed ballot, for the office to read the exact text it is
+    about to publish. The only read of a sealed result (see
+    ballots.selectors.ballot_results_visible): a deliberate step of publishing, by office
+    staff, once the count is closed and cannot change, and written to the audit log so
+    that a look without publishing is on record."""
+    require_office(actor)
+    ballot = _locked(ballot)
+    if ballot.status != BallotStatus.CLOSED:
+        raise ApplicationError("只有已计票、尚未公布的测评可以预览公布文本。")
+    audit_log(
+        actor=actor,
+        action=AuditAction.BALLOT_PREVIEW,
+        summary=f"预览“{ballot}”的公布文本",
+        target=ballot,
+        campaign=ballot.campaign,
+    )
+    return list(ballot.results.select_related("subject__unit").order_by("rank"))
 
 
 @transaction.atomic

@@ -42,8 +42,6 @@ from ..services import (
     ballot_create,
     ballot_discard_practice,
     ballot_new_round,
-    ballot_open,
-    ballot_publish,
     ballot_remind,
     ballot_rule_check,
     ballot_tellers_set,
@@ -199,12 +197,15 @@ def _next_entry(state, user) -> int:
 
 
 _MOVE_SERVICES = {
-    BallotStatus.OPEN: (ballot_open, "已开始投票。"),
     BallotStatus.COUNTING: (
         ballot_close,
         "已结束投票。请监票人在“我的工作”中载入监票密钥解密计票。",
     ),
-    BallotStatus.PUBLISHED: (ballot_publish, "测评结果已公布。"),
+}
+# Moves with a page of their own first (ballots.views.publishing): never in one click.
+_GUARDED_MOVES = {
+    BallotStatus.OPEN: "开始投票须先在确认页面核对测评、投票人和结果规则。",
+    BallotStatus.PUBLISHED: "公布结果须先预览公布文本，再确认公布。",
 }
 
 
@@ -214,6 +215,8 @@ _office_post = office_action(Ballot.objects.select_related("campaign"), "ballot_
 @_office_post
 def ballot_move(request, ballot: Ballot, to: str):
     """One URL per move of the ballot's workflow (open, close, publish)."""
+    if to in _GUARDED_MOVES:
+        raise ApplicationError(_GUARDED_MOVES[to])
     if to not in _MOVE_SERVICES:
         raise ApplicationError("未知操作。")
     service, done = _MOVE_SERVICES[to]

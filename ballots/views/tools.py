@@ -46,9 +46,9 @@ def _custom(request, ballot: Ballot):
     filler = {
         "name": "模拟",
         "purpose": "review",
-        "options": "、".join(ballot.options),
-        "outcomes": "、".join(ballot.outcomes),
-        "favourable": "、".join(ballot.favourable),
+        "options": list(ballot.options),
+        "outcomes": list(ballot.outcomes),
+        "favourable": list(ballot.favourable),
         "committee_weight": "1",
         "quorum_base": "composition",
         # The rest of the setup form, blank: the simulator only reads the rule.

@@ -17,6 +17,7 @@ from .campaigns import (
 from .plan import (
     CONTENT_ITEM_EDITABLE,
     STAGE_EDITABLE,
+    campaign_edit,
     content_item_create,
     content_item_delete,
     content_item_update,
@@ -24,6 +25,7 @@ from .plan import (
 )
 
 __all__ = [
+    "campaign_edit",
     "ALLOWED_MOVES",
     "CAMPAIGN_EDITABLE",
     "CONTENT_ITEM_EDITABLE",

@@ -133,3 +133,45 @@ def content_item_delete(*, actor, item: ContentItem) -> None:
         data={"content_item_id": item.pk, "title": item.title},
     )
     delete_or_raise(item, refused=f"不能删除评议内容“{item.title}”")
+
+
+@transaction.atomic
+def campaign_edit(
+    *,
+    actor,
+    campaign: Campaign,
+    fields: dict,
+    stage_dates: dict[str, tuple],
+    content_items: list[str],
+) -> Campaign:
+    """The office's edit page (修改评议活动) in one transaction: the campaign's own fields
+    (campaign_update), each stage's planned window (stage_update) and the content items as
+    an ordered list of titles — kept ones reordered, new ones added, missing ones deleted
+    (content_item_create / _update / _delete). Any refusal rolls the whole edit back, so a
+    refused edit writes nothing."""
+    from .campaigns import _check_stage_order, campaign_update
+
+    require_office(actor)
+    titles = [t.strip() for t in content_items]
+    if not titles or not all(titles):
+        raise ApplicationError("评议内容至少一项，每项不能为空。")
+    if len(set(titles)) != len(titles):
+        raise ApplicationError("评议内容有重复的条目。")
+    _check_stage_order(stage_dates)
+    campaign = campaign_update(actor=actor, campaign=campaign, **fields)
+    for stage in campaign.stages.all():
+        if stage.kind in stage_dates:
+            start, end = stage_dates[stage.kind]
+            stage_update(actor=actor, stage=stage, planned_start=start, planned_end=end)
+    existing = {item.title: item for item in campaign.content_items.all()}
+    # New ones first: a campaign under way keeps at least one item while others go.
+    for position, title in enumerate(titles, start=1):
+        if title in existing:
+            content_item_update(actor=actor, item=existing[title], position=position)
+        else:
+            content_item_create(actor=actor, campaign=campaign, title=title, position=position)
+    for title, item in existing.items():
+        if title not in titles:
+            content_item_delete(actor=actor, item=item)
+    campaign.refresh_from_db()
+    return campaign

@@ -251,8 +251,14 @@ def test_office_buttons_and_paper_entry(client, ballot_world, office):
     response = client.post(f"/ballots/{ballot.pk}/paper/", second, follow=True)
     assert "两次录入一致，已计入测评" in response.content.decode()
     assert client.get(f"/ballots/{ballot.pk}/move/counting/").status_code == 405  # POST only
+    # Publishing is never one click: only after the preview of the public text
+    # (tests/ballots/test_open_and_publish_guards.py), and never from open.
     response = client.post(f"/ballots/{ballot.pk}/move/published/", follow=True)
-    assert "测评投票中，不能公布结果" in response.content.decode()  # not a move from open
+    assert "公布结果须先预览公布文本" in response.content.decode()
+    response = client.post(
+        f"/ballots/{ballot.pk}/publish/preview/", {"step": "preview"}, follow=True
+    )
+    assert "只有已计票、尚未公布的测评可以预览公布文本" in response.content.decode()
     # Counting is never a button: only the k-th teller's decryption makes that move.
     response = client.post(f"/ballots/{ballot.pk}/move/closed/", follow=True)
     assert "未知操作" in response.content.decode()

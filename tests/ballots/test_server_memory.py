@@ -45,7 +45,13 @@ from ballots.models import Ballot, BallotStatus
 from ballots.services import ballot_close, ballot_open, ballot_publish
 from ballots.services.tellers import tellers_shares_for
 from tests.attacker import encodings
-from tests.factories import BallotFactory, CampaignFactory, MemberFactory, SubjectFactory
+from tests.factories import (
+    BallotFactory,
+    CampaignFactory,
+    MemberFactory,
+    SubjectFactory,
+    open_reason,
+)
 from tests.factories.base import PASSWORD
 from tests.factories.core import UserFactory
 
@@ -296,7 +302,8 @@ def test_root_finds_no_key_and_no_sheet_randomness_in_the_workers_memory(server,
                 f"/ballots/{ballot.pk}/teller/shares/",
                 {"shares": {str(j): v for j, v in shares.items()}},
             )
-    ballot = ballot_open(actor=office, ballot=Ballot.objects.get(pk=ballot.pk))
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    ballot = ballot_open(actor=office, ballot=ballot, reason=open_reason(ballot))
     joint_secret = (
         sum(int.from_bytes(secrets_[f"teller {i} a0"], "little") for i in range(1, n + 1)) % L
     )

@@ -22,6 +22,7 @@ from ballots.services import (
 from ballots.services.tellers import tellers_public
 from core.errors import ApplicationError
 from core.workflow import transition
+from reviews.models import CampaignStage
 from tests.factories import (
     TELLER_SEEDS,
     BallotFactory,
@@ -38,7 +39,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft(office):
-    campaign = CampaignFactory(actor=office, composition_size=3)
+    # In the review stage, where the review ballot opens without a written reason.
+    campaign = CampaignFactory(actor=office, composition_size=3, stage=CampaignStage.REVIEW)
     SubjectFactory(campaign=campaign, person_name="金立新")
     MemberFactory.create_batch(3)
     tellers = UserFactory.create_batch(3)

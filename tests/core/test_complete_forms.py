@@ -57,7 +57,14 @@ NOT_DRAWN = {
     "login": "Django's login form (tests/core/test_login_lockout.py)",
     "ballot_rule_preview": "read-only JSON preview posted by the rule builder's script",
     "ballot_receipt": "a lookup that writes nothing",
+    "briefing_articles_preview": "read-only JSON preview posted by the briefing editor's script",
     "ballot_simulate": "the simulator writes nothing",
+    "ballot_open": "the confirmation page of a draft ballot; the demo's ballots are open or "
+    "published (tests/ballots/test_open_and_publish_guards.py, the office's journey)",
+    "ballot_publish_preview": "drawn on a closed ballot's page; the demo's ballots are open or "
+    "published (tests/ballots/test_open_and_publish_guards.py, the office's journey)",
+    "ballot_publish": "drawn only on the answer to a preview POST "
+    "(tests/ballots/test_open_and_publish_guards.py, the office's journey)",
     "questionnaire_respond": "anonymous page outside the logins' walk; own test below",
     "ballot_tellers": "drawn on a draft ballot's page; the demo's ballots are open or published "
     "(tests/ballots/test_teller_pages.py)",
@@ -98,6 +105,9 @@ OVERRIDES = {
     "ballot_list": {"tellers": NONE, "teller_threshold": ""},
     "ballot_paper": {"issued": "3", "returned": "3", r"c_\d+_0": "3"},
     "campaign_stage": {"confirmed": "on"},
+    # The edit keeps its stored text (content items under which findings are filed cannot
+    # be renamed) and changes the composition.
+    "campaign_edit": {"composition_size": "33"},
     "group_detail": {"subjects": FIRST},
     # The county concludes by the director's meeting with its groups' checks, the batch by
     # ballot without them: either way the complete form changes the campaign.
@@ -110,7 +120,7 @@ OVERRIDES = {
     },
 }
 # Routes whose stored text is sent as drawn (it is a list in a fixed format).
-KEEP_TEXT = {"ballot_list"}
+KEEP_TEXT = {"ballot_list", "campaign_edit"}
 # Routes whose complete form, as the demo draws it, is refused by the state of the demo
 # (the form is offered, the service explains why it cannot be done yet).
 REFUSED_WHEN_COMPLETE = {

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ballots.models import Ballot, BallotStatus
+from ballots.presets import presets
 from tests.factories import PASSWORD, BallotFactory, CampaignFactory, SubjectFactory, office_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,12 @@ def test_office_sets_up_a_rule_and_simulates_it(browser, live_server):
     expect(preview).to_contain_text("不满意票超过组成人员总数的一半")
     page.get_by_label("预设规则").select_option("jinshi")
     expect(preview).to_contain_text("÷ 收回票的比率分档：超过三分之二为满意")
+    # Options and outcome labels are list editors, one box per label, filled by the preset.
+    jinshi = next(p for p in presets() if p["key"] == "jinshi")
+    outcomes = page.locator("#id_outcomes input")
+    expect(outcomes).to_have_count(len(jinshi["outcomes"]))
+    assert outcomes.evaluate_all("boxes => boxes.map(b => b.value)") == jinshi["outcomes"]
+    expect(page.locator("#id_options input")).to_have_count(len(jinshi["scale"]))
     page.get_by_label("分档（从高到低，每行一档）").fill(">=50% 基本满意\n>2/3 满意")
     expect(preview).to_contain_text("从高到低")
     page.get_by_label("分档（从高到低，每行一档）").fill(">=3/4 满意\n>=50% 基本满意")
@@ -42,6 +49,7 @@ def test_office_sets_up_a_rule_and_simulates_it(browser, live_server):
     expect(page.get_by_text("测评已建立。")).to_be_visible()
     draft = Ballot.objects.get(name="新规则测评")
     assert draft.rule_preset == "custom" and draft.rule_spec["rate_base"] == "cast"
+    assert draft.outcomes == jinshi["outcomes"] and draft.options == jinshi["scale"]
     page.screenshot(path="/tmp/ballot_setup.png", full_page=True)
 
     page.get_by_text("用往次测评的票数试一试本规则").click()

@@ -1,5 +1,6 @@
-"""Office drafts a briefing with a results block, renders it, downloads the PDF; the public
-page shows only published data."""
+"""Office drafts a briefing with the editor's toolbar (标题, 加粗, 表格) and its live preview,
+adds a results block, renders it, downloads the PDF; the public page shows only published
+data."""
 
 import subprocess
 
@@ -27,9 +28,27 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
     login("office", PASSWORD)
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/briefings/")
     page.get_by_label("标题").fill("县人大常委会召开述职评议会议")
-    page.locator("#id_articles").fill(
-        "## 会议概况\n\n会议听取了述职报告，进行了满意度测评。**一要**抓好整改。"
-    )
+    # The articles through the toolbar, never typed as Markdown; the preview follows.
+    box = page.locator("#id_articles")
+    toolbar = page.get_by_role("toolbar", name="正文格式")
+    preview = page.get_by_test_id("articles-preview")
+    box.press_sequentially("会议概况")
+    toolbar.get_by_role("button", name="标题").click()
+    expect(preview.locator("h2")).to_have_text("会议概况")
+    box.press("End")
+    box.press("Enter")
+    box.press("Enter")
+    box.press_sequentially("会议听取了述职报告，进行了满意度测评。一要")
+    box.press("Shift+ArrowLeft")
+    box.press("Shift+ArrowLeft")
+    toolbar.get_by_role("button", name="加粗").click()
+    box.press("End")
+    box.press_sequentially("抓好整改。")
+    expect(preview.locator("strong")).to_have_text("一要")
+    box.press("Enter")
+    toolbar.get_by_role("button", name="表格").click()
+    expect(preview.locator("table th").first).to_have_text("项目")
+    expect(preview.locator("table tbody tr")).to_have_count(2)
     page.get_by_label("测评结果统计表（已公布的）").check()
     page.get_by_label("编辑").fill("柏素洁")
     page.get_by_label("审核").fill("陈蓬")
@@ -56,6 +75,8 @@ def test_briefing_with_results_and_the_public_page(page, live_server, login, tmp
         and "本期发至：县委办、政府办，存档。" in text
         and "一要抓好整改" in text
         and "**" not in text
+        and "##" not in text
+        and "第一项" in text  # the table the toolbar inserted
     )
     assert "金立新" in text
 

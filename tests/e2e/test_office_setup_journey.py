@@ -1,15 +1,28 @@
 """A brand-new office user sets up a campaign on the office's own pages: 新建评议活动 from
 我的工作 (list editors, no JSON), 12 subjects pasted as copied from Excel (one bad row
-shown in the preview by row and column, then fixed), and the campaign in the 届内履职
-评议档案. It never visits /admin/, and no page breaks the Content-Security-Policy."""
+shown in the preview by row and column, then fixed); walks the stages, opens the ballot
+in 评议 only after the confirmation page (before 评议 the page asks for a reason), publishes
+after the preview of the exact public text; and finds the campaign in the 届内履职评议档案.
+It never visits /admin/, and no page breaks the Content-Security-Policy."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
 
+from ballots.models import BallotStatus
+from ballots.services import ballot_create
 from reviews.models import Campaign
-from tests.factories import PASSWORD, LiaisonCommitteeFactory, UnitFactory, office_user
+from tests.factories import (
+    PASSWORD,
+    LiaisonCommitteeFactory,
+    MemberFactory,
+    UnitFactory,
+    cast,
+    close_and_count,
+    office_user,
+    tellers_ready,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +66,7 @@ def _rows(bad_unit_on: int | None = None) -> str:
 
 
 def test_new_office_user_sets_up_a_campaign_without_the_admin(page, live_server, login):
-    office_user(username="newclerk", first_name="新办事员")
+    clerk = office_user(username="newclerk", first_name="新办事员")
     for name in UNITS:
         UnitFactory(name=name)
     LiaisonCommitteeFactory(name="财政经济工作委员会")
@@ -125,8 +138,66 @@ def test_new_office_user_sets_up_a_campaign_without_the_admin(page, live_server,
     expect(page.get_by_test_id("subject-table").locator("tbody tr")).to_have_count(13)
     assert campaign.subjects.order_by("position").last().person_name == "卫东"
 
+    # Walk the stages from the campaign's page; its gates are crossed with a written reason.
+    campaign_url = f"{live_server.url}/campaigns/{campaign.pk}/"
+    forward = page.get_by_test_id("stage-forward")
+    page.goto(campaign_url)
+    page.get_by_label("确需越过时，请写明理由").fill("实施方案另行印发，演练先行")
+    forward.get_by_role("button", name="越过上述条件，推进到初评阶段").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已进入初评阶段")
+
+    # The ballot, with three tellers who made their keys (their journey is
+    # test_teller_journey) and three members to vote.
+    voters = [MemberFactory().user for _ in range(3)]
+    ballot = ballot_create(actor=clerk, campaign=campaign, name="述职评议满意度测评", quorum=3)
+    tellers_ready(ballot, actor=clerk)
+    ballot_url = f"{live_server.url}/ballots/{ballot.pk}/"
+    # Before 评议 the confirmation page asks why; the clerk goes back without opening.
+    page.goto(ballot_url)
+    page.get_by_test_id("ballot-open").click()
+    expect(page.get_by_role("heading", name="确认开始投票")).to_be_visible()
+    expect(page.get_by_test_id("stage-problem")).to_contain_text("应在评议阶段开始投票")
+    expect(page.get_by_test_id("open-voters")).to_contain_text(voters[0].get_full_name())
+    expect(page.get_by_test_id("open-rule")).to_contain_text(ballot.rule_text)
+    page.get_by_role("link", name="返回，不开始").click()
+    expect(page.get_by_test_id("ballot-status")).to_have_text("草稿")
+
+    page.goto(campaign_url)
+    page.get_by_label("确需越过时，请写明理由").fill("调查报告已在主任会议口头汇报")
+    forward.get_by_role("button", name="越过上述条件，推进到评议阶段").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已进入评议阶段")
+
+    # In 评议: the confirmation alone, read and ticked.
+    page.goto(ballot_url)
+    page.get_by_test_id("ballot-open").click()
+    expect(page.get_by_test_id("stage-problem")).to_have_count(0)
+    expect(page.get_by_test_id("open-summary")).to_contain_text("13 名")
+    page.get_by_label("我已核对以上测评、投票人和结果规则，确定开始投票").check()
+    page.get_by_test_id("open-confirm").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已开始投票")
+    expect(page.get_by_test_id("ballot-status")).to_have_text("投票中")
+    # Off the ballot's page while the members vote: its turnout poll reloads it on a move.
+    page.goto(campaign_url)
+    for voter, choice in zip(voters, ("满意", "满意", "基本满意"), strict=True):
+        cast(actor=voter, ballot=ballot, choices=choice)
+    close_and_count(actor=clerk, ballot=ballot)
+
+    # Publishing: the preview first, then the same text on /public/.
+    page.goto(ballot_url)
+    page.get_by_test_id("ballot-publish").click()
+    expect(page.get_by_role("heading", name="公布前预览")).to_be_visible()
+    preview = page.get_by_test_id("publish-preview")
+    expect(preview).to_contain_text("金鑫")
+    previewed = preview.inner_text()
+    page.get_by_test_id("publish-confirm").click()
+    expect(page.get_by_role("alert").first).to_contain_text("测评结果已公布")
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.PUBLISHED
+    page.goto(f"{live_server.url}/public/campaigns/{campaign.pk}/")
+    assert page.get_by_test_id("public-ballot").inner_text() == previewed
+
     # The term record, from 我的工作.
-    page.get_by_role("link", name="我的工作").first.click()
+    page.goto(f"{live_server.url}/my-work/")
     page.get_by_role("link", name="届内履职评议档案").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("第十七届")
     expect(page.get_by_test_id("term-campaigns")).to_contain_text(campaign.name)

@@ -11,6 +11,7 @@ passes full_clean(), and that every status named gives that status.
 """
 
 from .ballots import (
+    OPENED_OUT_OF_STAGE,
     TELLER_SEEDS,
     AgendaItemFactory,
     BallotFactory,
@@ -31,6 +32,7 @@ from .ballots import (
     cast,
     close_and_count,
     open_ballot,
+    open_reason,
     tellers_count,
     tellers_ready,
     voters_ensure,
@@ -181,7 +183,9 @@ __all__ = [
     "ballot_advance",
     "cast",
     "close_and_count",
+    "OPENED_OUT_OF_STAGE",
     "open_ballot",
+    "open_reason",
     "tellers_count",
     "tellers_ready",
     "briefing_form_data",

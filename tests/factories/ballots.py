@@ -40,6 +40,7 @@ from ballots.services import (
     ballot_close,
     ballot_create,
     ballot_open,
+    ballot_open_stage_problem,
     ballot_publish,
     ballot_tellers_set,
     inquiry_answer,
@@ -193,12 +194,23 @@ def tellers_count(ballot: Ballot, indices=None) -> Ballot:
     return ballot
 
 
+# The office's written reason for opening a ballot although its campaign is not in the
+# ballot's stage (ballots.services.ballot_open): factories build ballots in any stage.
+OPENED_OUT_OF_STAGE = "测试数据：只要投票，不涉及评议活动的阶段"
+
+
+def open_reason(ballot: Ballot) -> str:
+    """The reason to pass to ballot_open: none when the campaign is in the ballot's stage."""
+    ballot.campaign.refresh_from_db()
+    return OPENED_OUT_OF_STAGE if ballot_open_stage_problem(ballot) else ""
+
+
 def open_ballot(*, actor, ballot: Ballot) -> Ballot:
     """The tellers make their keys (when they have not), then the office opens the ballot."""
     ballot.refresh_from_db()
     if not ballot.joint_key:
         tellers_ready(ballot, actor=actor)
-    return ballot_open(actor=actor, ballot=ballot)
+    return ballot_open(actor=actor, ballot=ballot, reason=open_reason(ballot))
 
 
 def close_and_count(*, actor, ballot: Ballot) -> Ballot:
@@ -224,7 +236,7 @@ def ballot_advance(ballot: Ballot, *, to: str, votes=(), voters=None, actor=None
         voters_ensure(0 if voters is not None else max(len(votes), 1))
         if not ballot.joint_key:
             tellers_ready(ballot, actor=actor)
-        ballot = ballot_open(actor=actor, ballot=ballot)
+        ballot = ballot_open(actor=actor, ballot=ballot, reason=open_reason(ballot))
     if votes:
         if voters is None:
             voters = [

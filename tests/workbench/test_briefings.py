@@ -1,4 +1,5 @@
 import datetime
+import re
 import shutil
 import subprocess
 
@@ -110,3 +111,87 @@ def test_only_the_office_renders_a_briefing(office, make_user):
     with pytest.raises(ApplicationError, match="只有评议办公室"):
         briefing_render_request(actor=make_user(Role.LEADING_GROUP), briefing=briefing)
     assert briefing.document is None
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """The spans (first and last column) of a -layout line's cells: runs of text separated
+    by two spaces or more."""
+    return [(m.start(), m.end() - 1) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
+)
+def test_results_table_headers_line_up_with_their_columns(office):
+    """One header cell over each column (排名, 评议对象, each option, 满意率, 结果), each
+    overlapping its column's cells, read back from the PDF with pdftotext -layout."""
+    campaign = CampaignFactory(actor=office, composition_size=3)
+    SubjectFactory(campaign=campaign, person_name="金立新", position=1)
+    SubjectFactory(campaign=campaign, person_name="唐晓云", position=2)
+    ballot = BallotFactory(
+        campaign=campaign,
+        actor=office,
+        status=BallotStatus.PUBLISHED,
+        votes=[["满意", "不满意"], ["基本满意", "不满意"], ["满意", "满意"]],
+    )
+    briefing = BriefingFactory(campaign=campaign, actor=office, blocks=[BriefingBlock.RESULTS])
+    lines = _pdf_text(_render(office, briefing)).splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("排名"))
+    rows = [line for line in lines if "金立新" in line or "唐晓云" in line]
+    headers = _cells(header)
+    expected = ["排名", "评议对象", *ballot.sheet_options, "满意率", "结果"]
+    assert [header[a : b + 1] for a, b in headers] == expected
+    assert len(rows) == 2
+    for row in rows:
+        cells = _cells(row)
+        assert len(cells) == len(headers), row
+        for (h0, h1), (c0, c1) in zip(headers, cells, strict=True):
+            assert c0 <= h1 + 1 and h0 <= c1 + 1, (header, row)  # the spans overlap
+    # 满意 over the 满意 counts: 金立新 2, 唐晓云 1 (not the rate under 满意).
+    first = next(row for row in rows if "金立新" in row)
+    assert first[slice(headers[2][0], headers[2][1] + 2)].strip() == "2"
+
+
+def test_a_long_title_wraps_in_balance():
+    from core.templatetags.balanced import balanced, balanced_lines
+
+    title = "县人大常委会召开二〇一七年度述职评议工作总结暨整改工作推进大会"
+    lines = balanced_lines(title, 25)
+    assert "".join(lines) == title and len(lines) == 2
+    assert abs(len(lines[0]) - len(lines[1])) <= 1  # never 25 + 6
+    with_comma = "关于开展述职评议工作的通知，请各评议对象按时报送述职报告"
+    assert balanced_lines(with_comma, 25)[0].endswith("，")  # broken after the comma
+    assert balanced_lines("短标题", 25) == ["短标题"]
+    html = balanced("<b>标" * 10, 25)  # escaped, line by line
+    assert "<b>" not in html and html.count("<br>") == 1 and "&lt;b&gt;" in html
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
+)
+def test_the_printed_title_leaves_no_character_alone(office):
+    title = "县人大常委会召开二〇一七年度述职评议工作总结暨整改工作推进大会"
+    briefing = BriefingFactory(actor=office, title=title)
+    text = _pdf_text(_render(office, briefing))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if title.startswith(line) and len(line) > 5)
+    first, second = lines[start], lines[start + 1]
+    assert first + second == title
+    assert min(len(first), len(second)) >= len(title) // 2 - 1
+
+
+def test_the_editor_preview_renders_as_the_pdf_and_writes_nothing(client, office, make_user):
+    url = "/briefings/articles-preview/"
+    text = "## 会议概况\n\n**一要**抓好整改\n\n| 项目 | 情况 |\n| --- | --- |\n| 第一项 | 完成 |\n\n<script>x()</script>"
+    client.force_login(office)
+    before = AuditEntry.objects.count()
+    answer = client.post(url, {"articles": text}).json()
+    assert answer["problems"] == []
+    html = answer["html"]
+    assert "<h2>会议概况</h2>" in html and "<strong>一要</strong>" in html
+    assert "<table>" in html and "<td>第一项</td>" in html
+    assert "<script" not in html
+    assert AuditEntry.objects.count() == before
+    assert client.get(url).status_code == 405
+    client.force_login(make_user(role=Role.LEADING_GROUP))
+    assert client.post(url, {"articles": text}).status_code == 403

@@ -2,12 +2,16 @@
 campaigns never, and the Excel export through the one writer."""
 
 import io
+import shutil
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
 
 from ballots.models import BallotStatus
 from ballots.services import ballot_publish
+from core.documents import document_render
+from core.models import DocumentStatus, RenderedDocument
 from core.roles import Role
 from tests.factories import BallotFactory, CampaignFactory, SubjectFactory, UnitFactory
 
@@ -121,3 +125,39 @@ def test_query_count_stays_flat_as_campaigns_grow(term, office, django_assert_ma
     with django_assert_max_num_queries(len(few.captured_queries)):
         rows = term_rows(campaigns)
     assert len(rows) == 8
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is installed by make setup"
+)
+def test_the_term_record_as_pdf_through_the_document_pipeline(client, term, office, make_user):
+    """Linked from the term's page; rendered by core.documents; published results with their
+    rule only, never a sealed one or a practice campaign; readers only."""
+    client.force_login(office)
+    page = client.get("/term/2022/").content.decode()
+    assert 'href="/documents/term_record/2022/"' in page
+    assert "生成 PDF" in client.get("/documents/term_record/2022/").content.decode()
+    client.post("/documents/term_record/2022/")
+    document = RenderedDocument.objects.get(kind="term_record", object_id=2022)
+    document = document_render(document_id=document.pk)  # the worker's part
+    assert document.status == DocumentStatus.DONE, document.error
+    text = subprocess.run(  # reading order, so that a cell's wrapped lines stay together
+        ["pdftotext", document.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    squeezed = "".join(text.split())
+    assert "第十七届（2022—2026年）履职评议档案" in squeezed
+    assert "2023年·2023年度述职评议" in squeezed and "2025年·2025年度述职评议" in squeezed
+    assert "演练活动" not in squeezed  # 试运行: never in the record
+    assert squeezed.count("胡培林") == 2
+    assert squeezed.count("测评结果尚未公布") == 1  # the first campaign's ballot is sealed
+    rule = term["second"].ballots.get().rule_text  # cells wrap: its start, after 规则：
+    assert "满意，满意率100.00%" in squeezed and f"规则：{rule[:16]}" in squeezed
+    response = client.get("/documents/term_record/2022/pdf/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # Who may not read the record may neither render nor fetch its PDF.
+    client.force_login(make_user(role=Role.MEMBER))
+    assert client.get("/documents/term_record/2022/pdf/").status_code == 403
+    assert client.post("/documents/term_record/2022/").status_code == 403
+    client.force_login(office)
+    assert client.get("/documents/term_record/2017/").status_code == 404

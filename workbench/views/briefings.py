@@ -3,7 +3,9 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from core.forms import (
 from core.roles import Role, role_required
 from reviews.models import Campaign
 
-from ..documents import READERS
+from ..documents import READERS, articles_html
 from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
 from ..services.briefings import (
     briefing_correct,
@@ -40,9 +42,15 @@ class BriefingForm(ModelForm):
     articles = forms.CharField(
         label="正文",
         max_length=50000,
-        help_text="以“## ”开头的行是文章标题，空行分段；**一要**加粗；"
-        "以“1. ”或“- ”开头的行成为编号或项目列表。",
-        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="用正文上方的按钮设置标题、加粗、列表和表格，空行分段；"
+        "下方的预览与 PDF 中的排版一致。",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 12,
+                # static/js/briefing_editor.js: the toolbar and the live preview.
+                "data-articles-editor": reverse_lazy("briefing_articles_preview"),
+            }
+        ),
     )
     distribution = forms.CharField(
         label="本期发至",
@@ -221,3 +229,18 @@ def briefing_correct_view(request, briefing):
 @role_required(*READERS)
 def briefing_pdf(request, pk: int):
     return document_response(user=request.user, kind=BRIEFING_DOCUMENT, object_id=pk)
+
+
+class ArticlesPreviewForm(forms.Form):
+    articles = forms.CharField(required=False, max_length=50000)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def briefing_articles_preview(request):
+    """The editor's live preview: the articles as the PDF renders them (articles_html, the
+    same sanitised subset). Writes nothing."""
+    form = ArticlesPreviewForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"html": "", "problems": [form_errors_text(form)]})
+    return JsonResponse({"html": articles_html(form.cleaned_data["articles"]), "problems": []})
