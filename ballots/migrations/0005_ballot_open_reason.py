@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ballots', '0003_elgamal_tellers'),
+        ('ballots', '0004_paper_double_entry'),
     ]
 
     operations = [
