@@ -5,6 +5,7 @@ import contextlib
 import json
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.crypto import salted_hmac
 
 from core.errors import ApplicationError
 
@@ -19,6 +20,8 @@ from ..models import (
     Participation,
     SealedSheet,
     SheetCiphertext,
+    VoterGroup,
+    VotingCode,
 )
 
 # pg_advisory_lock's first key for "a cast or the close of ballot <id>" (the issue's number).
@@ -60,6 +63,14 @@ SHEET_REPEATED = "这张选票与已收到的选票重复，未被接受。请�
 VOTED = "您已经投过票，每人只能投一次，投票后不能更改。"
 
 
+class CodeRefused(ApplicationError):
+    """An unknown voting code: what the code throttle counts."""
+
+
+CODE_UNKNOWN = "投票码不正确，请核对投票码条上的投票码。"
+CODE_USED = "这个投票码已经投过票，每个投票码只能投一次，投票后不能更改。"
+
+
 def _cast_allowed(ballot: Ballot, actor) -> None:
     if ballot.status != BallotStatus.OPEN:
         raise ApplicationError("本次测评不在投票时间内。")
@@ -67,6 +78,45 @@ def _cast_allowed(ballot: Ballot, actor) -> None:
         raise ApplicationError("您不在本次测评的投票人名单中。")
     if Participation.objects.filter(ballot=ballot, user=actor).exists():
         raise ApplicationError(VOTED)
+
+
+def _sheet_checked(ballot: Ballot, sheet: str, sheet_ballot_id: str) -> tuple[str, str, list]:
+    """The sheet's canonical text, tracker and slot points once every proof checks under
+    the id of the voter's group, and nothing of it was seen before."""
+    if ballot.scheme != BallotScheme.ELGAMAL or not ballot.joint_key:
+        raise ApplicationError("本次测评不接受网上投票。")
+    try:
+        parsed = json.loads(sheet)
+        sheet_verify(
+            parsed,
+            joint_key=point_from_hex(ballot.joint_key),
+            ballot_id=sheet_ballot_id,
+            layout=ballot.layout,
+        )
+    except (CryptoError, ValueError, TypeError, RecursionError):
+        raise ApplicationError(SHEET_REFUSED) from None
+    text = canonical_json(parsed)
+    tracker = sheet_tracker(parsed)
+    points = [slot["a"] for subject in parsed["subjects"] for slot in subject["slots"]]
+    if len(set(points)) != len(points):
+        raise ApplicationError(SHEET_REPEATED)
+    if (
+        SealedSheet.objects.filter(ballot=ballot, tracker=tracker).exists()
+        or SheetCiphertext.objects.filter(a__in=points).exists()
+    ):
+        raise ApplicationError(SHEET_REPEATED)
+    return text, tracker, points
+
+
+def _sheet_store(ballot: Ballot, group_id: int, checked: tuple[str, str, list]) -> None:
+    """The sheet's own transaction, after the one that recorded THAT the voter voted."""
+    text, tracker, points = checked
+    with transaction.atomic():
+        _share_locked(ballot)
+        SealedSheet.objects.create(
+            ballot=ballot, voter_group_id=group_id, ciphertext=text.encode(), tracker=tracker
+        )
+        SheetCiphertext.objects.bulk_create(SheetCiphertext(a=a, ballot=ballot) for a in points)
 
 
 def ballot_cast(*, actor, ballot: Ballot, sheet: str) -> str:
@@ -86,28 +136,8 @@ def ballot_cast(*, actor, ballot: Ballot, sheet: str) -> str:
     silently (see the README)."""
     ballot = Ballot.objects.get(pk=ballot.pk)
     _cast_allowed(ballot, actor)
-    if ballot.scheme != BallotScheme.ELGAMAL or not ballot.joint_key:
-        raise ApplicationError("本次测评不接受网上投票。")
-    try:
-        parsed = json.loads(sheet)
-        sheet_verify(
-            parsed,
-            joint_key=point_from_hex(ballot.joint_key),
-            ballot_id=ballot.crypto_id,
-            layout=ballot.layout,
-        )
-    except (CryptoError, ValueError, TypeError, RecursionError):
-        raise ApplicationError(SHEET_REFUSED) from None
-    text = canonical_json(parsed)
-    tracker = sheet_tracker(parsed)
-    points = [slot["a"] for subject in parsed["subjects"] for slot in subject["slots"]]
-    if len(set(points)) != len(points):
-        raise ApplicationError(SHEET_REPEATED)
-    if (
-        SealedSheet.objects.filter(ballot=ballot, tracker=tracker).exists()
-        or SheetCiphertext.objects.filter(a__in=points).exists()
-    ):
-        raise ApplicationError(SHEET_REPEATED)
+    committee = VoterGroup.objects.get(ballot=ballot, is_committee=True)
+    checked = _sheet_checked(ballot, sheet, committee.sheet_ballot_id(ballot))
     with cast_lock(ballot):
         with transaction.atomic():
             ballot = _share_locked(ballot)
@@ -118,14 +148,65 @@ def ballot_cast(*, actor, ballot: Ballot, sheet: str) -> str:
             except IntegrityError:
                 raise ApplicationError(VOTED) from None
         try:
-            with transaction.atomic():
-                _share_locked(ballot)
-                SealedSheet.objects.create(ballot=ballot, ciphertext=text.encode(), tracker=tracker)
-                SheetCiphertext.objects.bulk_create(
-                    SheetCiphertext(a=a, ballot=ballot) for a in points
-                )
+            _sheet_store(ballot, committee.pk, checked)
         except IntegrityError:
             with transaction.atomic():
                 Participation.objects.filter(ballot=ballot, user=actor).delete()
             raise ApplicationError(SHEET_REPEATED) from None
-    return tracker
+    return checked[1]
+
+
+def code_normalize(code: str) -> str:
+    """What a voter typed, as printed: upper case, without spaces or dashes."""
+    return "".join(c for c in str(code).upper() if c not in " -\t")
+
+
+def code_digest(code: str) -> str:
+    """The only form of a voting code the database holds: a hash keyed with SECRET_KEY,
+    so that a database dump alone cannot be searched for the unused codes."""
+    return salted_hmac("ballots.voting_code", code_normalize(code), algorithm="sha256").hexdigest()
+
+
+def voting_code_find(code: str) -> VotingCode:
+    """The voting code typed or scanned, with its ballot and group; CodeRefused if none."""
+    normalized = code_normalize(code)
+    if not normalized or len(normalized) > 40:
+        raise CodeRefused(CODE_UNKNOWN)
+    found = (
+        VotingCode.objects.select_related("ballot__campaign", "voter_group")
+        .filter(digest=code_digest(normalized))
+        .first()
+    )
+    if found is None:
+        raise CodeRefused(CODE_UNKNOWN)
+    return found
+
+
+def ballot_cast_code(*, code: str, sheet: str) -> str:
+    """A voter without an account votes with a one-time voting code, in its group's
+    weight: the same checks and the same two transactions as ballot_cast, with marking
+    the code used in place of the participation (undone in a third transaction if the
+    sheet cannot be stored). Of fifty concurrent casts with one code, the one whose
+    UPDATE … WHERE used = false finds the row unused wins; the others find it used."""
+    voting_code = voting_code_find(code)
+    ballot, group = voting_code.ballot, voting_code.voter_group
+    if ballot.status != BallotStatus.OPEN:
+        raise ApplicationError("本次测评不在投票时间内。")
+    if voting_code.used:
+        raise ApplicationError(CODE_USED)
+    checked = _sheet_checked(ballot, sheet, group.sheet_ballot_id(ballot))
+    unused = VotingCode.objects.filter(pk=voting_code.pk, used=False)
+    with cast_lock(ballot):
+        with transaction.atomic():
+            ballot = _share_locked(ballot)
+            if ballot.status != BallotStatus.OPEN:
+                raise ApplicationError("本次测评不在投票时间内。")
+            if unused.update(used=True) != 1:
+                raise ApplicationError(CODE_USED)
+        try:
+            _sheet_store(ballot, group.pk, checked)
+        except IntegrityError:
+            with transaction.atomic():
+                VotingCode.objects.filter(pk=voting_code.pk).update(used=False)
+            raise ApplicationError(SHEET_REPEATED) from None
+    return checked[1]
