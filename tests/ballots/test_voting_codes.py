@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
+from django.urls import resolve
 
 from ballots.browser import sheet_for
 from ballots.models import (
@@ -508,3 +509,39 @@ def test_turnout_per_group_on_the_control_page_and_the_big_screen(client, office
         {"name": "人大代表", "voted": 1, "eligible": 3},
     ]
     assert data["voted"] == 1 and data["eligible"] == 5  # the ring: members, for the quorum
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_through_the_pages_no_sheet_shares_a_transaction_with_its_voters_record(office, world):
+    """The voting pages keep out of the request's transaction (core.transactions): over
+    HTTP too, THAT a member or a code voted and the sheet are committed apart."""
+    ballot, a, b, members = world
+    codes = voting_codes_for(ballot, count=2)
+    ballot = open_ballot(actor=office, ballot=ballot)
+    deputies = ballot.voter_groups.get(name="人大代表")
+    for member in members[:2]:
+        phone = Client()
+        phone.force_login(member)
+        sheet = sheet_for(ballot, {a.pk: "满意", b.pk: "不满意"})
+        done = phone.post(f"/ballots/{ballot.pk}/vote/", {"step": "confirm", "sheet": sheet})
+        assert "投票成功" in done.content.decode()
+    for code in codes:
+        sheet = sheet_for(ballot, {a.pk: "不满意", b.pk: "满意"}, group=deputies)
+        done = Client().post("/vote/", {"code": code, "step": "confirm", "sheet": sheet})
+        assert "投票成功" in done.content.decode()
+
+    def xmins(sql: str) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ballot.pk])
+            return {r[0] for r in cursor.fetchall()}
+
+    voted = xmins("SELECT xmin::text FROM ballots_participation WHERE ballot_id = %s")
+    used = xmins("SELECT xmin::text FROM ballots_votingcode WHERE ballot_id = %s AND used")
+    sheets = xmins("SELECT xmin::text FROM ballots_sealedsheet WHERE ballot_id = %s")
+    assert len(voted) == 2 and len(used) == 2 and len(sheets) == 4
+    assert not (voted | used) & sheets
+    # Inside the request's transaction each write would be a subtransaction with an xmin of
+    # its own, but one commit record in the WAL would list them together: the pages opt out.
+    for path in (f"/ballots/{ballot.pk}/vote/", "/vote/"):
+        assert resolve(path).func._non_atomic_requests == {"default"}
