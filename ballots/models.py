@@ -257,8 +257,10 @@ class Ballot(models.Model):
 
     @property
     def layout(self) -> list[int]:
-        """Options per subject, in the sheet's order: what sheets are checked against."""
-        return [len(self.sheet_options)] * self.items.count()
+        """Options per subject, in the sheet's order: what sheets are checked against.
+        (ballots.selectors.ballot_for_voter annotates the number of subjects.)"""
+        count = getattr(self, "item_count", None)
+        return [len(self.sheet_options)] * (self.items.count() if count is None else count)
 
     @property
     def unfavourable(self) -> str:

@@ -2,11 +2,12 @@
 
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from .crypto import tracker as paillier_tracker
 from .models import (
     Ballot,
+    BallotItem,
     BallotScheme,
     BallotStatus,
     Eligibility,
@@ -28,6 +29,32 @@ def ballot_turnout(ballot) -> dict:
         "voted": len(voted),
         "not_voted": [e.user for e in eligible if e.user_id not in voted],
     }
+
+
+def ballot_for_voter(*, pk: int, user):
+    """The ballot as its voting page and ballot_cast need it, in one query: with its
+    campaign, whether `user` may vote (voter_eligible) and has voted (voter_voted), its
+    number of subjects (item_count) and its committee's voter group (committee_id).
+    None when there is no such ballot."""
+    return (
+        Ballot.objects.select_related("campaign")
+        .annotate(
+            voter_eligible=Exists(Eligibility.objects.filter(ballot=OuterRef("pk"), user=user)),
+            voter_voted=Exists(Participation.objects.filter(ballot=OuterRef("pk"), user=user)),
+            item_count=Subquery(
+                BallotItem.objects.filter(ballot=OuterRef("pk"))
+                .order_by()
+                .values("ballot")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            committee_id=Subquery(
+                VoterGroup.objects.filter(ballot=OuterRef("pk"), is_committee=True).values("pk")
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def web_groups(ballot) -> list[VoterGroup]:

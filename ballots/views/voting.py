@@ -4,12 +4,15 @@ only the sheet (ciphertexts and proofs), whose size depends on the ballot's layo
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import render
 
 from core.errors import ApplicationError
 from core.throttle import FailureThrottle
 
-from ..models import Ballot, BallotStatus, Eligibility, Participation
+from ..models import Ballot, BallotStatus
+from ..selectors import ballot_for_voter
 from ..services import ballot_cast
 from ..services.cast import CodeRefused, ballot_cast_code, code_normalize, voting_code_find
 
@@ -26,22 +29,25 @@ NO_SHEET = "没有收到加密的选票。请在启用 JavaScript 的浏览器�
 SHEET_MAX = 1_000_000
 
 
+# Not in the request's transaction (core.transactions): ballot_cast writes THAT the voter
+# voted and the sheet in two transactions of its own, so that no commit ties them.
+@transaction.non_atomic_requests
 def ballot_vote(request, pk: int):
     """The member's one screen: all subjects, a confirmation step, then a receipt."""
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
-    context = {"ballot": ballot}
-    if (
-        not Eligibility.objects.filter(ballot=ballot, user=request.user).exists()
-        and ballot.status == BallotStatus.OPEN
-    ):
+    # One query says all the page needs; ballot_cast then checks nothing again.
+    ballot = ballot_for_voter(pk=pk, user=request.user)
+    if ballot is None:
+        raise Http404("没有找到该测评。")
+    context = {"ballot": ballot, "slim": True}
+    if not ballot.voter_eligible and ballot.status == BallotStatus.OPEN:
         return render(
             request, "ballots/ballot_vote.html", {**context, "state": "not_eligible"}, status=403
         )
-    if Participation.objects.filter(ballot=ballot, user=request.user).exists():
+    if ballot.voter_voted:
         return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
     if ballot.status != BallotStatus.OPEN:
         return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
@@ -63,17 +69,10 @@ def ballot_vote(request, pk: int):
                     "ballots/ballot_vote.html",
                     {**context, "state": "receipt", "receipt": receipt},
                 )
-    items = list(ballot.items.select_related("subject__unit"))
-    rows = [{"item": item, "options": list(enumerate(ballot.sheet_options))} for item in items]
-    crypto = {
-        "joint_key": ballot.joint_key,
-        "ballot_id": ballot.crypto_id,
-        "layout": ballot.layout,
-    }
     return render(
         request,
         "ballots/ballot_vote.html",
-        {**context, "state": "form", "rows": rows, "crypto": crypto},
+        {**context, **_form_context(ballot, ballot.crypto_id)},
         status=status,
     )
 
@@ -87,6 +86,7 @@ def _form_context(ballot: Ballot, sheet_ballot_id: str) -> dict:
     }  # fmt: skip
 
 
+@transaction.non_atomic_requests
 def ballot_vote_code(request):
     """The voting page for a voter without an account (e.g. a deputy): the code from the
     slip (its link or QR, or typed) opens the same page, encrypted in the browser the same
