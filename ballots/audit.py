@@ -23,3 +23,4 @@ class AuditAction(models.TextChoices):
     TELLER_PUBLISH = "ballot.teller_publish", "监票人生成密钥"
     TELLER_SHARES = "ballot.teller_shares", "监票人发送份额"
     TELLER_DECRYPT = "ballot.teller_decrypt", "监票人解密"
+    BALLOT_CODES = "ballot.codes", "生成投票码"

@@ -11,7 +11,7 @@ from .elgamal.group import Scalar, point_from_hex, random_scalar
 from .elgamal.keyfile import keyfile_seal
 from .elgamal.sheet import canonical_json, sheet_encrypt
 from .elgamal.tally import tally_partial
-from .models import Ballot, Teller
+from .models import Ballot, Teller, VoterGroup
 from .services import ballot_decrypt, teller_publish, teller_shares_send
 from .services.tellers import tally_parsed, tellers_public, tellers_shares_for
 
@@ -77,14 +77,15 @@ def teller_decrypt(ballot: Ballot, index: int, seed: Scalar) -> Ballot:
     return ballot_decrypt(actor=teller.user, ballot=ballot, partial=partial)
 
 
-def sheet_for(ballot: Ballot, choices: dict) -> str:
-    """A member's browser: their sheet (JSON text) for {subject id: option label}."""
+def sheet_for(ballot: Ballot, choices: dict, group: VoterGroup | None = None) -> str:
+    """A voter's browser: their sheet (JSON text) for {subject id: option label}; a member
+    of the committee's, or with `group` a voter of that group (who votes with a code)."""
     ballot = Ballot.objects.get(pk=ballot.pk)  # the joint key as the page would show it
     subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
     options = ballot.sheet_options
     sheet = sheet_encrypt(
         joint_key=point_from_hex(ballot.joint_key),
-        ballot_id=ballot.crypto_id,
+        ballot_id=group.sheet_ballot_id(ballot) if group else ballot.crypto_id,
         layout=ballot.layout,
         choices=[options.index(choices[sid]) for sid in subject_ids],
     )

@@ -12,6 +12,7 @@ from reviews.forms import ListField, ListWidget
 from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
 from .presets import preset_spec, presets
 from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, share_json
+from .services.codes import CODES_MAX
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 MAX_TEXT = 300
@@ -371,3 +372,14 @@ class BallotPublishForm(Form):
             "invalid": "请先预览公布文本，再确认公布。",
         },
     )
+
+
+class VotingCodesForm(Form):
+    """How many one-time voting codes to issue to a voter group without accounts."""
+
+    voter_group = forms.ModelChoiceField(label="投票人类别", queryset=None)
+    count = forms.IntegerField(label="投票码个数", min_value=1, max_value=CODES_MAX)
+
+    def __init__(self, *args, ballot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voter_group"].queryset = ballot.voter_groups.filter(is_committee=False)

@@ -15,7 +15,10 @@ that shows it):
   and only read (ballots/crypto.py).
 """
 
+import hashlib
+import secrets
 import uuid
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
@@ -254,8 +257,10 @@ class Ballot(models.Model):
 
     @property
     def layout(self) -> list[int]:
-        """Options per subject, in the sheet's order: what sheets are checked against."""
-        return [len(self.sheet_options)] * self.items.count()
+        """Options per subject, in the sheet's order: what sheets are checked against.
+        (ballots.selectors.ballot_for_voter annotates the number of subjects.)"""
+        count = getattr(self, "item_count", None)
+        return [len(self.sheet_options)] * (self.items.count() if count is None else count)
 
     @property
     def unfavourable(self) -> str:
@@ -303,6 +308,9 @@ class VoterGroup(models.Model):
     name = models.CharField(_("投票人类别"), max_length=40)
     weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=1)
     is_committee = models.BooleanField(_("常委会组成人员"), default=False)
+    # Voters without accounts (e.g. deputies) vote on the web with one-time voting codes
+    # (VotingCode); set when the office first issues codes to the group.
+    web_voting = models.BooleanField(_("网上投票（投票码）"), default=False)
 
     class Meta:
         ordering = ["ballot", "-is_committee", "id"]
@@ -317,6 +325,53 @@ class VoterGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def votes_on_web(self) -> bool:
+        return self.is_committee or self.web_voting
+
+    def sheet_ballot_id(self, ballot: "Ballot") -> str:
+        """The id hashed into this group's sheets: the committee's sheets carry the ballot's
+        own id, any other group's the ballot's id with a hash of the group's name and
+        weight, so that a sheet cannot be moved to another group, nor a group's weight
+        changed, without its proofs failing (tools/verify_ballot.py recomputes it)."""
+        return sheet_ballot_id(ballot.crypto_id, self.name, self.weight, self.is_committee)
+
+
+def sheet_ballot_id(crypto_id: str, name: str, weight, is_committee: bool) -> str:
+    if is_committee:
+        return crypto_id
+    label = f"{name}|{Fraction(str(weight))}".encode()
+    return f"{crypto_id}-group-{hashlib.sha256(label).hexdigest()[:16]}"
+
+
+VOTING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/l
+VOTING_CODE_LENGTH = 12
+
+
+def voting_code_new() -> str:
+    """12 characters from an alphabet typed from paper without ambiguity: about 60 bits."""
+    return "".join(secrets.choice(VOTING_CODE_ALPHABET) for _ in range(VOTING_CODE_LENGTH))
+
+
+class VotingCode(models.Model):
+    """A one-time voting code (投票码) of a voter group whose voters have no account.
+
+    Only a keyed hash of the code is stored (ballots.services.codes.code_digest): the
+    plain codes exist only on the printed slips, which carry no name and are handed out by
+    drawing. `used` is THAT the code voted, written in its own transaction, never with the
+    sheet (like Participation); no time, nothing of what was voted."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="voting_codes")
+    voter_group = models.ForeignKey(
+        VoterGroup, verbose_name=_("投票人类别"), on_delete=models.PROTECT, related_name="codes"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(_("已使用"), default=False)
+
+    class Meta:
+        verbose_name = _("投票码")
+        verbose_name_plural = _("投票码")
 
 
 class Eligibility(models.Model):
@@ -349,6 +404,11 @@ class SealedSheet(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
+    # Whose weight the sheet counts in (its proofs name the group: VoterGroup.sheet_ballot_id).
+    # Null on sheets cast before voter groups voted on the web: the committee's.
+    voter_group = models.ForeignKey(
+        VoterGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Paillier: the fixed-width ciphertext. ElGamal: the sheet's canonical JSON as the
     # browser posted it (ciphertexts and proofs; its length depends on the layout only).
     ciphertext = models.BinaryField()
@@ -506,6 +566,9 @@ class BallotResult(models.Model):
     outcome = models.CharField(_("测评结果"), max_length=20)
     explanation = models.TextField(_("结果说明"))
     rule_snapshot = models.JSONField(_("所用规则"))
+    # Web counts per voter group that voted on the web ({group name: {option: n}}), as the
+    # tellers decrypted them; empty on results counted before groups voted on the web.
+    web_group_counts = models.JSONField(_("各类别网上票数"), default=dict)
     rank = models.PositiveSmallIntegerField(_("排名"))
 
     class Meta:

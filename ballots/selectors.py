@@ -3,9 +3,12 @@
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
 from .crypto import tracker as paillier_tracker
 from .models import (
     Ballot,
+    BallotItem,
     BallotScheme,
     BallotStatus,
     Eligibility,
@@ -29,6 +32,105 @@ def ballot_turnout(ballot) -> dict:
         "voted": len(voted),
         "not_voted": [e.user for e in eligible if e.user_id not in voted],
     }
+
+
+def ballot_for_voter(*, pk: int, user):
+    """The ballot as its voting page and ballot_cast need it, in one query: with its
+    campaign, whether `user` may vote (voter_eligible) and has voted (voter_voted), its
+    number of subjects (item_count) and its committee's voter group (committee_id).
+    None when there is no such ballot."""
+    return (
+        Ballot.objects.select_related("campaign")
+        .annotate(
+            voter_eligible=Exists(Eligibility.objects.filter(ballot=OuterRef("pk"), user=user)),
+            voter_voted=Exists(Participation.objects.filter(ballot=OuterRef("pk"), user=user)),
+            item_count=Subquery(
+                BallotItem.objects.filter(ballot=OuterRef("pk"))
+                .order_by()
+                .values("ballot")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            committee_id=Subquery(
+                VoterGroup.objects.filter(ballot=OuterRef("pk"), is_committee=True).values("pk")
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def web_groups(ballot) -> list[VoterGroup]:
+    """The voter groups that vote on the web, in the order their sums stand in the tally
+    and the election record: the committee first, then the others by number."""
+    return [g for g in ballot.voter_groups.order_by("-is_committee", "pk") if g.votes_on_web]
+
+
+def voting_codes_by_group(ballot) -> dict[int, dict[str, int]]:
+    """Per voter group with voting codes: {"issued": codes, "used": codes used}."""
+    rows = (
+        ballot.voting_codes.values("voter_group_id")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
+        .order_by()
+    )
+    return {r["voter_group_id"]: {"issued": r["issued"], "used": r["used"]} for r in rows}
+
+
+def web_voters_by_group(ballot) -> dict[int, int]:
+    """How many voted on the web, per group that votes there: the committee's members
+    (participations), any other group's used voting codes."""
+    codes = voting_codes_by_group(ballot)
+    return {
+        g.pk: Participation.objects.filter(ballot=ballot).count()
+        if g.is_committee
+        else codes.get(g.pk, {}).get("used", 0)
+        for g in web_groups(ballot)
+    }
+
+
+def tally_groups(ballot) -> list[VoterGroup]:
+    """The groups whose sums stand in the tally, in order: those with at least one web
+    voter (an empty group's sum would be no ciphertext at all; its counts are 0)."""
+    voters = web_voters_by_group(ballot)
+    return [g for g in web_groups(ballot) if voters[g.pk]]
+
+
+def ballot_turnout_by_group(ballot) -> list[dict]:
+    """已投/应投 per voter group voting on the web: the committee's eligible members, a
+    group's voting codes issued. Never anything about what was voted."""
+    codes = voting_codes_by_group(ballot)
+    rows = []
+    for g in web_groups(ballot):
+        if g.is_committee:
+            voted = Participation.objects.filter(ballot=ballot).count()
+            eligible = Eligibility.objects.filter(ballot=ballot).count()
+        else:
+            voted = codes.get(g.pk, {}).get("used", 0)
+            eligible = codes.get(g.pk, {}).get("issued", 0)
+        rows.append(
+            {"name": g.name, "weight": str(g.weight), "voted": voted, "eligible": eligible,
+             "codes": not g.is_committee}
+        )  # fmt: skip
+    return rows
+
+
+def ballot_groups_summary(ballot) -> list[dict]:
+    """Every voter group with its weight, web turnout (when it votes on the web) and paper
+    sheets (when entered): what the results page shows beside the weighted counts."""
+    web = {g["name"]: g for g in ballot_turnout_by_group(ballot)}
+    papers = {t.voter_group_id: t for t in ballot.paper_tallies.all()}
+    rows = []
+    for g in ballot.voter_groups.order_by("-is_committee", "pk"):
+        paper = papers.get(g.pk)
+        rows.append(
+            {
+                "name": g.name,
+                "weight": g.weight,
+                "web": web.get(g.name),
+                "paper": {"issued": paper.issued, "returned": paper.returned} if paper else None,
+            }
+        )
+    return rows
 
 
 def ballots_open_for(user):

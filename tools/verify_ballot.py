@@ -3,10 +3,11 @@
 
     python tools/verify_ballot.py record.json
 
-A thin wrapper of verifier/verify_record.py (every proof, sheets = participations, no
-sheet or ciphertext twice, the sums, the tellers' decryptions, electronic and total
-counts) that also recomputes each subject's weighted counts, rate and outcome under the
-ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
+A thin wrapper of verifier/verify_record.py (every proof, sheets = participations per voter
+group, each sheet bound to its group, no sheet or ciphertext twice, each group's sums, the
+tellers' decryptions, electronic and total counts) that also recomputes each subject's
+weighted counts (each group's web and paper counts in its weight), rate and outcome under
+the ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
 
 Independent on purpose: it imports nothing of the app and no Django, only the standard
 library, PyNaCl, and the two files next to it (verifier/verify_record.py and
@@ -16,6 +17,7 @@ runs the same checks on the database.
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import sys
@@ -31,8 +33,8 @@ import ballot_rules as rules  # noqa: E402
 import verify_record  # noqa: E402
 
 CORE = (
-    "format", "ballot", "subjects", "tellers", "joint_key", "participations", "sheets",
-    "tally", "decryptions", "paper", "counts",
+    "format", "ballot", "subjects", "tellers", "joint_key", "groups", "participations",
+    "sheets", "tally", "decryptions", "paper", "counts",
 )  # fmt: skip
 EXTRA = ("rule", "results")
 
@@ -43,6 +45,14 @@ class Invalid(Exception):
 
 def _json_number(value: Fraction):
     return int(value) if value.denominator == 1 else round(float(value), 4)
+
+
+def sheet_ballot_id(ballot: str, group: dict) -> str:
+    """As ballots.models.sheet_ballot_id."""
+    if group["committee"]:
+        return ballot
+    label = f"{group['name']}|{Fraction(group['weight'])}".encode()
+    return f"{ballot}-group-{hashlib.sha256(label).hexdigest()[:16]}"
 
 
 def check_results(record: dict) -> str:
@@ -58,33 +68,61 @@ def check_results(record: dict) -> str:
     unknown = set(paper) - set(weight)
     if unknown:
         raise Invalid(f"paper counts of a voter group not in the rule: {', '.join(unknown)}")
-    web = record["participations"]
+    web = record["participations"]  # per voter group voting on the web
+    unknown = set(web) - set(weight)
+    if unknown:
+        raise Invalid(f"web votes of a voter group not in the rule: {', '.join(unknown)}")
+    # Each group's sheets are bound to an id made from its name and weight (the committee's
+    # is the ballot's own): a sheet moved between groups, or a weight changed, fails here.
+    for entry in record["groups"]:
+        group = next(g for g in groups if g["name"] == entry["name"])
+        if entry["ballot"] != sheet_ballot_id(record["ballot"], group):
+            raise Invalid(
+                f"voter group {entry['name']}: its sheets were not made for its name and "
+                f"weight {group['weight']}"
+            )
     w_c = weight[committee["name"]]
-    c_issued = rule["eligible"] if web or committee["issued"] is None else committee["issued"]
-    c_cast = web + (committee["returned"] or 0)
-    others = [g for g in groups if not g["committee"] and g["issued"] is not None]
+    c_web = web.get(committee["name"], 0)
+    c_issued = rule["eligible"] if c_web or committee["issued"] is None else committee["issued"]
+    c_cast = c_web + (committee["returned"] or 0)
+    # Any other group: its voting codes (one slip, one ballot) plus paper sheets issued;
+    # cast, the codes used plus the paper sheets returned.
+    others = [
+        g for g in groups
+        if not g["committee"] and (g["issued"] is not None or g.get("codes") is not None)
+    ]  # fmt: skip
+
+    def own(g, key):
+        web_part = (g.get("codes") or 0) if key == "issued" else web.get(g["name"], 0)
+        return web_part + (g[key] or 0)
+
     issued = {
         "committee": Fraction(c_issued),
-        "weighted": w_c * c_issued + sum((weight[g["name"]] * g["issued"] for g in others), Fraction(0)),
+        "weighted": w_c * c_issued + sum((weight[g["name"]] * own(g, "issued") for g in others), Fraction(0)),
     }  # fmt: skip
     cast = {
         "committee": Fraction(c_cast),
-        "weighted": w_c * c_cast + sum((weight[g["name"]] * g["returned"] for g in others), Fraction(0)),
+        "weighted": w_c * c_cast + sum((weight[g["name"]] * own(g, "returned") for g in others), Fraction(0)),
     }  # fmt: skip
     spec = rules.RuleSpec.from_json(rule["spec"])
     for i, (subject, result) in enumerate(zip(subjects, results, strict=True)):
         name = f"subject {i + 1} ({subject['name']})"
         options = subject["options"]
-        electronic = record["counts"]["electronic"][i]
-        weighted = {o: Fraction(electronic[j]) * w_c for j, o in enumerate(options)}
-        own = {o: Fraction(electronic[j]) for j, o in enumerate(options)}
+        electronic = record["counts"]["electronic"]  # per voter group voting on the web
+        weighted = {o: Fraction(0) for o in options}
+        mine = {o: Fraction(0) for o in options}
+        for group, rows in electronic.items():
+            for j, o in enumerate(options):
+                weighted[o] += weight[group] * rows[i][j]
+                if group == committee["name"]:
+                    mine[o] += rows[i][j]
         for group, counts in paper.items():
             for j, o in enumerate(options):
                 weighted[o] += weight[group] * counts[i][j]
                 if group == committee["name"]:
-                    own[o] += counts[i][j]
+                    mine[o] += counts[i][j]
         tally = rules.Tally(
-            weighted=weighted, committee=own, scale=list(rule["options"]),
+            weighted=weighted, committee=mine, scale=list(rule["options"]),
             composition=rule["composition"], present=rule["present"], issued=issued, cast=cast,
         )  # fmt: skip
         outcome = rules.apply_spec(spec, rule["outcomes"], tally)

@@ -19,7 +19,7 @@ import sys
 import nacl.bindings as sodium
 from nacl.exceptions import CryptoError as SodiumError
 
-FORMAT = "shuzhi-pingyi/election-record/v1"
+FORMAT = "shuzhi-pingyi/election-record/v2"
 PROTOCOL = "shuzhi-pingyi/elgamal/v1"
 L = 2**252 + 27742317777372353535851937790883648493
 IDENTITY = bytes([1]) + bytes(31)
@@ -183,17 +183,51 @@ def sheet_proofs(job):
     return cts
 
 
-def check_sheets(record, ballot, h, layout, jobs):
-    """First the cheap checks in order (shape, trackers, nothing twice), then the proofs,
-    sheet by sheet on `jobs` processes; the first failure in sheet order is reported."""
+def check_groups(record, ballot):
+    """The voter groups that voted on the web (with at least one sheet), in tally order,
+    each with the id its sheets' proofs are bound to, and how many of each were recorded
+    as voted. (Which id belongs to which group is the app's convention, which
+    tools/verify_ballot.py checks against the groups' names and weights.)"""
+    groups = listof(record["groups"], None, "groups")
+    ids, names = {}, []
+    for number, entry in enumerate(groups, start=1):
+        entry = keys(entry, {"name", "ballot"}, f"group {number}")
+        name, sheet_id = entry["name"], entry["ballot"]
+        if not isinstance(name, str) or name in ids:
+            raise Invalid(f"group {number}: name missing or repeated")
+        if not isinstance(sheet_id, str) or sheet_id in ids.values():
+            raise Invalid(f"group {name}: sheet ballot id missing or repeated")
+        if not sheet_id.startswith(ballot):
+            raise Invalid(f"group {name}: sheet ballot id is not of this ballot")
+        ids[name] = sheet_id
+        names.append(name)
+    participations = keys(record["participations"], set(names), "participations")
+    for name in names:
+        if not isinstance(participations[name], int) or participations[name] < 0:
+            raise Invalid(f"participations of {name}: not a count")
+    return names, ids, participations
+
+
+def check_sheets(record, ballot, h, layout, groups, jobs):
+    """First the cheap checks in order (shape, trackers, groups, nothing twice), then the
+    proofs, sheet by sheet on `jobs` processes; the first failure in sheet order is
+    reported. Returns the summed ciphertexts, group after group."""
+    names, ids, participations = groups
     sheets = listof(record["sheets"], None, "sheets")
-    if record["participations"] != len(sheets):
-        raise Invalid(
-            f"sheets: {len(sheets)} sheets but {record['participations']} members recorded as voted"
-        )
-    trackers, seen, work = set(), {}, []
+    per_group = {name: 0 for name in names}
     for number, entry in enumerate(sheets, start=1):
-        entry = keys(entry, {"tracker", "sheet"}, f"sheet {number}")
+        group = keys(entry, {"tracker", "sheet", "group"}, f"sheet {number}")["group"]
+        if group not in ids:
+            raise Invalid(f"sheet {number}: voter group {group!r} does not vote on the web")
+        per_group[group] += 1
+    for group in names:
+        if per_group[group] != participations[group]:
+            raise Invalid(
+                f"sheets of {group}: {per_group[group]} sheets but "
+                f"{participations[group]} recorded as voted"
+            )
+    trackers, seen, work, owners = set(), {}, [], []
+    for number, entry in enumerate(sheets, start=1):
         sheet, name = entry["sheet"], f"sheet {number} ({str(entry['tracker'])[:12]})"
         if hashlib.sha256(canonical(sheet).encode()).hexdigest() != entry["tracker"]:
             raise Invalid(f"{name}: tracker is not the SHA-256 of the sheet")
@@ -201,8 +235,8 @@ def check_sheets(record, ballot, h, layout, jobs):
             raise Invalid(f"{name}: the same sheet appears twice")
         trackers.add(entry["tracker"])
         keys(sheet, {"ballot", "subjects"}, name)
-        if sheet["ballot"] != ballot:
-            raise Invalid(f"{name}: made for another ballot")
+        if sheet["ballot"] != ids[entry["group"]]:
+            raise Invalid(f"{name}: made for another ballot or voter group than {entry['group']}")
         for i, subject in enumerate(listof(sheet["subjects"], len(layout), name)):
             where = f"{name} subject {i + 1}"
             subject = keys(subject, {"slots", "c", "s"}, where)
@@ -212,30 +246,35 @@ def check_sheets(record, ballot, h, layout, jobs):
                 if slot["a"] in seen:  # one hex spelling per point: the rest fail to parse
                     raise Invalid(f"{at}: ciphertext copied from {seen[slot['a']]}")
                 seen[slot["a"]] = at
-        work.append((name, sheet, h, ballot, layout))
+        work.append((name, sheet, h, sheet["ballot"], layout))
+        owners.append(names.index(entry["group"]))
     if jobs > 1 and len(work) > 1:
         with multiprocessing.Pool(jobs) as pool:
             verified = list(pool.imap(sheet_proofs, work, chunksize=4))
     else:
         verified = [sheet_proofs(job) for job in work]
-    tally = [[(IDENTITY, IDENTITY)] * n for n in layout]
-    for cts in verified:
+    tally = [[(IDENTITY, IDENTITY)] * n for _ in names for n in layout]
+    for owner, cts in zip(owners, verified, strict=True):
         for i, row in enumerate(cts):
+            r = owner * len(layout) + i
             for j, (a, b) in enumerate(row):
-                tally[i][j] = (add(tally[i][j][0], a), add(tally[i][j][1], b))
-    print(f"OK  {len(sheets)} sheets = {record['participations']} participations; "
-          "every tracker, every proof; no sheet or ciphertext twice")  # fmt: skip
+                tally[r][j] = (add(tally[r][j][0], a), add(tally[r][j][1], b))
+    counted = ", ".join(f"{g} {participations[g]}" for g in names)
+    print(f"OK  {len(sheets)} sheets = participations per voter group ({counted}); "
+          "every tracker, every proof, each sheet bound to its group; "
+          "no sheet or ciphertext twice")  # fmt: skip
     return tally
 
 
-def check_tally(record, tally, layout):
-    published = listof(record["tally"], len(layout), "tally")
+def check_tally(record, tally, rows):
+    """`rows`: the tally's layout, the subjects' repeated once per voter group."""
+    published = listof(record["tally"], len(rows), "tally")
     for i, row in enumerate(published):
-        for j, ct in enumerate(listof(row, layout[i], f"tally subject {i + 1}")):
-            ct = keys(ct, {"a", "b"}, f"tally subject {i + 1} slot {j + 1}")
+        for j, ct in enumerate(listof(row, rows[i], f"tally row {i + 1}")):
+            ct = keys(ct, {"a", "b"}, f"tally row {i + 1} slot {j + 1}")
             if (point(ct["a"], "tally"), point(ct["b"], "tally")) != tally[i][j]:
-                raise Invalid(f"tally subject {i + 1} slot {j + 1}: not the sum of the sheets")
-    print("OK  summed ciphertexts = the sum of the sheets")
+                raise Invalid(f"tally row {i + 1} slot {j + 1}: not the sum of its group's sheets")
+    print("OK  summed ciphertexts = the sums of each voter group's sheets")
 
 
 def lagrange(indices):
@@ -254,6 +293,11 @@ def lagrange(indices):
 
 def check_decryption(record, ballot, h, commitments, k, tally, layout):
     decryptions = listof(record["decryptions"], None, "decryptions")
+    if not layout:  # nobody voted on the web: no sum, nothing to decrypt
+        if decryptions:
+            raise Invalid("decryptions: there is no web sheet to decrypt")
+        print("OK  no web sheet, so no decryption")
+        return []
     points = {}
     for entry in decryptions:
         entry = keys(entry, {"teller", "partial"}, "decryption")
@@ -308,15 +352,22 @@ def check_decryption(record, ballot, h, commitments, k, tally, layout):
     return counts
 
 
-def check_counts(record, electronic, layout, subjects):
+def check_counts(record, electronic, layout, subjects, groups):
+    """`electronic`: the decrypted rows, group after group."""
     published = keys(record["counts"], {"electronic", "total"}, "counts")
-    for i, name in enumerate(subjects):
-        if published["electronic"][i] != electronic[i]:
-            raise Invalid(f"{name}: electronic counts {published['electronic'][i]} "
-                          f"but the sheets decrypt to {electronic[i]}")  # fmt: skip
+    by_group = keys(published["electronic"], set(groups), "electronic counts")
+    n = len(layout)
+    for g, group in enumerate(groups):
+        for i, name in enumerate(subjects):
+            got = listof(by_group[group], n, f"electronic counts of {group}")[i]
+            if got != electronic[g * n + i]:
+                raise Invalid(f"{name}: electronic counts of {group} {got} "
+                              f"but its sheets decrypt to {electronic[g * n + i]}")  # fmt: skip
     paper = listof(record["paper"], None, "paper")
     for i, name in enumerate(subjects):
-        total = list(electronic[i])
+        total = [
+            sum(electronic[g * n + i][j] for g in range(len(groups))) for j in range(layout[i])
+        ]
         for entry in paper:
             row = listof(listof(entry["counts"], len(layout), "paper")[i], layout[i], "paper")
             if not all(isinstance(x, int) and x >= 0 for x in row):
@@ -327,13 +378,15 @@ def check_counts(record, electronic, layout, subjects):
                 f"{name}: total counts {published['total'][i]} but electronic + paper = {total}"
             )
     print(
-        f"OK  counts: electronic = the decryption, total = electronic + {len(paper)} paper count(s)"
+        f"OK  counts: electronic = the decryption per voter group, "
+        f"total = electronic + {len(paper)} paper count(s)"
     )
 
 
 def verify(record, jobs=1):
-    keys(record, {"format", "ballot", "subjects", "tellers", "joint_key", "participations",
-                  "sheets", "tally", "decryptions", "paper", "counts"}, "record")  # fmt: skip
+    keys(record, {"format", "ballot", "subjects", "tellers", "joint_key", "groups",
+                  "participations", "sheets", "tally", "decryptions", "paper", "counts"},
+         "record")  # fmt: skip
     if record["format"] != FORMAT:
         raise Invalid(f"record: format is not {FORMAT}")
     ballot = record["ballot"]
@@ -341,10 +394,12 @@ def verify(record, jobs=1):
     layout = [len(listof(s.get("options"), None, "subject options")) for s in subjects]
     names = [f"subject {i + 1} ({s.get('name', '')})" for i, s in enumerate(subjects)]
     h, commitments, k = check_tellers(record, ballot)
-    tally = check_sheets(record, ballot, h, layout, jobs)
-    check_tally(record, tally, layout)
-    electronic = check_decryption(record, ballot, h, commitments, k, tally, layout)
-    check_counts(record, electronic, layout, names)
+    groups = check_groups(record, ballot)
+    tally = check_sheets(record, ballot, h, layout, groups, jobs)
+    rows = layout * len(groups[0])
+    check_tally(record, tally, rows)
+    electronic = check_decryption(record, ballot, h, commitments, k, tally, rows)
+    check_counts(record, electronic, layout, names, groups[0])
 
 
 def main(argv):

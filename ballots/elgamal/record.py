@@ -13,7 +13,9 @@ from .sheet import ballot_id_check, sheet_verify, tracker
 from .tally import tally_counts, tally_partial_verify, tally_sum, tally_to_json
 from .tellers import TellerPublic, joint_key, teller_public_verify, verification_key
 
-FORMAT = "shuzhi-pingyi/election-record/v1"
+FORMAT = "shuzhi-pingyi/election-record/v2"
+# v2: sheets, participations, sums and electronic counts per voter group voting on the web.
+GROUP = "常委会组成人员"
 
 
 def record_build(
@@ -54,6 +56,8 @@ def record_build(
     }  # fmt: skip
     electronic = tally_counts(total, points, len(sheets))
     paper = paper or []
+    # One voter group (the committee) votes on the web here; the app's record
+    # (ballots.services.record) lists every group with its own sheets and sums.
     counts = [
         [e + sum(p["counts"][i][j] for p in paper) for j, e in enumerate(row)]
         for i, row in enumerate(electronic)
@@ -64,10 +68,11 @@ def record_build(
         "subjects": subjects,
         "tellers": {"n": n, "k": k, "published": [p.to_json() for p in publics]},
         "joint_key": h.hex(),
-        "participations": participations,
-        "sheets": [{"tracker": tracker(s), "sheet": s} for s in sheets],
+        "groups": [{"name": GROUP, "ballot": ballot_id}],
+        "participations": {GROUP: participations},
+        "sheets": [{"tracker": tracker(s), "sheet": s, "group": GROUP} for s in sheets],
         "tally": tally_to_json(total),
         "decryptions": [{"teller": t, "partial": partials[t]} for t in sorted(partials)],
         "paper": paper,
-        "counts": {"electronic": electronic, "total": counts},
+        "counts": {"electronic": {GROUP: electronic}, "total": counts},
     }

@@ -40,8 +40,9 @@ from ..models import (
     SheetCiphertext,
     Teller,
     VoterGroup,
+    VotingCode,
 )
-from ..selectors import paper_pending
+from ..selectors import paper_pending, tally_groups, web_groups, web_voters_by_group
 from .cast import cast_lock
 from .tally import sheets_product
 
@@ -174,12 +175,23 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
         raise ApplicationError(
             "纸质票两次录入尚未核对一致，不能结束投票：" + "；".join(pending) + "。"
         )
-    participants = Participation.objects.filter(ballot=ballot).count()
-    sheets = list(SealedSheet.objects.filter(ballot=ballot).values_list("ciphertext", flat=True))
-    if len(sheets) != participants:
+    groups = web_groups(ballot)
+    voters = web_voters_by_group(ballot)
+    by_group: dict[int, list] = {g.pk: [] for g in groups}
+    for group_id, sheet in SealedSheet.objects.filter(ballot=ballot).values_list(
+        "voter_group_id", "ciphertext"
+    ):
+        by_group.setdefault(group_id or groups[0].pk, []).append(sheet)
+    if set(by_group) != set(voters) or any(len(by_group[g]) != n for g, n in voters.items()):
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    groups = tally_groups(ballot)
+    participants = sum(voters.values())
     layout = ballot.layout
-    total = tally_to_json(_sheets_sum(sheets, layout))
+    # One sum per group and subject, group after group (committee first): each group's
+    # counts carry its own weight, so its sums are decrypted apart.
+    total = []
+    for group in groups:
+        total += tally_to_json(_sheets_sum(by_group[group.pk], layout))
     # Reminders still waiting for the mail server would only confuse now.
     email_cancel(kind=REMIND_MAIL_KIND, key_prefix=f"{ballot.pk}:", reason="投票已结束，不再发送。")
     ballot = transition(
@@ -195,11 +207,14 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
         # Nothing was encrypted, so there is nothing to decrypt: every web count is 0.
         from .tellers import ballot_count  # tellers imports this module
 
-        return ballot_count(actor=actor, ballot=ballot, rows=[[0] * n for n in layout])
+        return ballot_count(
+            actor=actor, ballot=ballot, rows=[[0] * n for _ in groups for n in layout]
+        )
     return ballot
 
 
 def web_counts_by_subject(ballot: Ballot, rows: list[list[int]]) -> dict[int, dict[str, int]]:
+    """One voter group's web counts, from its rows of the decrypted tally."""
     subject_ids = list(ballot.items.order_by("position").values_list("subject_id", flat=True))
     return {
         sid: dict(zip(ballot.sheet_options, row, strict=True))
@@ -212,14 +227,19 @@ def ballot_validity(ballot: Ballot) -> tuple[bool, str, str]:
     when not, and what the count saw, for the audit entry."""
     committee = ballot.voter_groups.get(is_committee=True)
     paper = PaperTally.objects.filter(ballot=ballot, voter_group=committee).first()
-    took_part = ballot.web_participants + (paper.returned if paper else 0)
+    voters = web_voters_by_group(ballot)
+    web = voters.get(committee.pk, 0)
+    took_part = web + (paper.returned if paper else 0)
     is_valid = took_part >= ballot.quorum
     reason = (
         ""
         if is_valid
         else f"参加测评 {took_part} 人，少于最低参加人数 {ballot.quorum} 人，本轮测评无效。"
     )
-    seen = f"网上 {ballot.web_participants} 人{f'，纸质 {paper.returned} 张' if paper else ''}"
+    others = "".join(
+        f"，{g.name}网上 {voters[g.pk]} 人" for g in web_groups(ballot) if not g.is_committee
+    )
+    seen = f"网上 {web} 人{f'，纸质 {paper.returned} 张' if paper else ''}{others}"
     return is_valid, reason, seen
 
 
@@ -269,7 +289,15 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     if ballot.status == BallotStatus.OPEN:
         raise ApplicationError("请先结束试投票。")
     name, campaign = str(ballot), ballot.campaign
-    for model in (BallotResult, Participation, Eligibility, SealedSheet, SheetCiphertext, Teller):
+    for model in (
+        BallotResult,
+        Participation,
+        Eligibility,
+        SealedSheet,
+        SheetCiphertext,
+        Teller,
+        VotingCode,
+    ):
         model.objects.filter(ballot=ballot).delete()
     PaperTally.objects.filter(ballot=ballot).delete()
     ballot.delete()
@@ -320,6 +348,7 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
         for i in ballot.items.all()
     )
     VoterGroup.objects.bulk_create(
+        # A group's voting codes belong to one round: the office issues new ones.
         VoterGroup(ballot=new, name=g.name, weight=g.weight, is_committee=g.is_committee)
         for g in ballot.voter_groups.all()
     )

@@ -19,10 +19,10 @@ from ..models import (
     Eligibility,
     PaperEntry,
     PaperTally,
-    Participation,
     SealedSheet,
     Teller,
 )
+from ..selectors import tally_groups, voting_codes_by_group, web_groups, web_voters_by_group
 
 
 def _number(value):
@@ -62,23 +62,40 @@ def ballot_record(ballot: Ballot) -> dict:
                 "counts": [[cells.get((i.subject_id, o), 0) for o in options] for i in items],
             }
         )
-    electronic = [
-        [
-            results[i.subject_id].web_counts.get(o, 0) if i.subject_id in results else 0
-            for o in options
+    all_web = web_groups(ballot)
+    committee = all_web[0]
+    groups_web = tally_groups(ballot)
+
+    def web_row(result, group) -> dict:
+        # Results counted before groups voted on the web hold the committee's only.
+        if result.web_group_counts:
+            return result.web_group_counts.get(group.name, {})
+        return result.web_counts if group.is_committee else {}
+
+    electronic = {
+        g.name: [
+            [web_row(results[i.subject_id], g).get(o, 0) if i.subject_id in results else 0
+             for o in options]
+            for i in items
         ]
-        for i in items
-    ]
+        for g in groups_web
+    }  # fmt: skip
     total = [
-        [e + sum(p["counts"][s][j] for p in paper) for j, e in enumerate(row)]
-        for s, row in enumerate(electronic)
+        [
+            sum(e[s][j] for e in electronic.values()) + sum(p["counts"][s][j] for p in paper)
+            for j in range(len(options))
+        ]
+        for s in range(len(items))
     ]
+    names = {g.pk: g.name for g in all_web}
     sheets = [
-        json.loads(bytes(c))
-        for c in SealedSheet.objects.filter(ballot=ballot)
+        (names.get(group_id or committee.pk, f"#{group_id}"), json.loads(bytes(c)))
+        for group_id, c in SealedSheet.objects.filter(ballot=ballot)
         .order_by("tracker")
-        .values_list("ciphertext", flat=True)
+        .values_list("voter_group_id", "ciphertext")
     ]
+    voters = web_voters_by_group(ballot)
+    codes = voting_codes_by_group(ballot)
     return {
         "format": FORMAT,
         "ballot": ballot.crypto_id,
@@ -89,8 +106,9 @@ def ballot_record(ballot: Ballot) -> dict:
             "published": [t.public for t in tellers],
         },
         "joint_key": ballot.joint_key,
-        "participations": Participation.objects.filter(ballot=ballot).count(),
-        "sheets": [{"tracker": _tracker(s), "sheet": s} for s in sheets],
+        "groups": [{"name": g.name, "ballot": g.sheet_ballot_id(ballot)} for g in groups_web],
+        "participations": {g.name: voters[g.pk] for g in groups_web},
+        "sheets": [{"tracker": _tracker(s), "sheet": s, "group": name} for name, s in sheets],
         "tally": ballot.tally,
         "decryptions": [
             {"teller": t.index, "partial": t.partial} for t in tellers if t.decrypted_at
@@ -113,6 +131,7 @@ def ballot_record(ballot: Ballot) -> dict:
                     "issued": papers[g.pk].issued if g.pk in papers else None,
                     "returned": papers[g.pk].returned if g.pk in papers else None,
                     "paper_entries": entries.get(g.pk, []),
+                    "codes": codes.get(g.pk, {}).get("issued", 0) if g.web_voting else None,
                 }
                 for g in groups
             ],
@@ -142,7 +161,26 @@ def ballot_check_lines(*, ballot: Ballot) -> list[tuple[bool, str]]:
     wrong), stopping at the first failure."""
     if ballot.status != BallotStatus.PUBLISHED:
         return [(False, "测评尚未公布。")]
-    return record_check(ballot_record(ballot))
+    lines = record_check(ballot_record(ballot))
+    if all(ok for ok, _ in lines):
+        lines.append(_web_totals_line(ballot))
+    return lines
+
+
+def _web_totals_line(ballot: Ballot) -> tuple[bool, str]:
+    """The record carries each group's web counts; the stored web totals (shown beside
+    them) must be their sums."""
+    for r in BallotResult.objects.filter(ballot=ballot).select_related("subject"):
+        if not r.web_group_counts:
+            continue
+        sums = {o: sum(g.get(o, 0) for g in r.web_group_counts.values()) for o in r.web_counts}
+        if sums != r.web_counts or set(r.web_counts) != set(ballot.sheet_options):
+            return (
+                False,
+                f"{r.subject.person_name}: stored web counts {r.web_counts} but the "
+                f"electronic counts per voter group add up to {sums}",
+            )
+    return True, "web totals = the sums of the electronic counts per voter group"
 
 
 def record_problems(ballot: Ballot) -> list[str]:

@@ -20,6 +20,7 @@ from ..rules import (
     apply_spec,
     describe,
 )
+from ..selectors import voting_codes_by_group, web_voters_by_group
 from .keys import sheet_layout
 
 
@@ -27,41 +28,45 @@ def _fraction(value) -> Fraction:
     return Fraction(str(value))
 
 
-def _bases(ballot: Ballot, groups, papers) -> tuple[dict, dict]:
-    """Ballots issued and cast, of the committee alone and weighted over every group.
+def _group_numbers(ballot: Ballot, groups, papers) -> dict[int, tuple[int, int]]:
+    """(issued, cast) of each voter group, before weighting.
 
     The committee's issued count: every eligible member got one web ballot when anyone
     voted on the web (those who voted on paper instead are among them); with no web
-    votes at all, the paper sheets handed out. Never both added together."""
+    votes at all, the paper sheets handed out. Never both added together. Any other
+    group: its voting codes (one slip is one ballot issued) plus its paper sheets; cast,
+    the codes used plus the paper sheets returned."""
+    codes = voting_codes_by_group(ballot)
+    voters = web_voters_by_group(ballot)
+    numbers = {}
+    for g in groups:
+        paper = papers.get(g.pk)
+        web = voters.get(g.pk, 0)
+        if g.is_committee:
+            eligible = Eligibility.objects.filter(ballot=ballot).count()
+            issued = eligible if web or paper is None else paper.issued
+        else:
+            issued = codes.get(g.pk, {}).get("issued", 0) + (paper.issued if paper else 0)
+        numbers[g.pk] = (issued, web + (paper.returned if paper else 0))
+    return numbers
+
+
+def _bases(ballot: Ballot, groups, papers) -> tuple[dict, dict]:
+    """Ballots issued and cast, of the committee alone and weighted over every group that
+    voted (on the web or on paper)."""
     committee = next(g for g in groups if g.is_committee)
-    eligible = Eligibility.objects.filter(ballot=ballot).count()
-    web = ballot.web_participants
-    paper = papers.get(committee.pk)
-    committee_issued = eligible if web or paper is None else paper.issued
-    committee_cast = web + (paper.returned if paper else 0)
-    issued = {"committee": Fraction(committee_issued)}
-    cast = {"committee": Fraction(committee_cast)}
-    issued["weighted"] = _fraction(committee.weight) * committee_issued + sum(
-        (
-            _fraction(g.weight) * papers[g.pk].issued
-            for g in groups
-            if not g.is_committee and g.pk in papers
-        ),
-        Fraction(0),
-    )
-    cast["weighted"] = _fraction(committee.weight) * committee_cast + sum(
-        (
-            _fraction(g.weight) * papers[g.pk].returned
-            for g in groups
-            if not g.is_committee and g.pk in papers
-        ),
-        Fraction(0),
-    )
+    numbers = _group_numbers(ballot, groups, papers)
+    voting = [g for g in groups if g.is_committee or g.pk in papers or g.web_voting]
+    issued = {"committee": Fraction(numbers[committee.pk][0])}
+    cast = {"committee": Fraction(numbers[committee.pk][1])}
+    issued["weighted"] = sum((_fraction(g.weight) * numbers[g.pk][0] for g in voting), Fraction(0))
+    cast["weighted"] = sum((_fraction(g.weight) * numbers[g.pk][1] for g in voting), Fraction(0))
     return issued, cast
 
 
-def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotResult]:
-    """Combine web votes and paper counts per subject, apply the ballot's rule, rank."""
+def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> list[BallotResult]:
+    """Combine each voter group's web votes ({group id: {subject id: {option: n}}}) and
+    paper counts per subject, each in its group's weight; apply the ballot's rule, rank."""
     groups = list(ballot.voter_groups.all())
     committee = next(g for g in groups if g.is_committee)
     papers = {
@@ -83,12 +88,22 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
         "quorum": ballot.quorum,
         "weights": {g.name: str(g.weight) for g in groups},
     }
+    on_web = [g for g in groups if g.pk in web_counts]
     results = []
     for item in ballot.items.select_related("subject"):
-        web = dict(web_counts[item.subject_id])
+        web = {o: sum(web_counts[g.pk][item.subject_id][o] for g in on_web) for o in choices}
         paper = {o: 0 for o in choices}
-        weighted = {o: Fraction(web[o]) * _fraction(committee.weight) for o in choices}
-        committee_counts = {o: Fraction(web[o]) for o in choices}
+        weighted = {
+            o: sum(
+                (Fraction(web_counts[g.pk][item.subject_id][o]) * _fraction(g.weight)
+                 for g in on_web),
+                Fraction(0),
+            )
+            for o in choices
+        }  # fmt: skip
+        committee_counts = {
+            o: Fraction(web_counts[committee.pk][item.subject_id][o]) for o in choices
+        }
         for group in groups:
             tally = papers.get(group.pk)
             if tally is None:
@@ -119,6 +134,7 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
                 counts={o: _json_number(weighted[o]) for o in choices},
                 committee_counts={o: _json_number(committee_counts[o]) for o in choices},
                 web_counts=web,
+                web_group_counts={g.name: dict(web_counts[g.pk][item.subject_id]) for g in on_web},
                 paper_counts=paper,
                 valid=_decimal(numbers.base("valid", spec.counting)),
                 issued=_decimal(issued[spec.counting]),

@@ -24,7 +24,7 @@ from ..elgamal.group import CryptoError, point_from_hex
 from ..elgamal.tally import tally_counts, tally_partial_verify
 from ..elgamal.tellers import TellerPublic, joint_key, teller_public_verify, verification_key
 from ..models import BALLOT_WORKFLOW, Ballot, BallotResult, BallotScheme, BallotStatus, Teller
-from ..selectors import paper_pending
+from ..selectors import paper_pending, tally_groups, web_groups, web_voters_by_group
 from .ballots import _locked, ballot_validity, web_counts_by_subject
 from .tally import tally
 
@@ -262,13 +262,28 @@ def electronic_counts(ballot: Ballot) -> list[list[int]]:
 
 
 def ballot_count(*, actor, ballot: Ballot, rows: list[list[int]]) -> Ballot:
-    """Store the results from the web counts (per subject and option) and the paper counts,
-    under the ballot's rule; the ballot is then closed (counted)."""
+    """Store the results from the web counts (per voter group voting on the web, subject
+    and option: the tally's rows, group after group) and the paper counts, under the
+    ballot's rule; the ballot is then closed (counted)."""
     if paper_pending(ballot):
         raise ApplicationError("纸质票两次录入尚未核对一致，不能计票。")
-    counts = web_counts_by_subject(ballot, rows)
-    if any(sum(row.values()) != ballot.web_participants for row in counts.values()):
+    groups = tally_groups(ballot)
+    voters = web_voters_by_group(ballot)
+    n = ballot.items.count()
+    if len(rows) != n * len(groups):
         raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    counts = {
+        g.pk: web_counts_by_subject(ballot, rows[k * n : (k + 1) * n]) for k, g in enumerate(groups)
+    }
+    if any(
+        sum(row.values()) != voters[g] for g, by_subject in counts.items()
+        for row in by_subject.values()
+    ):  # fmt: skip
+        raise ApplicationError("选票数与投票人数不一致，已停止计票，请联系系统管理员。")
+    # A group that votes on the web but cast no sheet: no sum was decrypted, its counts are 0.
+    zero = [[0] * len(ballot.sheet_options)] * n
+    for g in web_groups(ballot):
+        counts.setdefault(g.pk, web_counts_by_subject(ballot, zero))
     BallotResult.objects.bulk_create(tally(ballot, counts))
     is_valid, reason, summary = ballot_validity(ballot)
     return transition(

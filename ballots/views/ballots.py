@@ -16,7 +16,7 @@ from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
-from ..forms import BallotSetupForm, PaperForm, TellersForm, preset_fields
+from ..forms import BallotSetupForm, PaperForm, TellersForm, VotingCodesForm, preset_fields
 from ..models import (
     BALLOT_WORKFLOW,
     Ballot,
@@ -27,11 +27,13 @@ from ..models import (
 )
 from ..rules import RuleError, describe
 from ..selectors import (
+    ballot_groups_summary,
     ballot_receipts,
     ballot_results,
     ballot_results_visible,
     ballot_status_text,
     ballot_turnout,
+    ballot_turnout_by_group,
     paper_group_state,
     paper_groups,
     published_ballots,
@@ -49,6 +51,7 @@ from ..services import (
     paper_enter,
     tellers_missing,
 )
+from ..services.codes import voting_codes_issue
 from ..services.record import ballot_check_lines, ballot_record
 
 RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
@@ -161,6 +164,11 @@ def ballot_detail(request, pk: int):
         {
             "ballot": ballot,
             "turnout": ballot_turnout(ballot),
+            "group_turnout": ballot_turnout_by_group(ballot),
+            "code_groups": list(ballot.voter_groups.filter(is_committee=False))
+            if ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN)
+            and ballot.scheme == BallotScheme.ELGAMAL
+            else [],
             "vote_url": vote_url,
             "qr": _qr(vote_url),
             "items": items,
@@ -222,6 +230,31 @@ def ballot_move(request, ballot: Ballot, to: str):
     service, done = _MOVE_SERVICES[to]
     service(actor=request.user, ballot=ballot)
     messages.success(request, done)
+
+
+@_office_post
+def ballot_codes_view(request, ballot: Ballot):
+    """Issue voting codes to a voter group and answer with its slips, ready to print: the
+    plain codes are stored nowhere, so this page is the only time they are shown."""
+    form = VotingCodesForm(request.POST, ballot=ballot)
+    data = form_data(form)
+    group = data["voter_group"]
+    codes = voting_codes_issue(
+        actor=request.user, ballot=ballot, voter_group=group, count=data["count"]
+    )
+    base = request.build_absolute_uri(reverse("ballot_vote_code"))
+    slips = [{"code": c, "url": f"{base}?c={c}", "qr": _qr_slip(f"{base}?c={c}")} for c in codes]
+    response = render(
+        request,
+        "ballots/code_slips.html",
+        {"ballot": ballot, "group": group, "slips": slips, "entry_url": base},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _qr_slip(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4)
 
 
 @_office_post
@@ -325,6 +358,11 @@ def ballot_screen_data(request, pk: int):
         "eligible": turnout["eligible"],
         "voted": turnout["voted"],
         "quorum": ballot.quorum,
+        # Per voter group voting on the web: 已投/应投 (a group's codes issued).
+        "groups": [
+            {"name": g["name"], "voted": g["voted"], "eligible": g["eligible"]}
+            for g in ballot_turnout_by_group(ballot)
+        ],
         "results": [],
     }
     if user_has_role(request.user, Role.OFFICE):
@@ -368,6 +406,7 @@ def ballot_result_page(request, pk: int):
             "results": _ordered(ballot, results),
             "chart": _chart_data(ballot, results),
             "receipts": ballot_receipts(ballot),
+            "groups": ballot_groups_summary(ballot),
             "verified": ballot_verify(ballot=ballot),
             "can_simulate": user_has_role(
                 request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING

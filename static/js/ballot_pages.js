@@ -18,6 +18,11 @@
       const data = await response.json();
       if (data.status !== "open") { window.location.reload(); return; }
       document.getElementById("turnout-count").textContent = data.voted + " / " + data.eligible;
+      (data.groups || []).forEach(function (g) {
+        document.querySelectorAll("[data-group-turnout]").forEach(function (cell) {
+          if (cell.dataset.groupTurnout === g.name) cell.textContent = g.voted + " / " + g.eligible;
+        });
+      });
       ballotCharts.turnout(turnout, data, { fontSize: 16, compact: true });
       const names = data.not_voted || [];
       document.getElementById("not-voted-count").textContent = names.length;

@@ -10,6 +10,11 @@
     document.getElementById("status").textContent = data.status_label;
     document.getElementById("turnout-text").textContent =
       data.voted + " / " + data.eligible + " 已投 / 应投，最低参加人数 " + data.quorum;
+    // Each voter group voting on the web (deputies with voting codes: codes issued).
+    const groups = document.getElementById("group-turnout");
+    groups.textContent = (data.groups || []).length > 1
+      ? data.groups.map(function (g) { return g.name + " " + g.voted + " / " + g.eligible; }).join("　")
+      : "";
     if (data.results.length) {
       document.getElementById("live").style.display = "none";
       document.getElementById("results").style.display = "flex";

@@ -163,7 +163,7 @@ def _edit_record(record: dict, name: str) -> None:
         slots = sheets[0]["sheet"]["subjects"][0]["slots"]
         slots[0]["b"], slots[1]["b"] = slots[1]["b"], slots[0]["b"]
     elif name == "a web count edited":
-        record["counts"]["electronic"][0][0] += 1
+        record["counts"]["electronic"]["常委会组成人员"][0][0] += 1
     elif name == "a weighted count edited":
         results[0]["counts"][0] += 1
     elif name == "a rate edited":

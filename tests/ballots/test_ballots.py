@@ -13,6 +13,7 @@ from ballots.models import (
     Participation,
     SealedSheet,
     SheetCiphertext,
+    VotingCode,
 )
 from ballots.selectors import ballot_receipts, ballot_results
 from ballots.services import (
@@ -295,16 +296,24 @@ def test_ballot_tables_have_nothing_that_links_to_a_voter():
     def columns(model):
         return {f.column for f in model._meta.concrete_fields}
 
-    assert columns(SealedSheet) == {"id", "ballot_id", "ciphertext", "tracker"}
+    # The voter group is whose weight the sheet counts in (the committee, or e.g. the
+    # deputies voting with codes), never who in it.
+    assert columns(SealedSheet) == {"id", "ballot_id", "voter_group_id", "ciphertext", "tracker"}
     assert columns(SheetCiphertext) == {"a", "ballot_id"}
     assert columns(Participation) == {"id", "ballot_id", "user_id"}
+    # A voting code: its keyed hash and THAT it was used; no time, nothing of a sheet.
+    assert columns(VotingCode) == {"id", "ballot_id", "voter_group_id", "digest", "used"}
     assert SealedSheet._meta.pk.get_internal_type() == "UUIDField"  # random, not sequential
-    for model in (SealedSheet, Participation):
+    for model in (SealedSheet, Participation, VotingCode):
         assert not any(
             f.get_internal_type() in ("DateTimeField", "DateField", "GenericIPAddressField")
             for f in model._meta.concrete_fields
         )
-    assert not any(f.is_relation for f in SealedSheet._meta.concrete_fields if f.name != "ballot")
+    assert not any(
+        f.is_relation
+        for f in SealedSheet._meta.concrete_fields
+        if f.name not in ("ballot", "voter_group")
+    )
 
 
 @pytest.mark.django_db(transaction=True)

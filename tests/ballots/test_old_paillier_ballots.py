@@ -46,7 +46,14 @@ def old_ballot(office):
     Eligibility.objects.bulk_create(Eligibility(ballot=ballot, user=m) for m in members)
     Participation.objects.bulk_create(Participation(ballot=ballot, user=m) for m in members)
     BallotResult.objects.bulk_create(
-        tally(ballot, {subject.pk: {"满意": 2, "基本满意": 0, "不满意": 1}})
+        tally(
+            ballot,
+            {
+                ballot.voter_groups.get(is_committee=True).pk: {
+                    subject.pk: {"满意": 2, "基本满意": 0, "不满意": 1}
+                }
+            },
+        )
     )
     Ballot.objects.filter(pk=ballot.pk).update(status=BallotStatus.PUBLISHED)
     ballot.refresh_from_db()

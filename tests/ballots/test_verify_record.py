@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ballots.elgamal.group import base_mul, random_scalar
-from ballots.elgamal.record import record_build
+from ballots.elgamal.record import GROUP, record_build
 from ballots.elgamal.sheet import sheet_encrypt, sheet_verify, tracker
 from ballots.elgamal.tally import tally_partial, tally_sum
 from ballots.elgamal.tellers import joint_key
@@ -66,13 +66,14 @@ def _verify(record: dict, tmp_path, *options: str) -> subprocess.CompletedProces
 
 def test_a_record_built_by_the_library_passes(built, tmp_path):
     record = built["record"]
-    assert record["counts"]["electronic"] == built["expected"]
+    assert record["counts"]["electronic"] == {GROUP: built["expected"]}
     assert record["counts"]["total"][0] == [
         x + y for x, y in zip(built["expected"][0], [2, 1, 0], strict=True)
     ]
     done = _verify(record, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "PASS" in done.stdout and "8 sheets = 8 participations" in done.stdout
+    assert "PASS" in done.stdout
+    assert f"8 sheets = participations per voter group ({GROUP} 8)" in done.stdout
 
 
 def test_the_verifier_imports_only_the_standard_library_and_pynacl():
@@ -99,17 +100,17 @@ def test_the_verifier_imports_only_the_standard_library_and_pynacl():
 
 def _added_sheet(record, built):
     sheet = sheet_encrypt(joint_key=built["h"], ballot_id=BALLOT, layout=LAYOUT, choices=[2, 2])
-    record["sheets"].append({"tracker": tracker(sheet), "sheet": sheet})
+    record["sheets"].append({"tracker": tracker(sheet), "sheet": sheet, "group": GROUP})
 
 
 def _added_sheet_and_participation(record, built):
     _added_sheet(record, built)
-    record["participations"] += 1
+    record["participations"][GROUP] += 1
 
 
 def _copied_sheet(record, built):
     record["sheets"].append(copy.deepcopy(record["sheets"][0]))
-    record["participations"] += 1
+    record["participations"][GROUP] += 1
 
 
 def _copied_slot(record, built):
@@ -137,11 +138,11 @@ def _dropped_sheet(record, built):
 
 def _dropped_sheet_and_participation(record, built):
     record["sheets"].pop()
-    record["participations"] -= 1
+    record["participations"][GROUP] -= 1
 
 
 def _edited_count(record, built):
-    record["counts"]["electronic"][0][0] += 1
+    record["counts"]["electronic"][GROUP][0][0] += 1
 
 
 def _edited_total(record, built):
@@ -189,17 +190,17 @@ def _edited_tally(record, built):
 
 
 FORGERIES = {
-    "an added sheet": (_added_sheet, "9 sheets but 8 members recorded as voted"),
+    "an added sheet": (_added_sheet, f"sheets of {GROUP}: 9 sheets but 8 recorded as voted"),
     "an added sheet with an added participation": (
-        _added_sheet_and_participation, "not the sum of the sheets"),
+        _added_sheet_and_participation, "not the sum of its group's sheets"),
     "a copied sheet": (_copied_sheet, "sheet 9 (", ),
     "a slot copied from another sheet": (_copied_slot, "ciphertext copied from sheet 1"),
     "an edited ciphertext": (_edited_ciphertext, "sheet 3 ("),
     "an edited ciphertext with its tracker recomputed": (
         _edited_ciphertext_new_tracker, "subject 2 slot 2: the proof that it holds 0 or 1"),
-    "a dropped sheet": (_dropped_sheet, "7 sheets but 8 members recorded as voted"),
-    "a dropped sheet and participation": (_dropped_sheet_and_participation, "not the sum of the sheets"),
-    "an edited count": (_edited_count, "subject 1 (县教育局): electronic counts"),
+    "a dropped sheet": (_dropped_sheet, f"sheets of {GROUP}: 7 sheets but 8 recorded as voted"),
+    "a dropped sheet and participation": (_dropped_sheet_and_participation, "not the sum of its group's sheets"),
+    "an edited count": (_edited_count, f"subject 1 (县教育局): electronic counts of {GROUP}"),
     "an edited total": (_edited_total, "subject 2 (县卫健局): total counts"),
     "an edited paper count": (_edited_paper, "subject 1 (县教育局): total counts"),
     "an edited partial decryption": (
@@ -212,7 +213,7 @@ FORGERIES = {
         _swapped_teller_key_and_joint_key, "sheet 1 ("),
     "a teller's commitment edited": (_edited_commitment, "teller 2: the proof of knowledge"),
     "an edited joint key": (_edited_joint_key, "joint key: not the sum"),
-    "an edited summed ciphertext": (_edited_tally, "tally subject 1 slot 2: not the sum"),
+    "an edited summed ciphertext": (_edited_tally, "tally row 1 slot 2: not the sum"),
 }  # fmt: skip
 
 

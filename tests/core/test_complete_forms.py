@@ -66,6 +66,12 @@ NOT_DRAWN = {
     "ballot_publish": "drawn only on the answer to a preview POST "
     "(tests/ballots/test_open_and_publish_guards.py, the office's journey)",
     "questionnaire_respond": "anonymous page outside the logins' walk; own test below",
+    "ballot_codes": "drawn on a ballot's page for a voter group other than the committee "
+    "(e.g. deputies); the demo's ballots have none (tests/ballots/test_voting_codes.py, "
+    "tests/e2e/test_voting_code_journey.py)",
+    "ballot_vote_code": "anonymous page reached with a voting code from a printed slip; the "
+    "sheet is encrypted by the page's script (tests/ballots/test_voting_codes.py, "
+    "tests/e2e/test_voting_code_journey.py)",
     "ballot_tellers": "drawn on a draft ballot's page; the demo's ballots are open or published "
     "(tests/ballots/test_teller_pages.py)",
     "teller_publish": "posted by the teller page's script with the key made in the browser "

@@ -107,6 +107,16 @@ ENDPOINTS = {
             ("c_{subject}_0", N, False),
         ],
     ),
+    "ballot_codes": (
+        "office",
+        {"pk": "draft_ballot"},
+        [("voter_group", ID, True), ("count", N, True)],
+    ),
+    "ballot_vote_code": (
+        "anonymous",
+        {},
+        [("code", T, True), ("sheet", T, True), ("step", T, False)],
+    ),
     "inquiry_submit": ("member", {"pk": "meeting"}, [("subject", ID, True), ("question", T, True)]),
     "inquiry_answer": ("office", {"pk": "meeting", "inquiry_pk": "inquiry"}, [("answer", T, True)]),
     "reporting_step_done": (

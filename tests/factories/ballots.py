@@ -33,6 +33,7 @@ from ballots.models import (
     SheetCiphertext,
     Teller,
     VoterGroup,
+    VotingCode,
 )
 from ballots.services import (
     agenda_item_create,
@@ -48,6 +49,8 @@ from ballots.services import (
     meeting_create,
     paper_enter,
 )
+from ballots.services.cast import ballot_cast_code, code_digest
+from ballots.services.codes import voting_codes_issue
 from core.roles import Role
 from reviews.models import Member
 from subjects.models import ReviewForm
@@ -156,6 +159,26 @@ def cast(*, actor, ballot: Ballot, choices: dict) -> str:
     ballot.refresh_from_db()
     return ballot_cast(
         actor=actor, ballot=ballot, sheet=sheet_for(ballot, _choices(ballot, choices))
+    )
+
+
+def code_cast(*, code: str, ballot: Ballot, choices: dict) -> str:
+    """A voter without an account votes from their phone with a voting code."""
+    group = VotingCode.objects.get(digest=code_digest(code)).voter_group
+    return ballot_cast_code(
+        code=code, sheet=sheet_for(ballot, _choices(ballot, choices), group=group)
+    )
+
+
+def voting_codes_for(
+    ballot: Ballot, *, group: str = "人大代表", count: int = 3, actor=None
+) -> list[str]:
+    """The office lets the voter group `group` vote on the web: `count` voting codes."""
+    return voting_codes_issue(
+        actor=actor or default_office(),
+        ballot=ballot,
+        voter_group=ballot.voter_groups.get(name=group),
+        count=count,
     )
 
 
@@ -476,3 +499,16 @@ class BallotResultFactory(ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, ballot):
         return ballot.results.order_by("rank").first()
+
+
+class VotingCodeFactory(ServiceFactory):
+    """A voting code of a draft ballot's deputies (voting_codes_issue writes the codes)."""
+
+    class Meta:
+        model = VotingCode
+
+    @classmethod
+    def _create(cls, model_class):
+        ballot = BallotFactory(extra_groups=[("人大代表", 1)])
+        voting_codes_for(ballot, count=1)
+        return VotingCode.objects.get(ballot=ballot)
