@@ -5,8 +5,8 @@
 
 A thin wrapper of verifier/verify_record.py (every proof, sheets = participations, no
 sheet or ciphertext twice, the sums, the tellers' decryptions, electronic and total
-counts) that also recomputes each subject's weighted counts, rate and outcome under the
-ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
+counts) that also recomputes each subject's weighted counts, rate, outcome and, under a
+score rule (按分值计分), the mean score and the rank with ties, under the ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
 
 Independent on purpose: it imports nothing of the app and no Django, only the standard
 library, PyNaCl, and the two files next to it (verifier/verify_record.py and
@@ -46,7 +46,9 @@ def _json_number(value: Fraction):
 
 
 def check_results(record: dict) -> str:
-    """Rates and outcomes recomputed from the (already verified) counts and the rule."""
+    """Rates, scores, ranks and outcomes recomputed from the (already verified) counts and
+    the rule: each voter group's own counts are its paper counts, plus the web sheets for
+    the committee's group."""
     rule, results = record["rule"], record["results"]
     subjects = record["subjects"]
     if not isinstance(results, list) or len(results) != len(subjects):
@@ -72,20 +74,30 @@ def check_results(record: dict) -> str:
         "weighted": w_c * c_cast + sum((weight[g["name"]] * g["returned"] for g in others), Fraction(0)),
     }  # fmt: skip
     spec = rules.RuleSpec.from_json(rule["spec"])
+    scores = []
     for i, (subject, result) in enumerate(zip(subjects, results, strict=True)):
         name = f"subject {i + 1} ({subject['name']})"
         options = subject["options"]
         electronic = record["counts"]["electronic"][i]
         weighted = {o: Fraction(electronic[j]) * w_c for j, o in enumerate(options)}
         own = {o: Fraction(electronic[j]) for j, o in enumerate(options)}
+        per_group = {committee["name"]: own}
         for group, counts in paper.items():
+            per_group.setdefault(group, {o: Fraction(0) for o in options})
             for j, o in enumerate(options):
                 weighted[o] += weight[group] * counts[i][j]
-                if group == committee["name"]:
+                if group != committee["name"]:
+                    per_group[group][o] += counts[i][j]
+                else:
                     own[o] += counts[i][j]
+        voting = [g for g in groups if g["committee"] or g["issued"] is not None]
         tally = rules.Tally(
             weighted=weighted, committee=own, scale=list(rule["options"]),
             composition=rule["composition"], present=rule["present"], issued=issued, cast=cast,
+            groups=tuple(
+                rules.GroupCounts(g["name"], weight[g["name"]], per_group.get(g["name"], {}))
+                for g in voting
+            ),
         )  # fmt: skip
         outcome = rules.apply_spec(spec, rule["outcomes"], tally)
         counts = [_json_number(weighted[o]) for o in options]
@@ -97,10 +109,29 @@ def check_results(record: dict) -> str:
         published_rate = float(result["rate"]) if result["rate"] is not None else None
         if published_rate != rate:
             raise Invalid(f"{name}: published rate {result['rate']} but the rule gives {rate}")
+        if spec.scored:
+            score = round(float(outcome.score), 2) if outcome.score is not None else None
+            published = result.get("score")
+            published = float(published) if published is not None else None
+            if published != score:
+                raise Invalid(
+                    f"{name}: published score {result.get('score')} but the rule gives {score}"
+                )  # noqa: E501
         if result["outcome"] != outcome.label:
             raise Invalid(
                 f"{name}: published outcome {result['outcome']} but the rule gives {outcome.label}"
             )
+        scores.append(outcome.score)
+    if spec.scored:
+        for i, (subject, result, rank) in enumerate(
+            zip(subjects, results, rules.rank_with_ties(scores), strict=True)
+        ):
+            if result.get("rank") != rank:
+                raise Invalid(
+                    f"subject {i + 1} ({subject['name']}): published rank {result.get('rank')}"
+                    f" but the scores give {rank} (equal scores tie)"
+                )
+        return f"results: weighted counts, scores, ranks with ties and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
     return f"results: weighted counts, rates and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
 
 

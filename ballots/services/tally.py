@@ -15,10 +15,12 @@ from ..models import (
     SealedSheet,
 )
 from ..rules import (
+    GroupCounts,
     RuleError,
     Tally,
     apply_spec,
     describe,
+    rank_with_ties,
 )
 from .keys import sheet_layout
 
@@ -83,12 +85,14 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
         "quorum": ballot.quorum,
         "weights": {g.name: str(g.weight) for g in groups},
     }
-    results = []
+    results, scores = [], []
     for item in ballot.items.select_related("subject"):
         web = dict(web_counts[item.subject_id])
         paper = {o: 0 for o in choices}
         weighted = {o: Fraction(web[o]) * _fraction(committee.weight) for o in choices}
         committee_counts = {o: Fraction(web[o]) for o in choices}
+        own = {g.pk: {o: Fraction(0) for o in choices} for g in groups}
+        own[committee.pk] = committee_counts
         for group in groups:
             tally = papers.get(group.pk)
             if tally is None:
@@ -97,8 +101,7 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
                 if count.subject_id == item.subject_id and count.option in paper:
                     paper[count.option] += count.count
                     weighted[count.option] += _fraction(group.weight) * count.count
-                    if group.is_committee:
-                        committee_counts[count.option] += count.count
+                    own[group.pk][count.option] += count.count
         numbers = Tally(
             weighted=weighted,
             committee=committee_counts,
@@ -107,6 +110,11 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
             present=ballot.present_count,
             issued=issued,
             cast=cast,
+            groups=tuple(
+                GroupCounts(g.name, _fraction(g.weight), own[g.pk])
+                for g in groups
+                if g.is_committee or g.pk in papers
+            ),
         )
         try:
             outcome = apply_spec(spec, ballot.outcomes, numbers)
@@ -126,12 +134,24 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[str, int]]) -> list[BallotR
                 rate=Decimal(str(round(float(outcome.rate), 2)))
                 if outcome.rate is not None
                 else None,
+                score=_decimal(outcome.score) if outcome.score is not None else None,
+                group_counts={
+                    g.name: {o: _json_number(own[g.pk][o]) for o in choices}
+                    for g in groups
+                    if g.is_committee or g.pk in papers
+                },
                 outcome=outcome.label,
                 explanation=outcome.explanation,
                 rule_snapshot=rule_snapshot,
                 rank=0,
             )
         )
+        scores.append(outcome.score)
+    if spec.scored:
+        # Ranked on the exact scores: equal scores tie (并列), the next rank skips.
+        for result, rank in zip(results, rank_with_ties(scores), strict=True):
+            result.rank = rank
+        return results
     ordered = sorted(
         results,
         key=lambda r: (
