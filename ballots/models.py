@@ -493,3 +493,9 @@ class BallotResult(models.Model):
         if ballot_results_visible(self.ballot):
             return f"{self.subject.person_name}：{self.outcome}"
         return f"{self.subject.person_name}（结果未公布）"
+
+    @property
+    def rank_text(self) -> str:
+        """The rank as pages print it: 2（并列） when ballots.selectors.ballot_results found
+        another result with the same rank."""
+        return f"{self.rank}（并列）" if getattr(self, "tied", False) else str(self.rank)

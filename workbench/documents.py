@@ -80,7 +80,10 @@ def briefing_context(briefing: Briefing) -> dict:
         )
         if ballot is None:
             raise ApplicationError("本次评议还没有已公布的测评结果，不能插入“测评结果统计表”。")
-        context["results_ballot"], context["results"] = ballot, ballot_results(ballot)
+        results = ballot_results(ballot)
+        for r in results:  # the stored dict has no order: the sheet's
+            r.ordered_counts = [r.counts.get(o, 0) for o in ballot.sheet_options]
+        context["results_ballot"], context["results"] = ballot, results
     if BriefingBlock.RECTIFICATION in blocks:
         context["rectification"] = rectification_rows(campaign.subjects.all())
     return context
