@@ -369,7 +369,7 @@ def ballot_result_xlsx(request, pk: int):
     figure = "score" if ballot.scored else "rate"
     rows = (
         [
-            r.rank_text,
+            r.rank_text if r.tied else r.rank,  # a number unless 并列
             r.subject.person_name,
             f"{r.subject.unit.name}{r.subject.post}",
             *[r.counts.get(o, 0) for o in ballot.sheet_options],

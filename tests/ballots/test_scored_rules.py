@@ -220,7 +220,8 @@ def test_pages_excel_big_screen_public_page_and_briefing_show_score_and_rank(cli
     header = next(r for r in rows if r and r[0] == "排名")
     assert "得分" in header and "满意率（%）" not in header
     body = [r for r in rows if r and r[1] == "C"]
-    assert body[0][0] == "3" and body[0][header.index("得分")] == 30
+    assert body[0][0] == 3 and body[0][header.index("得分")] == 30
+    assert [r[0] for r in rows if r and r[1] in ("A", "B")] == ["1（并列）", "1（并列）"]
 
     client.logout()
     public = client.get(reverse("public_campaign", args=[ballot.campaign.pk])).content.decode()
