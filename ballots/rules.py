@@ -257,6 +257,8 @@ class RuleSpec:
                 combine=str(data.get("combine", "pooled")),
                 not_counted=tuple(str(o) for o in data.get("not_counted") or []),
             )
+        except RuleError:
+            raise
         except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             raise RuleError("结果规则格式不正确。") from None
 
