@@ -593,7 +593,7 @@ def describe(spec: RuleSpec, outcomes: list[str]) -> str:
             if spec.drop
             else ""
         )
-        combine = "，各类平均分按权重加权平均" if spec.combine == "group_means" else ""
+        combine = "（各类投票人的平均分按权重加权平均）" if spec.combine == "group_means" else ""
         lead = "否则" if parts else ""
         parts.append(
             f"{lead}按分值计分（{scale}），{drop}以有效票的平均分{combine}分档："
