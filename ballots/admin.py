@@ -84,7 +84,7 @@ class InquiryAdmin(ReadOnlyAdmin):
 
 class BallotResultInline(admin.TabularInline):
     model = BallotResult
-    fields = ("rank", "subject", "counts", "valid", "rate", "outcome", "explanation")
+    fields = ("rank", "subject", "counts", "valid", "rate", "score", "outcome", "explanation")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -11,7 +11,17 @@ from reviews.forms import ListField, ListWidget
 
 from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
 from .presets import preset_spec, presets
-from .rules import BASES, COMPARES, COUNTINGS, METHODS, RuleError, share_json
+from .rules import (
+    BASES,
+    COMBINES,
+    COMPARES,
+    COUNTINGS,
+    MAX_DROP,
+    METHODS,
+    RuleError,
+    points_json,
+    share_json,
+)
 from .services.codes import CODES_MAX
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -37,8 +47,14 @@ def rule_fields(spec) -> dict:
         "rate_base": spec.rate_base,
         "counting": spec.counting,
         "bands": "\n".join(
-            f"{'>' if b.strict else '>='}{share_json(b.share)} {b.outcome}" for b in spec.bands
+            f"{'>' if b.strict else '>='}"
+            f"{points_json(b.share) if spec.scored else share_json(b.share)} {b.outcome}"
+            for b in spec.bands
         ),
+        "points": "\n".join(f"{o} {points_json(p)}" for o, p in spec.points),
+        "drop": spec.drop,
+        "combine": spec.combine,
+        "not_counted": "、".join(spec.not_counted),
     }
 
 
@@ -72,6 +88,19 @@ def parse_bands(text: str) -> list[dict]:
             {"share": match.group(2), "strict": match.group(1) == ">", "outcome": match.group(3)}
         )
     return bands
+
+
+def parse_points(text: str) -> list[list]:
+    """Lines (or 、-separated pairs) like '满意 100' → [[option, points]]."""
+    points = []
+    for part in re.split(r"[\n、,，;；]+", text or ""):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) != 2:
+            raise RuleError(f"分值“{part.strip()}”看不懂：请写成“满意 100”，每行一个选项。")
+        points.append([words[0], words[1]])
+    return points
 
 
 def parse_groups(text: str) -> list[tuple[str, Decimal]]:
@@ -182,7 +211,29 @@ class BallotSetupForm(Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         initial=">=80% 满意\n>=50% 基本满意",
-        help_text="“>=80% 满意”为达到，“>2/3 满意”为超过；低于各档为最低一档。",
+        help_text="“>=80% 满意”为达到，“>2/3 满意”为超过；按平均分分档时写分数，如“>=90 满意”。低于各档为最低一档。",
+    )
+    points = forms.CharField(
+        label="分值（按平均分分档时）",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个有效选项及其分值，例如“满意 100”。",
+    )
+    drop = forms.IntegerField(
+        label="各类投票人去掉最高分、最低分各几个",
+        required=False,
+        min_value=0,
+        max_value=MAX_DROP,
+        initial=0,
+        help_text="0 为不去掉；某类有效票不足 2N+1 张时不去掉。",
+    )
+    combine = forms.ChoiceField(label="平均分的合计方式", choices=COMBINES.items(), required=False)
+    not_counted = forms.CharField(
+        label="不计入有效票的选项",
+        required=False,
+        max_length=MAX_TEXT,
+        help_text="例如“不了解”：印在票上、计入收回票，但不计入有效票。",
     )
 
     def __init__(self, *args, campaign, **kwargs):
@@ -214,14 +265,25 @@ class BallotSetupForm(Form):
                 "base": data["threshold_base"],
                 "counting": data["threshold_counting"],
             }
-        return {
+        bands = parse_bands(data["bands"])
+        spec = {
             "threshold": threshold,
             "method": data["method"],
             "rate_options": split_labels(data["rate_options"]),
             "rate_base": data["rate_base"],
             "counting": data["counting"],
-            "bands": parse_bands(data["bands"]),
+            "bands": bands,
         }
+        if data["method"] == "score":
+            for band in bands:
+                band["score"] = band.pop("share")
+            spec["points"] = parse_points(data.get("points"))
+            spec["drop"] = data.get("drop") or 0
+            spec["combine"] = data.get("combine") or "pooled"
+        not_counted = split_labels(data.get("not_counted"))
+        if not_counted:
+            spec["not_counted"] = not_counted
+        return spec
 
     def service_arguments(self) -> dict:
         """Everything ballot_create takes from this form; raises RuleError."""

@@ -279,9 +279,21 @@ class Ballot(models.Model):
         return self.outcomes[-1]
 
     @property
+    def not_counted(self) -> list[str]:
+        """Options the rule counts as returned but not valid (不了解), on the sheet after
+        the ballot's own options."""
+        return list(self.rule_spec.get("not_counted") or []) if self.rule_spec else []
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.rule_spec) and self.rule_spec.get("method") == "score"
+
+    @property
     def sheet_options(self) -> list[str]:
-        """The ballot options as the sheet shows them: the options, then 弃权 if allowed."""
-        return [*self.options, "弃权"] if self.abstain_allowed else list(self.options)
+        """The ballot options as the sheet shows them: the options, the rule's not-counted
+        options (不了解), then 弃权 if allowed. Each is one slot of the encrypted sheet."""
+        extra = ["弃权"] if self.abstain_allowed else []
+        return [*self.options, *self.not_counted, *extra]
 
 
 class BallotItem(models.Model):
@@ -563,18 +575,22 @@ class BallotResult(models.Model):
     valid = models.DecimalField(_("有效票"), max_digits=10, decimal_places=2)
     issued = models.DecimalField(_("发出票"), max_digits=10, decimal_places=2)
     rate = models.DecimalField(_("满意率（%）"), max_digits=6, decimal_places=2, null=True)
+    # Score rules (按分值计分): the mean score, rounded to 2 places (the rank and the band
+    # were decided on the exact fraction), and each voter group's own counts it came from.
+    score = models.DecimalField(_("得分"), max_digits=9, decimal_places=2, null=True, blank=True)
+    group_counts = models.JSONField(_("各类投票人票数"), default=dict, blank=True)
     outcome = models.CharField(_("测评结果"), max_length=20)
     explanation = models.TextField(_("结果说明"))
     rule_snapshot = models.JSONField(_("所用规则"))
     # Web counts per voter group that voted on the web ({group name: {option: n}}), as the
     # tellers decrypted them; empty on results counted before groups voted on the web.
     web_group_counts = models.JSONField(_("各类别网上票数"), default=dict)
-    rank = models.PositiveSmallIntegerField(_("排名"))
+    rank = models.PositiveSmallIntegerField(_("排名"))  # tied (并列) results share a rank
 
     class Meta:
         verbose_name = _("测评结果")
         verbose_name_plural = _("测评结果")
-        ordering = ["ballot", "rank"]
+        ordering = ["ballot", "rank", "id"]
         constraints = [
             models.UniqueConstraint(fields=["ballot", "subject"], name="ballot_result_once")
         ]
@@ -587,3 +603,9 @@ class BallotResult(models.Model):
         if ballot_results_visible(self.ballot):
             return f"{self.subject.person_name}：{self.outcome}"
         return f"{self.subject.person_name}（结果未公布）"
+
+    @property
+    def rank_text(self) -> str:
+        """The rank as pages print it: 2（并列） when ballots.selectors.ballot_results found
+        another result with the same rank."""
+        return f"{self.rank}（并列）" if getattr(self, "tied", False) else str(self.rank)

@@ -1,6 +1,6 @@
 """Named result rules (rule_presets.json): the same specs as rules.RuleSpec, written with role
-tokens (@favourable, @unfavourable, @top, @0/@1/@-1 for outcomes) so that each applies to
-any ballot's own scale."""
+tokens (@favourable, @unfavourable, @top, @0/@1/@-1 for outcomes; a score rule's points by
+position, best option first) so that each applies to any ballot's own scale."""
 
 import json
 from pathlib import Path
@@ -52,4 +52,9 @@ def preset_spec(key: str, *, options, outcomes, favourable) -> RuleSpec:
     raw["rate_options"] = expand(raw.get("rate_options") or [])
     for band in raw.get("bands") or []:
         band["outcome"] = expand([band["outcome"]])[0]
+    if raw.get("points") and not isinstance(raw["points"][0], list):
+        # A score preset lists its points by position, best option first.
+        if len(raw["points"]) != len(options):
+            raise RuleError("该预设的分值档数与本次测评的选项数不同，不适用。")
+        raw["points"] = [[o, p] for o, p in zip(options, raw["points"], strict=True)]
     return RuleSpec.from_json(raw)

@@ -1,5 +1,6 @@
 """Reads of ballots: turnout, and results only through the one visibility rule."""
 
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -18,7 +19,7 @@ from .models import (
     SealedSheet,
     VoterGroup,
 )
-from .rules import RuleError, Tally, apply_spec
+from .rules import GroupCounts, RuleError, Tally, apply_spec
 
 
 def ballot_turnout(ballot) -> dict:
@@ -198,7 +199,11 @@ def ballot_results(ballot):
     """The stored results, or nothing at all while the ballot is not published."""
     if not ballot_results_visible(ballot):
         return []
-    return list(ballot.results.select_related("subject__unit").order_by("rank"))
+    results = list(ballot.results.select_related("subject__unit").order_by("rank", "id"))
+    ranks = Counter(r.rank for r in results)
+    for r in results:
+        r.tied = ranks[r.rank] > 1  # 并列 (a score rule's equal scores)
+    return results
 
 
 def ballot_receipts(ballot) -> list[str]:
@@ -228,6 +233,11 @@ def result_tally(ballot, result):
 
     issued = Fraction(str(result.issued))
     cast = Fraction(ballot.web_participants)
+    weights = (result.rule_snapshot or {}).get("weights") or {}
+    groups = tuple(
+        GroupCounts(name, Fraction(str(weights.get(name, 1))), fractions(counts))
+        for name, counts in (result.group_counts or {}).items()
+    )  # before score rules no group's own counts were kept: score rules read the weighted
     return Tally(
         weighted=weighted,
         committee=committee,
@@ -236,6 +246,7 @@ def result_tally(ballot, result):
         present=ballot.present_count,
         issued={c: base(c, "issued", issued) for c in ("committee", "weighted")},
         cast={c: base(c, "cast", cast) for c in ("committee", "weighted")},
+        groups=groups,
     )
 
 
@@ -250,15 +261,20 @@ def rule_simulation(ballot, rules: list[tuple[str, object, list[str]]]) -> list[
             try:
                 outcome = apply_spec(spec, outcomes, tally) if spec is not None else None
             except RuleError as exc:
-                cells.append({"label": "不适用", "rate": None, "explanation": str(exc)})
+                cells.append(
+                    {"label": "不适用", "rate": None, "score": None, "explanation": str(exc)}
+                )
                 continue
             if outcome is None:
-                cells.append({"label": "不适用", "rate": None, "explanation": ""})
+                cells.append({"label": "不适用", "rate": None, "score": None, "explanation": ""})
             else:
                 cells.append(
                     {
                         "label": outcome.label,
                         "rate": round(float(outcome.rate), 2) if outcome.rate is not None else None,
+                        "score": round(float(outcome.score), 2)
+                        if outcome.score is not None
+                        else None,
                         "explanation": outcome.explanation,
                     }
                 )

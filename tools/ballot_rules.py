@@ -8,8 +8,16 @@ A rule is a RuleSpec stored as JSON on the ballot:
 - an optional threshold test that assigns the scale's lowest outcome, e.g. 不满意 votes
   > 1/2 of the composition, or 满意 + 基本满意 <= 1/2 of the composition;
 - then either bands on a rate (chosen options ÷ a base, each band strict or not, each
-  naming one of the scale's own outcome labels; below every band, the lowest outcome) or
-  a plurality (the option with most votes, ties going to the lower one).
+  naming one of the scale's own outcome labels; below every band, the lowest outcome), a
+  plurality (the option with most votes, ties going to the lower one), or a score
+  (按分值计分): points per option, the mean over valid votes per voter group, combined
+  with the groups' weights, after dropping the N highest and N lowest votes of each group
+  (computed from the counts: no sheet is opened), with bands on the score and a ranking
+  with ties (并列: 1, 2, 2, 4).
+
+Options on the sheet that count as returned but not valid (不了解) are named by the rule
+(`not_counted`): they are sheet slots after the ballot's own options, counted in the
+ballots cast and never in the valid base.
 
 Bases: the composition (组成人员总数), members present, ballots issued, ballots cast
 (returned) and valid ballots, each either of the committee's own votes or weighted over
@@ -33,7 +41,12 @@ BASES = {
 }
 COMPARES = {"gt": "超过", "ge": "达到", "le": "不超过", "lt": "少于"}
 COUNTINGS = {"committee": "常委会组成人员的票", "weighted": "各类投票人加权合计"}
-METHODS = {"bands": "按比率分档", "plurality": "得票最多的选项"}
+METHODS = {"bands": "按比率分档", "plurality": "得票最多的选项", "score": "按平均分分档"}
+COMBINES = {
+    "pooled": "每票按所属类别的权重计入平均分",
+    "group_means": "各类投票人分别求平均分，再按权重加权平均",
+}
+MAX_DROP = 50
 _NEGATED = {"gt": "未超过", "ge": "未达到", "le": "超过", "lt": "不少于"}
 _SHARE_WORDS = {
     Fraction(1, 2): "一半",
@@ -63,6 +76,24 @@ def parse_share(raw) -> Fraction:
     return value
 
 
+def parse_points(raw) -> Fraction:
+    """'100', 85.5, '171/2' → a Fraction between 0 and 10000 (points or a score band)."""
+    try:
+        if isinstance(raw, bool):
+            raise TypeError
+        value = Fraction(str(raw).strip())
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise RuleError(f"“{raw}”不是有效的分值，请写成 100、85.5 这样的数。") from None
+    if not 0 <= value <= 10000:
+        raise RuleError(f"分值“{raw}”应在 0 到 10000 之间。")
+    return value
+
+
+def points_json(value: Fraction):
+    """Points as JSON: an integer, else the exact fraction as text ('171/2')."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
 def share_text(value: Fraction, *, words: bool = True) -> str:
     """一半 / 三分之二 for thresholds; 80% for bands, unless a percent would not be exact."""
     if words and value in _SHARE_WORDS:
@@ -74,6 +105,8 @@ def share_text(value: Fraction, *, words: bool = True) -> str:
 
 
 def _band_text(spec: "RuleSpec", lowest: str) -> str:
+    if spec.method == "score":
+        return _score_band_text(spec, lowest)
     parts, rest = [], lowest
     for b in spec.bands:
         if b.share == 0 and not b.strict:
@@ -83,6 +116,13 @@ def _band_text(spec: "RuleSpec", lowest: str) -> str:
             f"{'超过' if b.strict else '达到'}{share_text(b.share, words=False)}为{b.outcome}"
         )
     return "，".join([*parts, f"其余为{rest}"])
+
+
+def _score_band_text(spec: "RuleSpec", lowest: str) -> str:
+    parts = [
+        f"{'超过' if b.strict else '达到'} {_num(b.share)} 分为{b.outcome}" for b in spec.bands
+    ]
+    return "，".join([*parts, f"其余为{lowest}"])
 
 
 def share_json(value: Fraction) -> str:
@@ -112,7 +152,7 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Band:
-    share: Fraction
+    share: Fraction  # a share of the base (0..1), or, for a score rule, the score itself
     strict: bool
     outcome: str
 
@@ -125,19 +165,42 @@ class RuleSpec:
     rate_base: str = "valid"
     counting: str = "weighted"
     bands: tuple[Band, ...] = ()
+    # Score rules (method "score"): points per valid option, in the scale's order.
+    points: tuple[tuple[str, Fraction], ...] = ()
+    drop: int = 0  # the N highest and N lowest votes dropped in each voter group
+    combine: str = "pooled"
+    # Sheet options counted as returned but never valid (不了解), any method.
+    not_counted: tuple[str, ...] = ()
+
+    @property
+    def scored(self) -> bool:
+        return self.method == "score"
 
     def to_json(self) -> dict:
+        if self.scored:
+            bands = [
+                {"score": points_json(b.share), "strict": b.strict, "outcome": b.outcome}
+                for b in self.bands
+            ]
+        else:
+            bands = [
+                {"share": share_json(b.share), "strict": b.strict, "outcome": b.outcome}
+                for b in self.bands
+            ]
         data = {
             "threshold": None,
             "method": self.method,
             "rate_options": list(self.rate_options),
             "rate_base": self.rate_base,
             "counting": self.counting,
-            "bands": [
-                {"share": share_json(b.share), "strict": b.strict, "outcome": b.outcome}
-                for b in self.bands
-            ],
+            "bands": bands,
         }
+        if self.scored:
+            data["points"] = [[o, points_json(p)] for o, p in self.points]
+            data["drop"] = self.drop
+            data["combine"] = self.combine
+        if self.not_counted:
+            data["not_counted"] = list(self.not_counted)
         if self.threshold:
             t = self.threshold
             data["threshold"] = {
@@ -166,19 +229,41 @@ class RuleSpec:
                 if raw
                 else None
             )
+            method = str(data.get("method", "bands"))
             bands = tuple(
-                Band(parse_share(b["share"]), bool(b.get("strict")), str(b["outcome"]))
+                Band(
+                    parse_points(b["score"]) if method == "score" else parse_share(b["share"]),
+                    bool(b.get("strict")),
+                    str(b["outcome"]),
+                )
                 for b in data.get("bands") or []
             )
+            raw_points = data.get("points") or []
+            if isinstance(raw_points, dict):
+                raw_points = list(raw_points.items())
+            points = tuple((str(o), parse_points(p)) for o, p in raw_points)
+            drop = data.get("drop", 0)
+            if isinstance(drop, bool) or not isinstance(drop, int | str):
+                raise TypeError
+            try:
+                drop = int(drop)
+            except ValueError:
+                raise RuleError(f"去掉最高分、最低分的个数“{drop}”不是整数。") from None
             return cls(
                 threshold=threshold,
-                method=str(data.get("method", "bands")),
+                method=method,
                 rate_options=tuple(str(o) for o in data.get("rate_options") or []),
                 rate_base=str(data.get("rate_base", "valid")),
                 counting=str(data.get("counting", "weighted")),
                 bands=bands,
+                points=points,
+                drop=drop,
+                combine=str(data.get("combine", "pooled")),
+                not_counted=tuple(str(o) for o in data.get("not_counted") or []),
             )
-        except (KeyError, TypeError, AttributeError):
+        except RuleError:
+            raise
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             raise RuleError("结果规则格式不正确。") from None
 
 
@@ -216,13 +301,46 @@ def spec_problems(spec: RuleSpec, *, options: list[str], outcomes: list[str]) ->
         unknown = [b.outcome for b in spec.bands if b.outcome not in outcomes]
         if unknown:
             problems.append(f"档次“{'、'.join(unknown)}”不是本次测评的结果档次。")
+    elif spec.method == "score":
+        named = [o for o, _ in spec.points]
+        if len(set(named)) != len(named) or set(named) != set(options):
+            problems.append("按分值计分时，每个有效选项都须有且只有一个分值。")
+        if not 0 <= spec.drop <= MAX_DROP:
+            problems.append(f"去掉最高分、最低分的个数应在 0 到 {MAX_DROP} 之间。")
+        if spec.combine not in COMBINES:
+            problems.append("平均分的合计方式无效。")
+        if not spec.bands:
+            problems.append("请至少设置一档（例如 ≥90 分为满意）。")
+        scores = [b.share for b in spec.bands]
+        if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
+            problems.append("各档分数须从高到低排列，且不能重复。")
+        unknown = [b.outcome for b in spec.bands if b.outcome not in outcomes]
+        if unknown:
+            problems.append(f"档次“{'、'.join(unknown)}”不是本次测评的结果档次。")
     elif spec.method == "plurality":
         missing = [o for o in options if o not in outcomes]
         if missing:
             problems.append(
                 f"按得票最多确定结果时，每个选项都须是结果档次（缺少：{'、'.join(missing)}）。"
             )
+    if spec.not_counted:
+        clash = [o for o in spec.not_counted if not o or o in options or o == "弃权"]
+        if clash or len(set(spec.not_counted)) != len(spec.not_counted):
+            problems.append(
+                "不计入有效票的选项（如“不了解”）不能为空、重复，也不能与测评选项或“弃权”相同。"
+            )
+        if len(spec.not_counted) > 3 or any(len(o) > 20 for o in spec.not_counted):
+            problems.append("不计入有效票的选项至多 3 个，每个 20 字以内。")
     return problems
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """One voter group's own (unweighted) counts, for score rules."""
+
+    name: str
+    weight: Fraction
+    counts: dict[str, Fraction]
 
 
 @dataclass(frozen=True)
@@ -236,6 +354,7 @@ class Tally:
     present: int | None
     issued: dict[str, Fraction]  # counting -> ballots issued
     cast: dict[str, Fraction]  # counting -> ballots cast (returned)
+    groups: tuple[GroupCounts, ...] = ()  # every voter group's own counts (score rules)
 
     def counts(self, counting: str) -> dict[str, Fraction]:
         return self.committee if counting == "committee" else self.weighted
@@ -269,6 +388,7 @@ class Outcome:
     rate: Fraction | None  # percent
     explanation: str
     numbers: dict = field(default_factory=dict)
+    score: Fraction | None = None  # score rules: the exact mean score
 
 
 def _compare(value: Fraction, compare: str, limit: Fraction) -> bool:
@@ -285,7 +405,9 @@ def _sum(counts: dict[str, Fraction], options) -> Fraction:
 
 
 def rate_of(spec: RuleSpec, tally: Tally) -> Fraction | None:
-    """The rule's rate in percent (None when its base is 0 or unknown)."""
+    """The rule's rate in percent (None when its base is 0 or unknown, or the rule scores)."""
+    if spec.scored:
+        return None
     options = spec.rate_options or tally.scale[:-1]
     base = tally.base(spec.rate_base, spec.counting)
     if not base:
@@ -293,9 +415,93 @@ def rate_of(spec: RuleSpec, tally: Tally) -> Fraction | None:
     return _sum(tally.counts(spec.counting), options) / base * 100
 
 
+def _drop(votes: list[tuple[Fraction, Fraction]], n: int) -> list[tuple[Fraction, Fraction]]:
+    """(points, count) from highest to lowest points, with n votes taken off the top."""
+    kept, left = [], Fraction(n)
+    for points, count in votes:
+        taken = min(count, left)
+        left -= taken
+        if count - taken:
+            kept.append((points, count - taken))
+    return kept
+
+
+def score_of(spec: RuleSpec, tally: Tally) -> tuple[Fraction | None, list[str], list[dict]]:
+    """The exact mean score, the Chinese steps that give it, and each group's figures.
+
+    Each voter group's valid votes are read from its counts (points × count); when it has
+    more than 2N, its N highest and N lowest are dropped; "pooled" weighs every remaining
+    vote by its group's weight, "group_means" averages each group first and weighs the
+    means. A group with no valid vote left has no mean and no say."""
+    points = dict(spec.points)
+    groups = tally.groups or (GroupCounts("全体", Fraction(1), tally.weighted),)
+    steps, figures = [], []
+    total, weight_sum, mean_sum = Fraction(0), Fraction(0), Fraction(0)
+    for g in groups:
+        votes = sorted(
+            ((points[o], Fraction(g.counts.get(o, 0))) for o in tally.scale if o in points),
+            key=lambda v: v[0],
+            reverse=True,
+        )
+        n = sum((c for _, c in votes), Fraction(0))
+        dropped = spec.drop if spec.drop and n > 2 * spec.drop else 0
+        if dropped:
+            votes = list(reversed(_drop(list(reversed(_drop(votes, dropped))), dropped)))
+        kept = n - 2 * dropped
+        sum_points = sum((p * c for p, c in votes), Fraction(0))
+        mean = sum_points / kept if kept else None
+        figures.append(
+            {
+                "group": g.name,
+                "valid": _json_num(n),
+                "dropped": dropped,
+                "points": _json_num(sum_points),
+                "mean": _json_num(mean),
+            }
+        )
+        if spec.drop and not dropped and n:
+            how = f"有效票 {_num(n)} 张，不足 {2 * spec.drop + 1} 张，不去掉最高分、最低分，"
+        elif dropped:
+            how = f"有效票 {_num(n)} 张，去掉 {dropped} 个最高分和 {dropped} 个最低分，"
+        else:
+            how = f"有效票 {_num(n)} 张，"
+        if not kept:
+            if n or len(groups) > 1:
+                steps.append(f"{g.name}无有效票，不计")
+            continue
+        weight = f"（权重 {_num(g.weight)}）" if len(groups) > 1 else ""
+        steps.append(
+            f"{g.name}{weight}{how}合计 {_num(sum_points)} 分 ÷ {_num(kept)} = {_num(mean)} 分"
+        )
+        if spec.combine == "group_means":
+            mean_sum += g.weight * mean
+            weight_sum += g.weight
+        else:
+            total += g.weight * sum_points
+            weight_sum += g.weight * kept
+    if not weight_sum:
+        return None, [*steps, "没有有效票，无法计算平均分"], figures
+    score = (mean_sum if spec.combine == "group_means" else total) / weight_sum
+    if len(groups) > 1:
+        how = "各类平均分按权重加权平均" if spec.combine == "group_means" else "每票按权重计入"
+        steps.append(f"{how}，平均分 {_num(score)} 分")
+    return score, steps, figures
+
+
+def rank_with_ties(scores: list[Fraction | None]) -> list[int]:
+    """Competition ranking (并列): equal exact scores share a rank, the next rank skips
+    (100, 90, 90, 80 → 1, 2, 2, 4); a missing score ranks after every score."""
+    known = [s for s in scores if s is not None]
+    return [1 + sum(1 for o in known if o > s) if s is not None else 1 + len(known) for s in scores]
+
+
 def apply_spec(spec: RuleSpec, outcomes: list[str], tally: Tally) -> Outcome:
     lowest = outcomes[-1]
     parts, numbers = [], {}
+    score = None
+    if spec.scored:
+        score, steps, figures = score_of(spec, tally)
+        numbers["score"] = {"value": _json_num(score), "groups": figures}
     t = spec.threshold
     if t is not None:
         value = _sum(tally.counts(t.counting), t.options)
@@ -312,13 +518,30 @@ def apply_spec(spec: RuleSpec, outcomes: list[str], tally: Tally) -> Outcome:
             f"{share_text(t.share)}为 {_num(limit)}，{words}"
         )
         if met:
+            if spec.scored:
+                parts[-1] += "；" + "；".join(steps)
             return Outcome(
                 lowest,
                 rate_of(spec, tally),
                 "，".join(parts) + f"，结果为{lowest}。",
                 numbers,
+                score,
             )
     counts = tally.counts(spec.counting)
+    if spec.scored:
+        scale = "、".join(f"{o} {_num(p)} 分" for o, p in spec.points)
+        label = lowest
+        if score is not None:
+            label = next(
+                (
+                    b.outcome
+                    for b in spec.bands
+                    if (score > b.share if b.strict else score >= b.share)
+                ),
+                lowest,
+            )
+        parts.append(f"{scale}；" + "；".join(steps) + f"（{_score_band_text(spec, lowest)}）")
+        return Outcome(label, None, "；".join(parts) + f"，结果为{label}。", numbers, score)
     if spec.method == "plurality":
         best = max(
             reversed(tally.scale), key=lambda o: counts.get(o, Fraction(0))
@@ -363,6 +586,19 @@ def describe(spec: RuleSpec, outcomes: list[str]) -> str:
         parts.append(
             "否则以得票最多的选项为结果（并列取较低一档）" if parts else "以得票最多的选项为结果"
         )
+    elif spec.scored:
+        scale = "、".join(f"{o} {_num(p)} 分" for o, p in spec.points)
+        drop = (
+            f"各类投票人分别去掉 {spec.drop} 个最高分和 {spec.drop} 个最低分后，"
+            if spec.drop
+            else ""
+        )
+        combine = "（各类投票人的平均分按权重加权平均）" if spec.combine == "group_means" else ""
+        lead = "否则" if parts else ""
+        parts.append(
+            f"{lead}按分值计分（{scale}），{drop}以有效票的平均分{combine}分档："
+            f"{_score_band_text(spec, lowest)}；得分相同的名次并列"
+        )
     else:
         rate = f"（{'+'.join(spec.rate_options)}）÷ {BASES.get(spec.rate_base, '?')}"
         if len(spec.bands) == 1 and spec.bands[0].share == 0 and not spec.bands[0].strict:
@@ -372,4 +608,6 @@ def describe(spec: RuleSpec, outcomes: list[str]) -> str:
         else:
             lead = "否则按" if parts else "按"
             parts.append(f"{lead}{rate}的比率分档：{_band_text(spec, lowest)}")
+    if spec.not_counted:
+        parts.append(f"“{'、'.join(spec.not_counted)}”计入收回票，不计入有效票")
     return "；".join(parts) + "。"

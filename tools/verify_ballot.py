@@ -6,8 +6,9 @@
 A thin wrapper of verifier/verify_record.py (every proof, sheets = participations per voter
 group, each sheet bound to its group, no sheet or ciphertext twice, each group's sums, the
 tellers' decryptions, electronic and total counts) that also recomputes each subject's
-weighted counts (each group's web and paper counts in its weight), rate and outcome under
-the ballot's stored rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
+weighted counts (each group's web and paper counts in its weight), rate, outcome and, under
+a score rule (按分值计分), the mean score and the rank with ties, under the ballot's stored
+rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
 
 Independent on purpose: it imports nothing of the app and no Django, only the standard
 library, PyNaCl, and the two files next to it (verifier/verify_record.py and
@@ -56,7 +57,9 @@ def sheet_ballot_id(ballot: str, group: dict) -> str:
 
 
 def check_results(record: dict) -> str:
-    """Rates and outcomes recomputed from the (already verified) counts and the rule."""
+    """Rates, scores, ranks and outcomes recomputed from the (already verified) counts and
+    the rule: each voter group's own counts are its paper counts, plus the web sheets for
+    the committee's group."""
     rule, results = record["rule"], record["results"]
     subjects = record["subjects"]
     if not isinstance(results, list) or len(results) != len(subjects):
@@ -105,25 +108,35 @@ def check_results(record: dict) -> str:
         "weighted": w_c * c_cast + sum((weight[g["name"]] * own(g, "returned") for g in others), Fraction(0)),
     }  # fmt: skip
     spec = rules.RuleSpec.from_json(rule["spec"])
+    scores = []
     for i, (subject, result) in enumerate(zip(subjects, results, strict=True)):
         name = f"subject {i + 1} ({subject['name']})"
         options = subject["options"]
         electronic = record["counts"]["electronic"]  # per voter group voting on the web
         weighted = {o: Fraction(0) for o in options}
-        mine = {o: Fraction(0) for o in options}
+        per_group: dict[str, dict] = {}  # each voter group's own counts, web and paper
         for group, rows in electronic.items():
+            mine_g = per_group.setdefault(group, {o: Fraction(0) for o in options})
             for j, o in enumerate(options):
                 weighted[o] += weight[group] * rows[i][j]
-                if group == committee["name"]:
-                    mine[o] += rows[i][j]
+                mine_g[o] += rows[i][j]
         for group, counts in paper.items():
+            mine_g = per_group.setdefault(group, {o: Fraction(0) for o in options})
             for j, o in enumerate(options):
                 weighted[o] += weight[group] * counts[i][j]
-                if group == committee["name"]:
-                    mine[o] += counts[i][j]
+                mine_g[o] += counts[i][j]
+        mine = per_group.get(committee["name"], {o: Fraction(0) for o in options})
+        voting = [
+            g for g in groups
+            if g["committee"] or g["issued"] is not None or g["name"] in electronic
+        ]  # fmt: skip
         tally = rules.Tally(
             weighted=weighted, committee=mine, scale=list(rule["options"]),
             composition=rule["composition"], present=rule["present"], issued=issued, cast=cast,
+            groups=tuple(
+                rules.GroupCounts(g["name"], weight[g["name"]], per_group.get(g["name"], {}))
+                for g in voting
+            ),
         )  # fmt: skip
         outcome = rules.apply_spec(spec, rule["outcomes"], tally)
         counts = [_json_number(weighted[o]) for o in options]
@@ -135,10 +148,29 @@ def check_results(record: dict) -> str:
         published_rate = float(result["rate"]) if result["rate"] is not None else None
         if published_rate != rate:
             raise Invalid(f"{name}: published rate {result['rate']} but the rule gives {rate}")
+        if spec.scored:
+            score = round(float(outcome.score), 2) if outcome.score is not None else None
+            published = result.get("score")
+            published = float(published) if published is not None else None
+            if published != score:
+                raise Invalid(
+                    f"{name}: published score {result.get('score')} but the rule gives {score}"
+                )  # noqa: E501
         if result["outcome"] != outcome.label:
             raise Invalid(
                 f"{name}: published outcome {result['outcome']} but the rule gives {outcome.label}"
             )
+        scores.append(outcome.score)
+    if spec.scored:
+        for i, (subject, result, rank) in enumerate(
+            zip(subjects, results, rules.rank_with_ties(scores), strict=True)
+        ):
+            if result.get("rank") != rank:
+                raise Invalid(
+                    f"subject {i + 1} ({subject['name']}): published rank {result.get('rank')}"
+                    f" but the scores give {rank} (equal scores tie)"
+                )
+        return f"results: weighted counts, scores, ranks with ties and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
     return f"results: weighted counts, rates and outcomes of {len(results)} subject(s) recomputed under the rule ({rule['text']})"  # noqa: E501
 
 

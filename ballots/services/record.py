@@ -4,7 +4,7 @@ the checks ballot_verify runs on it.
 Why built raw, not through ballots.elgamal.record.record_build: the record must show what
 the database holds, so that the verifier (tools/verify_ballot.py, the same code anyone runs
 on the downloaded file) finds whatever was changed there: a sheet added, copied or dropped,
-a ciphertext, a partial decryption, a teller's key, a count, a rate or an outcome edited.
+a ciphertext, a partial decryption, a teller's key, a count, a rate, a score, a rank or an outcome edited.
 """
 
 import json
@@ -144,6 +144,8 @@ def ballot_record(ballot: Ballot) -> dict:
                 else None,
                 "rate": _number(results[i.subject_id].rate) if i.subject_id in results else None,
                 "outcome": results[i.subject_id].outcome if i.subject_id in results else None,
+                "score": _number(results[i.subject_id].score) if i.subject_id in results else None,
+                "rank": results[i.subject_id].rank if i.subject_id in results else None,
             }
             for i in items
         ],

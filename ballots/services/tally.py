@@ -15,10 +15,12 @@ from ..models import (
     SealedSheet,
 )
 from ..rules import (
+    GroupCounts,
     RuleError,
     Tally,
     apply_spec,
     describe,
+    rank_with_ties,
 )
 from ..selectors import voting_codes_by_group, web_voters_by_group
 from .keys import sheet_layout
@@ -89,7 +91,9 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> l
         "weights": {g.name: str(g.weight) for g in groups},
     }
     on_web = [g for g in groups if g.pk in web_counts]
-    results = []
+    # The groups whose own counts a scored rule reads (web, paper, or the committee).
+    counted = [g for g in groups if g.is_committee or g.pk in papers or g.pk in web_counts]
+    results, scores = [], []
     for item in ballot.items.select_related("subject"):
         web = {o: sum(web_counts[g.pk][item.subject_id][o] for g in on_web) for o in choices}
         paper = {o: 0 for o in choices}
@@ -101,9 +105,11 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> l
             )
             for o in choices
         }  # fmt: skip
-        committee_counts = {
-            o: Fraction(web_counts[committee.pk][item.subject_id][o]) for o in choices
-        }
+        own = {g.pk: {o: Fraction(0) for o in choices} for g in groups}
+        for g in on_web:
+            for o in choices:
+                own[g.pk][o] += web_counts[g.pk][item.subject_id][o]
+        committee_counts = own[committee.pk]
         for group in groups:
             tally = papers.get(group.pk)
             if tally is None:
@@ -112,8 +118,7 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> l
                 if count.subject_id == item.subject_id and count.option in paper:
                     paper[count.option] += count.count
                     weighted[count.option] += _fraction(group.weight) * count.count
-                    if group.is_committee:
-                        committee_counts[count.option] += count.count
+                    own[group.pk][count.option] += count.count
         numbers = Tally(
             weighted=weighted,
             committee=committee_counts,
@@ -122,6 +127,7 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> l
             present=ballot.present_count,
             issued=issued,
             cast=cast,
+            groups=tuple(GroupCounts(g.name, _fraction(g.weight), own[g.pk]) for g in counted),
         )
         try:
             outcome = apply_spec(spec, ballot.outcomes, numbers)
@@ -142,12 +148,22 @@ def tally(ballot: Ballot, web_counts: dict[int, dict[int, dict[str, int]]]) -> l
                 rate=Decimal(str(round(float(outcome.rate), 2)))
                 if outcome.rate is not None
                 else None,
+                score=_decimal(outcome.score) if outcome.score is not None else None,
+                group_counts={
+                    g.name: {o: _json_number(own[g.pk][o]) for o in choices} for g in counted
+                },
                 outcome=outcome.label,
                 explanation=outcome.explanation,
                 rule_snapshot=rule_snapshot,
                 rank=0,
             )
         )
+        scores.append(outcome.score)
+    if spec.scored:
+        # Ranked on the exact scores: equal scores tie (并列), the next rank skips.
+        for result, rank in zip(results, rank_with_ties(scores), strict=True):
+            result.rank = rank
+        return results
     ordered = sorted(
         results,
         key=lambda r: (

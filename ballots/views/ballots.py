@@ -77,6 +77,8 @@ def _chart_data(ballot: Ballot, results: list) -> dict:
                 "subject": r.subject.person_name,
                 "counts": r.counts,
                 "rate": float(r.rate) if r.rate is not None else None,
+                "score": float(r.score) if r.score is not None else None,
+                "rank": r.rank_text,
                 "outcome": r.outcome,
             }
             for r in results
@@ -378,6 +380,8 @@ def ballot_screen_data(request, pk: int):
                 "subject": f"{r.subject.unit.name}{r.subject.post} {r.subject.person_name}",
                 "counts": r.counts,
                 "rate": float(r.rate) if r.rate is not None else None,
+                "score": float(r.score) if r.score is not None else None,
+                "rank": r.rank_text,
                 "outcome": r.outcome,
             }
             for r in ballot_results(ballot)
@@ -432,17 +436,20 @@ def ballot_result_xlsx(request, pk: int):
         SheetColumn("单位及职务", width=28),
         *[SheetColumn(option, width=10) for option in ballot.sheet_options],
         SheetColumn("有效票", width=10),
-        SheetColumn("满意率（%）", width=12, number_format="0.00"),
+        SheetColumn("得分", width=10, number_format="0.00")
+        if ballot.scored
+        else SheetColumn("满意率（%）", width=12, number_format="0.00"),
         SheetColumn("测评结果", width=12),
     ]
+    figure = "score" if ballot.scored else "rate"
     rows = (
         [
-            r.rank,
+            r.rank_text if r.tied else r.rank,  # a number unless 并列
             r.subject.person_name,
             f"{r.subject.unit.name}{r.subject.post}",
             *[r.counts.get(o, 0) for o in ballot.sheet_options],
             float(r.valid),
-            float(r.rate) if r.rate is not None else "",
+            float(getattr(r, figure)) if getattr(r, figure) is not None else "",
             r.outcome,
         ]
         for r in ballot_results(ballot)

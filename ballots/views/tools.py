@@ -25,6 +25,10 @@ RULE_FIELDS = (
     "rate_base",
     "counting",
     "bands",
+    "points",
+    "drop",
+    "combine",
+    "not_counted",
 )
 
 

@@ -111,7 +111,7 @@
         data: rows.map(function (r) { return r.counts[o] || 0; }),
       };
     });
-    // The outcome and rate at the end of each bar, red for the worst outcome.
+    // The outcome and rate (or score and rank) at the end of each bar, red for the worst outcome.
     const worst = data.outcomes ? data.outcomes[data.outcomes.length - 1] : data.options[data.options.length - 1];
     series.push({
       name: "结果",
@@ -126,7 +126,10 @@
         fontWeight: "bold",
         formatter: function (p) {
           const r = rows[p.dataIndex];
-          const rate = r.rate === null || r.rate === undefined ? "" : "（" + Number(r.rate).toFixed(1) + "%）";
+          // A score rule shows its score and rank (并列 when tied); other rules their rate.
+          const rate = r.score !== null && r.score !== undefined
+            ? "（" + Number(r.score).toFixed(2) + " 分，第 " + r.rank + " 名）"
+            : r.rate === null || r.rate === undefined ? "" : "（" + Number(r.rate).toFixed(1) + "%）";
           return r.outcome === worst ? "{bad|" + r.outcome + rate + "}" : "{ok|" + r.outcome + rate + "}";
         },
         rich: { ok: { color: ink, fontSize: size, fontWeight: "bold" }, bad: { color: BAD, fontSize: size, fontWeight: "bold" } },

@@ -32,6 +32,9 @@
           const row = table.insertRow();
           row.insertCell().textContent = r.subject;
           data.options.forEach(function (o) { row.insertCell().textContent = o + " " + (r.counts[o] || 0); });
+          if (r.score !== null && r.score !== undefined) {
+            row.insertCell().textContent = "得分 " + Number(r.score).toFixed(2) + " 第 " + r.rank + " 名";
+          }
           row.insertCell().textContent = r.outcome;
         });
       }

@@ -54,6 +54,10 @@ def _form(**changes):
         "rate_base": "valid",
         "counting": "weighted",
         "bands": ">=80% 满意\n>=0% 基本满意",
+        "points": "",
+        "drop": "0",
+        "combine": "pooled",
+        "not_counted": "",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

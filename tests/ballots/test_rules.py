@@ -243,3 +243,33 @@ def test_seed_002_edge_through_the_ballot_and_its_published_results(client, offi
     page = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
     assert "组成人员总数 25 的一半为 12.5，未超过" in page
     assert "组成人员总数 25 的一半为 12.5，超过，结果为不满意" in page
+
+
+def test_score_rules_refuse_what_does_not_fit_the_ballot():
+    from ballots.rules import rank_with_ties
+
+    spec = RuleSpec.from_json(
+        {
+            "threshold": None,
+            "method": "score",
+            "points": [["满意", 100], ["基本满意", 70]],
+            "drop": 99,
+            "combine": "median",
+            "not_counted": ["满意", "弃权"],
+            "bands": [{"score": "70", "outcome": "基本满意"}, {"score": "90", "outcome": "良"}],
+        }
+    )
+    problems = "".join(spec_problems(spec, options=SCALE, outcomes=SCALE))
+    for words in (
+        "每个有效选项都须有且只有一个分值",
+        "去掉最高分、最低分的个数",
+        "平均分的合计方式无效",
+        "各档分数须从高到低",
+        "“良”不是本次测评的结果档次",
+        "不能与测评选项或“弃权”相同",
+    ):
+        assert words in problems
+    for raw in ("abc", "-5", "20000", True):
+        with pytest.raises(RuleError):
+            RuleSpec.from_json({"method": "score", "points": [["满意", raw]], "bands": []})
+    assert rank_with_ties([F(90), F(100), F(90), None, F(181, 2)]) == [3, 1, 3, 5, 2]

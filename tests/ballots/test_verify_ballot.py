@@ -37,19 +37,27 @@ def test_the_verifier_imports_nothing_of_the_app_nor_django():
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
-def _tally(module, counts, scale, composition, present):
+def _tally(module, counts, scale, composition, present, deputies=None):
+    """The committee's counts, and for score rules a second voter group (deputies, weight
+    2/5 against the committee's 3/5) whose own counts score rules read group by group."""
     issued = {"committee": Fraction(composition), "weighted": Fraction(composition)}
     cast = {"committee": Fraction(sum(counts.values())), "weighted": Fraction(sum(counts.values()))}
+    groups = ()
+    if deputies is not None:
+        groups = (
+            module.GroupCounts("常委会组成人员", Fraction(3, 5), counts),
+            module.GroupCounts("人大代表", Fraction(2, 5), deputies),
+        )
     return module.Tally(
         weighted=counts, committee=counts, scale=scale, composition=composition,
-        present=present, issued=issued, cast=cast,
+        present=present, issued=issued, cast=cast, groups=groups,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize("key", [p["key"] for p in presets()])
 def test_the_standalone_rules_agree_with_the_app_on_every_preset(key):
     rng = random.Random(key)
-    checked = 0
+    checked, scores = 0, []
     for (options, outcomes, favourable), _ in itertools.product(SCALES, range(60)):
         try:
             spec = preset_spec(key, options=options, outcomes=outcomes, favourable=favourable)
@@ -61,18 +69,22 @@ def test_the_standalone_rules_agree_with_the_app_on_every_preset(key):
         parts = [b - a for a, b in zip([0, *cuts], [*cuts, votes], strict=True)]
         counts = {o: Fraction(n) for o, n in zip(options, parts, strict=True)}
         present = rng.randint(votes, composition) if votes else composition
+        deputies = {o: Fraction(rng.randint(0, 6)) for o in options} if spec.scored else None
         mine = rules.apply_spec(
-            spec, outcomes, _tally(rules, counts, options, composition, present)
+            spec, outcomes, _tally(rules, counts, options, composition, present, deputies)
         )
         theirs = ballot_rules.apply_spec(
             ballot_rules.RuleSpec.from_json(spec.to_json()),
             outcomes,
-            _tally(ballot_rules, counts, options, composition, present),
+            _tally(ballot_rules, counts, options, composition, present, deputies),
         )
-        assert (mine.label, mine.rate, mine.explanation) == (
+        assert (mine.label, mine.rate, mine.score, mine.explanation) == (
             theirs.label,
             theirs.rate,
+            theirs.score,
             theirs.explanation,
         )
+        scores.append(mine.score)
         checked += 1
+    assert rules.rank_with_ties(scores) == ballot_rules.rank_with_ties(scores)
     assert checked
