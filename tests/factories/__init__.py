@@ -56,6 +56,7 @@ from .core import (
     PasswordChangeRequiredFactory,
     ReminderFactory,
     RenderedDocumentFactory,
+    UserPreferenceFactory,
 )
 from .rectification import (
     OpinionProblemFactory,
@@ -145,6 +146,7 @@ __all__ = [
     "NotificationFactory",
     "OutgoingEmailFactory",
     "PasswordChangeRequiredFactory",
+    "UserPreferenceFactory",
     "OpinionProblemFactory",
     "PaperCountFactory",
     "PaperTallyFactory",
