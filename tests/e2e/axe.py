@@ -30,7 +30,7 @@ WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 # Pages that are not the site's (downloads, PDFs, the JSON a screen polls) are skipped.
 # The Django admin (a superuser's maintenance pages, Django's own markup) is not checked
 # yet: its breadcrumbs, list_editable inputs and filter widgets fail link-in-text-block,
-# label and aria-prohibited-attr; see the README's accessibility notes.
+# label and aria-prohibited-attr (to do).
 SKIP = re.compile(r"\.(pdf|xlsx|zip|json)$|/(download|pdf|screen\.json)/?$|^/admin/")
 
 RUN = """async (tags) => {
