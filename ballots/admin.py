@@ -4,6 +4,8 @@ from core.admin_tools import ReadOnlyAdmin, ServiceAdmin, ServiceInline, formset
 from subjects.models import ReviewForm, Subject
 
 from .models import AgendaItem, Ballot, BallotResult, Inquiry, ReviewMeeting
+from .presets import preset
+from .rules import RuleError
 from .selectors import published_ballots
 from .services import (
     MEETING_EDITABLE,
@@ -110,7 +112,7 @@ class BallotAdmin(ReadOnlyAdmin):
         "campaign",
         "purpose",
         "status",
-        "rule_preset",
+        "rule_name",
         "is_valid",
         "closed_at",
     )
@@ -125,8 +127,17 @@ class BallotAdmin(ReadOnlyAdmin):
         "outcomes",
         "favourable",
         "rule_spec",
+        "rule_preset",
     )
-    readonly_fields = ("scale", "outcome_labels", "rule_sentence")
+    readonly_fields = ("scale", "outcome_labels", "rule_name", "rule_sentence")
+
+    @admin.display(description="结果规则（预设）", ordering="rule_preset")
+    def rule_name(self, obj):
+        """The preset's Chinese name (its short form before the colon), not its key."""
+        try:
+            return preset(obj.rule_preset)["name"].split("：")[0]
+        except RuleError:
+            return "自定义规则"
 
     @admin.display(description="选项")
     def scale(self, obj):

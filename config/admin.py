@@ -26,8 +26,24 @@ class OfficeAdminSite(admin.AdminSite):
         "django_celery_beat",
     ]
 
+    # What only a superuser's maintenance needs: the office does not see it listed.
+    SUPERUSER_ONLY_APPS = {"django_celery_beat", "axes"}
+    SUPERUSER_ONLY_MODELS = {("auth", "Group")}
+    # The framework's section names, as the office would call them.
+    APP_NAMES = {"auth": "登录账号"}
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
+        if not request.user.is_superuser:
+            apps = [app for app in apps if app["app_label"] not in self.SUPERUSER_ONLY_APPS]
+            for app in apps:
+                app["models"] = [
+                    m
+                    for m in app["models"]
+                    if (app["app_label"], m["object_name"]) not in self.SUPERUSER_ONLY_MODELS
+                ]
+                app["name"] = self.APP_NAMES.get(app["app_label"], app["name"])
+            apps = [app for app in apps if app["models"]]
         rank = {label: i for i, label in enumerate(self.APP_ORDER)}
         return sorted(apps, key=lambda app: rank.get(app["app_label"], rank["core"]))
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("health/", HealthView.as_view(), name="health"),
     path("notifications/", core_views.notifications, name="notifications"),
+    path("accounts/large-text/", core_views.large_text, name="large_text"),
     path("documents/<str:kind>/<int:object_id>/", core_views.document, name="document"),
     path("documents/<str:kind>/<int:object_id>/pdf/", core_views.document_pdf, name="document_pdf"),
     path(

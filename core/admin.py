@@ -5,12 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from .admin_tools import ReadOnlyAdmin, ServiceAdmin
-from .audit import audit_action_label
+from .audit import audit_action_areas, audit_action_label
 from .errors import ApplicationError
 from .models import (
     AuditEntry,
@@ -30,10 +30,29 @@ from .services import (
 )
 
 
+class AuditAreaFilter(admin.SimpleListFilter):
+    """操作 by area, in Chinese (as on the 操作记录 page), not by raw action codes."""
+
+    title = "操作"
+    parameter_name = "area"
+
+    def lookups(self, request, model_admin):
+        return [(area, area) for area in audit_action_areas()]
+
+    def queryset(self, request, queryset):
+        prefixes = audit_action_areas().get(self.value() or "")
+        if not prefixes:
+            return queryset
+        match = Q()
+        for prefix in prefixes:
+            match |= Q(action=prefix) | Q(action__startswith=f"{prefix}.")
+        return queryset.filter(match)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action_label", "campaign", "subject", "short_summary")
-    list_filter = ("action", "campaign")
+    list_filter = (AuditAreaFilter, "campaign")
     search_fields = ("summary", "actor__username", "actor__first_name")
     date_hierarchy = "at"
     list_select_related = ("actor", "campaign", "subject", "subject__unit")

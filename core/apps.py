@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         # Also runs after each test flush, so the role groups always exist.
         post_migrate.connect(roles_ensure_groups, sender=self)
         user_logged_in.connect(_password_change_check, dispatch_uid="core.password_change_check")
+        user_logged_in.connect(_preference_load, dispatch_uid="core.preference_load")
 
 
 def _password_change_check(sender, request, user, **kwargs) -> None:
@@ -23,3 +24,14 @@ def _password_change_check(sender, request, user, **kwargs) -> None:
 
     if request is not None and PasswordChangeRequired.objects.filter(user=user).exists():
         request.session[PASSWORD_CHANGE_REQUIRED] = True
+
+
+def _preference_load(sender, request, user, **kwargs) -> None:
+    """Carry the login's 大字模式 into its session, so that no page asks the database."""
+    from .models import UserPreference
+    from .preferences import LARGE_TEXT
+
+    if request is not None:
+        request.session[LARGE_TEXT] = UserPreference.objects.filter(
+            user=user, large_text=True
+        ).exists()

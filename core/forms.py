@@ -155,6 +155,21 @@ class NotificationsReadForm(forms.Form):
     up_to = forms.IntegerField(min_value=0, error_messages={"required": "缺少要标记的通知。"})
 
 
+class LargeTextForm(Form):
+    """大字模式 on or off (the navbar's switch), and the page to return to."""
+
+    large_text = forms.TypedChoiceField(
+        choices=[("1", "开启"), ("0", "关闭")],
+        coerce=lambda v: v == "1",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "缺少大字模式的设置。",
+            "invalid_choice": "大字模式的设置无效。",
+        },
+    )
+    next = forms.CharField(widget=forms.HiddenInput, max_length=2000, required=False)
+
+
 def form_errors_text(form: forms.BaseForm) -> str:
     """Every error of a form in one Chinese sentence: 「字段」：原因；…"""
     parts = []

@@ -235,6 +235,28 @@ class PasswordChangeRequired(models.Model):
         return str(self.user)
 
 
+class UserPreference(models.Model):
+    """How the site is shown to one login, remembered across browsers: 大字模式 (large
+    text, as the 适老化 guidance for public-service websites asks: base text at least
+    18 pt, line spacing at least 1.3). No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name="用户",
+    )
+    large_text = models.BooleanField("大字模式", default=False)
+
+    class Meta:
+        verbose_name = "显示偏好"
+        verbose_name_plural = "显示偏好"
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class ImportJob(models.Model):
     """An Excel import that opens logins, run by a worker (core.imports).
 

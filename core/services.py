@@ -15,7 +15,7 @@ from django.utils import timezone
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .hashers import InitialPasswordHasher
-from .models import LoginLockout, Notification, PasswordChangeRequired
+from .models import LoginLockout, Notification, PasswordChangeRequired, UserPreference
 from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
@@ -130,6 +130,16 @@ def notifications_mark_read(*, user, up_to_pk: int) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True, pk__lte=up_to_pk).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def user_preference_set(*, user, large_text: bool) -> UserPreference:
+    """Turn 大字模式 on or off for the login; every page it opens afterwards follows."""
+    preference, _ = UserPreference.objects.select_for_update().get_or_create(user=user)
+    preference.large_text = large_text
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 def login_lockouts_clear(*, actor, lockouts) -> int:

@@ -6,13 +6,15 @@ from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from .documents import document_for, document_request, document_response, document_title_for
 from .errors import ApplicationError
-from .forms import NotificationsReadForm, form_data
+from .forms import LargeTextForm, NotificationsReadForm, form_data
 from .middleware import PASSWORD_CHANGE_REQUIRED
 from .models import Notification
-from .services import notifications_mark_read, password_change_clear
+from .preferences import LARGE_TEXT
+from .services import notifications_mark_read, password_change_clear, user_preference_set
 
 
 @login_required
@@ -40,6 +42,26 @@ def notifications(request):
             "newest": items[0].pk if items else 0,
         },
     )
+
+
+@login_required
+@require_POST
+def large_text(request):
+    """The navbar's 大字模式 switch: remembered for the login, then back to the page."""
+    form = LargeTextForm(request.POST)
+    try:
+        data = form_data(form)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("my_work")
+    user_preference_set(user=request.user, large_text=data["large_text"])
+    request.session[LARGE_TEXT] = data["large_text"]
+    target = data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "my_work"
+    return redirect(target)
 
 
 @login_required

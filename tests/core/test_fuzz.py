@@ -290,6 +290,8 @@ NO_INPUT = {
     "logout": "button",
     "password_change": "Django's password form",
     "notifications": "button (mark read)",
+    "large_text": "the navbar's 大字模式 switch: two hidden fields, refusals in "
+    "tests/core/test_large_text.py",
 }
 
 NUL = "合法\x00文字"

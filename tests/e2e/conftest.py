@@ -37,3 +37,54 @@ def login(page, live_server):
         page.wait_for_url("**/my-work/")
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def axe_audit(request, monkeypatch):
+    """axe-core and two screenshots for every page the test's browser pages load
+    (tests/e2e/axe.py); serious or critical violations fail the test at its end."""
+    from playwright.sync_api import Browser, BrowserContext
+
+    from tests.e2e.axe import AxeAudit
+
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page")  # set up first, so that its context closes after us
+    context_new_page = BrowserContext.new_page
+    audit = AxeAudit(test_name=request.node.name, open_page=context_new_page)
+    watched = []
+    browser_new_page = Browser.new_page
+
+    def new_page(original):
+        def opened(self, *args, **kwargs):
+            page = original(self, *args, **kwargs)
+            audit.watch(page)
+            watched.append(page)
+            return page
+
+        return opened
+
+    context_close = BrowserContext.close
+
+    def close(self, *args, **kwargs):
+        # A journey that closes its context lets the checks of its pages finish first.
+        open_pages = [p for p in self.pages if not p.is_closed()]
+        if open_pages:
+            audit.wait(open_pages[0])
+        return context_close(self, *args, **kwargs)
+
+    monkeypatch.setattr(BrowserContext, "close", close)
+    monkeypatch.setattr(BrowserContext, "new_page", new_page(context_new_page))
+    monkeypatch.setattr(Browser, "new_page", new_page(browser_new_page))
+    # pytest-playwright's own page was opened before the patch.
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        audit.watch(page)
+        watched.append(page)
+    yield audit
+    open_pages = [p for p in watched if not p.is_closed()]
+    if open_pages:
+        audit.wait(open_pages[0])
+    audit.closed = True
+    assert not audit.violations, "axe-core（WCAG 2.1 AA）发现严重问题：\n" + "\n".join(
+        audit.violations
+    )

@@ -62,6 +62,7 @@ from .core import (
     PasswordChangeRequiredFactory,
     ReminderFactory,
     RenderedDocumentFactory,
+    UserPreferenceFactory,
 )
 from .rectification import (
     OpinionProblemFactory,
@@ -151,6 +152,7 @@ __all__ = [
     "NotificationFactory",
     "OutgoingEmailFactory",
     "PasswordChangeRequiredFactory",
+    "UserPreferenceFactory",
     "OpinionProblemFactory",
     "PaperCountFactory",
     "PaperEntryFactory",

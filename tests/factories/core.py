@@ -19,9 +19,10 @@ from core.models import (
     PasswordChangeRequired,
     Reminder,
     RenderedDocument,
+    UserPreference,
 )
 from core.outbox import Mail, email_cancel, email_queue, outbox_send_due
-from core.services import password_change_require
+from core.services import password_change_require, user_preference_set
 
 from .base import ServiceFactory, UserFactory, default_office, xlsx_upload
 
@@ -160,6 +161,20 @@ class PasswordChangeRequiredFactory(ServiceFactory):
     def _create(cls, model_class, user, **kwargs):
         password_change_require(user=user)
         return model_class.objects.get(user=user)
+
+
+class UserPreferenceFactory(ServiceFactory):
+    """A login's display preference (大字模式), set through the service."""
+
+    class Meta:
+        model = UserPreference
+
+    user = factory.SubFactory(UserFactory)
+    large_text = True
+
+    @classmethod
+    def _create(cls, model_class, user, large_text):
+        return user_preference_set(user=user, large_text=large_text)
 
 
 class ImportJobFactory(ServiceFactory):

@@ -274,3 +274,16 @@ def test_office_opinion_moves_and_forged_ids(client, office):
     client.post(f"{base}opinion/move/delivered/", {"date": datetime.date.today().isoformat()})
     opinion.refresh_from_db()
     assert opinion.status == OpinionStatus.DELIVERED and opinion.problems.count() == 1
+
+
+def test_periods_show_their_unit(client, office, delivered):
+    """期限 1 个月, never a bare 期限 1: on the office's page and in the letter."""
+    campaign, mine, *_ = delivered
+    client.force_login(office)
+    page = client.get(f"/campaigns/{campaign.pk}/rectification/").content.decode()
+    assert (
+        f"整改方案期限 {campaign.rectification_plan_limit} 个月" in page
+        and f"整改情况报告期限 {campaign.rectification_report_limit} 个月" in page
+    )
+    letter = client.get(f"/subjects/{mine.pk}/opinion/").content.decode()
+    assert f"{campaign.rectification_plan_limit} 个月内将整改方案报送" in letter

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -144,3 +145,8 @@ def test_the_page_does_not_list_every_subject(client, office, log, django_assert
         large = _page(client)
     for page in (small, large):
         assert 'list="audit-subject-suggestions"' in page and '<select name="subject"' not in page
+
+
+def test_every_area_of_the_filter_reads_in_chinese():
+    chinese = re.compile(r"^[\u4e00-\u9fff]+$")
+    assert [name for name in audit_action_areas() if not chinese.match(name)] == []
