@@ -258,9 +258,9 @@ def test_the_rule_builder_creates_a_scored_ballot_and_the_simulator_scores(clien
         "name": "计分测评",
         "purpose": "review",
         "preset": "",
-        "options": "满意、基本满意、不满意",
-        "outcomes": "满意、基本满意、不满意",
-        "favourable": "满意、基本满意",
+        "options": ["满意", "基本满意", "不满意"],  # list editors: one box per label
+        "outcomes": ["满意", "基本满意", "不满意"],
+        "favourable": ["满意", "基本满意"],
         "committee_weight": "1",
         "quorum_base": "composition",
         "threshold_counting": "committee",

@@ -189,12 +189,12 @@ def test_codes_vote_once_in_their_groups_weight_and_the_record_counts_per_group(
 
 
 def test_paper_sheets_of_a_group_with_codes_add_up_in_its_weight(office, world):
-    from ballots.services import paper_enter
+    from tests.factories import PaperTallyFactory
 
     ballot, a, b, members = world
     codes = voting_codes_for(ballot, count=2)
     deputies = ballot.voter_groups.get(name="人大代表")
-    paper_enter(
+    PaperTallyFactory(  # typed twice by two office users, agreeing
         actor=office,
         ballot=ballot,
         voter_group=deputies,
