@@ -93,6 +93,7 @@ AUDIT_AREAS: dict[str, str] = {
     "agenda": "评议会议与询问",
     "inquiry": "评议会议与询问",
     "ballot": "满意度测评",
+    "ballot_paper": "满意度测评",
     "opinion": "评议意见",
     "review_opinion": "评议意见",
     "reporting": "评议意见",
@@ -101,6 +102,7 @@ AUDIT_AREAS: dict[str, str] = {
     "rectification_report": "整改",
     "escalation": "整改",
     "briefing": "情况简报",
+    "term_record": "届内履职评议档案",
     "email": "邮件",
 }
 
