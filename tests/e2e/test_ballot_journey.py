@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
 from tests.factories import (
     PASSWORD,
     BallotFactory,
@@ -42,7 +43,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     office_page = desk.new_page()
     _login(office_page, live_server.url, "office")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
-    office_page.get_by_role("button", name="开始投票").click()
+    ballot_open_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("投票中")
     expect(office_page.get_by_test_id("turnout")).to_contain_text("0 / 3")
 
@@ -101,8 +102,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
     # Counted but sealed: not even the office sees a count before publishing.
     expect(office_page.get_by_test_id("sealed")).to_be_visible()
     expect(office_page.get_by_test_id("results")).to_have_count(0)
-    office_page.once("dialog", lambda dialog: dialog.accept())
-    office_page.get_by_role("button", name="公布结果").click()
+    ballot_publish_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已公布")
 
     expect(screen.get_by_test_id("screen-results")).to_contain_text("金立新", timeout=10000)

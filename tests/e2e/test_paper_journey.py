@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
 from tests.factories import (
     PASSWORD,
     BallotFactory,
@@ -61,7 +62,7 @@ def test_two_office_users_enter_the_deputies_paper_totals(browser, live_server):
     first.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     form = first.get_by_test_id(f"paper-{deputies.pk}")
     expect(form.get_by_role("link", name="打印人大代表纸质测评票和计票单（PDF）")).to_be_visible()
-    first.get_by_role("button", name="开始投票").click()
+    ballot_open_confirmed(first)
     expect(first.get_by_test_id("ballot-status")).to_have_text("投票中")
     form = first.get_by_test_id(f"paper-{deputies.pk}")
     expect(form.get_by_label("录入次序")).to_have_value("1")
@@ -104,8 +105,7 @@ def test_two_office_users_enter_the_deputies_paper_totals(browser, live_server):
     first.once("dialog", lambda dialog: dialog.accept())
     first.get_by_role("button", name="结束投票").click()
     expect(first.get_by_test_id("ballot-status")).to_have_text("已结束")
-    first.once("dialog", lambda dialog: dialog.accept())
-    first.get_by_role("button", name="公布结果").click()
+    ballot_publish_confirmed(first)
     expect(first.get_by_test_id("ballot-status")).to_have_text("已公布")
     row = first.get_by_test_id("results").locator("tr", has_text="金立新")
     # The deputies' agreed 6 满意 and 3 不满意 at weight 0.5.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
 from tests.factories import (
     PASSWORD,
     BallotFactory,
@@ -81,7 +82,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     _login(office_page, live_server.url, "office")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     expect(office_page.get_by_test_id("tellers")).to_contain_text("已生成密钥")
-    office_page.get_by_role("button", name="开始投票").click()
+    ballot_open_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("投票中")
     receipts = []
     for username, choices in [
@@ -140,8 +141,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     # 5. The office publishes; the member finds the receipt; the record verifies.
     office_page.reload()
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已结束")
-    office_page.once("dialog", lambda dialog: dialog.accept())
-    office_page.get_by_role("button", name="公布结果").click()
+    ballot_publish_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已公布")
     voter.goto(f"{live_server.url}/my-work/")
     voter.get_by_role("link", name="核对回执").click()

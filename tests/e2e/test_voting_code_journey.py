@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ballots.browser import teller_key_file
+from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
 from tests.factories import (
     PASSWORD,
     TELLER_SEEDS,
@@ -98,7 +99,7 @@ def test_deputies_vote_with_codes_and_count_in_their_weight(browser, live_server
     slips.close()
     office_page.reload()
     expect(office_page.get_by_test_id("group-turnout")).to_contain_text("人大代表")
-    office_page.get_by_role("button", name="开始投票").click()
+    ballot_open_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("投票中")
 
     # 2. Two deputies, no account: one opens the slip's link (its QR), one types the code.
@@ -151,8 +152,7 @@ def test_deputies_vote_with_codes_and_count_in_their_weight(browser, live_server
 
     # 6. Published: each group's turnout and the weighted outcome.
     office_page.reload()
-    office_page.once("dialog", lambda dialog: dialog.accept())
-    office_page.get_by_role("button", name="公布结果").click()
+    ballot_publish_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("已公布")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/results/")
     groups = office_page.get_by_test_id("group-turnout")
