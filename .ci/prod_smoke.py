@@ -508,7 +508,7 @@ def _wait_render(office: Browser, briefing: str) -> Page:
     deadline = time.monotonic() + 180
     while True:
         page = office.page(briefing)
-        if 'http-equiv="refresh"' not in page.body:  # the page refreshes while rendering
+        if "data-reload-after" not in page.body:  # the page reloads itself while rendering
             assert 'data-testid="render-error"' not in page.body, page.body[:1000]
             return page
         assert time.monotonic() < deadline, "the briefing is still rendering after 3 minutes"
