@@ -23,6 +23,8 @@ PDF_ONLY = {
     "workbench/briefing_pdf.html": "the briefing's PDF, and its frozen issued_html (shown in "
     "a srcdoc frame with the nonce added by workbench.views.briefings._framed)",
     "surveys/investigation_report_pdf.html": "the investigation report's PDF",
+    "ballots/paper_pdf.html": "a voter group's paper sheet and counting form (ballots.documents)",
+    "workbench/term_record_pdf.html": "the term record's PDF (workbench.term_record)",
 }
 
 SCRIPT = re.compile(r"<script\b[^>]*>", re.I)
