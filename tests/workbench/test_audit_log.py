@@ -19,7 +19,9 @@ def test_action_codes_read_in_chinese_and_fall_into_areas():
     assert audit_action_label("duty_report.upload.draft") == "上传述职报告初稿"
     assert audit_action_label("weird") == "weird"
     areas = audit_action_areas()
-    assert areas["满意度测评"] == ["ballot", "ballot_paper"] and "rectification_plan" in areas["整改"]
+    assert (
+        areas["满意度测评"] == ["ballot", "ballot_paper"] and "rectification_plan" in areas["整改"]
+    )
 
 
 @pytest.fixture
