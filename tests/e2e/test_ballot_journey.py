@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
+from tests.e2e.steps import login_as
 from tests.factories import (
-    PASSWORD,
     BallotFactory,
     CampaignFactory,
     MemberFactory,
@@ -19,14 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/my-work/")
 
 
 def test_ballot_from_opening_to_published_results(browser, live_server):
@@ -41,7 +33,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     office_page = desk.new_page()
-    _login(office_page, live_server.url, "office")
+    login_as(office_page, live_server.url, "office")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     ballot_open_confirmed(office_page)
     expect(office_page.get_by_test_id("ballot-status")).to_have_text("投票中")
@@ -63,7 +55,7 @@ def test_ballot_from_opening_to_published_results(browser, live_server):
         )
         phones.append(phone)
         member_page = phone.new_page()
-        _login(member_page, live_server.url, username)
+        login_as(member_page, live_server.url, username)
         member_page.get_by_role("link", name="去投票").click()
         counter = member_page.get_by_test_id("picked-counter")
         expect(counter).to_have_text("已选 0 / 2")
@@ -137,7 +129,7 @@ def test_without_javascript_the_member_is_told_to_ask_for_a_paper_sheet(browser,
         viewport={"width": 375, "height": 740}, is_mobile=True, java_script_enabled=False
     )
     page = phone.new_page()
-    _login(page, live_server.url, "weiyuan1")
+    login_as(page, live_server.url, "weiyuan1")
     page.get_by_role("link", name="去投票").click()
     expect(page.get_by_test_id("no-js")).to_be_visible()
     expect(page.get_by_test_id("no-js")).to_contain_text("领取纸质票")

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
+from tests.e2e.steps import login_as
 from tests.factories import (
-    PASSWORD,
     BallotFactory,
     CampaignFactory,
     MemberFactory,
@@ -19,14 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/my-work/")
 
 
 def _type(page, form, figures: dict[str, str]) -> None:
@@ -58,7 +50,7 @@ def test_two_office_users_enter_the_deputies_paper_totals(browser, live_server):
     }
 
     first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _login(first, live_server.url, "office")
+    login_as(first, live_server.url, "office")
     first.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     form = first.get_by_test_id(f"paper-{deputies.pk}")
     expect(form.get_by_role("link", name="打印人大代表纸质测评票和计票单（PDF）")).to_be_visible()
@@ -74,7 +66,7 @@ def test_two_office_users_enter_the_deputies_paper_totals(browser, live_server):
 
     # The second clerk types one box wrong: the page names it, and closing is refused.
     second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _login(second, live_server.url, "clerk")
+    login_as(second, live_server.url, "clerk")
     second.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     form = second.get_by_test_id(f"paper-{deputies.pk}")
     expect(form).to_contain_text("第一次录入：柏办公")

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
+from tests.e2e.steps import login_as
 from tests.factories import (
-    PASSWORD,
     BallotFactory,
     CampaignFactory,
     MemberFactory,
@@ -25,14 +25,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/my-work/")
 
 
 def _load_key(page, path: Path, passphrase: str):
@@ -56,7 +48,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     for i in (1, 2, 3):
         context = browser.new_context(accept_downloads=True, **PHONE)
         page = pages[i] = context.new_page()
-        _login(page, live_server.url, f"jianpiao{i}")
+        login_as(page, live_server.url, f"jianpiao{i}")
         page.get_by_role("link", name="去生成").click()
         page.get_by_label("口令", exact=True).fill(f"passphrase-{i}")
         page.get_by_label("再输入一次").fill(f"passphrase-{i}")
@@ -79,7 +71,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     # 2. The office opens the ballot; two members vote on their phones.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     office_page = desk.new_page()
-    _login(office_page, live_server.url, "office")
+    login_as(office_page, live_server.url, "office")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     expect(office_page.get_by_test_id("tellers")).to_contain_text("已生成密钥")
     ballot_open_confirmed(office_page)
@@ -91,7 +83,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     ]:
         phone = browser.new_context(**PHONE)
         member = phone.new_page()
-        _login(member, live_server.url, username)
+        login_as(member, live_server.url, username)
         member.get_by_role("link", name="去投票").click()
         expect(member.get_by_test_id("no-js")).to_be_hidden()
         for subject, choice in zip(("金立新", "唐晓云"), choices, strict=True):

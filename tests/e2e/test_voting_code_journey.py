@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from ballots.browser import teller_key_file
 from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
+from tests.e2e.steps import login_as
 from tests.factories import (
-    PASSWORD,
     TELLER_SEEDS,
     BallotFactory,
     CampaignFactory,
@@ -31,14 +31,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/my-work/")
 
 
 def _vote(page, choices: dict[str, str]):
@@ -78,7 +70,7 @@ def test_deputies_vote_with_codes_and_count_in_their_weight(browser, live_server
     # 1. The office lets the deputies vote on the web and prints their code slips.
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     office_page = desk.new_page()
-    _login(office_page, live_server.url, "office")
+    login_as(office_page, live_server.url, "office")
     office_page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     form = office_page.get_by_test_id("codes-form")
     expect(form).to_contain_text("人大代表（权重 0.25）：开通网上投票，生成投票码")
@@ -122,7 +114,7 @@ def test_deputies_vote_with_codes_and_count_in_their_weight(browser, live_server
         ("weiyuan3", {"金立新": "满意", "唐晓云": "满意"}),
     ]:
         member = browser.new_context(**PHONE).new_page()
-        _login(member, live_server.url, username)
+        login_as(member, live_server.url, username)
         member.get_by_role("link", name="去投票").click()
         receipts.append(_vote(member, choices))
 
@@ -143,7 +135,7 @@ def test_deputies_vote_with_codes_and_count_in_their_weight(browser, live_server
     expect(office_page.get_by_test_id("ballot-status")).to_contain_text("已解密 0 人，需 2 人")
     for i, done in ((1, "解密结果已通过校验"), (2, "计票完成")):
         teller = browser.new_context(**PHONE).new_page()
-        _login(teller, live_server.url, f"jianpiao{i}")
+        login_as(teller, live_server.url, f"jianpiao{i}")
         teller.get_by_role("link", name="去解密").click()
         teller.get_by_label("监票密钥文件").set_input_files(str(files[i]))
         teller.get_by_label("口令").fill(f"passphrase-{i}")
