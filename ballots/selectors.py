@@ -298,7 +298,19 @@ class PaperGroupState:
 
     @property
     def agreed(self) -> bool:
-        return self.tally is not None
+        """Counted: two entries that agree, and the tally written from them."""
+        return (
+            self.tally is not None
+            and self.first is not None
+            and self.second is not None
+            and not self.differences
+        )
+
+    @property
+    def unchecked(self) -> bool:
+        """A tally stored without two agreeing entries (typed once, e.g. before double
+        entry existed, or written by any other path): never counted as it stands."""
+        return self.tally is not None and not self.agreed
 
 
 def paper_groups(ballot) -> list[PaperGroupState]:
@@ -356,6 +368,13 @@ def paper_pending(ballot: Ballot) -> list[str]:
     with paper entries has two that agree)."""
     problems = []
     for state in paper_groups(ballot):
+        if state.unchecked and state.first is None:
+            problems.append(
+                f"{state.group.name}纸质票合计（发出 {state.tally.issued} 张，收回 "
+                f"{state.tally.returned} 张）只录入过一次，未经双人录入核对，须由两名工作人员"
+                "按计票单分别录入、核对一致后才能计入"
+            )
+            continue
         if state.first is None:
             continue
         if state.second is None:

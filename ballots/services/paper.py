@@ -124,6 +124,15 @@ def paper_enter(
         )
     if number == PaperEntryNumber.SECOND and PaperEntryNumber.FIRST not in entries:
         raise ApplicationError(f"{voter_group.name}还没有第一次录入，请先完成第一次录入。")
+    # A tally stored without entries (typed once, before double entry) is not counted; the
+    # first entry replaces it, and its figures stay in this entry's audit record.
+    unchecked = (
+        None
+        if entries
+        else PaperTally.objects.filter(ballot=ballot, voter_group=voter_group)
+        .prefetch_related("counts")
+        .first()
+    )
     entry, created = PaperEntry.objects.update_or_create(
         ballot=ballot,
         voter_group=voter_group,
@@ -162,6 +171,20 @@ def paper_enter(
             "returned": returned,
             "counts": {names[sid]: row for sid, row in full.items()},
             "differences": differences,
+            **(
+                {
+                    "replaced_unchecked_tally": {
+                        "issued": unchecked.issued,
+                        "returned": unchecked.returned,
+                        "counts": [
+                            [names.get(str(c.subject_id), str(c.subject_id)), c.option, c.count]
+                            for c in unchecked.counts.all()
+                        ],
+                    }
+                }
+                if unchecked is not None
+                else {}
+            ),
         },
     )
     return entry

@@ -282,3 +282,69 @@ def test_sheet_and_counting_form_pdf(client, office, world):
     # Only the office prints them.
     client.force_login(MemberFactory().user)
     assert client.get(url).status_code == 403
+
+
+def _unchecked_tally(ballot, group, subject, issued, returned, counts):
+    """A group's paper totals as stored before double entry existed: one typing, straight
+    into the counted table, with no PaperEntry behind it."""
+    tally = PaperTally.objects.create(
+        ballot=ballot, voter_group=group, issued=issued, returned=returned
+    )
+    for option, n in counts.items():
+        tally.counts.create(subject=subject, option=option, count=n)
+    return tally
+
+
+def test_tally_typed_once_blocks_close_and_count_until_entered_twice(office, world):
+    ballot, deputies, a, b = world
+    _unchecked_tally(ballot, deputies, a, 12, 10, {"满意": 10})
+    [_, state] = paper_groups(ballot)
+    assert state.unchecked and not state.agreed
+    assert paper_pending(ballot) == [
+        "人大代表纸质票合计（发出 12 张，收回 10 张）只录入过一次，未经双人录入核对，"
+        "须由两名工作人员按计票单分别录入、核对一致后才能计入"
+    ]
+    ballot = _voted(ballot, office)
+    with pytest.raises(ApplicationError, match="只录入过一次，未经双人录入核对"):
+        ballot_close(actor=office, ballot=ballot)
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.OPEN
+    # The counting step refuses it as well, whatever path reaches it.
+    from ballots.services.tellers import ballot_count
+
+    with pytest.raises(ApplicationError, match="纸质票两次录入尚未核对一致，不能计票"):
+        ballot_count(actor=office, ballot=ballot, rows=[[3, 0, 0, 0], [3, 0, 0, 0]])
+    # A first entry replaces the unchecked tally (its figures kept in the audit); one entry
+    # still does not count.
+    counts = {a.pk: {"满意": 6, "不满意": 3, "invalid": 1}, b.pk: {"满意": 10}}
+    _enter(office, ballot, deputies, 1, 12, 10, counts)
+    assert not PaperTally.objects.exists()
+    replaced = AuditEntry.objects.get(action="ballot.paper").data["replaced_unchecked_tally"]
+    assert replaced == {"issued": 12, "returned": 10, "counts": [["金立新", "满意", 10]]}
+    with pytest.raises(ApplicationError, match="人大代表纸质票只录入了一次"):
+        ballot_close(actor=office, ballot=ballot)
+    # A second office user types the same counting form: now it counts.
+    _enter(office_user(), ballot, deputies, 2, 12, 10, counts)
+    assert paper_pending(ballot) == []
+    ballot = ballot_close(actor=office, ballot=ballot)
+    tellers_count(ballot)
+    result = BallotResult.objects.get(ballot=ballot, subject=a)
+    assert result.paper_counts == {"满意": 6, "基本满意": 0, "不满意": 3, "弃权": 0}
+
+
+def test_tally_typed_once_refused_over_http(client, office, world):
+    ballot, deputies, a, b = world
+    _unchecked_tally(ballot, deputies, a, 12, 10, {"满意": 10})
+    ballot = _voted(ballot, office)
+    client.force_login(office)
+    html = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert "只录入过一次，未经核对，暂不计入：发出 12，收回 10" in html
+    assert "两次录入一致，已计入" not in html
+    response = client.post(f"/ballots/{ballot.pk}/move/counting/", follow=True)
+    assert response.status_code == 200
+    assert (
+        "人大代表纸质票合计（发出 12 张，收回 10 张）只录入过一次，未经双人录入核对"
+        in response.content.decode()
+    )
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.OPEN and ballot.closed_at is None
