@@ -25,6 +25,7 @@ from ..models import (
     Eligibility,
     PaperEntryNumber,
 )
+from ..presets import presets
 from ..rules import RuleError, describe
 from ..selectors import (
     ballot_groups_summary,
@@ -115,6 +116,7 @@ def ballot_list(request, pk: int):
             "ballots": ballots,
             "form": form,
             "presets": preset_fields(),
+            "preset_sources": presets(),
             "past": published_ballots()
             .filter(campaign__isnull=False)
             .order_by("-published_at")[:20],

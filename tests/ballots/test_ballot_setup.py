@@ -300,3 +300,19 @@ def test_the_office_names_tellers_on_the_setup_form(client, office, campaign):
     assert ballot.teller_threshold == 2
     detail = client.get(f"/ballots/{ballot.pk}/").content.decode()
     assert 'data-testid="tellers-missing"' in detail and "尚未生成监票密钥" in detail
+
+
+def test_the_preset_picker_shows_where_each_preset_comes_from(client, office, campaign):
+    from html import unescape
+
+    from ballots.presets import presets
+
+    client.force_login(office)
+    html = unescape(client.get(f"/campaigns/{campaign.pk}/ballots/").content.decode())
+    assert 'data-testid="preset-sources"' in html
+    text = html.replace("<strong>", "").replace("</strong>", "")
+    for p in presets():
+        assert f"{p['name']}：{p['source']}" in text
+    # The scored examples say plainly that no published rule stands behind them.
+    scored = [p for p in presets() if p["spec"]["method"] == "score"]
+    assert scored and all("不是某地公布的规则" in p["source"] for p in scored)

@@ -215,6 +215,7 @@ def test_every_preset_is_sound_and_listed_in_the_readme():
         assert not spec_problems(spec, options=p["scale"], outcomes=p["outcomes"])
         assert RuleSpec.from_json(spec.to_json()) == spec
         assert p["name"] in readme and describe(spec, p["outcomes"]) in readme
+        assert p["source"] in readme
 
 
 @pytest.mark.django_db
