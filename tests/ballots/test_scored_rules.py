@@ -1,5 +1,5 @@
 """Scored rules (按分值计分) through the services, the record's verifier and the pages:
-two published presets at their band edges, dropping the highest and lowest votes of each
+two scored presets at their band edges, dropping the highest and lowest votes of each
 voter group, 不了解 on the sheet outside the valid base, and a ranking with ties."""
 
 import io
@@ -313,3 +313,54 @@ def test_the_rule_builder_creates_a_scored_ballot_and_the_simulator_scores(clien
         {**{k: v for k, v in fields.items() if k not in ("name", "purpose")}, "bands": ">=95 满意"},
     ).content.decode()
     assert "100 分" in custom  # one 100 and the 70 dropped: 100 ÷ 1
+
+
+def _result_rows(client, ballot, names) -> dict[str, list[str]]:
+    """The published results page's table as text cells, per subject: rank, name, the
+    count of each sheet option, valid ballots, score, outcome."""
+    import re
+    from html import unescape
+
+    page = client.get(reverse("ballot_results", args=[ballot.pk])).content.decode()
+    table = page.split('data-testid="results"')[1].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+        cells = [
+            unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        ]
+        name = next((n for n in names if cells and cells[1].startswith(n)), None)
+        if name:
+            rows[name] = cells[:-1]
+    return rows
+
+
+def test_band_edges_unknown_and_dropping_read_the_same_over_http(client, office):
+    """What the services stored at each edge is what the published results page shows."""
+    satisfaction = _published(
+        office,
+        "score_satisfaction",
+        SATISFACTION,
+        ["甲", "丙", "丁"],
+        [
+            ["满意", "基本满意", "基本满意"],
+            ["满意", "基本满意", "基本满意"],
+            ["基本满意", "基本满意", "不满意"],
+            ["不了解", "基本满意", "不了解"],
+        ],
+    )  # 甲 (200 + 70) ÷ 3 = 90: 满意; 丙 70: 基本满意; 丁 (140 + 30) ÷ 3 ≈ 56.67: 不满意
+    trimmed = _trimmed_ballot(office)
+    client.force_login(office)
+    header = client.get(reverse("ballot_results", args=[satisfaction.pk])).content.decode()
+    assert "<th>不了解</th>" in header and "<th>得分</th>" in header
+    rows = _result_rows(client, satisfaction, ["甲", "丙", "丁"])
+    assert [rows[n][0] for n in ("甲", "丙", "丁")] == ["1", "2", "3"]
+    assert [rows[n][-2:] for n in ("甲", "丙", "丁")] == [
+        ["90.00", "满意"],
+        ["70.00", "基本满意"],
+        ["56.67", "不满意"],
+    ]
+    # 不了解 is shown as returned, and left out of the valid ballots the mean divides by.
+    assert rows["甲"][2:7] == ["2", "1", "0", "1", "3"]
+    rows = _result_rows(client, trimmed, ["周敏", "吴刚"])
+    assert rows["周敏"][-2:] == ["85.00", "满意"] and rows["吴刚"][-2:] == ["82.00", "基本满意"]
