@@ -14,6 +14,7 @@ import datetime
 import json
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from ballots.services import (
     inquiry_submit,
     meeting_create,
 )
+from ballots.services.cast import ballot_cast_code
+from ballots.services.codes import voting_codes_issue
 from core.roles import Role, user_add_role
 from rectification.models import ProblemSource
 from rectification.services import (
@@ -403,25 +406,40 @@ def _meeting_and_ballot(
         inquiry_answer(
             actor=office, inquiry=inquiry, answer="将推行并联审批，压缩办理时限，年底前完成。"
         )
+    # A scored ballot (按分值计分, 不了解 outside the base, highest and lowest dropped per
+    # group) in which the deputies (seed 002: "各位委员和代表") vote on the web with
+    # one-time voting codes, at half the members' weight.
     ballot = ballot_create(
         actor=office,
         campaign=campaign,
         name="述职评议满意度测评",
         meeting=meeting,
         tellers=[users[u] for u in DEMO_TELLERS],
+        rule_preset="score_trimmed",
+        extra_groups=[("人大代表", Decimal("0.5"))],
     )
+    deputies = ballot.voter_groups.get(is_committee=False)
+    codes = voting_codes_issue(actor=office, ballot=ballot, voter_group=deputies, count=8)
     seeds = _tellers_keys(ballot)
     ballot_open(actor=office, ballot=ballot)
     rng = random.Random(seed)
     voters = [
         m.user for m in Member.objects.filter(counts_toward_composition=True).select_related("user")
     ][:24]
-    for voter in voters:
-        choices = {
-            s.pk: rng.choices(ballot.options, weights=[7, 3, 1] if i != 4 else [2, 3, 5])[0]
+
+    def choices() -> dict:
+        return {
+            s.pk: rng.choices(
+                [*ballot.options, "不了解"], weights=[7, 3, 1, 1] if i != 4 else [2, 3, 5, 1]
+            )[0]
             for i, s in enumerate(subjects)
         }
-        ballot_cast(actor=voter, ballot=ballot, sheet=sheet_for(ballot, choices))
+
+    for voter in voters:
+        ballot_cast(actor=voter, ballot=ballot, sheet=sheet_for(ballot, choices()))
+    # Six of the eight slips drawn by deputies are used; two stay unused.
+    for code in codes[:6]:
+        ballot_cast_code(code=code, sheet=sheet_for(ballot, choices(), deputies))
     ballot = ballot_close(actor=office, ballot=ballot)
     # Two of the three tellers decrypt in the meeting; the third's file stays unused.
     for index in (1, 2):

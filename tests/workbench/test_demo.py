@@ -164,12 +164,30 @@ def test_demo_meeting_ballot_and_practice_ballot(client):
 
     county, _ = demo_load(today=datetime.date(2017, 10, 8))
     ballot = county.ballots.get()
+    # 24 members with their accounts and 6 deputies with voting codes voted on the web.
     assert (
         ballot.status == BallotStatus.PUBLISHED
         and ballot.is_valid
-        and ballot.web_participants == 24
+        and ballot.web_participants == 30
     )
     assert ballot.results.count() == 12
+    deputies = ballot.voter_groups.get(is_committee=False)
+    assert deputies.name == "人大代表" and deputies.web_voting
+    assert ballot.voting_codes.filter(used=True).count() == 6
+    assert ballot.voting_codes.filter(used=False).count() == 2
+    # A scored ballot: every result has a score and a rank, and the ranks follow the scores.
+    assert ballot.scored and ballot.rule_preset == "score_trimmed"
+    results = sorted(ballot.results.all(), key=lambda r: r.rank)
+    assert all(r.score is not None for r in results) and results[0].rank == 1
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    _login(client, "office")
+    page = client.get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert "<th>得分</th>" in page and "人大代表" in page
+    screen = client.get(f"/ballots/{ballot.pk}/screen.json").json()
+    assert all(r["score"] is not None and r["rank"] for r in screen["results"])
+    client.logout()
+    public = client.get(f"/public/campaigns/{county.pk}/").content.decode()
+    assert "<th>得分</th>" in public
     meeting = county.meetings.get()
     assert meeting.agenda.count() == 6 and meeting.inquiries.exclude(answer="").count() == 3
     practice = Campaign.objects.get(name=batch_campaign_name(2017)).ballots.get()
