@@ -80,8 +80,10 @@ def move_view(
     @object_post(lookup=lookup, page=page, detail=detail)
     def view(request, obj, forms, to: str):
         target, kwargs = entity(obj)
-        if target is None or not any(m.target == to for m in workflow.moves):
+        if not any(m.target == to for m in workflow.moves):
             raise ApplicationError(UNKNOWN)
+        if target is None:
+            raise ApplicationError(f"还没有{workflow.noun}，不能{workflow.verb(to)}。")
         move = workflow.move(workflow.state(target), to)
         if move is None:
             raise workflow.refuse(workflow.state(target), to)

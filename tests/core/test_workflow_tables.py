@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from ballots.models import Ballot, BallotStatus
+from core import audit
 from core.errors import ApplicationError
 from core.forms import ReasonForm
 from core.models import AuditEntry
@@ -27,31 +28,47 @@ def _on_hold(ballot) -> str:
     return "暂缓的测评不能开始。" if "暂缓" in ballot.name else ""
 
 
-TOY = Workflow(
-    noun="示例测评",
-    action="toy_ballot",
-    # The access rule: office staff, and only on ballots not named for someone else.
-    access=lambda user, obj, roles: user_has_role(user, *roles) and "他人" not in obj.name,
-    moves=(
-        Move(
-            BallotStatus.DRAFT,
-            BallotStatus.OPEN,
-            "开始",
-            name="open_toy",
-            guard=_on_hold,
-            refusal="只有本办公室可以开始{obj.name}。",
-            service="tests.core.test_workflow_tables.toy_open",
-            form=lambda data, files, obj: ReasonForm(data),
-            done="{obj.name}已开始。",
+def _toy_workflow() -> Workflow:
+    return Workflow(
+        noun="示例测评",
+        action="toy_ballot",
+        # The access rule: office staff, and only on ballots not named for someone else.
+        access=lambda user, obj, roles: user_has_role(user, *roles) and "他人" not in obj.name,
+        moves=(
+            Move(
+                BallotStatus.DRAFT,
+                BallotStatus.OPEN,
+                "开始",
+                name="open_toy",
+                guard=_on_hold,
+                refusal="只有本办公室可以开始{obj.name}。",
+                service="tests.core.test_workflow_tables.toy_open",
+                form=lambda data, files, obj: ReasonForm(data),
+                done="{obj.name}已开始。",
+            ),
         ),
-    ),
-    actions=(Action(name="rename_toy", label="改名", states=(BallotStatus.DRAFT,)),),
-    labels=dict(BallotStatus.choices),
-    edit_name="edit_toy",
-    edit_states=(BallotStatus.DRAFT,),
-    editors=(Role.OFFICE,),
-    flags={"toy_open": (BallotStatus.OPEN,)},
-)
+        actions=(Action(name="rename_toy", label="改名", states=(BallotStatus.DRAFT,)),),
+        labels=dict(BallotStatus.choices),
+        edit_name="edit_toy",
+        edit_states=(BallotStatus.DRAFT,),
+        editors=(Role.OFFICE,),
+        flags={"toy_open": (BallotStatus.OPEN,)},
+    )
+
+
+TOY: Workflow  # made per test by the `toy` fixture, its audit codes removed after
+
+
+@pytest.fixture(autouse=True)
+def toy():
+    """The toy table registers audit codes; they are removed again, so the real registry
+    (the 操作记录 filter's areas) is left as it was."""
+    global TOY
+    saved = dict(audit._LABELS)
+    TOY = _toy_workflow()
+    yield TOY
+    audit._LABELS.clear()
+    audit._LABELS.update(saved)
 
 
 @transaction.atomic
@@ -97,7 +114,7 @@ def test_a_dependent_move_can_leave_the_audit_to_its_parent(ballot, office):
         TOY.edit_check(ballot, office)
 
 
-def _view():
+def _view(entity=lambda obj: (obj, {"ballot": obj})):
     def page(request, obj, *, status=200, **forms):
         return HttpResponse(f"page {sorted(forms)}", status=status)
 
@@ -106,8 +123,15 @@ def _view():
         lookup=lambda *, user, pk: Ballot.objects.get(pk=pk),
         page=page,
         detail="ballot_detail",
-        entity=lambda obj: (obj, {"ballot": obj}),
+        entity=entity,
     )
+
+
+def test_the_move_view_says_when_the_entity_has_not_started(ballot, office):
+    view = _view(entity=lambda obj: (None, {}))
+    response = view(request := _post(office, {"reason": "开会"}), pk=ballot.pk, to="open")
+    assert response.status_code == 400
+    assert [str(m) for m in get_messages(request)] == ["还没有示例测评，不能开始。"]
 
 
 def _post(user, data):
