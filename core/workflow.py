@@ -61,7 +61,7 @@ class Action:
     may: Callable[[Any, Any], bool] | None = None  # (user, obj): instead of the access rule
     refusal: str = ""
     service: str = ""
-    audit: str = ""
+    audit: tuple[str, ...] = ()  # the audit actions its service writes
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ PLAN_WORKFLOW = Workflow(
             states=(PlanStatus.DRAFT, PlanStatus.RETURNED),
             refusal="只有评议办公室工作人员可以延期。",
             service=f"{_S}rectification_deadline_extend",
-            audit=AuditAction.RECTIFICATION_EXTEND,
+            audit=(AuditAction.RECTIFICATION_EXTEND,),
         ),
     ),
     labels=dict(PlanStatus.choices),
@@ -275,7 +275,7 @@ REPORT_WORKFLOW = Workflow(
             guard=_assessable,
             refusal="只有评议办公室工作人员可以组织整改情况满意度测评。",
             service=f"{_S}rectification_assessment_open",
-            audit=AuditAction.RECTIFICATION_ASSESS,
+            audit=(AuditAction.RECTIFICATION_ASSESS,),
         ),
         Action(
             name="conclude",
@@ -285,7 +285,11 @@ REPORT_WORKFLOW = Workflow(
             guard=_assessed,
             refusal="只有评议办公室或主任会议成员可以登记测评结论。",
             service=f"{_S}rectification_assessment_conclude",
-            audit=AuditAction.RECTIFICATION_CONTINUED,
+            audit=(
+                "rectification_report.satisfied",
+                "rectification_report.continued",
+                AuditAction.RECTIFICATION_CONTINUED,
+            ),
         ),
         Action(
             name="decide",
@@ -295,7 +299,12 @@ REPORT_WORKFLOW = Workflow(
             guard=_decided_by_meeting,
             refusal="只有评议办公室或主任会议成员可以登记主任会议决定。",
             service=f"{_S}rectification_meeting_decide",
-            audit=AuditAction.RECTIFICATION_MEETING_DECISION,
+            audit=(
+                AuditAction.RECTIFICATION_MEETING_DECISION,
+                "rectification_report.satisfied",
+                "rectification_report.continued",
+                AuditAction.RECTIFICATION_CONTINUED,
+            ),
         ),
         Action(
             name="check",
@@ -304,7 +313,7 @@ REPORT_WORKFLOW = Workflow(
             may=_checks_group,
             refusal="只有负责检查督促该评议对象整改的履职初评小组可以提出检查意见。",
             service=f"{_S}rectification_check_record",
-            audit=AuditAction.RECTIFICATION_CHECK,
+            audit=(AuditAction.RECTIFICATION_CHECK,),
         ),
         Action(
             name="extend_report",
@@ -312,7 +321,7 @@ REPORT_WORKFLOW = Workflow(
             states=(ReportStatus.DRAFT,),
             refusal="只有评议办公室工作人员可以延期。",
             service=f"{_S}rectification_deadline_extend",
-            audit=AuditAction.RECTIFICATION_EXTEND,
+            audit=(AuditAction.RECTIFICATION_EXTEND,),
         ),
     ),
     labels=dict(ReportStatus.choices),
