@@ -100,6 +100,7 @@ AUDIT_AREAS: dict[str, str] = {
     "rectification": "整改",
     "rectification_plan": "整改",
     "rectification_report": "整改",
+    "rectification_version": "整改",
     "escalation": "整改",
     "briefing": "情况简报",
     "term_record": "届内履职评议档案",

@@ -1,4 +1,4 @@
-"""One way to move a state.
+"""One way to move a state, and one table per stateful entity.
 
 Every stateful entity (campaign, duty report, investigation report, questionnaire, ballot,
 review opinion, rectification plan, rectification report) declares a Workflow: its status
@@ -6,17 +6,30 @@ field and a table of Moves, each with the roles that may make it. A service move
 entity only by calling `transition`, inside its own transaction, after doing whatever the
 move entails: the helper locks the row, re-reads its status from the database (so two
 racing moves cannot both pass), checks the move and the actor, sets the status and any
-stamped fields, saves, and writes the audit entry. Pages ask `workflow.moves_for(obj,
-user)` which buttons to show instead of comparing status strings.
+stamped fields, saves, and writes the audit entry.
+
+A workflow may also carry the whole rule of its entity (see rectification/workflows.py):
+`access`, the entity's one access rule (who may act on this object, given a move's
+roles); per move a `guard` (when the move is closed although its source state holds), the
+`service` that makes it, the form its POST is read through and the message on success;
+the actions that are not moves (`Action`: who, in which states, under which guard); and
+when the entity is editable and by whom. Pages ask `capabilities(obj, user)` what may be
+done now instead of comparing status strings; the generic views in core.object_views
+run a move by its table row.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models, transaction
 
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .roles import Role, user_has_role
+
+# obj -> the refusal (in Chinese) when a step is closed now although its state allows it.
+Guard = Callable[[Any], str]
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,29 @@ class Move:
     label: str  # the button, in Chinese: 开始投票, 退回, …
     roles: tuple[Role, ...] = (Role.OFFICE,)
     confirm: str = ""  # asked before an irreversible move
+    name: str = ""  # its key in capabilities(): submit_plan, return_plan, …
+    guard: Guard | None = None
+    refusal: str = ""  # said when the access rule refuses the actor ({obj} is the entity)
+    service: str = ""  # dotted path of the service that makes the move
+    form: Callable | None = None  # (data, files, obj) -> the form its POST is read through
+    done: str = ""  # the message on success ({obj} the entity, {result} what the service returned)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """Something a user does to an entity that is not a status move (组织测评, 延期, 检查意见 …):
+    who may, in which of the entity's states (all when empty), under which guard, and the
+    service that does it with its audit action."""
+
+    name: str
+    label: str
+    roles: tuple[Role, ...] = (Role.OFFICE,)
+    states: tuple[str, ...] = ()
+    guard: Guard | None = None
+    may: Callable[[Any, Any], bool] | None = None  # (user, obj): instead of the access rule
+    refusal: str = ""
+    service: str = ""
+    audit: tuple[str, ...] = ()  # the audit actions its service writes
 
 
 @dataclass(frozen=True)
@@ -36,6 +72,18 @@ class Workflow:
     labels: dict = field(default_factory=dict)  # status value -> Chinese label
     status_field: str = "status"
     audit_noun: str = ""  # the entity's name in the audit log, when `noun` reads oddly there
+    model: type[models.Model] | None = None  # registers the table for capabilities(obj, user)
+    # (user, obj, roles) -> bool: the entity's one access rule; by default, having a role.
+    access: Callable[[Any, Any, tuple[Role, ...]], bool] | None = None
+    actions: tuple[Action, ...] = ()
+    # Editable: in these states, by these roles (through `access`), under `edit_guard`.
+    edit_name: str = ""
+    edit_states: tuple[str, ...] = ()
+    editors: tuple[Role, ...] = ()
+    edit_guard: Guard | None = None
+    edit_refusal: str = ""
+    # Named facts about the current state for pages: name -> the states where it holds.
+    flags: dict = field(default_factory=dict)
 
     def __post_init__(self):
         # The audit codes of this workflow's moves, named for the 操作记录 page.
@@ -46,14 +94,103 @@ class Workflow:
             )
             for m in self.moves
         )
+        if self.model is not None:
+            _WORKFLOWS[self.model] = self
 
     def move(self, source: str, target: str) -> Move | None:
         return next((m for m in self.moves if m.source == source and m.target == target), None)
 
+    def state(self, obj: models.Model) -> str:
+        return getattr(obj, self.status_field)
+
+    def may(self, user, obj, step: "Move | Action") -> bool:
+        """The access rule for one step: its own `may`, else the entity's rule, else roles."""
+        if getattr(step, "may", None) is not None:
+            return step.may(user, obj)
+        if self.access is not None:
+            return self.access(user, obj, step.roles)
+        return user_has_role(user, *step.roles)
+
+    def closed(self, obj: models.Model, step: "Move | Action") -> str:
+        """Why `step` cannot be taken on `obj` now ("" when it can): its state, then its guard."""
+        current = self.state(obj)
+        if isinstance(step, Move):
+            if step.source != current:
+                return self.refuse(current, step.target).message
+        elif step.states and current not in step.states:
+            return f"{self.noun}{self.label(current)}，不能{step.label}。"
+        return step.guard(obj) if step.guard is not None else ""
+
+    def refusal(self, obj, step: "Move | Action") -> str:
+        if step.refusal:
+            return step.refusal.format(obj=obj)
+        who = "、".join(str(r.label) for r in step.roles)
+        return f"只有{who}可以{step.label}。"
+
+    def check(self, obj: models.Model, user, step: "Move | Action") -> None:
+        """Raise the refusal when `user` may not take `step` on `obj` now: who, then when."""
+        if not self.may(user, obj, step):
+            raise ApplicationError(self.refusal(obj, step))
+        if why := self.closed(obj, step):
+            raise ApplicationError(why)
+
+    def check_move(self, obj: models.Model, user, to: str) -> Move:
+        """Fail fast, before a move's work: the move from `obj`'s state to `to`, or the
+        refusal (state, then who, then the guard); transition() checks again under the lock."""
+        move = self.require(self.state(obj), to)
+        self.check(obj, user, move)
+        return move
+
+    def named(self, name: str) -> "Move | Action":
+        found = next((s for s in (*self.moves, *self.actions) if s.name == name), None)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def action_check(self, obj: models.Model, user, name: str) -> None:
+        """Services of non-move actions call this first (under their lock)."""
+        self.check(obj, user, self.named(name))
+
+    def editable(self, obj: models.Model | None, user) -> bool:
+        return obj is not None and not self._edit_refusal(obj, user)
+
+    def edit_check(self, obj: models.Model, user) -> None:
+        """Services that edit the entity call this first (under their lock)."""
+        if why := self._edit_refusal(obj, user):
+            raise ApplicationError(why)
+
+    def _edit_refusal(self, obj, user) -> str:
+        allowed = (
+            self.access(user, obj, self.editors)
+            if self.access is not None
+            else user_has_role(user, *self.editors)
+        )
+        if not allowed:
+            return self.edit_refusal.format(obj=obj) or "您不能修改。"
+        current = self.state(obj)
+        if current not in self.edit_states:
+            return f"{self.noun}{self.label(current)}，不能修改。"
+        return self.edit_guard(obj) if self.edit_guard is not None else ""
+
     def moves_for(self, obj: models.Model, user) -> list[Move]:
         """The moves this user may make on this entity now (for its page's buttons)."""
-        current = getattr(obj, self.status_field)
-        return [m for m in self.moves if m.source == current and user_has_role(user, *m.roles)]
+        return [m for m in self.moves if self.may(user, obj, m) and not self.closed(obj, m)]
+
+    def capabilities(self, obj: models.Model | None, user) -> dict[str, Any]:
+        """What `user` may do on `obj` now, by name: each named move or action (the step
+        itself, for its label and confirmation, or None), the edit right and the flags."""
+        steps = [s for s in (*self.moves, *self.actions) if s.name]
+        if obj is None:
+            caps = {s.name: None for s in steps} | {name: False for name in self.flags}
+            return caps | ({self.edit_name: False} if self.edit_name else {})
+        caps: dict[str, Any] = {}
+        for s in steps:  # two moves may share a name (报送, 重新报送): the open one counts
+            if not caps.get(s.name):
+                caps[s.name] = s if self.may(user, obj, s) and not self.closed(obj, s) else None
+        caps |= {name: self.state(obj) in states for name, states in self.flags.items()}
+        if self.edit_name:
+            caps[self.edit_name] = self.editable(obj, user)
+        return caps
 
     def label(self, status: str) -> str:
         return str(self.labels.get(status, status))
@@ -74,20 +211,37 @@ class Workflow:
         return move
 
 
+_WORKFLOWS: dict[type[models.Model], Workflow] = {}
+
+
+def workflow_of(obj: models.Model) -> Workflow:
+    return _WORKFLOWS[type(obj)]
+
+
+def capabilities(obj: models.Model | None, user, workflow: Workflow | None = None) -> dict:
+    """What `user` may do now on `obj`, from its entity's table (see Workflow.capabilities).
+    `workflow` names the table when `obj` may be None (a plan not yet opened)."""
+    workflow = workflow or workflow_of(obj)
+    return workflow.capabilities(obj, user)
+
+
 def transition(
     *,
     obj: models.Model,
     to: str,
     workflow: Workflow,
     actor,
-    summary: str,
+    summary: str = "",
     stamp: dict | None = None,
     campaign=None,
     subject=None,
     check_roles: bool = True,
+    audit: bool = True,
 ) -> models.Model:
     """Move `obj` to `to`. Call inside the service's transaction; raises ApplicationError
-    (nothing written) when the move is not allowed from the current state or by this actor."""
+    (nothing written) when the move is not allowed from the current state or by this actor,
+    or its guard refuses. `audit=False` for an entity moved as part of another's move (a
+    version decided with its plan), whose move is the one recorded."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() runs inside the service's transaction")
     model = type(obj)
@@ -97,20 +251,22 @@ def transition(
         .get(pk=obj.pk)
     )
     move = workflow.require(current, to)
-    if check_roles and not user_has_role(actor, *move.roles):
-        who = "、".join(str(r.label) for r in move.roles)
-        raise ApplicationError(f"只有{who}可以{move.label}。")
+    if check_roles and not workflow.may(actor, obj, move):
+        raise ApplicationError(workflow.refusal(obj, move))
+    if move.guard is not None and (why := move.guard(obj)):
+        raise ApplicationError(why)
     setattr(obj, workflow.status_field, to)
     stamp = stamp or {}
     for name, value in stamp.items():
         setattr(obj, name, value)
     obj.save(update_fields=[workflow.status_field, *stamp])
-    audit_log(
-        actor=actor,
-        action=f"{workflow.action}.{to}",
-        summary=summary,
-        target=obj,
-        campaign=campaign,
-        subject=subject,
-    )
+    if audit:
+        audit_log(
+            actor=actor,
+            action=f"{workflow.action}.{to}",
+            summary=summary,
+            target=obj,
+            campaign=campaign,
+            subject=subject,
+        )
     return obj

@@ -60,6 +60,9 @@ class PlanForm(_PerProblemForm):
     }
     document = forms.FileField(label="方案文件", required=False)
 
+    def service_kwargs(self) -> dict:
+        return {"rows": self.rows(), "document": self.cleaned_data["document"]}
+
 
 class ReportForm(_PerProblemForm):
     per_problem = {
@@ -73,6 +76,13 @@ class ReportForm(_PerProblemForm):
 
     def evidence(self) -> dict:
         return {pid: row["evidence"] for pid, row in self.rows().items() if row["evidence"]}
+
+    def service_kwargs(self) -> dict:
+        return {
+            "text": self.cleaned_data["text"],
+            "rows": self.rows(),
+            "evidence": self.evidence(),
+        }
 
 
 class ConcludeForm(Form):

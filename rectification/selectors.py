@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from core.forms import version_of
 from core.roles import Role, user_has_role, user_roles
-from core.workflow import Move, Workflow
 from subjects.models import Subject
 from subjects.selectors import (
     RECTIFICATION_READERS,
@@ -87,22 +86,13 @@ def rectification_plan_due(subject) -> datetime.date | None:
 def rectification_acts_for(user, subject: Subject, roles: tuple[Role, ...]) -> bool:
     """The one rule for who may make a move on a subject's opinion, plan or report: the
     office and the director's meeting on every subject, a review subject only on their
-    own, a liaison committee only on the subjects it liaises with. Pages ask it for their
-    buttons; services ask it before they write."""
+    own, a liaison committee only on the subjects it liaises with. It is the access rule of
+    every table in rectification.workflows, which pages and services ask."""
     if user_has_role(user, *(r for r in roles if r in (Role.OFFICE, Role.DIRECTORS_MEETING))):
         return True
     if Role.SUBJECT in roles and subject.user_id == user.pk:
         return True
     return Role.LIAISON in roles and subject.liaison_committee.users.filter(pk=user.pk).exists()
-
-
-def rectification_moves_for(user, subject: Subject, obj, workflow: Workflow) -> list[Move]:
-    """The moves this user may make on this opinion, plan or report now (its buttons)."""
-    if obj is None:
-        return []
-    return [
-        m for m in workflow.moves_for(obj, user) if rectification_acts_for(user, subject, m.roles)
-    ]
 
 
 @dataclass

@@ -17,10 +17,9 @@ from .follow_up import (
     StepRecipient,
     VersionStatus,
 )
-from .opinions import OPINION_WORKFLOW, OpinionProblem, OpinionStatus, ProblemSource, ReviewOpinion
-from .plans import PLAN_WORKFLOW, PlanRow, PlanStatus, RectificationPlan
+from .opinions import OpinionProblem, OpinionStatus, ProblemSource, ReviewOpinion
+from .plans import PlanRow, PlanStatus, RectificationPlan
 from .reports import (
-    REPORT_WORKFLOW,
     RectificationCheck,
     RectificationReport,
     ReportRow,
@@ -31,9 +30,6 @@ from .reports import (
 __all__ = [
     "DEFAULT_STEPS",
     "SUGGESTED_STEPS",
-    "OPINION_WORKFLOW",
-    "PLAN_WORKFLOW",
-    "REPORT_WORKFLOW",
     "DeadlineExtension",
     "Escalation",
     "EscalationKind",

@@ -3,39 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
-from core.workflow import Move, Workflow
-
 
 class OpinionStatus(models.TextChoices):
     DRAFT = "draft", _("起草中")
     APPROVED = "approved", _("主任会议已通过")
     DELIVERED = "delivered", _("已送达")
-
-
-# The subject's own user submits; the office or the subject's liaison committee decides; the
-# office or the director's meeting approves opinions and records assessment conclusions.
-# The services check who exactly (this subject's user, this subject's liaison committee);
-# the roles below are what the pages use to offer the buttons.
-OPINION_WORKFLOW = Workflow(
-    noun="评议意见",
-    action="review_opinion",
-    moves=(
-        Move(
-            OpinionStatus.DRAFT,
-            OpinionStatus.APPROVED,
-            "登记主任会议通过",
-            (Role.OFFICE, Role.DIRECTORS_MEETING),
-        ),
-        Move(
-            OpinionStatus.APPROVED,
-            OpinionStatus.DELIVERED,
-            "登记送达",
-            confirm="登记送达后，整改方案和整改情况报告的报送期限即从送达日起算，不能撤销。确定登记？",
-        ),
-    ),
-    labels=dict(OpinionStatus.choices),
-)
 
 
 class ReviewOpinion(models.Model):

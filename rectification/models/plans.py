@@ -4,8 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
-from core.roles import Role
-from core.workflow import Move, Workflow
 
 from .opinions import OpinionProblem
 
@@ -15,25 +13,6 @@ class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送，待审核")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("已通过")
-
-
-PLAN_WORKFLOW = Workflow(
-    noun="整改方案",
-    action="rectification_plan",
-    moves=(
-        Move(PlanStatus.DRAFT, PlanStatus.SUBMITTED, "报送整改方案", (Role.SUBJECT,)),
-        Move(PlanStatus.RETURNED, PlanStatus.SUBMITTED, "重新报送整改方案", (Role.SUBJECT,)),
-        Move(
-            PlanStatus.SUBMITTED,
-            PlanStatus.APPROVED,
-            "通过",
-            (Role.OFFICE, Role.LIAISON),
-            confirm="通过后整改方案即确定，评议对象按方案整改并报送整改情况报告。确定通过？",
-        ),
-        Move(PlanStatus.SUBMITTED, PlanStatus.RETURNED, "退回", (Role.OFFICE, Role.LIAISON)),
-    ),
-    labels=dict(PlanStatus.choices),
-)
 
 
 class RectificationPlan(models.Model):

@@ -5,8 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
-from core.roles import Role
-from core.workflow import Move, Workflow
 
 from .opinions import OpinionProblem
 
@@ -16,29 +14,6 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
     SATISFIED = "satisfied", _("满意，整改完成")
     CONTINUED = "continued", _("责成继续整改")
-
-
-REPORT_WORKFLOW = Workflow(
-    noun="整改情况报告",
-    action="rectification_report",
-    moves=(
-        Move(ReportStatus.DRAFT, ReportStatus.SUBMITTED, "报送整改情况报告", (Role.SUBJECT,)),
-        Move(ReportStatus.SUBMITTED, ReportStatus.DRAFT, "退回", (Role.OFFICE, Role.LIAISON)),
-        Move(
-            ReportStatus.SUBMITTED,
-            ReportStatus.SATISFIED,
-            "登记满意",
-            (Role.OFFICE, Role.DIRECTORS_MEETING),
-        ),
-        Move(
-            ReportStatus.SUBMITTED,
-            ReportStatus.CONTINUED,
-            "责成继续整改",
-            (Role.OFFICE, Role.DIRECTORS_MEETING),
-        ),
-    ),
-    labels=dict(ReportStatus.choices),
-)
 
 
 class RectificationReport(models.Model):
@@ -85,6 +60,11 @@ class RectificationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject.person_name}整改情况报告（第 {self.round} 轮）"
+
+    @property
+    def meeting_outcome(self) -> str:
+        """What the director's meeting decided on this report, in its own words."""
+        return "满意" if self.status == ReportStatus.SATISFIED else "继续整改"
 
 
 class RowStatus(models.TextChoices):

@@ -1,10 +1,10 @@
 """Everything that writes review opinions and rectification.
 
 Plans move draft/returned → submitted → approved | returned; reports draft → submitted →
-satisfied | continued (a new round). Who may act is one rule, `rectification_acts_for`:
-the subject on their own plan and report, the liaison committee on the plans of the
-subjects it liaises with, the office on everything, the director's meeting on approvals
-and orders.
+satisfied | continued (a new round). Which moves and actions exist, who may make them
+(the one access rule, `rectification_acts_for`), their guards and when each entity is
+editable are the tables in rectification.workflows; services ask them and move a status
+only by core.workflow.transition().
 """
 
 from .conclusion import rectification_check_record, rectification_meeting_decide

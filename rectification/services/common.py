@@ -1,18 +1,12 @@
 """What every rectification service shares: the one move helper and the audit line."""
 
 from core.audit import audit_log
-from core.errors import ApplicationError
 from core.workflow import transition
-
-from ..selectors import rectification_acts_for
 
 
 def _move(obj, *, to: str, workflow, actor, summary: str, subject, stamp=None):
-    """Every status change of an opinion, a plan or a report: the workflow's move table
-    decides which moves exist, `rectification_acts_for` who may make them for this subject."""
-    move = workflow.require(getattr(obj, workflow.status_field), to)
-    if not rectification_acts_for(actor, subject, move.roles):
-        raise ApplicationError(f"您不能{move.label}。")
+    """Every status change of an opinion, a plan or a report: transition() checks the move,
+    who may make it for this subject (the workflow's access rule) and its guard."""
     return transition(
         obj=obj,
         to=to,
@@ -22,7 +16,6 @@ def _move(obj, *, to: str, workflow, actor, summary: str, subject, stamp=None):
         stamp=stamp,
         campaign=subject.campaign,
         subject=subject,
-        check_roles=False,
     )
 
 

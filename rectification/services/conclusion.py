@@ -11,11 +11,9 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
-from core.roles import Role, user_has_role
 
 from ..audit import AuditAction
 from ..models import (
-    REPORT_WORKFLOW,
     RectificationCheck,
     RectificationKind,
     RectificationReport,
@@ -23,6 +21,7 @@ from ..models import (
     VersionStatus,
 )
 from ..selectors import rectification_group_for
+from ..workflows import REPORT_WORKFLOW
 from .common import _log, _move
 from .reports import _current_report, report_continue
 from .versions import version_decide
@@ -35,15 +34,12 @@ OUTCOMES = {SATISFIED: "满意", CONTINUED: "继续整改"}
 def rectification_check_record(*, actor, subject, text: str) -> RectificationCheck:
     """The subject's assessment group records its check of the submitted report (one per
     group and round; it may be rewritten until the director's meeting decides)."""
+    report = _current_report(subject)
+    REPORT_WORKFLOW.action_check(report, actor, "check")
     group = rectification_group_for(actor, subject)
-    if group is None:
-        raise ApplicationError("只有负责检查督促该评议对象整改的履职初评小组可以提出检查意见。")
     text = (text or "").strip()
     if not text:
         raise ApplicationError("请写明整改检查意见。")
-    report = _current_report(subject)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能提出检查意见。")
     check, created = RectificationCheck.objects.update_or_create(
         report=report,
         group=group,
@@ -90,17 +86,12 @@ def rectification_meeting_decide(
     """The director's meeting concludes the submitted report without a ballot: 满意 ends
     rectification; 继续整改 orders a new round due on `new_due_on`. Its date and minutes
     (PDF or Word) are kept with the report."""
-    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
-        raise ApplicationError("只有评议办公室或主任会议成员可以登记主任会议决定。")
-    if subject.campaign.rectification_conclusion != "directors_meeting":
-        raise ApplicationError("本次评议活动的整改情况由组成人员满意度测评，不由主任会议决定。")
+    report = _current_report(subject)
+    REPORT_WORKFLOW.action_check(report, actor, "decide")
     if outcome not in OUTCOMES:
         raise ApplicationError("请选择主任会议的决定：满意或继续整改。")
     if decided_on is None or decided_on > timezone.localdate():
         raise ApplicationError("请填写主任会议日期（不晚于今天）。")
-    report = _current_report(subject)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能登记决定。")
     if report.submitted_on and decided_on < report.submitted_on:
         raise ApplicationError("主任会议日期不能早于整改情况报告报送日期。")
     if minutes is None:
@@ -112,6 +103,7 @@ def rectification_meeting_decide(
     report.decided_on = decided_on
     report.save(update_fields=["minutes", "minutes_name", "decided_on"])
     version_decide(
+        actor=actor,
         subject=subject,
         kind=RectificationKind.REPORT,
         round_=report.round,

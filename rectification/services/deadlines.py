@@ -10,17 +10,15 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.formats import cn_date
-from core.services import require_office
 
 from ..audit import AuditAction
 from ..models import (
     DeadlineExtension,
-    PlanStatus,
     RectificationKind,
     RectificationPlan,
     RectificationReport,
-    ReportStatus,
 )
+from ..workflows import PLAN_WORKFLOW, REPORT_WORKFLOW
 from .common import _log
 
 
@@ -28,14 +26,14 @@ from .common import _log
 def rectification_deadline_extend(
     *, actor, subject, kind: str, new_due_on: datetime.date, reason: str
 ) -> DeadlineExtension:
-    require_office(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("延期必须写明理由。")
     if kind == RectificationKind.PLAN:
         target = RectificationPlan.objects.select_for_update().filter(subject=subject).first()
-        if target is None or target.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-            raise ApplicationError("整改方案已报送或尚未开始，不能延期。")
+        if target is None:
+            raise ApplicationError("整改方案尚未开始，不能延期。")
+        PLAN_WORKFLOW.action_check(target, actor, "extend_plan")
         round_ = None
     elif kind == RectificationKind.REPORT:
         target = (
@@ -44,8 +42,9 @@ def rectification_deadline_extend(
             .order_by("-round")
             .first()
         )
-        if target is None or target.status != ReportStatus.DRAFT:
-            raise ApplicationError("整改情况报告已报送或尚未开始，不能延期。")
+        if target is None:
+            raise ApplicationError("整改情况报告尚未开始，不能延期。")
+        REPORT_WORKFLOW.action_check(target, actor, "extend_report")
         round_ = target.round
     else:
         raise ApplicationError("请选择要延期的事项。")

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.formats import cn_date
-from core.roles import Role, user_has_role
 from core.services import require_office
 from reviews.models import ContentItem
 from surveys.models import FindingKind
@@ -16,7 +15,6 @@ from surveys.models import FindingKind
 from ..audit import AuditAction
 from ..dates import rectification_due_dates
 from ..models import (
-    OPINION_WORKFLOW,
     OpinionProblem,
     OpinionStatus,
     ProblemSource,
@@ -24,6 +22,7 @@ from ..models import (
     RectificationReport,
     ReviewOpinion,
 )
+from ..workflows import OPINION_WORKFLOW
 from .common import _log, _move
 
 
@@ -70,10 +69,8 @@ def review_opinion_problem_add(
     source: str,
     inquiry=None,
 ) -> OpinionProblem:
-    require_office(actor)
     opinion = ReviewOpinion.objects.select_for_update().select_related("subject").get(pk=opinion.pk)
-    if opinion.status != OpinionStatus.DRAFT:
-        raise ApplicationError("评议意见已通过，不能再增加问题。")
+    OPINION_WORKFLOW.edit_check(opinion, actor)
     if content_item.campaign_id != opinion.subject.campaign_id:
         raise ApplicationError("类别不属于本次评议活动。")
     if source not in ProblemSource.values or source == ProblemSource.FINDING:
@@ -109,15 +106,12 @@ def review_opinion_problem_add(
 def review_opinion_approve(
     *, actor, opinion: ReviewOpinion, approved_on: datetime.date
 ) -> ReviewOpinion:
-    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
-        raise ApplicationError("只有评议办公室或主任会议成员可以登记主任会议通过评议意见。")
     opinion = (
         ReviewOpinion.objects.select_for_update()
         .select_related("subject__campaign")
         .get(pk=opinion.pk)
     )
-    if opinion.status != OpinionStatus.DRAFT:
-        raise ApplicationError("评议意见已通过。")
+    OPINION_WORKFLOW.check_move(opinion, actor, OpinionStatus.APPROVED)
     if not opinion.problems.exists():
         raise ApplicationError("评议意见还没有列出问题。")
     if approved_on > timezone.localdate():
@@ -138,14 +132,12 @@ def review_opinion_deliver(
     *, actor, opinion: ReviewOpinion, delivered_on: datetime.date
 ) -> ReviewOpinion:
     """Record delivery; the plan and the first report are due from this day."""
-    require_office(actor)
     opinion = (
         ReviewOpinion.objects.select_for_update()
         .select_related("subject__campaign")
         .get(pk=opinion.pk)
     )
-    if opinion.status != OpinionStatus.APPROVED:
-        raise ApplicationError("评议意见须经主任会议通过后才能送达。")
+    OPINION_WORKFLOW.check_move(opinion, actor, OpinionStatus.DELIVERED)
     if delivered_on > timezone.localdate() or delivered_on < opinion.approved_on:
         raise ApplicationError("送达日期应在通过日期之后、今天之前。")
     subject = opinion.subject

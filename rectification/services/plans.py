@@ -1,5 +1,6 @@
 """Rectification plans (整改方案): the subject fills one ledger row per problem and
-submits it; the liaison committee (or the office) approves or returns it."""
+submits it; the liaison committee (or the office) approves or returns it. Who may, and in
+which state, is the plan's table (rectification.workflows.PLAN_WORKFLOW)."""
 
 import datetime
 
@@ -9,30 +10,25 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
-from core.roles import Role
 
 from ..audit import AuditAction
 from ..models import (
-    PLAN_WORKFLOW,
     PlanRow,
     PlanStatus,
     RectificationKind,
     RectificationPlan,
     VersionStatus,
 )
-from ..selectors import rectification_acts_for, rectification_plan_due
+from ..selectors import rectification_plan_due
+from ..workflows import PLAN_WORKFLOW
 from .common import _log, _move
 from .versions import plan_version_record, version_decide
 
 
-def _own_plan(actor, subject) -> RectificationPlan:
-    if not rectification_acts_for(actor, subject, (Role.SUBJECT,)):
-        raise ApplicationError("只有评议对象本人可以填写和报送整改方案。")
+def _plan(subject) -> RectificationPlan:
     plan = RectificationPlan.objects.select_for_update().filter(subject=subject).first()
     if plan is None:
         raise ApplicationError("评议意见尚未送达，还不能填写整改方案。")
-    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ApplicationError(f"整改方案{plan.get_status_display()}，不能修改。")
     return plan
 
 
@@ -41,7 +37,8 @@ def rectification_plan_save(
     *, actor, subject, rows: dict[int, dict], document: UploadedFile | None = None
 ) -> RectificationPlan:
     """Save the ledger rows the subject has filled in so far (a row needs all four fields)."""
-    plan = _own_plan(actor, subject)
+    plan = _plan(subject)
+    PLAN_WORKFLOW.edit_check(plan, actor)
     problems = {p.pk: p for p in subject.opinion.problems.all()}
     problems_text = []
     for problem_id, values in rows.items():
@@ -85,8 +82,14 @@ def rectification_plan_save(
 
 
 @transaction.atomic
-def rectification_plan_submit(*, actor, subject) -> RectificationPlan:
-    plan = _own_plan(actor, subject)
+def rectification_plan_submit(
+    *, actor, subject, rows: dict[int, dict] | None = None, document: UploadedFile | None = None
+) -> RectificationPlan:
+    """Submit the plan, saving `rows` (and `document`) first when given: all or nothing."""
+    if rows is not None:
+        rectification_plan_save(actor=actor, subject=subject, rows=rows, document=document)
+    plan = _plan(subject)
+    PLAN_WORKFLOW.check_move(plan, actor, PlanStatus.SUBMITTED)
     covered = set(plan.rows.values_list("problem_id", flat=True))
     missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
     if missing:
@@ -108,19 +111,13 @@ def rectification_plan_submit(*, actor, subject) -> RectificationPlan:
     return plan
 
 
-def _decide_plan(actor, subject) -> RectificationPlan:
-    if not rectification_acts_for(actor, subject, (Role.OFFICE, Role.LIAISON)):
-        raise ApplicationError(f"整改方案由{subject.liaison_committee.name}审核。")
-    plan = RectificationPlan.objects.select_for_update().get(subject=subject)
-    if plan.status != PlanStatus.SUBMITTED:
-        raise ApplicationError(f"整改方案{plan.get_status_display()}，不能审核。")
-    return plan
-
-
 @transaction.atomic
 def rectification_plan_approve(*, actor, subject) -> RectificationPlan:
-    plan = _decide_plan(actor, subject)
-    version_decide(subject=subject, kind=RectificationKind.PLAN, status=VersionStatus.APPROVED)
+    plan = _plan(subject)
+    PLAN_WORKFLOW.check_move(plan, actor, PlanStatus.APPROVED)
+    version_decide(
+        actor=actor, subject=subject, kind=RectificationKind.PLAN, status=VersionStatus.APPROVED
+    )
     return _move(
         plan,
         to=PlanStatus.APPROVED,
@@ -137,8 +134,10 @@ def rectification_plan_return(*, actor, subject, reason: str) -> RectificationPl
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回整改方案必须写明理由。")
-    plan = _decide_plan(actor, subject)
+    plan = _plan(subject)
+    PLAN_WORKFLOW.check_move(plan, actor, PlanStatus.RETURNED)
     version_decide(
+        actor=actor,
         subject=subject,
         kind=RectificationKind.PLAN,
         status=VersionStatus.RETURNED,

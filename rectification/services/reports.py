@@ -8,29 +8,24 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.models import BallotPurpose, BallotStatus
-from ballots.selectors import ballot_results, ballot_results_visible
+from ballots.models import BallotPurpose
+from ballots.selectors import ballot_results
 from ballots.services import ballot_create
 from ballots.services.tellers import tellers_like_last
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
-from core.roles import Role, user_has_role
-from core.services import require_office
 
 from ..audit import AuditAction
 from ..models import (
-    REPORT_WORKFLOW,
-    PlanStatus,
     RectificationKind,
-    RectificationPlan,
     RectificationReport,
     ReportRow,
     ReportStatus,
     RowStatus,
     VersionStatus,
 )
-from ..selectors import rectification_acts_for
+from ..workflows import REPORT_WORKFLOW
 from .common import _log, _move
 from .versions import report_version_record, version_decide
 
@@ -56,14 +51,8 @@ def rectification_report_save(
     rows: dict[int, dict],
     evidence: dict[int, UploadedFile] | None = None,
 ) -> RectificationReport:
-    if not rectification_acts_for(actor, subject, (Role.SUBJECT,)):
-        raise ApplicationError("只有评议对象本人可以填写整改情况报告。")
-    plan = RectificationPlan.objects.filter(subject=subject).first()
-    if plan is None or plan.status != PlanStatus.APPROVED:
-        raise ApplicationError("整改方案通过后才能填报整改情况。")
     report = _current_report(subject)
-    if report.status != ReportStatus.DRAFT:
-        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能修改。")
+    REPORT_WORKFLOW.edit_check(report, actor)
     problems = {p.pk: p for p in subject.opinion.problems.all()}
     # Every file is checked before anything is written; the checked name is what is shown.
     checked = {
@@ -101,12 +90,22 @@ def rectification_report_save(
 
 
 @transaction.atomic
-def rectification_report_submit(*, actor, subject) -> RectificationReport:
-    if not rectification_acts_for(actor, subject, (Role.SUBJECT,)):
-        raise ApplicationError("只有评议对象本人可以报送整改情况报告。")
+def rectification_report_submit(
+    *,
+    actor,
+    subject,
+    text: str | None = None,
+    rows: dict[int, dict] | None = None,
+    evidence: dict[int, UploadedFile] | None = None,
+) -> RectificationReport:
+    """Submit the current report, saving `text`, `rows` and `evidence` first when given:
+    all or nothing."""
+    if rows is not None:
+        rectification_report_save(
+            actor=actor, subject=subject, text=text or "", rows=rows, evidence=evidence
+        )
     report = _current_report(subject)
-    if report.status != ReportStatus.DRAFT:
-        raise ApplicationError(f"整改情况报告{report.get_status_display()}。")
+    REPORT_WORKFLOW.check_move(report, actor, ReportStatus.SUBMITTED)
     covered = set(report.rows.values_list("problem_id", flat=True))
     missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
     if missing or not report.text:
@@ -136,14 +135,10 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回整改情况报告必须写明理由。")
-    if not rectification_acts_for(actor, subject, (Role.OFFICE, Role.LIAISON)):
-        raise ApplicationError(f"整改情况报告由{subject.liaison_committee.name}或评议办公室退回。")
     report = _current_report(subject)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ApplicationError(f"整改情况报告{report.get_status_display()}，不能退回。")
-    if report.ballot_id:
-        raise ApplicationError("整改情况报告已提请组成人员测评，不能再退回。")
+    REPORT_WORKFLOW.check_move(report, actor, ReportStatus.DRAFT)
     version_decide(
+        actor=actor,
         subject=subject,
         kind=RectificationKind.REPORT,
         round_=report.round,
@@ -167,12 +162,8 @@ def rectification_assessment_open(*, actor, subject):
     campaign concludes rectification by ballot). The ballot is set up here with the tellers
     (监票人) of the campaign's latest ballot, if any; the office opens it once every teller
     has made a key (ballots.services.ballot_open)."""
-    require_office(actor)
-    if subject.campaign.rectification_conclusion == "directors_meeting":
-        raise ApplicationError("本次评议活动的整改情况由主任会议决定，不组织测评。")
     report = _current_report(subject)
-    if report.status != ReportStatus.SUBMITTED or report.ballot_id:
-        raise ApplicationError("只有已报送、尚未测评的整改情况报告可以组织测评。")
+    REPORT_WORKFLOW.action_check(report, actor, "assess")
     ballot = ballot_create(
         actor=actor,
         campaign=subject.campaign,
@@ -201,21 +192,13 @@ def rectification_assessment_conclude(
     """After the assessment ballot is published: satisfied ends rectification; more than half
     of the composition unsatisfied (the ballot's rule a) means the director's meeting
     orders continued rectification with a new due date."""
-    if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
-        raise ApplicationError("只有评议办公室或主任会议成员可以登记测评结论。")
     report = _current_report(subject)
+    REPORT_WORKFLOW.action_check(report, actor, "conclude")
     ballot = report.ballot
-    if ballot is None or ballot.status not in (BallotStatus.CLOSED, BallotStatus.PUBLISHED):
-        raise ApplicationError("整改情况满意度测评尚未结束。")
-    # A conclusion is itself a verdict: recording it before publication would show the
-    # result on the subject's pages and the public page while the ballot is still sealed.
-    if not ballot_results_visible(ballot):
-        raise ApplicationError("整改情况满意度测评结果尚未公布，公布后才能登记测评结论。")
-    if not ballot.is_valid:
-        raise ApplicationError(f"测评无效：{ballot.invalid_reason} 请重新组织测评。")
     result = next(r for r in ballot_results(ballot) if r.subject_id == subject.pk)
     satisfied = result.outcome != ballot.lowest_outcome
     version_decide(
+        actor=actor,
         subject=subject,
         kind=RectificationKind.REPORT,
         round_=report.round,

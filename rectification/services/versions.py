@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.files import file_store
+from core.workflow import transition
 
 from ..models import (
     RectificationKind,
@@ -17,6 +18,7 @@ from ..models import (
     RectificationVersionFile,
     VersionStatus,
 )
+from ..workflows import VERSION_WORKFLOW
 
 
 def _copy_file(version: RectificationVersion, label: str, field_file, original_name: str) -> None:
@@ -101,8 +103,11 @@ def report_version_record(
     return version
 
 
-def version_decide(*, subject, kind: str, round_: int = 1, status: str, reason: str = "") -> None:
-    """Write a decision onto the latest submitted version of this plan or report."""
+def version_decide(
+    *, actor, subject, kind: str, round_: int = 1, status: str, reason: str = ""
+) -> None:
+    """Write a decision onto the latest submitted version of this plan or report, as part of
+    the plan's or report's own move (which is the one checked and recorded)."""
     version = (
         RectificationVersion.objects.select_for_update()
         .filter(subject=subject, kind=kind, round=round_)
@@ -111,9 +116,15 @@ def version_decide(*, subject, kind: str, round_: int = 1, status: str, reason: 
     )
     if version is None:  # submitted before versions were kept
         return
-    version.status, version.return_reason = status, reason
-    version.decided_on = timezone.localdate()
-    version.save(update_fields=["status", "return_reason", "decided_on"])
+    transition(
+        obj=version,
+        to=status,
+        workflow=VERSION_WORKFLOW,
+        actor=actor,
+        stamp={"return_reason": reason, "decided_on": timezone.localdate()},
+        check_roles=False,
+        audit=False,
+    )
 
 
 __all__ = ["VersionStatus", "plan_version_record", "report_version_record", "version_decide"]

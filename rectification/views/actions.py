@@ -1,18 +1,15 @@
-"""Every POST of the rectification pages: one URL per action or move, its input read
-through a form, a refusal shown on the page with nothing written."""
+"""Every POST of the rectification pages: one URL per action or move. Moves run through
+the one generic move view by their row in rectification.workflows; the other actions are
+thin views on the one POST path (core.object_views.object_post): read the form, call the
+service. A refusal shows the page again with the message and what was typed (400), and
+nothing is written."""
 
-from functools import wraps
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404
 
 from core.errors import ApplicationError
 from core.formats import cn_date
-from core.forms import DateForm, ReasonForm, form_data
-from core.roles import Role, role_required
-from reviews.models import Campaign
+from core.forms import form_data
+from core.object_views import move_view, object_post
 
 from ..forms import (
     CheckForm,
@@ -26,15 +23,7 @@ from ..forms import (
     ReportForm,
     StepDoneForm,
 )
-from ..models import (
-    OpinionStatus,
-    PlanStatus,
-    ReportStatus,
-)
-from ..selectors import (
-    rectification_edit_version,
-    rectification_subject_for_user,
-)
+from ..selectors import rectification_edit_version, rectification_subject_for_user
 from ..services import (
     escalation_record,
     rectification_assessment_conclude,
@@ -42,73 +31,61 @@ from ..services import (
     rectification_check_record,
     rectification_deadline_extend,
     rectification_meeting_decide,
-    rectification_plan_approve,
-    rectification_plan_return,
     rectification_plan_save,
-    rectification_plan_submit,
-    rectification_report_return,
     rectification_report_save,
-    rectification_report_submit,
     reporting_step_done,
-    review_opinion_approve,
-    review_opinion_deliver,
     review_opinion_draft,
     review_opinion_problem_add,
 )
-from .pages import _page
+from ..workflows import OPINION_WORKFLOW, PLAN_WORKFLOW, REPORT_WORKFLOW
+from .pages import _campaign_page, _page, office_campaign
+
+_subject_post = object_post(
+    lookup=rectification_subject_for_user, page=_page, detail="subject_rectification"
+)
+_campaign_post = object_post(
+    lookup=office_campaign, page=_campaign_page, detail="campaign_rectification"
+)
 
 
-def _campaign_post(view):
-    """An office POST on a campaign's rectification page: the view reads its form and
-    calls a service; a refusal is shown on the page and nothing is written."""
+def _moves(workflow, entity):
+    return move_view(
+        workflow=workflow,
+        lookup=rectification_subject_for_user,
+        page=_page,
+        detail="subject_rectification",
+        entity=entity,
+    )
 
-    @require_POST
-    @role_required(Role.OFFICE)
-    @wraps(view)
-    def wrapper(request, pk: int, **kwargs):
-        campaign = get_object_or_404(Campaign, pk=pk)
-        try:
-            view(request, campaign, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "已保存。")
-        return redirect("campaign_rectification", pk=campaign.pk)
 
-    return wrapper
+def _opinion_of(subject):
+    return getattr(subject, "opinion", None)
+
+
+def _plan_of(subject):
+    return getattr(subject, "rectification_plan", None)
+
+
+def _report_of(subject):
+    return subject.rectification_reports.order_by("-round").first()
+
+
+review_opinion_move = _moves(
+    OPINION_WORKFLOW, lambda s: (_opinion_of(s), {"opinion": _opinion_of(s)})
+)
+rectification_plan_move = _moves(PLAN_WORKFLOW, lambda s: (_plan_of(s), {"subject": s}))
+rectification_report_move = _moves(REPORT_WORKFLOW, lambda s: (_report_of(s), {"subject": s}))
 
 
 @_campaign_post
-def reporting_step_done_view(request, campaign, step_pk: int):
+def reporting_step_done_view(request, campaign, forms, step_pk: int):
     step = get_object_or_404(campaign.reporting_steps, pk=step_pk)
     data = form_data(StepDoneForm(request.POST))
     reporting_step_done(actor=request.user, step=step, done_on=data["done_on"], note=data["note"])
 
 
-def _subject_post(view):
-    """A POST on a subject's rectification page: one URL per action or move. The view reads
-    its form and calls a service, which checks who may act; a refusal shows the page again
-    with the message and what was typed, and nothing is written."""
-
-    @require_POST
-    @login_required
-    @wraps(view)
-    def wrapper(request, pk: int, **kwargs):
-        subject = rectification_subject_for_user(user=request.user, pk=pk)
-        forms = {}
-        try:
-            done = view(request, subject, forms, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return _page(request, subject, **forms, status=400)
-        messages.success(request, done or "已保存。")
-        return redirect("subject_rectification", pk=subject.pk)
-
-    return wrapper
-
-
 def _opinion(subject):
-    opinion = getattr(subject, "opinion", None)
+    opinion = _opinion_of(subject)
     if opinion is None:
         raise ApplicationError("评议意见尚未起草。")
     return opinion
@@ -135,96 +112,30 @@ def review_opinion_problem_add_view(request, subject, forms):
     return "问题已增加。"
 
 
-_OPINION_MOVES = {
-    OpinionStatus.APPROVED: (review_opinion_approve, "approved_on", "已登记主任会议通过。"),
-    OpinionStatus.DELIVERED: (review_opinion_deliver, "delivered_on", "已登记送达。"),
-}
-
-
-@_subject_post
-def review_opinion_move(request, subject, forms, to: str):
-    if to not in _OPINION_MOVES:
-        raise ApplicationError("未知操作。")
-    service, day, done = _OPINION_MOVES[to]
-    data = form_data(DateForm(request.POST))
-    service(actor=request.user, opinion=_opinion(subject), **{day: data["date"]})
-    return done
-
-
-def _plan_saved(request, subject, forms):
-    form = PlanForm(
+def _per_problem_form(form_class, request, subject, forms):
+    form = form_class(
         request.POST,
         request.FILES,
         problems=_opinion(subject).problems.all(),
         version=rectification_edit_version(subject),
     )
-    forms["plan_form"] = form
+    forms["form"] = form
     form_data(form)
-    rectification_plan_save(
-        actor=request.user,
-        subject=subject,
-        rows=form.rows(),
-        document=form.cleaned_data["document"],
-    )
+    return form.service_kwargs()
 
 
 @_subject_post
 def rectification_plan_save_view(request, subject, forms):
-    _plan_saved(request, subject, forms)
+    kwargs = _per_problem_form(PlanForm, request, subject, forms)
+    rectification_plan_save(actor=request.user, subject=subject, **kwargs)
     return "整改方案已保存。"
 
 
 @_subject_post
-def rectification_plan_move(request, subject, forms, to: str):
-    if to == PlanStatus.SUBMITTED:
-        _plan_saved(request, subject, forms)
-        rectification_plan_submit(actor=request.user, subject=subject)
-        return f"整改方案已报送{subject.liaison_committee.name}。"
-    if to == PlanStatus.APPROVED:
-        rectification_plan_approve(actor=request.user, subject=subject)
-        return "整改方案已通过。"
-    if to == PlanStatus.RETURNED:
-        data = form_data(ReasonForm(request.POST))
-        rectification_plan_return(actor=request.user, subject=subject, reason=data["reason"])
-        return "整改方案已退回。"
-    raise ApplicationError("未知操作。")
-
-
-def _report_saved(request, subject, forms):
-    form = ReportForm(
-        request.POST,
-        request.FILES,
-        problems=_opinion(subject).problems.all(),
-        version=rectification_edit_version(subject),
-    )
-    forms["report_form"] = form
-    form_data(form)
-    rectification_report_save(
-        actor=request.user,
-        subject=subject,
-        text=form.cleaned_data["text"],
-        rows=form.rows(),
-        evidence=form.evidence(),
-    )
-
-
-@_subject_post
 def rectification_report_save_view(request, subject, forms):
-    _report_saved(request, subject, forms)
+    kwargs = _per_problem_form(ReportForm, request, subject, forms)
+    rectification_report_save(actor=request.user, subject=subject, **kwargs)
     return "整改情况已保存。"
-
-
-@_subject_post
-def rectification_report_move(request, subject, forms, to: str):
-    if to == ReportStatus.SUBMITTED:
-        _report_saved(request, subject, forms)
-        rectification_report_submit(actor=request.user, subject=subject)
-        return "整改情况报告已报送。"
-    if to == ReportStatus.DRAFT:
-        data = form_data(ReasonForm(request.POST))
-        rectification_report_return(actor=request.user, subject=subject, reason=data["reason"])
-        return "整改情况报告已退回修改。"
-    raise ApplicationError("未知操作。")
 
 
 @_subject_post
@@ -286,6 +197,9 @@ def rectification_meeting_decide_view(request, subject, forms):
         outcome=data["outcome"],
         new_due_on=data["new_due_on"],
     )
-    if report.status == ReportStatus.SATISFIED:
+    if data["outcome"] == "satisfied":
         return "已登记主任会议决定：整改情况满意，整改完成。"
-    return f"已登记主任会议决定：责成继续整改，第 {report.round} 轮整改情况报告 {cn_date(report.due_on)} 前报送。"
+    return (
+        f"已登记主任会议决定：责成继续整改，第 {report.round} 轮整改情况报告 "
+        f"{cn_date(report.due_on)} 前报送。"
+    )

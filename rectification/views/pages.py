@@ -2,6 +2,8 @@
 a subject's rectification page, versions, the opinion letter and the ledger."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -10,37 +12,37 @@ from core.formats import cn_date
 from core.roles import Role, role_required, user_has_role
 from core.xlsx_writer import CN_DATE_FORMAT, Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
+from subjects.selectors import RECTIFICATION_READERS
 
+from ..forms import PlanForm, ReportForm
 from ..models import (
-    OPINION_WORKFLOW,
-    PLAN_WORKFLOW,
-    REPORT_WORKFLOW,
     EscalationKind,
-    PlanStatus,
     ProblemSource,
     RectificationKind,
     RectificationVersionFile,
-    ReportStatus,
     RowStatus,
 )
 from ..selectors import (
     ledger_rows,
-    rectification_acts_for,
     rectification_edit_version,
     rectification_group_for,
-    rectification_moves_for,
     rectification_rows,
     rectification_subject_for_user,
     rectification_subjects_for,
 )
+from ..workflows import ORDERS, opinion_letter_readable, rectification_capabilities
 
-READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
-ORDERS = (Role.OFFICE, Role.DIRECTORS_MEETING)
+READERS = tuple(RECTIFICATION_READERS)
 
 
-@role_required(*READERS)
-def campaign_rectification(request, pk: int):
-    campaign = get_object_or_404(Campaign, pk=pk)
+def office_campaign(*, user, pk: int) -> Campaign:
+    """The campaign an office POST acts on: 403 for anyone else, 404 when there is none."""
+    if not user_has_role(user, Role.OFFICE):
+        raise PermissionDenied("您没有权限访问此页面。")
+    return get_object_or_404(Campaign, pk=pk)
+
+
+def _campaign_page(request, campaign, *, status=200):
     rows = rectification_rows(campaign.subjects.all())
     meeting = campaign.meetings.order_by("held_on").first()
     return render(
@@ -55,7 +57,13 @@ def campaign_rectification(request, pk: int):
             "is_office": user_has_role(request.user, Role.OFFICE),
             "overdue_count": sum(1 for r in rows if r.overdue),
         },
+        status=status,
     )
+
+
+@role_required(*READERS)
+def campaign_rectification(request, pk: int):
+    return _campaign_page(request, get_object_or_404(Campaign, pk=pk))
 
 
 @role_required(Role.LIAISON)
@@ -66,21 +74,10 @@ def liaison_home(request):
     return render(request, "rectification/liaison.html", {"rows": rectification_rows(subjects)})
 
 
-def _extendable(subject, plan, current) -> list[tuple[str, str]]:
-    """The started deadlines the office may move now (延期)."""
-    kinds = []
-    if plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        kinds.append((RectificationKind.PLAN, f"整改方案（现期限 {cn_date(plan.due_on)}）"))
-    if current is not None and current.status == ReportStatus.DRAFT:
-        kinds.append(
-            (RectificationKind.REPORT, f"整改情况报告（现期限 {cn_date(current.due_on)}）")
-        )
-    return kinds
-
-
-def _page(request, subject, *, plan_form=None, report_form=None, status=200):
-    """The subject's rectification page. After a refused POST it is shown again with what
-    was typed (`plan_form`, `report_form`, the other forms' fields) and status 400."""
+def _page(request, subject, *, form=None, status=200):
+    """The subject's rectification page: what the user may do comes from the tables in
+    rectification.workflows (`caps`). After a refused POST it is shown again with what was
+    typed (`form`, and the other forms' fields from the POST) and status 400."""
     user = request.user
     opinion = getattr(subject, "opinion", None)
     plan = getattr(subject, "rectification_plan", None)
@@ -98,22 +95,9 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
     plan_rows = {r.problem_id: r for r in plan.rows.all()} if plan else {}
     report_rows = {r.problem_id: r for r in current.rows.all()} if current else {}
     (row,) = rectification_rows(rectification_subjects_for(user).filter(pk=subject.pk))
-    plan_moves = rectification_moves_for(user, subject, plan, PLAN_WORKFLOW)
-    report_moves = rectification_moves_for(user, subject, current, REPORT_WORKFLOW)
-    is_owner = rectification_acts_for(user, subject, (Role.SUBJECT,))
-    group = rectification_group_for(user, subject)
-    by_meeting = subject.campaign.rectification_conclusion == "directors_meeting"
-    pending = current is not None and current.status == ReportStatus.SUBMITTED
-    can_edit_plan = (
-        is_owner and plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
-    )
-    can_edit_report = (
-        is_owner
-        and plan is not None
-        and plan.status == PlanStatus.APPROVED
-        and current is not None
-        and current.status == ReportStatus.DRAFT
-    )
+    caps = rectification_capabilities(user, opinion=opinion, plan=plan, report=current)
+    plan_form = form if isinstance(form, PlanForm) else None
+    report_form = form if isinstance(form, ReportForm) else None
 
     def typed(form, name, stored):
         return form.data.get(name, "") if form is not None and form.is_bound else stored
@@ -140,6 +124,14 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
                 "done": typed(report_form, f"done_{p.pk}", rr.done if rr else ""),
             }
         )
+    extend_kinds = []
+    if caps["extend_plan"]:
+        extend_kinds.append((RectificationKind.PLAN, f"整改方案（现期限 {cn_date(plan.due_on)}）"))
+    if caps["extend_report"]:
+        extend_kinds.append(
+            (RectificationKind.REPORT, f"整改情况报告（现期限 {cn_date(current.due_on)}）")
+        )
+    group = rectification_group_for(user, subject) if caps["check"] else None
     return render(
         request,
         "rectification/subject.html",
@@ -149,49 +141,26 @@ def _page(request, subject, *, plan_form=None, report_form=None, status=200):
             "plan": plan,
             "reports": reports,
             "current": current,
+            "caps": caps,
             "problem_rows": problem_rows,
             "report_text": typed(report_form, "text", current.text if current else ""),
             "posted": request.POST if status != 200 else {},
             "row": row,
             "plan_due": plan.due_on if plan else None,
             "extensions": subject.deadline_extensions.select_related("extended_by"),
-            "extend_kinds": (
-                _extendable(subject, plan, current) if user_has_role(user, Role.OFFICE) else []
-            ),
+            "extend_kinds": extend_kinds,
             "is_office": user_has_role(user, Role.OFFICE),
             "can_order": user_has_role(user, *ORDERS),
-            "opinion_moves": rectification_moves_for(user, subject, opinion, OPINION_WORKFLOW),
-            "plan_moves": [m for m in plan_moves if m.target != PlanStatus.SUBMITTED],
-            "plan_submit": next((m for m in plan_moves if m.target == PlanStatus.SUBMITTED), None),
-            "report_submit": next(
-                (m for m in report_moves if m.target == ReportStatus.SUBMITTED), None
-            ),
-            "report_return": next((m for m in report_moves if m.target == ReportStatus.DRAFT), None)
-            if current is not None and current.ballot_id is None
-            else None,
             "versions": subject.rectification_versions.order_by("kind", "round", "number"),
-            "can_edit_plan": can_edit_plan,
             "edit_version": rectification_edit_version(subject),
-            "can_edit_report": can_edit_report,
             "checks": current.checks.select_related("group") if current else [],
-            "check_group": group if pending else None,
+            "check_group": group,
             "own_check": next(
                 (c for c in current.checks.all() if group and c.group_id == group.pk), None
             )
             if current
             else None,
-            "by_meeting": by_meeting,
-            "can_decide": by_meeting and pending and user_has_role(user, *ORDERS),
-            "can_assess": user_has_role(user, Role.OFFICE)
-            and not by_meeting
-            and current is not None
-            and current.status == ReportStatus.SUBMITTED
-            and current.ballot_id is None,
-            "can_conclude": user_has_role(user, *ORDERS)
-            and current is not None
-            and current.status == ReportStatus.SUBMITTED
-            and current.ballot is not None
-            and current.ballot.status == "published",
+            "by_meeting": subject.campaign.rectification_conclusion == "directors_meeting",
             "row_statuses": RowStatus.choices,
             "sources": [s for s in ProblemSource.choices if s[0] != ProblemSource.FINDING],
             "escalation_kinds": EscalationKind.choices,
@@ -238,8 +207,6 @@ def rectification_minutes(request, pk: int, report_pk: int):
     subject = rectification_subject_for_user(user=request.user, pk=pk)
     report = get_object_or_404(subject.rectification_reports, pk=report_pk)
     if not report.minutes:
-        from django.http import Http404
-
         raise Http404("没有主任会议纪要。")
     return private_file_response(report.minutes, report.minutes_name)
 
@@ -249,11 +216,7 @@ def opinion_print(request, pk: int):
     """评议意见书, laid out for printing."""
     subject = rectification_subject_for_user(user=request.user, pk=pk)
     opinion = getattr(subject, "opinion", None)
-    if opinion is None or (
-        opinion.status == "draft" and not user_has_role(request.user, Role.OFFICE)
-    ):
-        from django.http import Http404
-
+    if opinion is None or not opinion_letter_readable(request.user, opinion):
         raise Http404("评议意见尚未通过。")
     problems = opinion.problems.select_related("content_item").order_by(
         "content_item__position", "position"

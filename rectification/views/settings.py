@@ -2,14 +2,10 @@
 rectification report is concluded (a ballot or the director's meeting), whether the
 assessment groups oversee rectification, and the list of reporting steps."""
 
-from functools import wraps
+from django.shortcuts import get_object_or_404, render
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
-
-from core.errors import ApplicationError
 from core.forms import form_data, version_of
+from core.object_views import object_post
 from core.roles import Role, role_required
 from reviews.models import Campaign
 from reviews.services import campaign_update
@@ -17,6 +13,7 @@ from reviews.services import campaign_update
 from ..forms import RectificationSettingsForm, StepEditForm, StepForm
 from ..models import SUGGESTED_STEPS, StepRecipient
 from ..services import reporting_step_add, reporting_step_delete, reporting_step_update
+from .pages import office_campaign
 
 SETTINGS_FIELDS = ("rectification_conclusion", "groups_oversee_rectification")
 
@@ -27,7 +24,10 @@ def _settings_version(campaign: Campaign) -> str:
 
 @role_required(Role.OFFICE)
 def campaign_rectification_settings(request, pk: int):
-    campaign = get_object_or_404(Campaign, pk=pk)
+    return _settings_page(request, get_object_or_404(Campaign, pk=pk))
+
+
+def _settings_page(request, campaign, *, status=200):
     steps = list(campaign.reporting_steps.order_by("position", "pk"))
     names = {s.name for s in steps}
     return render(
@@ -44,31 +44,19 @@ def campaign_rectification_settings(request, pk: int):
             ],
             "recipients": StepRecipient.choices,
         },
+        status=status,
     )
 
 
-def _settings_post(view):
-    """An office POST on the settings page: read the form, call the service; a refusal is
-    shown on the page and nothing is written."""
-
-    @require_POST
-    @role_required(Role.OFFICE)
-    @wraps(view)
-    def wrapper(request, pk: int, **kwargs):
-        campaign = get_object_or_404(Campaign, pk=pk)
-        try:
-            done = view(request, campaign, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
-        return redirect("campaign_rectification_settings", pk=campaign.pk)
-
-    return wrapper
+# An office POST on the settings page: read the form, call the service; a refusal shows
+# the page again with the message (400) and nothing is written.
+_settings_post = object_post(
+    lookup=office_campaign, page=_settings_page, detail="campaign_rectification_settings"
+)
 
 
 @_settings_post
-def rectification_settings_save(request, campaign):
+def rectification_settings_save(request, campaign, forms):
     form = RectificationSettingsForm(request.POST, version=_settings_version(campaign))
     data = form_data(form)
     campaign_update(actor=request.user, campaign=campaign, **{f: data[f] for f in SETTINGS_FIELDS})
@@ -76,14 +64,14 @@ def rectification_settings_save(request, campaign):
 
 
 @_settings_post
-def reporting_step_add_view(request, campaign):
+def reporting_step_add_view(request, campaign, forms):
     data = form_data(StepForm(request.POST))
     step = reporting_step_add(actor=request.user, campaign=campaign, **data)
     return f"已增加报送事项“{step.name}”。"
 
 
 @_settings_post
-def reporting_step_update_view(request, campaign, step_pk: int):
+def reporting_step_update_view(request, campaign, forms, step_pk: int):
     step = get_object_or_404(campaign.reporting_steps, pk=step_pk)
     data = form_data(StepEditForm(request.POST, version=version_of(step)))
     reporting_step_update(actor=request.user, step=step, **data)
@@ -91,7 +79,7 @@ def reporting_step_update_view(request, campaign, step_pk: int):
 
 
 @_settings_post
-def reporting_step_delete_view(request, campaign, step_pk: int):
+def reporting_step_delete_view(request, campaign, forms, step_pk: int):
     step = get_object_or_404(campaign.reporting_steps, pk=step_pk)
     reporting_step_delete(actor=request.user, step=step)
     return f"已删除报送事项“{step.name}”。"
