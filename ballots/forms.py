@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from core.forms import REASON_MAX, Form
+from core.forms import REASON_MAX, Form, QuickSelectMultiple
 from reviews.forms import ListField, ListWidget
 
 from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
@@ -135,7 +135,7 @@ class BallotSetupForm(Form):
         queryset=None,
         required=False,
         help_text="一般 3 人，按住 Ctrl 多选；也可建立后在测评页面指定。开始投票前，每名监票人须生成监票密钥。",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=QuickSelectMultiple(attrs={"size": 5}),
     )
     teller_threshold = forms.IntegerField(
         label="解密所需监票人数", initial=2, min_value=2, max_value=9, required=False
@@ -359,7 +359,7 @@ class TellersForm(forms.Form):
         label="监票人",
         queryset=None,
         help_text="一般 3 人，从常委会组成人员或工作人员中指定；按住 Ctrl 多选。",
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        widget=QuickSelectMultiple(attrs={"class": "form-select", "size": 6}),
     )
     threshold = forms.IntegerField(
         label="解密所需人数", initial=2, min_value=2, max_value=9,

@@ -4,13 +4,14 @@ check reads what it needs for all the campaigns it is given at once (reviews.gat
 
 from django.urls import reverse
 
-from reviews.gates import GateProblem
+from reviews.gates import GateProblem, GateProblems
 from subjects.models import Subject
 
 from .models import Ballot, BallotPurpose, BallotResult, BallotStatus
 
 
-def no_open_ballot(campaigns) -> dict[int, list[GateProblem]]:
+def no_open_ballot(campaigns, *, limit=None) -> dict[int, list[GateProblem]]:
+    """A few ballots a campaign: `limit` is not needed."""
     found: dict[int, list[GateProblem]] = {c.pk: [] for c in campaigns}
     for b in Ballot.objects.filter(campaign__in=campaigns, status=BallotStatus.OPEN):
         found[b.campaign_id].append(
@@ -19,7 +20,7 @@ def no_open_ballot(campaigns) -> dict[int, list[GateProblem]]:
     return found
 
 
-def review_ballots_published(campaigns) -> dict[int, list[GateProblem]]:
+def review_ballots_published(campaigns, *, limit=None) -> dict[int, list[GateProblem]]:
     found: dict[int, list[GateProblem]] = {c.pk: [] for c in campaigns}
     ballots = Ballot.objects.filter(
         campaign__in=campaigns, purpose=BallotPurpose.REVIEW
@@ -42,12 +43,14 @@ def review_ballots_published(campaigns) -> dict[int, list[GateProblem]]:
             ballot__status=BallotStatus.PUBLISHED,
         ).values_list("subject_id", flat=True)
     )
-    subjects = Subject.objects.filter(campaign__in=campaigns).exclude(pk__in=published)
-    for subject in subjects.order_by("position", "pk"):
-        found[subject.campaign_id].append(
-            GateProblem(
-                f"{subject.person_name}还没有公布的满意度测评结果",
-                reverse("ballot_list", args=[subject.campaign_id]),
-            )
+    subjects = GateProblems(campaigns, limit)  # the ballots' own problems are never left out
+    unpublished = Subject.objects.filter(campaign__in=campaigns).exclude(pk__in=published)
+    for campaign_id, name in unpublished.order_by("position", "pk").values_list(
+        "campaign_id", "person_name"
+    ):
+        subjects.add(
+            campaign_id,
+            f"{name}还没有公布的满意度测评结果",
+            lambda c=campaign_id: reverse("ballot_list", args=[c]),
         )
-    return found
+    return {pk: found[pk] + problems for pk, problems in subjects.result().items()}

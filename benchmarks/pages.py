@@ -1,18 +1,20 @@
 """Every role's main pages at county size (the demo) and at city size: p50, p95 and queries.
 
 Run: .venv/bin/python benchmarks/pages.py [requests]   (default 10 requests a page)
-Uses DATABASE_URL when set. In a throw-away test database it loads the demo (`load_demo`:
+Uses DATABASE_URL when set; with --here it measures the data already there (after
+`manage.py load_demo --scale city`) instead of building a throw-away database. In a throw-away test database it loads the demo (`load_demo`:
 the county campaign in rectification, a second batch in the preliminary assessment),
 fetches each demo login's main pages `requests` times through Django's test client (in
 process: no network, no static files) and prints each page's p50 and p95 in milliseconds
-and its queries. Then it grows the world to city size — 50 campaigns across every stage,
-100 subjects each (5,000, the county campaign's own pages included), 500 members — with
-bulk inserts of rows the services would write the same way (campaigns themselves through
-campaign_create and stage moves), and measures again. Goal at city size: every page ≤ 300 ms
+and its queries. Then it grows the world to city size with `load_demo --scale city`'s
+loader (workbench/demo_city.py: 50 campaigns across every stage, 100 subjects each —
+5,000, the county campaign's own pages included — 500 members, ballots and
+rectification), and measures again, adding a city campaign in rectification's pages. Goal at city size: every page ≤ 300 ms
 p50 and ≤ 60 queries. The machine's load average is printed with the figures.
 """
 
 import datetime
+import logging
 import os
 import statistics
 import sys
@@ -33,13 +35,21 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 NOW = datetime.datetime(2026, 11, 26, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = NOW.date()
-CAMPAIGNS, SUBJECTS_EACH, MEMBERS = 50, 100, 500
 
 
-def _pages(county) -> dict[str, list[str]]:
+def _pages(county, city=None) -> dict[str, list[str]]:
     c = county.pk
+    more = []
+    if city is not None:
+        more = [
+            f"/campaigns/{city.pk}/",
+            f"/campaigns/{city.pk}/rectification/",
+            f"/campaigns/{city.pk}/ballots/",
+            f"/public/campaigns/{city.pk}/",
+        ]
     return {
         "office": [
+            *more,
             "/my-work/",
             "/office/",
             f"/campaigns/{c}/",
@@ -81,73 +91,6 @@ def _measure(pages: dict[str, list[str]], requests: int) -> list[tuple]:
     return rows
 
 
-def _grow(county) -> None:
-    """City size: campaigns through the services, subjects and members in bulk."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-
-    from core.roles import GROUP_NAMES, Role
-    from reviews.models import Campaign, CampaignStage, Member
-    from subjects.models import LiaisonCommittee, Subject, Unit
-    from tests.factories import CampaignFactory
-
-    User = get_user_model()
-    office = User.objects.get(username="office")
-    stages = [
-        CampaignStage.PREPARATION,
-        CampaignStage.PRELIMINARY,
-        CampaignStage.REVIEW,
-        CampaignStage.RECTIFICATION,
-        CampaignStage.CLOSED,
-    ]
-    for n in range(Campaign.objects.count(), CAMPAIGNS):
-        CampaignFactory(actor=office, name=f"城市规模评议活动{n:02d}", stage=stages[n % 5])
-    units = list(Unit.objects.all()) + Unit.objects.bulk_create(
-        [Unit(name=f"市第{n}局") for n in range(60)]
-    )
-    committees = list(LiaisonCommittee.objects.all())
-    password = make_password(None)
-    subject_group = Group.objects.get(name=GROUP_NAMES[Role.SUBJECT])
-    for campaign in Campaign.objects.order_by("pk"):
-        have = campaign.subjects.count()
-        users = User.objects.bulk_create(
-            [
-                User(username=f"c{campaign.pk}s{n}", first_name=f"对象{n}", password=password)
-                for n in range(have, SUBJECTS_EACH)
-            ]
-        )
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user=u, group=subject_group) for u in users]
-        )
-        Subject.objects.bulk_create(
-            Subject(
-                campaign=campaign,
-                person_name=f"城{campaign.pk}对象{n}",
-                post="局长",
-                unit=units[n % len(units)],
-                appointed_on=datetime.date(2020, 3, 1),
-                review_form="on_site" if n % 2 else "written",
-                liaison_committee=committees[n % len(committees)],
-                user=user,
-                position=100 + n,
-            )
-            for n, user in enumerate(users, start=have)
-        )
-    member_group = Group.objects.get(name=GROUP_NAMES[Role.MEMBER])
-    have = Member.objects.count()
-    users = User.objects.bulk_create(
-        [User(username=f"cm{n}", password=password) for n in range(have, MEMBERS)]
-    )
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user=u, group=member_group) for u in users]
-    )
-    Member.objects.bulk_create(
-        Member(user=u, name=f"委员{n}", title="常委会委员", position=n)
-        for n, u in enumerate(users, start=have)
-    )
-
-
 def _print(title: str, rows: list[tuple]) -> None:
     print(f"\n{title} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"{'login':<9} {'page':<40} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
@@ -159,11 +102,22 @@ def _print(title: str, rows: list[tuple]) -> None:
 def main() -> None:
     import time_machine
 
-    from reviews.models import Campaign
+    from reviews.models import Campaign, CampaignStage
     from subjects.models import Subject
-    from workbench.demo import demo_load
+    from workbench.demo import county_campaign_name, demo_load
+    from workbench.demo_city import CITY_NAME, city_load
 
-    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    requests = int(args[0]) if args else 10
+    if "--here" in sys.argv:  # measure the data already in DATABASE_URL (load_demo --scale city)
+        county = Campaign.objects.get(name=county_campaign_name(TODAY.year))
+        city = Campaign.objects.filter(
+            name__contains=CITY_NAME, stage=CampaignStage.RECTIFICATION
+        ).first()
+        setup_test_environment()
+        _print("city size, data already loaded", _measure(_pages(county, city), requests))
+        return
+    logging.getLogger("core.request").setLevel(logging.WARNING)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -174,12 +128,15 @@ def main() -> None:
             pages = _pages(county)
             _print("county (the demo)", _measure(pages, requests))
             start = time.perf_counter()
-            _grow(county)
+            city_load(log=lambda line: None)
             print(
                 f"\ngrown to {Campaign.objects.count()} campaigns, {Subject.objects.count()} "
                 f"subjects in {time.perf_counter() - start:.0f} s"
             )
-            _print("city size", _measure(pages, requests))
+            city = Campaign.objects.filter(
+                name__contains=CITY_NAME, stage=CampaignStage.RECTIFICATION
+            ).first()
+            _print("city size", _measure(_pages(county, city), requests))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

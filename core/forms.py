@@ -14,6 +14,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .control_characters import has_control_characters
 from .errors import ApplicationError
@@ -245,3 +248,28 @@ class LoginForm(_LoginFieldsMixin, AuthenticationForm):
 
 class AdminLoginForm(_LoginFieldsMixin, AdminAuthenticationForm):
     """The admin's login (/admin/login/)."""
+
+
+class QuickSelectMultiple(forms.SelectMultiple):
+    """A multiple select whose <option>s are written in Python: Django's widget renders
+    each option through its own template, about a millisecond apiece, which makes a
+    list of hundreds of accounts take most of a page's time. Same markup, no optgroups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )

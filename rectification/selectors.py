@@ -161,6 +161,29 @@ class RectificationRow:
         return self.plan_overdue or self.report_overdue
 
 
+def rectification_overdue_q(today: datetime.date) -> Q:
+    """Subjects whose plan or a report may be overdue on `today`: every subject whose
+    RectificationRow is plan_overdue or report_overdue matches (a few more may), so a page
+    that lists only those reads the rows of these, not of all."""
+    return Q(
+        rectification_plan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
+        rectification_plan__due_on__lt=today,
+    ) | Q(rectification_reports__status=ReportStatus.DRAFT, rectification_reports__due_on__lt=today)
+
+
+def rectification_waiting_q() -> Q:
+    """Subjects with a plan or a report submitted and awaiting a decision."""
+    return Q(rectification_plan__status=PlanStatus.SUBMITTED) | Q(
+        rectification_reports__status=ReportStatus.SUBMITTED
+    )
+
+
+def subjects_matching(subjects: QuerySet[Subject], condition: Q) -> QuerySet[Subject]:
+    """`subjects` narrowed to those matching `condition`, each once however many of its
+    reports the condition joins."""
+    return subjects.filter(pk__in=subjects.filter(condition).values("pk"))
+
+
 def rectification_rows(
     subjects: QuerySet[Subject], today: datetime.date | None = None
 ) -> list[RectificationRow]:

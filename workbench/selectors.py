@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,11 @@ from django.utils import timezone
 from ballots.models import Ballot, BallotStatus
 from core.formats import cn_date
 from rectification.models import ReportingStep
-from rectification.selectors import rectification_rows
+from rectification.selectors import (
+    rectification_overdue_q,
+    rectification_rows,
+    subjects_matching,
+)
 from reviews.gates import stage_gate_problems, stage_gates_problems
 from reviews.models import Campaign, CampaignStage, Stage
 from subjects.models import DutyReportVersion, ReportKind, ReportStatus, ReviewForm, Subject
@@ -70,6 +74,36 @@ def _current_stage(campaign: Campaign) -> Stage | None:
     return next((s for s in campaign.stages.all() if s.kind == campaign.stage), None)
 
 
+def _rectification_todo_data(campaigns: list[Campaign], today: datetime.date) -> dict[int, tuple]:
+    """For each campaign in rectification: the rows of its subjects whose plan or report may
+    be overdue, its pending reporting steps, and how many opinions are not yet delivered.
+    Only the rows that can become a to-do are read in full; the rest is counted in SQL, so
+    the cost follows the overdue subjects, not all of them."""
+    data: dict[int, tuple] = {c.pk: ([], [], 0) for c in campaigns}
+    if not campaigns:
+        return data
+    subjects = Subject.objects.filter(campaign__in=campaigns)
+    rows: dict[int, list] = defaultdict(list)
+    for row in rectification_rows(
+        subjects_matching(subjects, rectification_overdue_q(today)), today
+    ):
+        rows[row.subject.campaign_id].append(row)
+    steps: dict[int, list] = defaultdict(list)
+    pending = ReportingStep.objects.filter(
+        campaign__in=campaigns, done_on__isnull=True, due_on__isnull=False
+    )
+    for step in pending.order_by("position", "pk"):
+        steps[step.campaign_id].append(step)
+    undelivered = dict(
+        subjects.filter(Q(opinion__isnull=True) | Q(opinion__delivered_on__isnull=True))
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values_list("campaign", "n")
+    )
+    return {c.pk: (rows[c.pk], steps[c.pk], undelivered.get(c.pk, 0)) for c in campaigns}
+
+
 def campaigns_office_todos(
     campaigns: list[Campaign], today: datetime.date | None = None
 ) -> dict[int, list[Todo]]:
@@ -77,18 +111,9 @@ def campaigns_office_todos(
     read in one query each for all of them (a page of campaigns does not query per campaign)."""
     today = today or timezone.localdate()
     rectifying = [c for c in campaigns if c.stage == CampaignStage.RECTIFICATION]
-    rows: dict[int, list] = defaultdict(list)
-    steps: dict[int, list] = defaultdict(list)
-    if rectifying:
-        for row in rectification_rows(Subject.objects.filter(campaign__in=rectifying), today):
-            rows[row.subject.campaign_id].append(row)
-        pending = ReportingStep.objects.filter(
-            campaign__in=rectifying, done_on__isnull=True, due_on__isnull=False
-        )
-        for step in pending.order_by("position", "pk"):
-            steps[step.campaign_id].append(step)
+    rectification = _rectification_todo_data(rectifying, today)
     return {
-        c.pk: campaign_office_todos(c, today, rectification=(rows[c.pk], steps[c.pk]))
+        c.pk: campaign_office_todos(c, today, rectification=rectification.get(c.pk))
         for c in campaigns
     }
 
@@ -97,8 +122,9 @@ def campaign_office_todos(
     campaign: Campaign, today: datetime.date | None = None, *, rectification=None
 ) -> list[Todo]:
     """What the office must still do for a campaign, derived from its data (annotated
-    queryset), each with the page where it is done. `rectification`: its rectification rows
-    and pending reporting steps when already read (campaigns_office_todos)."""
+    queryset), each with the page where it is done. `rectification`: its possibly overdue
+    rectification rows, pending reporting steps and undelivered opinions when already read
+    (campaigns_office_todos)."""
     today = today or timezone.localdate()
     todos: list[Todo] = []
     P, PRE, REV, REC = (
@@ -191,13 +217,8 @@ def campaign_office_todos(
     if campaign.stage == REC:
         rect_url = reverse("campaign_rectification", args=[campaign.pk])
         if rectification is None:
-            steps = campaign.reporting_steps.filter(done_on__isnull=True, due_on__isnull=False)
-            rectification = (
-                rectification_rows(campaign.subjects.all(), today),
-                list(steps.order_by("position", "pk")),
-            )
-        rows, steps = rectification
-        undelivered = sum(1 for r in rows if r.opinion is None or not r.opinion.delivered_on)
+            rectification = _rectification_todo_data([campaign], today)[campaign.pk]
+        rows, steps, undelivered = rectification
         if undelivered:
             todos.append(
                 Todo(f"{undelivered} 名评议对象的评议意见尚未送达", url=rect_url, stage=REC)
@@ -270,12 +291,17 @@ class StageWork:
     gate: list  # what keeps the campaign in its current stage (reviews.gates.GateProblem)
 
 
+# Problems of each campaign's gate written out on the office's overview (the rest counted;
+# the campaign's own page lists them all).
+GATE_LIMIT = 10
+
+
 def offices_work(
     campaigns: list[Campaign], today: datetime.date | None = None
 ) -> dict[int, list[StageWork]]:
     """office_work of many campaigns, their to-dos and gates read once for all of them."""
     todos = campaigns_office_todos(campaigns, today)
-    gates = stage_gates_problems(campaigns)
+    gates = stage_gates_problems(campaigns, limit=GATE_LIMIT)
     return {c.pk: office_work(c, today, todos=todos[c.pk], gate=gates[c.pk]) for c in campaigns}
 
 

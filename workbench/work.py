@@ -22,7 +22,12 @@ from rectification.models import (
     RectificationReport,
 )
 from rectification.models import ReportStatus as RectificationStatus
-from rectification.selectors import rectification_rows
+from rectification.selectors import (
+    rectification_overdue_q,
+    rectification_rows,
+    rectification_waiting_q,
+    subjects_matching,
+)
 from reviews.models import CampaignStage
 from subjects.models import Subject
 from subjects.selectors import subject_deadlines, subject_report_state
@@ -211,6 +216,10 @@ def liaison_work(user, today: datetime.date) -> list[WorkItem]:
         Subject.objects.filter(liaison_committee__users=user)
         .exclude(campaign__stage=CampaignStage.CLOSED)
         .select_related("campaign", "unit")
+    )
+    # Only the subjects that can make an item below are read in full.
+    subjects = subjects_matching(
+        subjects, rectification_waiting_q() | rectification_overdue_q(today)
     )
     items: list[WorkItem] = []
     for row in rectification_rows(subjects, today):

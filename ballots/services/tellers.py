@@ -17,6 +17,7 @@ from core.audit import audit_log
 from core.errors import ApplicationError
 from core.services import require_office
 from core.workflow import transition
+from subjects.models import Subject
 
 from ..audit import AuditAction
 from ..elgamal.elgamal import Ciphertext
@@ -313,5 +314,12 @@ def tellers_like_last(*, campaign) -> dict:
 
 
 def teller_candidates():
-    """Who may be named a teller: any active account."""
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+    """Who may be named a teller: any active account but a review subject's (members or
+    staff in practice; subjects' logins are thousands at a city's size)."""
+    subject_logins = Subject.objects.filter(user__isnull=False).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(pk__in=subject_logins)
+        .order_by("username")
+    )

@@ -3,6 +3,8 @@ a subject's rectification page, versions, the opinion letter and the ledger."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -66,12 +68,33 @@ def campaign_rectification(request, pk: int):
     return _campaign_page(request, get_object_or_404(Campaign, pk=pk))
 
 
+LIAISON_PAGE_SIZE = 50
+
+
 @role_required(Role.LIAISON)
 def liaison_home(request):
+    """The committee's subjects, a page at a time (a city's committee liaises with
+    hundreds), searchable by name, unit or campaign."""
     subjects = rectification_subjects_for(request.user).filter(
         liaison_committee__users=request.user
     )
-    return render(request, "rectification/liaison.html", {"rows": rectification_rows(subjects)})
+    q = request.GET.get("q", "").strip()
+    if q:
+        subjects = subjects.filter(
+            Q(person_name__icontains=q)
+            | Q(unit__name__icontains=q)
+            | Q(campaign__name__icontains=q)
+        )
+    ordered = subjects.order_by("campaign__name", "position", "pk").values_list("pk", flat=True)
+    page = Paginator(ordered, LIAISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rectification_rows(subjects.filter(pk__in=list(page.object_list)))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "rectification/liaison.html",
+        {"rows": rows, "page": page, "q": q, "query": query.urlencode()},
+    )
 
 
 def _page(request, subject, *, form=None, status=200):

@@ -225,7 +225,10 @@ def campaign_implementation_plan_attach(
     return campaign
 
 
-def _check_leave_preparation(campaigns: list[Campaign]) -> dict[int, list[GateProblem]]:
+def _check_leave_preparation(
+    campaigns: list[Campaign], *, limit: int | None = None
+) -> dict[int, list[GateProblem]]:
+    """At most three problems a campaign: `limit` is not needed."""
     pks = [c.pk for c in campaigns]
     with_subjects = set(
         Campaign.objects.filter(pk__in=pks, subjects__isnull=False).values_list("pk", flat=True)

@@ -40,6 +40,9 @@ def home(request):
     return redirect("my_work" if request.user.is_authenticated else "login")
 
 
+LIAISON_SHOWN = 40
+
+
 @login_required
 def my_work(request):
     """Each role's landing page: what this person owes or must decide next, each item with
@@ -80,10 +83,13 @@ def my_work(request):
         .exclude(campaign__stage=CampaignStage.CLOSED)
     )
     if Role.LIAISON in roles:
-        context["liaison_subjects"] = list(
+        liaison_subjects = (
             subjects_visible_to(user)
             .filter(liaison_committee__users=user)
             .exclude(campaign__stage=CampaignStage.CLOSED)
             .order_by("campaign__name", "position")
         )
+        # The first few as links; all of them are on the liaison page, a page at a time.
+        context["liaison_subjects"] = list(liaison_subjects[:LIAISON_SHOWN])
+        context["liaison_subject_count"] = liaison_subjects.count()
     return render(request, "workbench/my_work.html", context)

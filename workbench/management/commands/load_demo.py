@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from ...demo import (
@@ -14,7 +16,21 @@ from ...demo import (
 class Command(BaseCommand):
     help = "建立演示数据：一个仿照 2017 年某县述职评议的评议活动（12 名评议对象）及各角色的登录账号。可重复运行。"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["county", "city"],
+            default="county",
+            help="county：县级演示数据（默认）；city：再扩充到市级规模（50 次评议活动、5000 名评议对象、500 名组成人员）",
+        )
+
     def handle(self, *args, **options):
+        if options["scale"] == "city":
+            from ...demo_city import city_load
+
+            start = time.perf_counter()
+            city_load(log=self.stdout.write)
+            self.stdout.write(f"市级规模演示数据用时 {time.perf_counter() - start:.0f} 秒。")
         campaign, created = demo_load()
         verb = "已建立" if created else "已存在，未改动"
         self.stdout.write(
