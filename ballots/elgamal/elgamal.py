@@ -46,10 +46,11 @@ class Ciphertext:
         """The two points' spelling only (64 lowercase hex digits), not yet their validity.
 
         For a verifier whose next step multiplies both points by a scalar: libsodium's
-        multiplication makes the same checks as `point_from_hex` (canonical, not of small
-        order, in the prime-order subgroup) and refuses otherwise, so checking first would
-        do that work twice. Such a caller must treat a refused multiplication as a failed
-        check (zero_one_verify does) and use no point whose proof did not check."""
+        ristretto255 multiplication decodes each point as `point_from_hex` does (refusing a
+        non-canonical encoding or one of no point) and refuses the identity (its product
+        is the identity), so checking first would decode every point twice. Such a caller
+        must treat a refused multiplication as a failed check (zero_one_verify does) and
+        use no point whose proof did not check."""
         if not isinstance(data, dict) or set(data) != {"a", "b"}:
             raise CryptoError(f"{what}: expected exactly the keys a, b")
         return cls(

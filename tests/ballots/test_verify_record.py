@@ -3,7 +3,7 @@ database writer could make (a sheet added or copied, a ciphertext, a count or a 
 decryption edited, a teller's key swapped) fails with a message naming it.
 
 The verifier runs as a separate process with `python -I` from an empty directory, so it
-can import nothing of the app (only the standard library and PyNaCl).
+can import nothing of the app (only the standard library and pysodium).
 """
 
 import ast
@@ -76,7 +76,7 @@ def test_a_record_built_by_the_library_passes(built, tmp_path):
     assert f"8 sheets = participations per voter group ({GROUP} 8)" in done.stdout
 
 
-def test_the_verifier_imports_only_the_standard_library_and_pynacl():
+def test_the_verifier_imports_only_the_standard_library_and_pysodium():
     tree = ast.parse(VERIFIER.read_text())
     imported = {
         name.split(".")[0]
@@ -94,7 +94,7 @@ def test_the_verifier_imports_only_the_standard_library_and_pynacl():
         "multiprocessing",
         "os",
         "sys",
-        "nacl",
+        "pysodium",
     }
 
 
