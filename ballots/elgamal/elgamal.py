@@ -75,10 +75,10 @@ def ciphertext_add(x: Ciphertext, y: Ciphertext) -> Ciphertext:
 
 
 def ciphertext_sum(items) -> Ciphertext:
-    total = ZERO
+    total = None
     for c in items:
-        total = ciphertext_add(total, c)
-    return total
+        total = c if total is None else ciphertext_add(total, c)
+    return total or ZERO
 
 
 def decrypt_to_point(x: Scalar, c: Ciphertext) -> Point:

@@ -10,12 +10,11 @@ trackers and sums rely on.
 Why libsodium and not our own arithmetic: every point and scalar operation here is one
 call into an audited constant-time library, and the browser does the same with
 `@noble/curves`' `ristretto255`. pysodium is a ctypes wrapper over the system's
-libsodium; the hot calls (multiplication, addition, subtraction) go to
-`pysodium.sodium.<function>` directly, with a fresh 32-byte output buffer each (cheaper
-than pysodium's wrappers, which re-check lengths this module already guarantees, and
-safe across threads). This module only names those calls, parses what arrives from
-outside (hex on the wire) and defines the one hash-to-scalar that provers and
-verifiers share.
+libsodium; every call here goes to `pysodium.sodium.<function>` directly, with a fresh
+32-byte output buffer each (safe across threads): pysodium's own wrappers check the
+library's version on every call. This module only names those calls, parses what
+arrives from outside (hex on the wire) and defines the one hash-to-scalar that provers
+and verifiers share.
 
 Why every received point goes through `point_from_hex`: libsodium's
 `crypto_core_ristretto255_is_valid_point` refuses non-canonical encodings (a field
@@ -54,7 +53,7 @@ _scalarmult = _sodium.crypto_scalarmult_ristretto255
 _scalarmult_base = _sodium.crypto_scalarmult_ristretto255_base
 _add = _sodium.crypto_core_ristretto255_add
 _sub = _sodium.crypto_core_ristretto255_sub
-_buffer = ctypes.create_string_buffer
+_Out = ctypes.c_char * 32  # a fresh output buffer per call: no state shared across threads
 
 
 class CryptoError(ValueError):
@@ -62,8 +61,8 @@ class CryptoError(ValueError):
 
 
 def _base(s: Scalar) -> Point:
-    out = _buffer(32)
-    if _scalarmult_base(out, s) != 0:
+    out = _Out()
+    if len(s) != 32 or _scalarmult_base(out, s) != 0:
         raise CryptoError("scalar multiplication gave the identity")
     return out.raw
 
@@ -118,21 +117,21 @@ def base_mul(s: Scalar) -> Point:
 def mul(s: Scalar, p: Point) -> Point:
     """p^s (written multiplicatively). libsodium decodes p (refusing an encoding that is
     not canonical or no point) and refuses a result that is the identity."""
-    out = _buffer(32)
+    out = _Out()
     if len(s) != 32 or len(p) != 32 or _scalarmult(out, s, p) != 0:
         raise CryptoError("scalar multiplication on an invalid point or giving the identity")
     return out.raw
 
 
 def point_add(p: Point, q: Point) -> Point:
-    out = _buffer(32)
+    out = _Out()
     if len(p) != 32 or len(q) != 32 or _add(out, p, q) != 0:
         raise CryptoError("point addition on an invalid point")
     return out.raw
 
 
 def point_sub(p: Point, q: Point) -> Point:
-    out = _buffer(32)
+    out = _Out()
     if len(p) != 32 or len(q) != 32 or _sub(out, p, q) != 0:
         raise CryptoError("point subtraction on an invalid point")
     return out.raw
@@ -140,17 +139,45 @@ def point_sub(p: Point, q: Point) -> Point:
 
 def point_sum(points) -> Point:
     total = IDENTITY
-    for p in points:
-        total = point_add(total, p)
+    for n, p in enumerate(points):
+        total = p if n == 0 else point_add(total, p)
     return total
 
 
-scalar_add = pysodium.crypto_core_ristretto255_scalar_add
-scalar_sub = pysodium.crypto_core_ristretto255_scalar_sub
-scalar_mul = pysodium.crypto_core_ristretto255_scalar_mul
-scalar_neg = pysodium.crypto_core_ristretto255_scalar_negate
-scalar_inv = pysodium.crypto_core_ristretto255_scalar_invert
-scalar_reduce = pysodium.crypto_core_ristretto255_scalar_reduce
+def _scalar_op(name: str, checked: bool = False) -> Callable[..., Scalar]:
+    """A libsodium scalar function modulo L, called directly (pysodium's wrappers check
+    the library's version on every call): 32-byte arguments, 32-byte result. Only a
+    `checked` function returns a status; the others are void in C, so ctypes' int result
+    means nothing."""
+    function = getattr(_sodium, f"crypto_core_ristretto255_scalar_{name}")
+
+    def op(*args: Scalar) -> Scalar:
+        if any(len(x) != 32 for x in args):
+            raise CryptoError("a scalar is 32 bytes")
+        out = _Out()
+        status = function(out, *args)
+        if checked and status != 0:
+            raise CryptoError(f"scalar {name} failed")
+        return out.raw
+
+    op.__name__ = f"scalar_{name}"
+    return op
+
+
+scalar_add = _scalar_op("add")
+scalar_sub = _scalar_op("sub")
+scalar_mul = _scalar_op("mul")
+scalar_neg = _scalar_op("negate")
+scalar_inv = _scalar_op("invert", checked=True)  # refuses 0
+
+
+def scalar_reduce(wide: bytes) -> Scalar:
+    """64 bytes as a little-endian integer, reduced modulo L (uniform for random input)."""
+    if len(wide) != 64:
+        raise CryptoError("a wide scalar is 64 bytes")
+    out = _Out()
+    _sodium.crypto_core_ristretto255_scalar_reduce(out, wide)
+    return out.raw
 
 
 def _item(value: bytes | str | int) -> bytes:

@@ -53,6 +53,13 @@ BAD_POINTS = {
 }
 
 
+def top_bit_set(point_hex: str) -> str:
+    """A second spelling of a valid point: bit 255, which no canonical encoding uses."""
+    raw = bytearray.fromhex(point_hex)
+    raw[31] |= 0x80
+    return raw.hex()
+
+
 def ceremony(ballot_id: str, n: int, k: int) -> tuple[list, dict[int, bytes]]:
     """A whole key ceremony in one process, with real randomness: for tests only (a real
     ballot runs each teller in its own browser). Returns the publics and every x_j."""
@@ -214,6 +221,8 @@ def _negative(h: bytes, good: dict, other_key: str) -> dict:
                 put((*sheet_slot, "a"), NON_CANONICAL)),
         variant("the identity as a point", "subject 1 slot 2.b: not a point",
                 put((*sheet_slot, "b"), BAD_POINTS["identity"])),
+        variant("a valid point with its unused top bit set", "subject 1 slot 2.b: not a point",
+                put((*sheet_slot, "b"), top_bit_set(good["subjects"][0]["slots"][1]["b"]))),
         variant("a proof replayed on another slot", "subject 2 slot 1: the proof", swap_slots),
         variant("a subject copied onto another", "subject 3 slot 1: the proof", copy_subject),
         variant("an unreduced scalar", "subject 1 slot 2.s0: scalar not reduced",

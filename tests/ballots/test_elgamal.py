@@ -64,9 +64,7 @@ def test_sums_of_encryptions_decrypt_to_the_sum():
 def test_discrete_log_finds_every_count_up_to_the_maximum_and_nothing_beyond():
     solver = DiscreteLog(100_000)
     for m in (0, 1, 316, 317, 318, 99_999, 100_000):
-        assert (
-            solver.solve(base_mul(m.to_bytes(32, "little")) if m else bytes(32)) == m
-        )
+        assert solver.solve(base_mul(m.to_bytes(32, "little")) if m else bytes(32)) == m
     with pytest.raises(CryptoError, match="not a count"):
         solver.solve(base_mul((100_001).to_bytes(32, "little")))
 
