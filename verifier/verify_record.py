@@ -34,13 +34,18 @@ class Invalid(Exception):
 
 
 def spelled(value, what):
-    """64 lowercase hex digits as 32 bytes; not yet checked to be a point."""
+    """64 lowercase hex digits as 32 bytes with bit 255 clear (RFC 9496's encodings are
+    255 bits; libsodium 1.0.18 ignores that bit, so a point spelled with it would pass
+    as a second spelling of the same point); not yet decoded."""
     if not isinstance(value, str) or len(value) != 64 or value != value.lower():
         raise Invalid(f"{what}: expected 64 lowercase hex digits")
     try:
-        return bytes.fromhex(value)
+        raw = bytes.fromhex(value)
     except ValueError:
         raise Invalid(f"{what}: expected 64 lowercase hex digits") from None
+    if raw[31] & 0x80:
+        raise Invalid(f"{what}: not a point of ristretto255")
+    return raw
 
 
 def point(value, what):

@@ -45,10 +45,11 @@ class Ciphertext:
     def from_json_unchecked(cls, data: object, what: str = "ciphertext") -> "Ciphertext":
         """The two points' spelling only (64 lowercase hex digits), not yet their validity.
 
-        For a verifier whose next step multiplies both points by a scalar: libsodium's
-        ristretto255 multiplication decodes each point as `point_from_hex` does (refusing a
-        non-canonical encoding or one of no point) and refuses the identity (its product
-        is the identity), so checking first would decode every point twice. Such a caller
+        For a verifier whose next step multiplies both points by a scalar: the spelling
+        check refuses bit 255, and libsodium's ristretto255 multiplication then decodes
+        each point as `point_from_hex` does (refusing a non-canonical field element or an
+        encoding of no point) and refuses the identity (its product is the identity), so
+        checking first would decode every point twice. Such a caller
         must treat a refused multiplication as a failed check (zero_one_verify does) and
         use no point whose proof did not check."""
         if not isinstance(data, dict) or set(data) != {"a", "b"}:

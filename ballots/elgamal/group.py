@@ -18,7 +18,8 @@ and verifiers share.
 
 Why every received point goes through `point_from_hex`: libsodium's
 `crypto_core_ristretto255_is_valid_point` refuses non-canonical encodings (a field
-element not reduced, a negative one) and strings that decode to no point at all; the
+element not reduced, a negative one) and strings that decode to no point at all; bit
+255, which libsodium 1.0.18 ignores, is checked here (`point_hex_spelling`); the
 identity (32 zero bytes) is a valid encoding and is refused here too, since no honest
 party ever sends it. Scalars must be canonical (< L) for the same reason trackers must
 be unique: `s` and `s + L` are the same proof in two spellings.
@@ -73,16 +74,24 @@ BASE = _base((1).to_bytes(32, "little"))
 def point_from_hex(value: object, what: str = "point") -> Point:
     """A received point: 64 lowercase hex digits, the canonical encoding of a
     ristretto255 element other than the identity."""
-    raw = _hex32(value, what)
+    raw = point_hex_spelling(value, what)
     if raw == IDENTITY or _is_valid_point(raw) != 1:
         raise CryptoError(f"{what}: not a point of ristretto255")
     return raw
 
 
 def point_hex_spelling(value: object, what: str = "point") -> bytes:
-    """32 bytes from 64 lowercase hex digits, not yet checked to be a valid point (see
-    Ciphertext.from_json_unchecked for the one caller and why)."""
-    return _hex32(value, what)
+    """32 bytes from 64 lowercase hex digits with bit 255 clear, not yet decoded (see
+    Ciphertext.from_json_unchecked for the one caller and why).
+
+    Why bit 255 here: RFC 9496 encodings are 255-bit field elements, so a set top bit is
+    a second spelling of the same element, but libsodium 1.0.18 (Debian 12's) ignores
+    that bit when decoding: its is_valid_point and its arithmetic accept it. Refused
+    here, every point received has one spelling, as noble's decoding requires too."""
+    raw = _hex32(value, what)
+    if raw[31] & 0x80:
+        raise CryptoError(f"{what}: not a point of ristretto255")
+    return raw
 
 
 def scalar_from_hex(value: object, what: str = "scalar") -> Scalar:

@@ -21,7 +21,7 @@ from ballots.elgamal.record import GROUP, record_build
 from ballots.elgamal.sheet import sheet_encrypt, sheet_verify, tracker
 from ballots.elgamal.tally import tally_partial, tally_sum
 from ballots.elgamal.tellers import joint_key
-from tests.ballots.elgamal_vectors import ceremony
+from tests.ballots.elgamal_vectors import ceremony, top_bit_set
 
 VERIFIER = Path(__file__).resolve().parents[2] / "verifier" / "verify_record.py"
 BALLOT = "ballot:record:1"
@@ -122,6 +122,15 @@ def _copied_slot(record, built):
     record["sheets"][1]["tracker"] = tracker(victim)
 
 
+def _copied_slot_second_spelling(record, built):
+    # The same, with bit 255 of the copied `a` set: the same point to libsodium 1.0.18,
+    # other bytes to a duplicate check that compares spellings.
+    _copied_slot(record, built)
+    victim = record["sheets"][1]["sheet"]
+    victim["subjects"][0]["slots"][0]["a"] = top_bit_set(victim["subjects"][0]["slots"][0]["a"])
+    record["sheets"][1]["tracker"] = tracker(victim)
+
+
 def _edited_ciphertext(record, built):
     slot = record["sheets"][2]["sheet"]["subjects"][1]["slots"][1]
     slot["b"] = base_mul(random_scalar()).hex()
@@ -195,6 +204,8 @@ FORGERIES = {
         _added_sheet_and_participation, "not the sum of its group's sheets"),
     "a copied sheet": (_copied_sheet, "sheet 9 (", ),
     "a slot copied from another sheet": (_copied_slot, "ciphertext copied from sheet 1"),
+    "a slot copied, spelled with bit 255 set": (
+        _copied_slot_second_spelling, "subject 1 slot 1.a: not a point of ristretto255"),
     "an edited ciphertext": (_edited_ciphertext, "sheet 3 ("),
     "an edited ciphertext with its tracker recomputed": (
         _edited_ciphertext_new_tracker, "subject 2 slot 2: the proof that it holds 0 or 1"),
