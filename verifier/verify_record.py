@@ -9,6 +9,7 @@ naming the first thing wrong.
 """
 
 import argparse
+import ctypes
 import hashlib
 import json
 import math
@@ -24,9 +25,30 @@ GROUP = "ristretto255"
 L = 2**252 + 27742317777372353535851937790883648493
 IDENTITY = bytes(32)
 G = sodium.crypto_scalarmult_ristretto255_base((1).to_bytes(32, "little"))
-# pysodium raises ValueError when libsodium refuses (an encoding of no point, a product
-# that is the identity).
-add, sub = sodium.crypto_core_ristretto255_add, sodium.crypto_core_ristretto255_sub
+
+
+def _direct(name):
+    """libsodium's `name` (32-byte output first, 32-byte inputs) called without
+    pysodium's wrapper, which checks the library's version on every call: a few hundred
+    thousand calls for a ballot. Raises ValueError, as the wrapper does, when libsodium
+    refuses (an encoding of no point, a product that is the identity). Every argument
+    here is 32 bytes (spelled() or a previous result)."""
+    function = getattr(sodium.sodium, name)
+    out_type = ctypes.c_char * 32
+
+    def call(*args):
+        out = out_type()
+        if function(out, *args) != 0:
+            raise ValueError(name)
+        return out.raw
+
+    return call
+
+
+add = _direct("crypto_core_ristretto255_add")
+sub = _direct("crypto_core_ristretto255_sub")
+_mul = _direct("crypto_scalarmult_ristretto255")
+_gmul = _direct("crypto_scalarmult_ristretto255_base")
 
 
 class Invalid(Exception):
@@ -80,11 +102,11 @@ def listof(value, length, what):
 
 
 def gmul(s):
-    return IDENTITY if s == bytes(32) else sodium.crypto_scalarmult_ristretto255_base(s)
+    return IDENTITY if s == bytes(32) else _gmul(s)
 
 
 def mul(s, p):
-    return sodium.crypto_scalarmult_ristretto255(s, p)  # raises on no point / identity
+    return _mul(s, p)  # raises on no point / identity
 
 
 def num(n):

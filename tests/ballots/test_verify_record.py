@@ -88,6 +88,7 @@ def test_the_verifier_imports_only_the_standard_library_and_pysodium():
     }  # fmt: skip
     assert imported == {
         "argparse",
+        "ctypes",
         "hashlib",
         "json",
         "math",
