@@ -21,7 +21,7 @@ from ballots.elgamal.record import GROUP, record_build
 from ballots.elgamal.sheet import sheet_encrypt, sheet_verify, tracker
 from ballots.elgamal.tally import tally_partial, tally_sum
 from ballots.elgamal.tellers import joint_key
-from tests.ballots.elgamal_vectors import ceremony, top_bit_set
+from tests.ballots.elgamal_vectors import BAD_POINTS, ceremony, top_bit_set
 
 VERIFIER = Path(__file__).resolve().parents[2] / "verifier" / "verify_record.py"
 BALLOT = "ballot:record:1"
@@ -238,6 +238,17 @@ def test_a_forgery_fails_naming_what_is_wrong(name, built, tmp_path):
     assert done.returncode == 1, done.stdout
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("FAIL") and message in last, last
+
+
+@pytest.mark.parametrize("why", sorted(BAD_POINTS))
+def test_a_sheet_with_an_encoding_ristretto255_refuses_fails_naming_it(why, built, tmp_path):
+    record = copy.deepcopy(built["record"])
+    sheet = record["sheets"][1]["sheet"]
+    sheet["subjects"][1]["slots"][0]["b"] = BAD_POINTS[why]
+    record["sheets"][1]["tracker"] = tracker(sheet)
+    done = _verify(record, tmp_path)
+    last = done.stdout.strip().splitlines()[-1]
+    assert done.returncode == 1 and "subject 2 slot 1.b: not a point of ristretto255" in last
 
 
 @pytest.mark.parametrize("jobs", ["1", "3"])
