@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # WeasyPrint needs CJK fonts and HarfBuzz's subsetter (without it a PDF takes seconds);
-# poppler-utils checks rendered PDFs; Chromium drives the browser tests.
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-utils chromium chromium-driver
+# poppler-utils checks rendered PDFs; libsodium23 is the ballot's group arithmetic (pysodium
+# loads it); Chromium drives the browser tests.
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0 poppler-utils libsodium23 chromium chromium-driver
 # More for one caller, installed in the same apt-get run: .ci/run adds nginx (its smoke test).
 EXTRA_SYSTEM_PACKAGES ?=
 

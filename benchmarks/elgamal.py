@@ -113,7 +113,7 @@ def main() -> None:
     n, _secret = paillier.keypair_new()
     layout = paillier.Layout(SUBJECTS, OPTIONS, paillier.slot_bits_for(args.sheets), n)
     pai, _ = _timed(lambda: paillier.sheet_encrypt(layout, choose()), args.repeats)
-    print("Python (PyNaCl / libsodium)")
+    print("Python (pysodium / libsodium, ristretto255)")
     print(f"  encrypt + prove one sheet         {_ms(enc)}")
     print(f"  verify one sheet (server at cast) {_ms(ver)}   "
           f"{ver / pai:.1f}x today's Paillier encryption per cast ({_ms(pai).strip()})")  # fmt: skip

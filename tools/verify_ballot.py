@@ -11,7 +11,7 @@ a score rule (按分值计分), the mean score and the rank with ties, under the
 rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
 
 Independent on purpose: it imports nothing of the app and no Django, only the standard
-library, PyNaCl, and the two files next to it (verifier/verify_record.py and
+library, pysodium, and the two files next to it (verifier/verify_record.py and
 tools/ballot_rules.py; copy all three to check a record elsewhere). It prints what it
 checked and exits 1 naming the first thing wrong. `python manage.py ballot_verify <id>`
 runs the same checks on the database.

@@ -2,13 +2,14 @@
 """Check a ballot's election record (计票记录) from scratch: python verify_record.py record.json
 
 Independent on purpose: it imports nothing of the app, only the standard library and
-PyNaCl (libsodium's ed25519 point operations), and re-implements the few protocol checks
+pysodium (libsodium's ristretto255 operations), and re-implements the few protocol checks
 from the published description (verifier/README.md), so a bug or a change in the app's
 code cannot make a forged record pass. It prints each check and exits 1 with a message
 naming the first thing wrong.
 """
 
 import argparse
+import ctypes
 import hashlib
 import json
 import math
@@ -16,15 +17,38 @@ import multiprocessing
 import os
 import sys
 
-import nacl.bindings as sodium
-from nacl.exceptions import CryptoError as SodiumError
+import pysodium as sodium
 
-FORMAT = "shuzhi-pingyi/election-record/v2"
-PROTOCOL = "shuzhi-pingyi/elgamal/v1"
+FORMAT = "shuzhi-pingyi/election-record/v3"
+PROTOCOL = "shuzhi-pingyi/elgamal/v2"
+GROUP = "ristretto255"
 L = 2**252 + 27742317777372353535851937790883648493
-IDENTITY = bytes([1]) + bytes(31)
-G = sodium.crypto_scalarmult_ed25519_base_noclamp((1).to_bytes(32, "little"))
-add, sub = sodium.crypto_core_ed25519_add, sodium.crypto_core_ed25519_sub
+IDENTITY = bytes(32)
+G = sodium.crypto_scalarmult_ristretto255_base((1).to_bytes(32, "little"))
+
+
+def _direct(name):
+    """libsodium's `name` (32-byte output first, 32-byte inputs) called without
+    pysodium's wrapper, which checks the library's version on every call: a few hundred
+    thousand calls for a ballot. Raises ValueError, as the wrapper does, when libsodium
+    refuses (an encoding of no point, a product that is the identity). Every argument
+    here is 32 bytes (spelled() or a previous result)."""
+    function = getattr(sodium.sodium, name)
+    out_type = ctypes.c_char * 32
+
+    def call(*args):
+        out = out_type()
+        if function(out, *args) != 0:
+            raise ValueError(name)
+        return out.raw
+
+    return call
+
+
+add = _direct("crypto_core_ristretto255_add")
+sub = _direct("crypto_core_ristretto255_sub")
+_mul = _direct("crypto_scalarmult_ristretto255")
+_gmul = _direct("crypto_scalarmult_ristretto255_base")
 
 
 class Invalid(Exception):
@@ -32,19 +56,24 @@ class Invalid(Exception):
 
 
 def spelled(value, what):
-    """64 lowercase hex digits as 32 bytes; not yet checked to be a point."""
+    """64 lowercase hex digits as 32 bytes with bit 255 clear (RFC 9496's encodings are
+    255 bits; libsodium 1.0.18 ignores that bit, so a point spelled with it would pass
+    as a second spelling of the same point); not yet decoded."""
     if not isinstance(value, str) or len(value) != 64 or value != value.lower():
         raise Invalid(f"{what}: expected 64 lowercase hex digits")
     try:
-        return bytes.fromhex(value)
+        raw = bytes.fromhex(value)
     except ValueError:
         raise Invalid(f"{what}: expected 64 lowercase hex digits") from None
+    if raw[31] & 0x80:
+        raise Invalid(f"{what}: not a point of ristretto255")
+    return raw
 
 
 def point(value, what):
     raw = spelled(value, what)
-    if not sodium.crypto_core_ed25519_is_valid_point(raw):
-        raise Invalid(f"{what}: not a point of the prime-order subgroup")
+    if raw == IDENTITY or not sodium.crypto_core_ristretto255_is_valid_point(raw):
+        raise Invalid(f"{what}: not a point of ristretto255")
     return raw
 
 
@@ -73,11 +102,11 @@ def listof(value, length, what):
 
 
 def gmul(s):
-    return IDENTITY if s == bytes(32) else sodium.crypto_scalarmult_ed25519_base_noclamp(s)
+    return IDENTITY if s == bytes(32) else _gmul(s)
 
 
 def mul(s, p):
-    return sodium.crypto_scalarmult_ed25519_noclamp(s, p)  # raises on identity / zero
+    return _mul(s, p)  # raises on no point / identity
 
 
 def num(n):
@@ -86,11 +115,11 @@ def num(n):
 
 def challenge(label, *items):
     h = hashlib.sha512()
-    for value in (PROTOCOL, label, "ed25519", *items):
+    for value in (PROTOCOL, label, GROUP, *items):
         value = str(value) if isinstance(value, int) else value
         value = value.encode() if isinstance(value, str) else value
         h.update(len(value).to_bytes(4, "big") + value)
-    return sodium.crypto_core_ed25519_scalar_reduce(h.digest())
+    return sodium.crypto_core_ristretto255_scalar_reduce(h.digest())
 
 
 def equality_ok(label, p, x, y, c, s, context):
@@ -98,7 +127,7 @@ def equality_ok(label, p, x, y, c, s, context):
     try:
         u = sub(gmul(s), mul(c, x))
         v = sub(mul(s, p), mul(c, y))
-    except SodiumError:
+    except ValueError:
         return False
     return challenge(label, *context, x, p, y, u, v) == c
 
@@ -107,10 +136,10 @@ def zero_one_ok(h, a, b, c0, c1, s0, s1, context):
     try:
         a0, b0 = sub(gmul(s0), mul(c0, a)), sub(mul(s0, h), mul(c0, b))
         a1, b1 = sub(gmul(s1), mul(c1, a)), sub(mul(s1, h), mul(c1, sub(b, G)))
-    except SodiumError:
+    except ValueError:
         return False
     expected = challenge("slot-is-0-or-1", *context, a, b, a0, b0, a1, b1)
-    return sodium.crypto_core_ed25519_scalar_add(c0, c1) == expected
+    return sodium.crypto_core_ristretto255_scalar_add(c0, c1) == expected
 
 
 def canonical(data):
@@ -143,7 +172,7 @@ def check_tellers(record, ballot):
         c, s = scalar(proof["c"], where), scalar(proof["s"], where)
         try:
             u = sub(gmul(s), mul(c, cs[0]))
-        except SodiumError:
+        except ValueError:
             u = None
         if u is None or challenge("coefficient-knowledge", ballot, n, k, i, *cs, cs[0], u) != c:
             raise Invalid(f"{where}: the proof of knowledge of its key does not check")
@@ -167,7 +196,8 @@ def sheet_proofs(job):
         for j, slot in enumerate(subject["slots"]):
             at = f"{where} slot {j + 1}"
             # The proof's multiplications a^c0 and b^c0 check both points as point() does
-            # (libsodium refuses a non-canonical, small-order or out-of-subgroup point),
+            # (libsodium refuses an encoding that is not canonical or of no point, and
+            # a product that is the identity, which a^c0 is when a is),
             # so they are checked apart only to name one when the proof fails.
             a, b = spelled(slot["a"], f"{at}.a"), spelled(slot["b"], f"{at}.b")
             proof = [scalar(slot[x], f"{at}.{x}") for x in ("c0", "c1", "s0", "s1")]
@@ -283,10 +313,10 @@ def lagrange(indices):
         num_, den = num(1), num(1)
         for m in indices:
             if m != j:
-                num_ = sodium.crypto_core_ed25519_scalar_mul(num_, num(m))
-                den = sodium.crypto_core_ed25519_scalar_mul(den, num(m - j))
-        weights[j] = sodium.crypto_core_ed25519_scalar_mul(
-            num_, sodium.crypto_core_ed25519_scalar_invert(den)
+                num_ = sodium.crypto_core_ristretto255_scalar_mul(num_, num(m))
+                den = sodium.crypto_core_ristretto255_scalar_mul(den, num(m - j))
+        weights[j] = sodium.crypto_core_ristretto255_scalar_mul(
+            num_, sodium.crypto_core_ristretto255_scalar_invert(den)
         )
     return weights
 

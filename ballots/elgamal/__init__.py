@@ -1,5 +1,5 @@
 """Voter-side encryption for the satisfaction ballot (issue #22): exponential ElGamal on
-ed25519's prime-order subgroup, validity proofs, and tellers' k-of-n keys.
+ristretto255 (RFC 9496), validity proofs, and tellers' k-of-n keys.
 
 Why a package apart from the app: it holds no Django, no database and no key, only the
 protocol, so the browser (`static/js/ballot_crypto.js`) and the independent verifier

@@ -45,11 +45,13 @@ class Ciphertext:
     def from_json_unchecked(cls, data: object, what: str = "ciphertext") -> "Ciphertext":
         """The two points' spelling only (64 lowercase hex digits), not yet their validity.
 
-        For a verifier whose next step multiplies both points by a scalar: libsodium's
-        multiplication makes the same checks as `point_from_hex` (canonical, not of small
-        order, in the prime-order subgroup) and refuses otherwise, so checking first would
-        do that work twice. Such a caller must treat a refused multiplication as a failed
-        check (zero_one_verify does) and use no point whose proof did not check."""
+        For a verifier whose next step multiplies both points by a scalar: the spelling
+        check refuses bit 255, and libsodium's ristretto255 multiplication then decodes
+        each point as `point_from_hex` does (refusing a non-canonical field element or an
+        encoding of no point) and refuses the identity (its product is the identity), so
+        checking first would decode every point twice. Such a caller
+        must treat a refused multiplication as a failed check (zero_one_verify does) and
+        use no point whose proof did not check."""
         if not isinstance(data, dict) or set(data) != {"a", "b"}:
             raise CryptoError(f"{what}: expected exactly the keys a, b")
         return cls(
@@ -74,10 +76,10 @@ def ciphertext_add(x: Ciphertext, y: Ciphertext) -> Ciphertext:
 
 
 def ciphertext_sum(items) -> Ciphertext:
-    total = ZERO
+    total = None
     for c in items:
-        total = ciphertext_add(total, c)
-    return total
+        total = c if total is None else ciphertext_add(total, c)
+    return total or ZERO
 
 
 def decrypt_to_point(x: Scalar, c: Ciphertext) -> Point:

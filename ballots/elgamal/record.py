@@ -1,7 +1,7 @@
 """The election record (计票记录): everything needed to recheck a ballot's count from scratch.
 
 Why a record: after publication anyone, with `verifier/verify_record.py` (standard
-library and PyNaCl only), recomputes every proof, the sums, the decryption and the
+library and pysodium only), recomputes every proof, the sums, the decryption and the
 counts, so a sheet added, copied or edited in the database, or a count edited on a page,
 shows up as a failure naming what is wrong. The format is documented in
 `verifier/README.md`; this module builds it from verified parts.
@@ -13,8 +13,9 @@ from .sheet import ballot_id_check, sheet_verify, tracker
 from .tally import tally_counts, tally_partial_verify, tally_sum, tally_to_json
 from .tellers import TellerPublic, joint_key, teller_public_verify, verification_key
 
-FORMAT = "shuzhi-pingyi/election-record/v2"
+FORMAT = "shuzhi-pingyi/election-record/v3"
 # v2: sheets, participations, sums and electronic counts per voter group voting on the web.
+# v3: the same keys; every point is ristretto255 (protocol shuzhi-pingyi/elgamal/v2).
 GROUP = "常委会组成人员"
 
 

@@ -137,9 +137,9 @@ def _sheets_sum(sheets: list, layout: list[int]) -> list[list[Ciphertext]]:
     """The slot-by-slot sums of the stored sheets.
 
     Every point of every sheet was checked with its proofs at cast, so here they are read
-    for their spelling only (32,000 subgroup checks for 200 sheets of 80 slots would be
-    most of the close); libsodium's addition still refuses an encoding that is no point,
-    and each sum is checked to be in the prime-order subgroup. A sheet edited in the
+    for their spelling only (200 sheets of 80 slots are 32,000 points); libsodium's
+    ristretto255 addition still decodes each and refuses an encoding that is no point,
+    and each sum is checked as a received point is. A sheet edited in the
     database is found by ballot_verify and the record's verifier, which check every
     sheet's proofs again."""
     try:

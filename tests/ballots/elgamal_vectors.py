@@ -12,6 +12,7 @@ from pathlib import Path
 from ballots.elgamal.elgamal import Ciphertext, encrypt
 from ballots.elgamal.group import (
     BASE,
+    IDENTITY,
     L,
     hash_to_scalar,
     point_add,
@@ -35,17 +36,28 @@ VECTORS = Path(__file__).parent / "vectors"
 BALLOT = "ballot:test-vectors:1"
 N, K = 3, 2
 LAYOUT = [3, 4, 2]
-# Points that every parser must refuse: the identity, a point of order 8, a point of order
-# 2, a non-canonical encoding (y = p), and a point of the full group outside the
-# prime-order subgroup (a valid point plus one of order 8).
-ORDER_8 = "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"
+# Encodings that every parser must refuse: the identity (a valid encoding, refused as no
+# honest party sends it), and from RFC 9496's bad encodings (appendix A.2) a non-canonical
+# field element (s = p), a negative one (s odd), one whose x^2 is no square, one giving a
+# negative x·y, and s = -1 (y = 0); last an ed25519 point (its base point), which is no
+# ristretto255 encoding: a sheet of protocol v1 is refused, not misread.
+NON_CANONICAL = "ed" + "ff" * 30 + "7f"
 BAD_POINTS = {
-    "identity": "01" + "00" * 31,
-    "order 8": ORDER_8,
-    "order 2": "ec" + "ff" * 30 + "7f",
-    "non-canonical": "ed" + "ff" * 30 + "7f",
-    "outside the subgroup": point_add(BASE, bytes.fromhex(ORDER_8)).hex(),
+    "identity": "00" * 32,
+    "non-canonical": NON_CANONICAL,
+    "negative": "01" + "00" * 31,
+    "non-square": "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
+    "negative xy": "3eb858e78f5a7254d8c9731174a94f76755fd3941c0ac93735c07ba14579630e",
+    "s = -1": "ec" + "ff" * 30 + "7f",
+    "ed25519 base point": "58" + "66" * 31,
 }
+
+
+def top_bit_set(point_hex: str) -> str:
+    """A second spelling of a valid point: bit 255, which no canonical encoding uses."""
+    raw = bytearray.fromhex(point_hex)
+    raw[31] |= 0x80
+    return raw.hex()
 
 
 def ceremony(ballot_id: str, n: int, k: int) -> tuple[list, dict[int, bytes]]:
@@ -161,7 +173,7 @@ def forged_subject(h: bytes, plain: list[int], subject: int, seed: str) -> dict:
         slots.append(ct.to_json() | proof.to_json())
         cts.append(ct)
         total_r = scalar_add(total_r, r)
-    a = b = bytes([1]) + bytes(31)
+    a = b = IDENTITY
     for ct in cts:
         a, b = point_add(a, ct.a), point_add(b, ct.b)
     proof = sum_is_one_prove(h, Ciphertext(a, b), total_r, (h, BALLOT, subject), rng)
@@ -205,10 +217,12 @@ def _negative(h: bytes, good: dict, other_key: str) -> dict:
                 put(("ballot",), "ballot:test-vectors:2"), ballot="ballot:test-vectors:2"),
         variant("another joint key", "subject 1 slot 1: the proof", lambda sheet: None,
                 joint_key=other_key),
-        variant("a small-order point", "subject 1 slot 2.a: not a point",
-                put((*sheet_slot, "a"), ORDER_8)),
+        variant("a non-canonical encoding", "subject 1 slot 2.a: not a point",
+                put((*sheet_slot, "a"), NON_CANONICAL)),
         variant("the identity as a point", "subject 1 slot 2.b: not a point",
                 put((*sheet_slot, "b"), BAD_POINTS["identity"])),
+        variant("a valid point with its unused top bit set", "subject 1 slot 2.b: not a point",
+                put((*sheet_slot, "b"), top_bit_set(good["subjects"][0]["slots"][1]["b"]))),
         variant("a proof replayed on another slot", "subject 2 slot 1: the proof", swap_slots),
         variant("a subject copied onto another", "subject 3 slot 1: the proof", copy_subject),
         variant("an unreduced scalar", "subject 1 slot 2.s0: scalar not reduced",

@@ -14,6 +14,7 @@ from ballots.elgamal.sheet import canonical_json, slot_context
 from ballots.models import Participation, SealedSheet, SheetCiphertext
 from ballots.services import ballot_cast
 from core.errors import ApplicationError
+from tests.ballots.elgamal_vectors import BAD_POINTS, top_bit_set
 from tests.factories import BallotFactory, CampaignFactory, MemberFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,24 @@ def test_a_sheet_for_another_ballot_is_refused(world, office):
     sheet = sheet_for(other, {people[0].pk: "满意", people[1].pk: "满意"})
     with pytest.raises(ApplicationError, match="选票校验未通过"):
         ballot_cast(actor=members[0], ballot=ballot, sheet=sheet)
+
+
+@pytest.mark.parametrize("part", ["a", "b"])
+@pytest.mark.parametrize("why", [*sorted(BAD_POINTS), "top bit set"])
+def test_a_posted_sheet_with_an_invalid_ristretto_encoding_is_refused(client, world, why, part):
+    """Each encoding ristretto255 refuses (non-canonical, negative, no point, the identity,
+    an ed25519 point, a valid point's second spelling), posted in an otherwise honest
+    sheet: the voter reads the refusal in Chinese, and nothing is written."""
+    ballot, people, members = world
+    ballot.refresh_from_db()
+    sheet = json.loads(sheet_for(ballot, {people[0].pk: "满意", people[1].pk: "不满意"}))
+    slot = sheet["subjects"][1]["slots"][2]
+    slot[part] = top_bit_set(slot[part]) if why == "top bit set" else BAD_POINTS[why]
+    client.force_login(members[0])
+    response = client.post(
+        f"/ballots/{ballot.pk}/vote/", {"step": "confirm", "sheet": canonical_json(sheet)}
+    )
+    assert response.status_code == 400
+    assert "选票校验未通过，未被接受" in response.content.decode()
+    assert not Participation.objects.exists() and not SealedSheet.objects.exists()
+    assert not SheetCiphertext.objects.exists()

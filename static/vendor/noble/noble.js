@@ -162,21 +162,6 @@ function utf8ToBytes(str) {
     clean(encoded);
   }
 }
-function concatBytes(...arrays) {
-  let sum = 0;
-  for (let i = 0; i < arrays.length; i++) {
-    const a = arrays[i];
-    abytes(a);
-    sum += a.length;
-  }
-  const res = new Uint8Array(sum);
-  for (let i = 0, pad = 0; i < arrays.length; i++) {
-    const a = arrays[i];
-    res.set(a, pad);
-    pad += a.length;
-  }
-  return res;
-}
 function checkOpts(defaults, opts, title = "opts") {
   aopts(defaults, "defaults");
   if (opts !== void 0)
@@ -763,7 +748,6 @@ function afunction(value, title) {
   return value;
 }
 var bytesToHex2 = bytesToHex;
-var concatBytes2 = (...arrays) => concatBytes(...arrays);
 var hexToBytes2 = (hex) => hexToBytes(hex);
 var isBytes2 = isBytes;
 var randomBytes2 = (bytesLength) => randomBytes(bytesLength);
@@ -818,6 +802,16 @@ function numberToBytesBE(n, len) {
 function numberToBytesLE(n, len) {
   return numberToBytesBE(n, len).reverse();
 }
+function equalBytes(a, b) {
+  a = abytes2(a);
+  b = abytes2(b);
+  if (a.length !== b.length)
+    return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff |= a[i] ^ b[i];
+  return diff === 0;
+}
 function copyBytes(bytes) {
   return Uint8Array.from(abytes2(bytes));
 }
@@ -860,6 +854,9 @@ function validateObject(object, fields = {}, optFields = {}, title = "object") {
   iter(fields, false);
   iter(optFields, true);
 }
+var notImplemented = () => {
+  throw new Error("not implemented");
+};
 
 // node_modules/@noble/curves/abstract/modular.js
 /*! noble-curves - MIT License (c) 2022 Paul Miller (paulmillr.com) */
@@ -1662,7 +1659,7 @@ function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
       throw new Error(`CURVE.${p} must be positive bigint`);
   }
   const Fp2 = createField(CURVE.p, curveOpts.Fp, FpFnLE);
-  const Fn = createField(CURVE.n, curveOpts.Fn, FpFnLE);
+  const Fn2 = createField(CURVE.n, curveOpts.Fn, FpFnLE);
   const _b = type === "weierstrass" ? "b" : "d";
   const params = ["Gx", "Gy", "a", _b];
   for (const p of params) {
@@ -1670,13 +1667,7 @@ function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
       throw new Error(`CURVE.${p} must be valid field element of CURVE.Fp`);
   }
   CURVE = Object.freeze(Object.assign({}, CURVE));
-  return { CURVE, Fp: Fp2, Fn };
-}
-function createKeygen(randomSecretKey, getPublicKey) {
-  return function keygen(seed) {
-    const secretKey = randomSecretKey(seed);
-    return { secretKey, publicKey: getPublicKey(secretKey) };
-  };
+  return { CURVE, Fp: Fp2, Fn: Fn2 };
 }
 
 // node_modules/@noble/curves/abstract/edwards.js
@@ -1697,7 +1688,7 @@ function edwards(params, extraOpts = {}) {
   validateObject(extraOpts, {}, {}, "extraOpts");
   const opts = extraOpts;
   const validated = createCurveFields("edwards", params, opts, opts.FpFnLE);
-  const { Fp: Fp2, Fn } = validated;
+  const { Fp: Fp2, Fn: Fn2 } = validated;
   let CURVE = validated.CURVE;
   const { h: cofactor } = CURVE;
   if (FpLegendre(Fp2, CURVE.a) !== 1)
@@ -1886,7 +1877,7 @@ function edwards(params, extraOpts = {}) {
     }
     // Constant-time multiplication.
     multiply(scalar) {
-      if (!Fn.isValidNot0(scalar))
+      if (!Fn2.isValidNot0(scalar))
         throw new RangeError("invalid scalar: expected 1 <= sc < curve.n");
       const { p, f } = wnaf.mulSecret(this, scalar, cofactor, normalize);
       return normalize([p, f])[0];
@@ -1897,7 +1888,7 @@ function edwards(params, extraOpts = {}) {
     // Keeps the same subgroup-scalar contract: 0 is allowed for public-scalar callers, but
     // n and larger values are rejected instead of being reduced mod n to the identity point.
     multiplyUnsafe(scalar) {
-      if (!Fn.isValid(scalar))
+      if (!Fn2.isValid(scalar))
         throw new RangeError("invalid scalar: expected 0 <= sc < curve.n");
       if (scalar === _0n4)
         return _Point.ZERO;
@@ -1964,7 +1955,7 @@ function edwards(params, extraOpts = {}) {
   __publicField(_Point, "BASE", new _Point(CURVE.Gx, CURVE.Gy, Fp2.ONE, Fp2.mul(CURVE.Gx, CURVE.Gy)));
   __publicField(_Point, "ZERO", new _Point(Fp2.ZERO, Fp2.ONE, Fp2.ONE, Fp2.ZERO));
   __publicField(_Point, "Fp", Fp2);
-  __publicField(_Point, "Fn", Fn);
+  __publicField(_Point, "Fn", Fn2);
   let Point = _Point;
   const normalize = (points) => normalizeZ(Point, points);
   const wnaf = new ScalarMultiplier(Point, randomBytes3);
@@ -1974,163 +1965,86 @@ function edwards(params, extraOpts = {}) {
   Object.freeze(Point);
   return Point;
 }
-function eddsa(Point, cHash, eddsaOpts = {}) {
-  validatePointCons(Point);
-  if (typeof cHash !== "function")
-    throw new Error('"hash" function param is required');
-  const hash = cHash;
-  const opts = eddsaOpts;
-  validateObject(opts, {}, {
-    adjustScalarBytes: "function",
-    randomBytes: "function",
-    domain: "function",
-    prehash: "function",
-    zip215: "boolean",
-    mapToCurve: "function",
-    toMontgomery: "function",
-    toMontgomerySecret: "function"
-  });
-  const { prehash } = opts;
-  const { BASE, Fp: Fp2, Fn } = Point;
-  const outputLen = hash.outputLen;
-  const expectedLen = 2 * Fp2.BYTES;
-  if (outputLen !== void 0) {
-    asafenumber(outputLen, "hash.outputLen");
-    if (outputLen !== expectedLen)
-      throw new Error(`hash.outputLen must be ${expectedLen}, got ${outputLen}`);
+var PrimeEdwardsPoint = class {
+  /**
+   * Wrap one internal Edwards representative directly.
+   * This is not a canonical encoding boundary: alternate Edwards
+   * representatives may still describe the same abstract wrapper element.
+   */
+  constructor(ep) {
+    __publicField(this, "ep");
+    this.ep = ep;
   }
-  const randomBytes3 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
-  const toMontgomery2 = opts.toMontgomery;
-  const toMontgomerySecret2 = opts.toMontgomerySecret;
-  const adjustScalarBytes2 = opts.adjustScalarBytes === void 0 ? (bytes) => bytes : opts.adjustScalarBytes;
-  const domain = opts.domain === void 0 ? (data, ctx, phflag) => {
-    abool(phflag, "phflag");
-    if (ctx.length || phflag)
-      throw new Error("Contexts/pre-hash are not supported");
-    return data;
-  } : opts.domain;
-  function modN_LE(hash2) {
-    return Fn.create(bytesToNumberLE(hash2));
+  // Static methods that must be implemented by subclasses
+  static fromBytes(_bytes) {
+    notImplemented();
   }
-  function getPrivateScalar(key) {
-    const len = lengths.secretKey;
-    abytes2(key, lengths.secretKey, "secretKey");
-    const hashed = abytes2(hash(key), 2 * len, "hashedSecretKey");
-    const head = adjustScalarBytes2(hashed.slice(0, len));
-    const prefix = hashed.slice(len, 2 * len);
-    const scalar = modN_LE(head);
-    return { head, prefix, scalar };
+  static fromHex(_hex) {
+    notImplemented();
   }
-  function getExtendedPublicKey(secretKey) {
-    const { head, prefix, scalar } = getPrivateScalar(secretKey);
-    const point = BASE.multiply(scalar);
-    const pointBytes = point.toBytes();
-    return { head, prefix, scalar, point, pointBytes };
+  get x() {
+    return this.toAffine().x;
   }
-  function getPublicKey(secretKey) {
-    return getExtendedPublicKey(secretKey).pointBytes;
+  get y() {
+    return this.toAffine().y;
   }
-  function hashDomainToScalar(context = Uint8Array.of(), ...msgs) {
-    const msg = concatBytes2(...msgs);
-    return modN_LE(hash(domain(msg, abytes2(context, void 0, "context"), !!prehash)));
+  // Common implementations
+  clearCofactor() {
+    return this;
   }
-  function sign(msg, secretKey, options = {}) {
-    validateObject(options, {}, {}, "options");
-    msg = copyBytes(abytes2(msg, void 0, "message"));
-    if (prehash)
-      msg = prehash(msg);
-    const { prefix, scalar, pointBytes } = getExtendedPublicKey(secretKey);
-    const r = hashDomainToScalar(options.context, prefix, msg);
-    const R = BASE.multiply(r).toBytes();
-    const k = hashDomainToScalar(options.context, R, pointBytes, msg);
-    const s = Fn.create(r + k * scalar);
-    if (!Fn.isValid(s))
-      throw new Error("sign failed: invalid s");
-    const rs = concatBytes2(R, Fn.toBytes(s));
-    return abytes2(rs, lengths.signature, "result");
+  assertValidity() {
+    this.ep.assertValidity();
   }
-  const verifyOpts = {
-    zip215: opts.zip215
-  };
-  function verify(sig, msg, publicKey, options = verifyOpts) {
-    validateObject(options);
-    const { context } = options;
-    const zip215 = options.zip215 === void 0 ? !!verifyOpts.zip215 : options.zip215;
-    const len = lengths.signature;
-    sig = abytes2(sig, len, "signature");
-    msg = abytes2(msg, void 0, "message");
-    publicKey = abytes2(publicKey, lengths.publicKey, "publicKey");
-    if (zip215 !== void 0)
-      abool(zip215, "zip215");
-    if (prehash)
-      msg = prehash(msg);
-    const mid = len / 2;
-    const r = sig.subarray(0, mid);
-    const s = bytesToNumberLE(sig.subarray(mid, len));
-    let A, R, SB;
-    try {
-      A = Point.fromBytes(publicKey, zip215);
-      R = Point.fromBytes(r, zip215);
-      SB = BASE.multiplyUnsafe(s);
-    } catch (error) {
-      return false;
-    }
-    if (!zip215 && A.isSmallOrder())
-      return false;
-    const k = hashDomainToScalar(context, r, publicKey, msg);
-    const RkA = R.add(A.multiplyUnsafe(k));
-    return RkA.subtract(SB).clearCofactor().is0();
+  /**
+   * Return affine coordinates of the current internal Edwards representative.
+   * This is a convenience helper, not a canonical Ristretto/Decaf encoding.
+   * Equal abstract elements may expose different `x` / `y`; use
+   * `toBytes()` / `fromBytes()` for canonical roundtrips.
+   */
+  toAffine(invertedZ) {
+    return this.ep.toAffine(invertedZ);
   }
-  const _size = Fp2.BYTES;
-  const lengths = {
-    secretKey: _size,
-    publicKey: _size,
-    signature: 2 * _size,
-    seed: _size
-  };
-  function randomSecretKey(seed) {
-    seed = seed === void 0 ? randomBytes3(lengths.seed) : seed;
-    return abytes2(seed, lengths.seed, "seed");
+  toHex() {
+    return bytesToHex2(this.toBytes());
   }
-  function isValidSecretKey(key) {
-    return isBytes2(key) && key.length === lengths.secretKey;
+  toString() {
+    return this.toHex();
   }
-  function isValidPublicKey(key, zip215) {
-    try {
-      return !!Point.fromBytes(key, zip215 === void 0 ? verifyOpts.zip215 : zip215);
-    } catch (error) {
-      return false;
-    }
+  isTorsionFree() {
+    return true;
   }
-  const utils = {
-    getExtendedPublicKey,
-    randomSecretKey,
-    isValidSecretKey,
-    isValidPublicKey,
-    /** Converts an Edwards public key to a companion Montgomery public key. */
-    toMontgomery(publicKey) {
-      if (toMontgomery2 === void 0)
-        throw new Error("Montgomery conversion is not supported for this curve");
-      return toMontgomery2(Point.fromBytes(publicKey));
-    },
-    toMontgomerySecret(secretKey) {
-      if (toMontgomerySecret2 === void 0)
-        throw new Error("Montgomery conversion is not supported for this curve");
-      return toMontgomerySecret2(secretKey);
-    }
-  };
-  Object.freeze(lengths);
-  Object.freeze(utils);
-  return Object.freeze({
-    keygen: createKeygen(randomSecretKey, getPublicKey),
-    getPublicKey,
-    sign,
-    verify,
-    utils,
-    Point,
-    lengths
-  });
-}
+  isSmallOrder() {
+    return false;
+  }
+  add(other) {
+    this.assertSame(other);
+    return this.init(this.ep.add(other.ep));
+  }
+  subtract(other) {
+    this.assertSame(other);
+    return this.init(this.ep.subtract(other.ep));
+  }
+  multiply(scalar) {
+    return this.init(this.ep.multiply(scalar));
+  }
+  multiplyUnsafe(scalar) {
+    return this.init(this.ep.multiplyUnsafe(scalar));
+  }
+  double() {
+    return this.init(this.ep.double());
+  }
+  negate() {
+    return this.init(this.ep.negate());
+  }
+  precompute(windowSize, isLazy) {
+    this.ep.precompute(windowSize, isLazy);
+    return this;
+  }
+};
+__publicField(PrimeEdwardsPoint, "BASE");
+__publicField(PrimeEdwardsPoint, "ZERO");
+__publicField(PrimeEdwardsPoint, "Fp");
+__publicField(PrimeEdwardsPoint, "Fn");
 
 // node_modules/@noble/curves/ed25519.js
 /*! noble-curves - MIT License (c) 2022 Paul Miller (paulmillr.com) */
@@ -2165,12 +2079,6 @@ function ed25519_pow_2_252_3(x) {
   const pow_p_5_8 = pow2(b250, _2n3, P) * x % P;
   return { pow_p_5_8, b2 };
 }
-function adjustScalarBytes(bytes) {
-  bytes[0] &= 248;
-  bytes[31] &= 127;
-  bytes[31] |= 64;
-  return bytes;
-}
 var ED25519_SQRT_M1 = /* @__PURE__ */ BigInt("19681161376707505956807079304988542015446066515923890162744021073123829784752");
 function uvRatio(u, v) {
   const P = ed25519_CURVE_p;
@@ -2194,25 +2102,134 @@ function uvRatio(u, v) {
 }
 var ed25519_Point = /* @__PURE__ */ edwards(ed25519_CURVE, { uvRatio });
 var Fp = /* @__PURE__ */ (() => ed25519_Point.Fp)();
-function toMontgomery(point) {
-  const { y } = point;
-  return Fp.toBytes(Fp.div(_1n5 + y, _1n5 - y));
-}
-function toMontgomerySecret(secretKey) {
-  const size = ed25519_Point.Fp.BYTES;
-  abytes(secretKey, size);
-  return adjustScalarBytes(sha512(secretKey.subarray(0, size))).subarray(0, size);
-}
-function ed(opts) {
-  return eddsa(ed25519_Point, sha512, Object.assign({ adjustScalarBytes, toMontgomery, toMontgomerySecret, zip215: true }, opts));
-}
-var ed25519 = /* @__PURE__ */ ed({});
+var Fn = /* @__PURE__ */ (() => ed25519_Point.Fn)();
+var SQRT_M1 = ED25519_SQRT_M1;
+var INVSQRT_A_MINUS_D = /* @__PURE__ */ BigInt("54469307008909316920995813868745141605393597292927456921205312896311721017578");
+var invertSqrt = (number) => uvRatio(_1n5, number);
+var MAX_255B = /* @__PURE__ */ BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+var bytes255ToNumberLE = (bytes) => Fp.create(bytesToNumberLE(bytes) & MAX_255B);
+var __RistrettoPoint = class __RistrettoPoint extends PrimeEdwardsPoint {
+  constructor(ep) {
+    super(ep);
+  }
+  /**
+   * Create one Ristretto255 point from affine Edwards coordinates.
+   * This wraps the internal Edwards representative directly and is not a
+   * canonical ristretto255 decoding path.
+   * Use `toBytes()` / `fromBytes()` if canonical ristretto255 bytes matter.
+   */
+  static fromAffine(ap) {
+    return new __RistrettoPoint(ed25519_Point.fromAffine(ap));
+  }
+  assertSame(other) {
+    if (!(other instanceof __RistrettoPoint))
+      throw new Error("RistrettoPoint expected");
+  }
+  init(ep) {
+    return new __RistrettoPoint(ep);
+  }
+  static fromBytes(bytes) {
+    abytes(bytes, 32);
+    const { a, d } = ed25519_CURVE;
+    const s = bytes255ToNumberLE(bytes);
+    if (!equalBytes(Fp.toBytes(s), bytes) || Fp.isOdd(s))
+      throw new Error("invalid ristretto255 encoding 1");
+    const s2 = Fp.sqr(s);
+    const u1 = Fp.add(_1n5, Fp.mulN(a, s2));
+    const u2 = Fp.sub(_1n5, Fp.mulN(a, s2));
+    const u1_2 = Fp.sqr(u1);
+    const u2_2 = Fp.sqr(u2);
+    const v = Fp.sub(Fp.mulN(Fp.mulN(a, d), u1_2), u2_2);
+    const { isValid, value: I } = invertSqrt(Fp.mul(v, u2_2));
+    const Dx = Fp.mul(I, u2);
+    const Dy = Fp.mul(Fp.mulN(I, Dx), v);
+    let x = Fp.mul(Fp.addN(s, s), Dx);
+    if (Fp.isOdd(x))
+      x = Fp.neg(x);
+    const y = Fp.mul(u1, Dy);
+    const t = Fp.mul(x, y);
+    if (!isValid || Fp.isOdd(t) || Fp.is0(y))
+      throw new Error("invalid ristretto255 encoding 2");
+    return new __RistrettoPoint(new ed25519_Point(x, y, Fp.ONE, t));
+  }
+  /**
+   * Converts ristretto-encoded string to ristretto point.
+   * Described in [RFC9496](https://www.rfc-editor.org/rfc/rfc9496#name-decode).
+   * @param hex - Ristretto-encoded 32 bytes. Not every 32-byte string is valid ristretto encoding
+   */
+  static fromHex(hex) {
+    return __RistrettoPoint.fromBytes(hexToBytes(hex));
+  }
+  /**
+   * Encodes ristretto point to Uint8Array.
+   * Described in [RFC9496](https://www.rfc-editor.org/rfc/rfc9496#name-encode).
+   */
+  toBytes() {
+    let { X, Y, Z, T } = this.ep;
+    const u1 = Fp.mul(Fp.add(Z, Y), Fp.sub(Z, Y));
+    const u2 = Fp.mul(X, Y);
+    const u2sq = Fp.sqr(u2);
+    const { value: invsqrt } = invertSqrt(Fp.mul(u1, u2sq));
+    const D1 = Fp.mul(invsqrt, u1);
+    const D2 = Fp.mul(invsqrt, u2);
+    const zInv = Fp.mul(Fp.mulN(D1, D2), T);
+    let D;
+    if (Fp.isOdd(Fp.mul(T, zInv))) {
+      let _x = Fp.mul(Y, SQRT_M1);
+      let _y = Fp.mul(X, SQRT_M1);
+      X = _x;
+      Y = _y;
+      D = Fp.mul(D1, INVSQRT_A_MINUS_D);
+    } else {
+      D = D2;
+    }
+    if (Fp.isOdd(Fp.mul(X, zInv)))
+      Y = Fp.neg(Y);
+    let s = Fp.mul(Fp.subN(Z, Y), D);
+    if (Fp.isOdd(s))
+      s = Fp.neg(s);
+    return Fp.toBytes(s);
+  }
+  /**
+   * Compares two Ristretto points.
+   * Described in [RFC9496](https://www.rfc-editor.org/rfc/rfc9496#name-equals).
+   */
+  equals(other) {
+    this.assertSame(other);
+    const { X: X1, Y: Y1 } = this.ep;
+    const { X: X2, Y: Y2 } = other.ep;
+    const one = Fp.eql(Fp.mul(X1, Y2), Fp.mul(Y1, X2));
+    const two = Fp.eql(Fp.mul(Y1, Y2), Fp.mul(X1, X2));
+    return one || two;
+  }
+  is0() {
+    return this.equals(__RistrettoPoint.ZERO);
+  }
+};
+// Do NOT change syntax: the following gymnastics is done,
+// because typescript strips comments, which makes bundlers disable tree-shaking.
+// prettier-ignore
+__publicField(__RistrettoPoint, "BASE", /* @__PURE__ */ (() => new __RistrettoPoint(ed25519_Point.BASE))());
+// prettier-ignore
+__publicField(__RistrettoPoint, "ZERO", /* @__PURE__ */ (() => new __RistrettoPoint(ed25519_Point.ZERO))());
+// prettier-ignore
+__publicField(__RistrettoPoint, "Fp", /* @__PURE__ */ (() => Fp)());
+// prettier-ignore
+__publicField(__RistrettoPoint, "Fn", /* @__PURE__ */ (() => Fn)());
+var _RistrettoPoint = __RistrettoPoint;
+var ristretto255 = /* @__PURE__ */ (() => {
+  Object.freeze(_RistrettoPoint.BASE);
+  Object.freeze(_RistrettoPoint.ZERO);
+  Object.freeze(_RistrettoPoint.prototype);
+  Object.freeze(_RistrettoPoint);
+  return Object.freeze({ Point: _RistrettoPoint });
+})();
 export {
   bytesToHex,
   bytesToNumberLE,
-  ed25519,
   hexToBytes,
   numberToBytesLE,
+  ristretto255,
   sha256,
   sha512,
   utf8ToBytes
