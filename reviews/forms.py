@@ -254,3 +254,18 @@ class MembersPasteSaveForm(VersionedFormMixin, MembersPasteForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rows"].widget = forms.HiddenInput()
+
+
+class MembersUploadForm(Form):
+    """An Excel file of members (the template's columns), checked and shown before saving."""
+
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要上传的 Excel 文件。"},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )
