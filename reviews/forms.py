@@ -191,8 +191,10 @@ class CampaignWizardForm(CleanTextMixin, Form):
         ]
 
 
-class CampaignEditForm(CampaignWizardForm):
-    """修改评议活动: the wizard's fields, filled from the campaign (campaign_edit)."""
+class CampaignEditForm(VersionedFormMixin, CampaignWizardForm):
+    """修改评议活动: the wizard's fields, filled from the campaign (campaign_edit). The page
+    carries the version of the campaign, its stages and content items it was drawn from:
+    a save from a page someone else has saved over since is refused (STALE)."""
 
     def __init__(self, *args, campaign, today: datetime.date, **kwargs):
         stages = {s.kind: s for s in campaign.stages.all()}

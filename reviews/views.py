@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -86,17 +87,28 @@ def campaign_new(request):
     return render(request, "reviews/campaign_new.html", {"form": form}, status=status)
 
 
+def campaign_version(campaign: Campaign) -> str:
+    """What an edit page was drawn from: the campaign's row, its stages and content items."""
+    return version_of(campaign, campaign.stages.all(), campaign.content_items.all())
+
+
 @role_required(Role.OFFICE)
 def campaign_edit_view(request, pk: int):
-    """修改评议活动: the wizard's page, filled; a refusal (a field, or a service's rule such
-    as a past stage's dates) writes nothing and shows the page again with what was typed."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    """修改评议活动: the wizard's page, filled; a refusal (a field, a service's rule such
+    as a past stage's dates, or a page drawn before someone else saved) writes nothing and
+    shows the page again with what was typed."""
     today = timezone.localdate()
-    form = CampaignEditForm(
-        request.POST if request.method == "POST" else None, campaign=campaign, today=today
-    )
-    status = 200
-    if request.method == "POST":
+    if request.method != "POST":
+        campaign = get_object_or_404(Campaign, pk=pk)
+        form = CampaignEditForm(campaign=campaign, today=today, version=campaign_version(campaign))
+        return render(request, "reviews/campaign_new.html", {"form": form, "campaign": campaign})
+    with transaction.atomic():
+        # Locked while the version is compared and the edit saved: two saves of pages drawn
+        # from the same version cannot both pass.
+        campaign = get_object_or_404(Campaign.objects.select_for_update(), pk=pk)
+        form = CampaignEditForm(
+            request.POST, campaign=campaign, today=today, version=campaign_version(campaign)
+        )
         if form.is_valid():
             try:
                 campaign_edit(actor=request.user, campaign=campaign, **form.edit_kwargs())
@@ -105,7 +117,7 @@ def campaign_edit_view(request, pk: int):
             else:
                 messages.success(request, f"已保存对“{form.cleaned_data['name']}”的修改。")
                 return redirect("campaign_detail", pk=campaign.pk)
-        status = form_refused(request, form)
+    status = form_refused(request, form)
     return render(
         request, "reviews/campaign_new.html", {"form": form, "campaign": campaign}, status=status
     )
