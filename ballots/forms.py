@@ -19,9 +19,11 @@ from .rules import (
     MAX_DROP,
     METHODS,
     RuleError,
+    parse_share,
     points_json,
     share_json,
 )
+from .rules import parse_points as parse_score
 from .services.codes import CODES_MAX
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -119,6 +121,34 @@ def parse_groups(text: str) -> list[tuple[str, Decimal]]:
     return groups
 
 
+class ShareField(forms.CharField):
+    """A share, typed as a fraction, a percentage or a decimal (1/2, 2/3, 60%, 0.5): checked
+    as it is typed into the rule builder (its live sentence lists the field's message) and
+    on saving, with the message in Chinese; stored as ballots.rules writes shares."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("error_messages", {"required": "请填写比例，例如 1/2、2/3 或 60%。"})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            share = parse_share(value)
+        except RuleError as exc:
+            raise forms.ValidationError(str(exc), code="share") from None
+        if share == 0:
+            raise forms.ValidationError("比例应大于 0。", code="share")
+        return share_json(share)
+
+
+def _labels_outside(text: str, allowed: list[str]) -> list[str]:
+    return [label for label in split_labels(text) if label not in allowed]
+
+
 # No meeting hall holds more sheets than this; larger numbers are typing mistakes.
 PAPER_MAX = 100_000
 
@@ -193,8 +223,8 @@ class BallotSetupForm(Form):
     threshold_options = forms.CharField(label="门槛：所计选项", required=False, max_length=MAX_TEXT)
     threshold_counting = forms.ChoiceField(label="门槛：计票口径", choices=COUNTINGS.items())
     threshold_compare = forms.ChoiceField(label="门槛：比较", choices=COMPARES.items())
-    threshold_share = forms.CharField(
-        label="门槛：比例", max_length=20, initial="1/2", help_text="例如 1/2、2/3、60%。"
+    threshold_share = ShareField(
+        label="门槛：比例", initial="1/2", help_text="填分数、百分数或小数，例如 1/2、2/3、60%。"
     )
     threshold_base = forms.ChoiceField(label="门槛：基数", choices=BASES.items())
     method = forms.ChoiceField(label="其余按", choices=METHODS.items())
@@ -252,6 +282,58 @@ class BallotSetupForm(Form):
         self.initial.setdefault("threshold_options", "不满意")
         self.initial.setdefault("threshold_counting", "committee")
         self.initial.setdefault("threshold_base", "composition")
+
+    def clean_bands(self):
+        """Each line a comparison, a share (or a score) and one of the outcome labels; each
+        problem named by its line, in Chinese."""
+        text = self.cleaned_data["bands"]
+        try:
+            bands = parse_bands(text)
+        except RuleError as exc:
+            raise forms.ValidationError(str(exc), code="bands") from None
+        method = self.cleaned_data.get("method")
+        if method not in ("bands", "score"):
+            return text  # the rule does not read them
+        scored = method == "score"
+        outcomes = self.cleaned_data.get("outcomes") or []
+        if len(outcomes) < 2:
+            outcomes = []  # refused by ballot_rule_check, which says so
+        problems = []
+        for number, band in enumerate(bands, start=1):
+            try:
+                (parse_score if scored else parse_share)(band["share"])
+            except RuleError as exc:
+                problems.append(f"第 {number} 档：{exc}")
+            if outcomes and band["outcome"] not in outcomes:
+                problems.append(
+                    f"第 {number} 档：“{band['outcome']}”不是本次测评的结果档次"
+                    f"（{'、'.join(outcomes)}）。"
+                )
+        if problems:
+            raise forms.ValidationError(problems, code="bands")
+        return text
+
+    def clean(self):
+        data = super().clean()
+        options = data.get("options")
+        # A scale of fewer than two options is refused by ballot_rule_check, which says so.
+        if options and len(options) >= 2:
+            countable = [*options, *split_labels(data.get("not_counted"))]
+            checks = [("rate_options", "满意率")] if data.get("method") == "bands" else []
+            if data.get("threshold_on"):
+                checks.insert(0, ("threshold_options", "门槛条件"))
+            for name, what in checks:
+                if name not in data:
+                    continue
+                if not split_labels(data[name]):
+                    self.add_error(name, f"请填写{what}所计的选项，例如“{options[0]}”。")
+                elif outside := _labels_outside(data[name], countable):
+                    self.add_error(
+                        name,
+                        f"{what}所计的选项“{'、'.join(outside)}”不是本次测评的选项"
+                        f"（{'、'.join(options)}）；多个选项用顿号隔开。",
+                    )
+        return data
 
     def rule_spec(self) -> dict:
         """The rule as RuleSpec JSON; raises RuleError with a Chinese message."""

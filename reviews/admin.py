@@ -39,6 +39,16 @@ class MemberForm(forms.ModelForm):
         return data
 
 
+class MemberPositionForm(forms.ModelForm):
+    """A row of the members' list with its editable 序号: the box is named for a screen
+    reader by the member it orders (the column header is not a label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].widget.attrs["aria-label"] = f"{self.instance.name}的序号"
+
+
 @admin.register(Member)
 class MemberAdmin(ExcelImportMixin, ServiceAdmin):
     form = MemberForm
@@ -67,6 +77,9 @@ class MemberAdmin(ExcelImportMixin, ServiceAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=MemberPositionForm, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in MEMBER_EDITABLE if f in form.cleaned_data}

@@ -191,8 +191,10 @@ class CampaignWizardForm(CleanTextMixin, Form):
         ]
 
 
-class CampaignEditForm(CampaignWizardForm):
-    """修改评议活动: the wizard's fields, filled from the campaign (campaign_edit)."""
+class CampaignEditForm(VersionedFormMixin, CampaignWizardForm):
+    """修改评议活动: the wizard's fields, filled from the campaign (campaign_edit). The page
+    carries the version of the campaign, its stages and content items it was drawn from:
+    a save from a page someone else has saved over since is refused (STALE)."""
 
     def __init__(self, *args, campaign, today: datetime.date, **kwargs):
         stages = {s.kind: s for s in campaign.stages.all()}
@@ -254,3 +256,18 @@ class MembersPasteSaveForm(VersionedFormMixin, MembersPasteForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rows"].widget = forms.HiddenInput()
+
+
+class MembersUploadForm(Form):
+    """An Excel file of members (the template's columns), checked and shown before saving."""
+
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要上传的 Excel 文件。"},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )

@@ -134,6 +134,36 @@ def members_paste_check(*, actor, text: str) -> list[Row]:
     return rows
 
 
+# The office's page takes as many rows from a file as from a paste: every login's initial
+# password is hashed in the request (the admin's queued import is for more).
+UPLOAD_MAX_ROWS = 500
+
+
+def members_upload_check(*, actor, upload) -> tuple[list[Row], str]:
+    """An Excel file of members on the office's page, checked as a paste is (every problem
+    by the sheet's row and column); the rows, and the same rows as paste text for the
+    confirmation to send back, so saving goes through members_paste_create."""
+    require_office(actor)
+    rows, errors = read_table(upload, MEMBER_COLUMNS, max_rows=UPLOAD_MAX_ROWS)
+    errors += _check_rows(rows)
+    if errors:
+        raise ImportRejected(errors, MEMBER_COLUMNS)
+    return rows, members_paste_text(rows)
+
+
+def members_paste_text(rows: list[Row]) -> str:
+    """Checked rows as the tab-separated lines read_pasted reads back into the same rows."""
+
+    def cell(column, value) -> str:
+        if column.key == "counts":
+            return "" if value is None else ("是" if value else "否")
+        return " ".join(str(value or "").split())  # no tab or line break inside a cell
+
+    return "\n".join(
+        "\t".join(cell(c, row.values.get(c.key)) for c in MEMBER_COLUMNS) for row in rows
+    )
+
+
 @transaction.atomic
 def members_paste_create(*, actor, text: str) -> ImportResult:
     """Add the pasted members in the order given, each with a new login, or none."""

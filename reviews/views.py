@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.admin_tools import template_download
 from core.errors import ApplicationError
 from core.files import private_file_response
 from core.forms import form_data, form_refused, version_of
@@ -15,9 +17,15 @@ from .forms import (
     CampaignWizardForm,
     MembersPasteForm,
     MembersPasteSaveForm,
+    MembersUploadForm,
     StageMoveForm,
 )
-from .imports import MEMBER_COLUMNS, members_paste_check, members_paste_create
+from .imports import (
+    MEMBER_COLUMNS,
+    members_paste_check,
+    members_paste_create,
+    members_upload_check,
+)
 from .models import DEFAULT_RATING_OPTIONS, Campaign, Member
 from .selectors import members_composition_count
 from .services import DEFAULT_CONTENT_ITEMS, campaign_create, campaign_edit, campaign_stage_move
@@ -79,17 +87,28 @@ def campaign_new(request):
     return render(request, "reviews/campaign_new.html", {"form": form}, status=status)
 
 
+def campaign_version(campaign: Campaign) -> str:
+    """What an edit page was drawn from: the campaign's row, its stages and content items."""
+    return version_of(campaign, campaign.stages.all(), campaign.content_items.all())
+
+
 @role_required(Role.OFFICE)
 def campaign_edit_view(request, pk: int):
-    """修改评议活动: the wizard's page, filled; a refusal (a field, or a service's rule such
-    as a past stage's dates) writes nothing and shows the page again with what was typed."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    """修改评议活动: the wizard's page, filled; a refusal (a field, a service's rule such
+    as a past stage's dates, or a page drawn before someone else saved) writes nothing and
+    shows the page again with what was typed."""
     today = timezone.localdate()
-    form = CampaignEditForm(
-        request.POST if request.method == "POST" else None, campaign=campaign, today=today
-    )
-    status = 200
-    if request.method == "POST":
+    if request.method != "POST":
+        campaign = get_object_or_404(Campaign, pk=pk)
+        form = CampaignEditForm(campaign=campaign, today=today, version=campaign_version(campaign))
+        return render(request, "reviews/campaign_new.html", {"form": form, "campaign": campaign})
+    with transaction.atomic():
+        # Locked while the version is compared and the edit saved: two saves of pages drawn
+        # from the same version cannot both pass.
+        campaign = get_object_or_404(Campaign.objects.select_for_update(), pk=pk)
+        form = CampaignEditForm(
+            request.POST, campaign=campaign, today=today, version=campaign_version(campaign)
+        )
         if form.is_valid():
             try:
                 campaign_edit(actor=request.user, campaign=campaign, **form.edit_kwargs())
@@ -98,7 +117,7 @@ def campaign_edit_view(request, pk: int):
             else:
                 messages.success(request, f"已保存对“{form.cleaned_data['name']}”的修改。")
                 return redirect("campaign_detail", pk=campaign.pk)
-        status = form_refused(request, form)
+    status = form_refused(request, form)
     return render(
         request, "reviews/campaign_new.html", {"form": form, "campaign": campaign}, status=status
     )
@@ -108,6 +127,8 @@ def _members_context(**extra) -> dict:
     return {
         "members": list(Member.objects.select_related("user").order_by("position", "id")),
         "columns": MEMBER_COLUMNS,
+        "upload_form": MembersUploadForm(),
+        "source": "粘贴的内容",
         **extra,
     }
 
@@ -147,6 +168,34 @@ def members_paste_preview(request):
     context["save_form"] = MembersPasteSaveForm(
         initial={"rows": form.cleaned_data["rows"]}, version=_members_version()
     )
+    return render(request, "reviews/members_setup.html", context)
+
+
+@role_required(Role.OFFICE)
+def members_template(request):
+    """The members' Excel template, with the same columns and dropdowns as the admin's."""
+    return template_download("常委会组成人员", MEMBER_COLUMNS)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def members_upload_preview(request):
+    """An Excel file checked like a paste: every error by the sheet's row and column, or the
+    rows in order with 确认添加 (which saves them as members_paste does). Writes nothing."""
+    form = MembersUploadForm(request.POST, request.FILES)
+    context = _members_context(upload_form=form, paste_form=MembersPasteForm())
+    context["source"] = "上传的文件"
+    if not form.is_valid():
+        status = form_refused(request, form)
+        return render(request, "reviews/members_setup.html", context, status=status)
+    try:
+        rows, text = members_upload_check(actor=request.user, upload=form.cleaned_data["file"])
+    except ImportRejected as exc:
+        messages.error(request, exc.message)
+        context["errors"] = exc.errors
+        return render(request, "reviews/members_setup.html", context, status=400)
+    context["preview"] = rows
+    context["save_form"] = MembersPasteSaveForm(initial={"rows": text}, version=_members_version())
     return render(request, "reviews/members_setup.html", context)
 
 

@@ -124,6 +124,17 @@ def test_a_competence_scale_with_groups_and_a_strict_band(client, office, campai
         ({"outcomes": ["", " "]}, "至少填写 1 项"),
         ({"method": "plurality", "outcomes": ["合格", "不合格"]}, "每个选项都须是结果档次"),
         ({"present_count": "30"}, "出席人数应在 1 到组成人员总数 25 之间"),
+        # The threshold's share and the ratio's bands are numbers or fractions, checked
+        # field by field; the options they count are the ballot's own.
+        ({"threshold_share": "一半"}, "“一半”不是有效的比例，请写成 80%、2/3 或 0.5"),
+        ({"threshold_share": "1/0"}, "不是有效的比例"),
+        ({"threshold_share": "0"}, "比例应大于 0"),
+        ({"threshold_share": ""}, "请填写比例"),
+        ({"bands": ">=80% 满意\n>=1.5 基本满意"}, "第 2 档：比例“1.5”应在 0 到 100% 之间"),
+        ({"bands": ">=8o% 满意"}, "看不懂"),
+        ({"rate_options": "满意、很满意"}, "满意率所计的选项“很满意”不是本次测评的选项"),
+        ({"rate_options": ""}, "请填写满意率所计的选项"),
+        ({"threshold_options": "、"}, "请填写门槛条件所计的选项"),
     ],
 )
 def test_invalid_combinations_are_refused_in_chinese_and_nothing_is_saved(
@@ -149,6 +160,13 @@ def test_the_live_preview_says_what_the_rule_does(client, office, campaign):
         f"/campaigns/{campaign.pk}/ballots/preview/", _form(bands=">=50% 基本满意\n>=80% 满意")
     ).json()
     assert bad["text"] == "" and "从高到低" in bad["problems"][0]
+    typo = client.post(
+        f"/campaigns/{campaign.pk}/ballots/preview/", _form(threshold_share="2/3x")
+    ).json()
+    assert typo == {
+        "text": "",
+        "problems": ["门槛：比例：“2/3x”不是有效的比例，请写成 80%、2/3 或 0.5。"],
+    }
     client.force_login(MemberFactory().user)
     assert client.post(f"/campaigns/{campaign.pk}/ballots/preview/", _form()).status_code == 403
 
@@ -316,3 +334,11 @@ def test_the_preset_picker_shows_where_each_preset_comes_from(client, office, ca
     # The scored examples say plainly that no published rule stands behind them.
     scored = [p for p in presets() if p["spec"]["method"] == "score"]
     assert scored and all("不是某地公布的规则" in p["source"] for p in scored)
+
+
+def test_a_share_is_stored_in_its_plain_form(client, office, campaign):
+    """Typed as 0.5 or 50 ％, the threshold's share is kept as the rule writes it."""
+    client.force_login(office)
+    response = client.post(f"/campaigns/{campaign.pk}/ballots/", _form(threshold_share=" 0.5 "))
+    assert response.status_code == 302
+    assert Ballot.objects.get().rule_spec["threshold"]["share"] == "50%"

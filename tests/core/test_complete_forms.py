@@ -135,6 +135,8 @@ REFUSED_WHEN_COMPLETE = {
     "page asks for a paper sheet (tests/ballots/test_cast_forged_sheets.py, the ballot journeys)",
     "members_paste_preview": "the walk types words, not member rows: each line's missing "
     "columns are listed (tests/reviews/test_member_paste.py)",
+    "members_upload_preview": "the walk sends a PDF, not the members' Excel: the file is "
+    "refused by name (tests/reviews/test_member_import.py)",
 }
 # Routes whose complete form, drawn as stored, rightly changes nothing: every variant must
 # then change nothing either (an empty POST that unassigns every subject fails here).

@@ -172,3 +172,83 @@ def test_vote_page_at_large_text_and_at_200_percent(browser, live_server, demo):
         found = page.evaluate(OVERFLOW)
         assert found["scrollWidth"] <= 390 and not found["wide"], (url, found)
     context.close()
+
+
+# Inside a stacked-card table nothing may scroll sideways: its scroller is not exempt.
+CARD_OVERFLOW = OVERFLOW.replace(
+    'if (el.closest(".table-responsive")) return false;',
+    'const box0 = el.closest(".table-responsive");'
+    ' if (box0 && !box0.querySelector("table.table-cards")) return false;'
+    # A card table's header row is visually hidden (clipped), its cells still measured.
+    ' if (el.closest("table.table-cards thead")) return false;',
+)
+CARDS = """() => [...document.querySelectorAll("table.table-cards")].map((table) => ({
+  id: table.dataset.testid || table.className,
+  rows: [...table.querySelectorAll("tbody tr")].map((tr) => getComputedStyle(tr).display),
+  head: getComputedStyle(table.querySelector("thead")).position,
+  labelled: [...table.querySelectorAll("tbody td")].every(
+    (td) => td.hasAttribute("data-label") || !td.textContent.trim() || td.colSpan > 1),
+}))"""
+
+
+def test_data_tables_are_stacked_cards_on_a_phone_at_large_text(browser, live_server, demo):
+    """The data tables users read on a phone (subjects, members, ballots, results, the
+    public page, rectification, duty reports, a group's subjects) are one card per row at
+    390 px in 大字模式, each cell named by its column, and the page never scrolls sideways;
+    at 1,366 px they are real tables. A screenshot of each is saved for a person to look at."""
+    from django.urls import reverse
+
+    from subjects.models import Subject
+    from surveys.models import AssessmentGroup
+    from tests.e2e.axe import SCREENSHOTS
+
+    ballot = Ballot.objects.filter(status=BallotStatus.PUBLISHED, purpose="review").first()
+    campaign = ballot.campaign
+    subject = Subject.objects.filter(campaign=campaign).order_by("position").first()
+    group = AssessmentGroup.objects.filter(campaign=campaign).first()
+    urls = [
+        reverse("campaign_detail", args=[campaign.pk]),
+        reverse("subjects_setup", args=[campaign.pk]),
+        reverse("members_setup"),
+        reverse("ballot_list", args=[campaign.pk]),
+        reverse("ballot_results", args=[ballot.pk]),
+        reverse("public_campaign", args=[campaign.pk]),
+        reverse("campaign_rectification", args=[campaign.pk]),
+        reverse("subject_rectification", args=[subject.pk]),
+        reverse("campaign_reports", args=[campaign.pk]),
+        reverse("group_detail", args=[group.pk]),
+    ]
+    folder = SCREENSHOTS / "table-cards"
+    folder.mkdir(parents=True, exist_ok=True)
+    problems, cards_seen = [], 0
+    phone = browser.new_context(**PHONE)
+    page = phone.new_page()
+    login(page, live_server.url, "office")
+    switch_on(page)
+    desk = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    login(desk, live_server.url, "office")
+    for url in urls:
+        page.goto(live_server.url + url)
+        name = url.strip("/").replace("/", "_")
+        page.screenshot(path=str(folder / f"{name}-phone-large-text.png"), full_page=True)
+        found = page.evaluate(CARD_OVERFLOW)
+        if found["scrollWidth"] > 390 or found["wide"]:
+            problems.append(f"{url}: {found['scrollWidth']} px, {found['wide']}")
+        tables = page.evaluate(CARDS)
+        if not tables:
+            problems.append(f"{url}: 没有按卡片显示的数据表")
+        for table in tables:
+            cards_seen += len(table["rows"])
+            if set(table["rows"]) - {"block"} or table["head"] != "absolute":
+                problems.append(f"{url} {table['id']}: 手机上不是卡片 {table}")
+            if not table["labelled"]:
+                problems.append(f"{url} {table['id']}: 有的单元格没有列名")
+        desk.goto(live_server.url + url)
+        desk.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+        rows = desk.evaluate(CARDS)
+        if any(set(t["rows"]) - {"table-row"} for t in rows):
+            problems.append(f"{url}: 桌面上不是表格")
+    phone.close()
+    desk.context.close()
+    assert not problems, "\n".join(problems)
+    assert cards_seen >= 30, cards_seen

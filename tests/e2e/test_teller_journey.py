@@ -2,7 +2,6 @@
 decrypt in the meeting (one first loads the wrong file), the office publishes, a member
 finds their receipt, and the independent verifier passes on the downloaded record."""
 
-import json
 import re
 import subprocess
 import sys
@@ -11,7 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.ballot_steps import ballot_open_confirmed, ballot_publish_confirmed
+from tests.e2e.ballot_steps import (
+    ballot_open_confirmed,
+    ballot_publish_confirmed,
+    teller_load_key,
+    teller_make_key,
+)
 from tests.e2e.steps import login_as
 from tests.factories import (
     BallotFactory,
@@ -25,12 +29,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def _load_key(page, path: Path, passphrase: str):
-    page.get_by_label("监票密钥文件").set_input_files(str(path))
-    page.get_by_label("口令").fill(passphrase)
-    page.get_by_test_id("teller-submit").click()
 
 
 def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, tmp_path):
@@ -49,23 +47,16 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
         context = browser.new_context(accept_downloads=True, **PHONE)
         page = pages[i] = context.new_page()
         login_as(page, live_server.url, f"jianpiao{i}")
-        page.get_by_role("link", name="去生成").click()
-        page.get_by_label("口令", exact=True).fill(f"passphrase-{i}")
-        page.get_by_label("再输入一次").fill(f"passphrase-{i}")
-        with page.expect_download() as download:
-            page.get_by_test_id("make-key").click()
         files[i] = tmp_path / f"teller{i}.json"
-        download.value.save_as(files[i])
-        expect(page.get_by_test_id("teller-message")).to_contain_text("监票密钥已生成")
+        key = teller_make_key(page, files[i], f"passphrase-{i}")
         expect(page.get_by_test_id("backup-text")).to_contain_text('"verification_key"')
-        key = json.loads(files[i].read_text())
         assert key["teller"] == i and key["ballot"] == ballot.crypto_id
     # Tellers 1 and 2 made theirs before the others: they send the shares they owe.
     for i in (1, 2):
         page = pages[i]
         page.goto(f"{live_server.url}/my-work/")
         page.get_by_role("link", name="去发送").click()
-        _load_key(page, files[i], f"passphrase-{i}")
+        teller_load_key(page, files[i], f"passphrase-{i}")
         expect(page.get_by_test_id("teller-message")).to_contain_text("份额已发送")
 
     # 2. The office opens the ballot; two members vote on their phones.
@@ -113,13 +104,13 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     page = pages[3]
     page.goto(f"{live_server.url}/my-work/")
     page.get_by_role("link", name="去解密").click()
-    _load_key(page, files[1], "passphrase-1")
+    teller_load_key(page, files[1], "passphrase-1")
     expect(page.get_by_test_id("teller-message")).to_contain_text(
         "这不是您在本次测评的监票密钥文件"
     )
-    _load_key(page, files[3], "wrong-passphrase")
+    teller_load_key(page, files[3], "wrong-passphrase")
     expect(page.get_by_test_id("teller-message")).to_contain_text("口令不正确")
-    _load_key(page, files[3], "passphrase-3")
+    teller_load_key(page, files[3], "passphrase-3")
     expect(page.get_by_test_id("teller-message")).to_contain_text("解密结果已通过校验")
     expect(screen.get_by_test_id("screen-status")).to_contain_text("已解密 1 人", timeout=10000)
     page.screenshot(path="/tmp/teller_decrypt_phone.png", full_page=True)
@@ -127,7 +118,7 @@ def test_tellers_make_keys_members_vote_two_tellers_count(browser, live_server, 
     page = pages[1]
     page.goto(f"{live_server.url}/my-work/")
     page.get_by_role("link", name="去解密").click()
-    _load_key(page, files[1], "passphrase-1")
+    teller_load_key(page, files[1], "passphrase-1")
     expect(page.get_by_test_id("teller-message")).to_contain_text("计票完成")
 
     # 5. The office publishes; the member finds the receipt; the record verifies.

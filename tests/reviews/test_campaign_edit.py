@@ -4,12 +4,14 @@ refusal (a field, a past stage's dates, a content item already used) writes noth
 import datetime
 
 import pytest
+from django.test import Client
 
+from core.forms import INCOMPLETE
 from core.models import AuditEntry
 from core.roles import Role
 from reviews.models import Campaign, CampaignStage, ContentItem, Stage
 from surveys.models import FindingKind
-from tests.factories import CampaignFactory, FindingFactory, SubjectFactory
+from tests.factories import CampaignFactory, FindingFactory, SubjectFactory, office_user
 from tests.reviews.test_campaign_wizard import _post_data
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,11 @@ def _state(campaign: Campaign):
         list(campaign.content_items.values_list("title", "position")),
         AuditEntry.objects.count(),
     )
+
+
+def _version(client, url: str) -> str:
+    """The version the edit page carries now (what a browser would send back)."""
+    return client.get(url).context["form"]["version"].value()
 
 
 @pytest.fixture
@@ -54,6 +61,7 @@ def test_the_office_edits_name_dates_options_and_content_items(client, campaign)
             content_items=["履行职责情况", "接受人大监督情况", "依法行政情况"],
             review_start="2026-10-20",
             review_end="2026-10-21",
+            version=_version(client, url),
         ),
     )
     assert response.status_code == 302 and response["Location"] == f"/campaigns/{campaign.pk}/"
@@ -82,7 +90,8 @@ def test_the_office_edits_name_dates_options_and_content_items(client, campaign)
 )
 def test_form_refusals_write_nothing(client, campaign, changes, message):
     before = _state(campaign)
-    response = client.post(f"/campaigns/{campaign.pk}/edit/", _post_data(**changes))
+    url = f"/campaigns/{campaign.pk}/edit/"
+    response = client.post(url, _post_data(**changes, version=_version(client, url)))
     assert response.status_code == 400 and message in response.content.decode()
     assert _state(campaign) == before
 
@@ -98,6 +107,7 @@ def test_a_service_refusal_rolls_the_whole_edit_back(client, office):
     url = f"/campaigns/{campaign.pk}/edit/"
     form = client.get(url).context["form"]
     data = _post_data(  # name, year and term change too; the wizard's term years
+        version=form["version"].value(),
         name="改过的名称",
         composition_size=str(campaign.composition_size),
         rating_options=campaign.rating_options,
@@ -129,3 +139,37 @@ def test_only_the_office_edits(client, campaign, make_user):
     client.force_login(make_user(role=Role.LEADING_GROUP))
     assert client.get(f"/campaigns/{campaign.pk}/edit/").status_code == 403
     assert client.post(f"/campaigns/{campaign.pk}/edit/", _post_data(name="x")).status_code == 403
+
+
+def test_a_save_from_a_stale_page_is_refused_and_writes_nothing(client, campaign):
+    """Two office users open the edit page; the first saves; the second, from the page drawn
+    before that save, is refused with a message in Chinese and changes nothing."""
+    url = f"/campaigns/{campaign.pk}/edit/"
+    other = Client()
+    other.force_login(office_user(username="office2"))
+    first_version = _version(client, url)
+    second_version = _version(other, url)
+    assert first_version == second_version
+    saved = client.post(url, _post_data(name="第一人改的名称", version=first_version))
+    assert saved.status_code == 302
+    before = _state(campaign)
+    refused = other.post(
+        url, _post_data(name="第二人改的名称", composition_size="31", version=second_version)
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "内容已被他人修改，请刷新后重试" in page
+    assert 'value="第二人改的名称"' in page  # what was typed is kept to copy over
+    assert _state(campaign) == before and campaign.name == "第一人改的名称"
+    # Reloaded, the page carries the new version and the second user's save goes through.
+    again = other.post(url, _post_data(name="第二人改的名称", version=_version(other, url)))
+    assert again.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "第二人改的名称"
+
+
+def test_a_save_without_the_page_version_is_refused(client, campaign):
+    before = _state(campaign)
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", _post_data(name="没有版本"))
+    assert response.status_code == 400 and INCOMPLETE in response.content.decode()
+    assert _state(campaign) == before
