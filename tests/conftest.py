@@ -23,8 +23,16 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttles count failures in the cache, which outlives a test when it is Redis: each
-    test starts with nothing counted. (Tasks run eagerly, so no broker message is lost.)"""
-    cache.clear()
+    test starts with nothing counted. (Tasks run eagerly, so no broker message is lost.)
+    Parallel workers share the Redis database: each deletes only the keys under its own
+    prefix (config/settings/test.py), where a flush would empty the other's mid-test."""
+    if settings.TEST_WORKER and settings.REDIS_URL:
+        client = cache._cache.get_client(write=True)  # Django's RedisCache keeps the client
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture
