@@ -35,6 +35,31 @@ def _empty_cache():
         cache.clear()
 
 
+# The demo's attachments, rendered once per test process: {(file name, title, lines): PDF}.
+_DEMO_PDFS: dict[tuple, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def _demo_pdfs_rendered_once(monkeypatch):
+    """The demo world attaches real PDFs (workbench.demo._pdf, WeasyPrint with CJK fonts),
+    about a third of a demo load's time, and a dozen tests load the demo. The same file
+    name, title and lines make the same document: each is rendered once per process and
+    every later demo gets a fresh upload of the same bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workbench import demo
+
+    render = demo._pdf
+
+    def pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
+        key = (filename, title, tuple(lines))
+        if key not in _DEMO_PDFS:
+            _DEMO_PDFS[key] = render(filename, title, lines).read()
+        return SimpleUploadedFile(filename, _DEMO_PDFS[key], "application/pdf")
+
+    monkeypatch.setattr(demo, "_pdf", pdf)
+
+
 @pytest.fixture
 def office(db):
     return UserFactory(role=Role.OFFICE, is_staff=True, first_name="柏办公")
