@@ -21,8 +21,12 @@ EXTRA_SYSTEM_PACKAGES ?=
 run: setup
 	$(BIN)/python manage.py run_local $(HOST):$(PORT)
 
+# One pytest-xdist worker per core (at most 4), each with its own test database and Redis key
+# prefix; worksteal lets an idle worker take tests queued on the other.
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
+
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 setup: system-packages $(STAMP)
 

@@ -23,8 +23,41 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttles count failures in the cache, which outlives a test when it is Redis: each
-    test starts with nothing counted. (Tasks run eagerly, so no broker message is lost.)"""
-    cache.clear()
+    test starts with nothing counted. (Tasks run eagerly, so no broker message is lost.)
+    Parallel workers share the Redis database: each deletes only the keys under its own
+    prefix (config/settings/test.py), where a flush would empty the other's mid-test."""
+    if settings.TEST_WORKER and settings.REDIS_URL:
+        client = cache._cache.get_client(write=True)  # Django's RedisCache keeps the client
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+# The demo's attachments, rendered once per test process: {(file name, title, lines): PDF}.
+_DEMO_PDFS: dict[tuple, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def _demo_pdfs_rendered_once(monkeypatch):
+    """The demo world attaches real PDFs (workbench.demo._pdf, WeasyPrint with CJK fonts),
+    about a third of a demo load's time, and a dozen tests load the demo. The same file
+    name, title and lines make the same document: each is rendered once per process and
+    every later demo gets a fresh upload of the same bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workbench import demo
+
+    render = demo._pdf
+
+    def pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
+        key = (filename, title, tuple(lines))
+        if key not in _DEMO_PDFS:
+            _DEMO_PDFS[key] = render(filename, title, lines).read()
+        return SimpleUploadedFile(filename, _DEMO_PDFS[key], "application/pdf")
+
+    monkeypatch.setattr(demo, "_pdf", pdf)
 
 
 @pytest.fixture

@@ -25,4 +25,11 @@ WHITENOISE_USE_FINDERS = True
 # Tests call services directly; tasks run in-process even when Redis is the broker.
 # The worker test starts a real worker and turns this off for itself.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# `make test` runs the suite in parallel worker processes (pytest-xdist), each on a test
+# database of its own; they share one Redis database, so each keeps its cache under a key
+# prefix of its own and empties only that between tests (tests/conftest.py).
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_WORKER:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{TEST_WORKER}"  # noqa: F405
 DEMO_TELLERS_DIR = Path(tempfile.mkdtemp(prefix="shuzhi-test-demo-tellers-"))

@@ -6,8 +6,10 @@ there at 1,366 px and at 390 px, and a screenshot of each width is saved under
 var/artifacts/screenshots/. The journey's own page is never resized or touched, so the
 check cannot change what the journey does. Each page kind is checked once per test run
 (the path with its numbers replaced), and 我的工作 once for each role, which it is drawn
-for. Serious and critical violations fail the test that visited the page,
-at its end, with the rule, the element and axe's explanation.
+for; a page of a kind already checked is not re-opened at all. When the suite runs in
+parallel worker processes, they share what was checked through a file (`use_shared`), so
+that the run still checks each kind once. Serious and critical violations fail the test
+that visited the page, at its end, with the rule, the element and axe's explanation.
 
 axe is the npm build vendored in static/vendor/axe-core/, evaluated through the DevTools
 protocol, which the pages' Content-Security-Policy does not govern (a script tag would be
@@ -15,6 +17,8 @@ refused, as it should be)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +49,36 @@ RUN = """async (tags) => {
 
 # Checked for the whole test run: each page kind once.
 _checked: set[tuple[str, str]] = set()
+# The file the parallel workers of one run share it through (None: one process).
+_shared: Path | None = None
+
+
+def use_shared(path: Path) -> None:
+    global _shared
+    _shared = path
+
+
+def _claimed() -> set[tuple[str, str]]:
+    """The keys checked in this run so far, by this process or, when shared, any other."""
+    if _shared is None or not _shared.exists():
+        return _checked
+    return {tuple(json.loads(line)) for line in _shared.read_text("utf-8").splitlines()}
+
+
+def _claim(key: tuple[str, str]) -> bool:
+    """Take the key for this process to check; False when it has been taken already."""
+    if _shared is None:
+        if key in _checked:
+            return False
+        _checked.add(key)
+        return True
+    with _shared.open("a+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+        file.seek(0)
+        if any(tuple(json.loads(line)) == key for line in file.read().splitlines()):
+            return False
+        file.write(json.dumps(list(key), ensure_ascii=False) + "\n")
+        return True
 
 
 def page_kind(url: str) -> str:
@@ -74,6 +108,11 @@ class AxeAudit:
         url = page.url
         if not url.startswith("http") or SKIP.search(urlsplit(url).path):
             return
+        # A page of a kind that is checked already need not be re-opened (我的工作's key
+        # needs the role the re-opened page shows).
+        kind = page_kind(url)
+        if kind != "/my-work/" and (kind, "") in _claimed():
+            return
         self.running += 1
         try:
             self._check(page.context, url)
@@ -101,9 +140,8 @@ class AxeAudit:
             kind = page_kind(checker.url)
             # 我的工作 is drawn differently for each role; any other page once.
             key = (kind, roles if kind == "/my-work/" else "")
-            if key in _checked:
+            if not _claim(key):
                 return
-            _checked.add(key)
             self.checked.append(f"{key[0]} {roles}")
             if self._source is None:
                 self._source = AXE_JS.read_text(encoding="utf-8")

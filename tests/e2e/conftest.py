@@ -39,6 +39,16 @@ def login(page, live_server):
     return do
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _axe_shared_between_workers(tmp_path_factory):
+    """Parallel workers (pytest-xdist) check each page kind once for the whole run: they
+    share what was checked through a file in the run's temporary directory."""
+    from tests.e2e import axe
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        axe.use_shared(tmp_path_factory.getbasetemp().parent / "axe-checked.jsonl")
+
+
 @pytest.fixture(autouse=True)
 def axe_audit(request, monkeypatch):
     """axe-core and two screenshots for every page the test's browser pages load
