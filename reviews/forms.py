@@ -271,3 +271,18 @@ class MembersUploadForm(Form):
             }
         ),
     )
+
+
+class ImplementationPlanForm(Form):
+    """登记实施方案: the approved work plan's document and its approval date."""
+
+    document = forms.FileField(
+        label="实施方案文件（PDF、Word 或 WPS）",
+        error_messages={"required": "请选择实施方案文件。"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+    approved_on = forms.DateField(
+        label="批准日期",
+        error_messages={"required": "请填写实施方案的批准日期。", "invalid": "批准日期格式不对。"},
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )

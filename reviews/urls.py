@@ -16,4 +16,9 @@ urlpatterns = [
         views.implementation_plan_download,
         name="implementation_plan_download",
     ),
+    path(
+        "campaigns/<int:pk>/implementation-plan/attach/",
+        views.implementation_plan_attach,
+        name="implementation_plan_attach",
+    ),
 ]

@@ -15,6 +15,7 @@ from core.xlsx import ImportRejected
 from .forms import (
     CampaignEditForm,
     CampaignWizardForm,
+    ImplementationPlanForm,
     MembersPasteForm,
     MembersPasteSaveForm,
     MembersUploadForm,
@@ -28,7 +29,13 @@ from .imports import (
 )
 from .models import DEFAULT_RATING_OPTIONS, Campaign, Member
 from .selectors import members_composition_count
-from .services import DEFAULT_CONTENT_ITEMS, campaign_create, campaign_edit, campaign_stage_move
+from .services import (
+    DEFAULT_CONTENT_ITEMS,
+    campaign_create,
+    campaign_edit,
+    campaign_implementation_plan_attach,
+    campaign_stage_move,
+)
 
 CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
@@ -39,6 +46,36 @@ def implementation_plan_download(request, pk: int):
     if not campaign.implementation_plan:
         raise Http404("尚未上传实施方案。")
     return private_file_response(campaign.implementation_plan, campaign.implementation_plan_name)
+
+
+@role_required(Role.OFFICE)
+def implementation_plan_attach(request, pk: int):
+    """登记实施方案 on the office's own page: the document and its approval date, stored
+    by the service in one transaction; a refusal writes nothing and keeps the date typed."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = ImplementationPlanForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                campaign_implementation_plan_attach(
+                    actor=request.user,
+                    campaign=campaign,
+                    document=form.cleaned_data["document"],
+                    approved_on=form.cleaned_data["approved_on"],
+                )
+            except ApplicationError as exc:
+                form.add_error("document", exc.message)
+            else:
+                messages.success(request, "已登记实施方案。")
+                return redirect("campaign_detail", pk=campaign.pk)
+        status = form_refused(request, form)
+    return render(
+        request,
+        "reviews/implementation_plan.html",
+        {"form": form, "campaign": campaign},
+        status=status,
+    )
 
 
 @require_POST

@@ -240,6 +240,11 @@ ENDPOINTS = {
     ),
     "members_paste_preview": ("office", {}, [("rows", T, True)]),
     "members_upload_preview": ("office", {}, [("file", F, True)]),
+    "implementation_plan_attach": (
+        "office",
+        {"pk": "campaign"},
+        [("document", F, True), ("approved_on", D, True)],
+    ),
     "members_paste": ("office", {}, [("rows", T, True), ("version", T, True)]),
     "subjects_paste_preview": ("office", {"pk": "campaign"}, [("rows", T, True)]),
     "subjects_paste": ("office", {"pk": "campaign"}, [("rows", T, True), ("version", T, True)]),
