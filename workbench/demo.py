@@ -228,6 +228,19 @@ def _pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
     return SimpleUploadedFile(filename, HTML(string=html).write_pdf(), "application/pdf")
 
 
+def plan_rows(subject, time_limit: datetime.date) -> dict:
+    """The rows of a demo rectification plan: one measure for each problem of the opinion."""
+    return {
+        p.pk: {
+            "measures": "制定专项方案，明确时间表和责任人，按月调度。",
+            "responsible": subject.person_name,
+            "time_limit": time_limit,
+            "target": "问题按期整改到位",
+        }
+        for p in subject.opinion.problems.all()
+    }
+
+
 def _report(subject: Subject, kind: str) -> SimpleUploadedFile:
     label = "初稿" if kind == ReportKind.DRAFT else "定稿"
     return _pdf(
@@ -503,16 +516,11 @@ def _rectification(
         subject.refresh_from_db()
         if subject.user.username == "s12":
             continue  # nothing yet: overdue once the month has passed
-        rows = {
-            p.pk: {
-                "measures": "制定专项方案，明确时间表和责任人，按月调度。",
-                "responsible": subject.person_name,
-                "time_limit": delivered_on + datetime.timedelta(days=60),
-                "target": "问题按期整改到位",
-            }
-            for p in subject.opinion.problems.all()
-        }
-        rectification_plan_save(actor=subject.user, subject=subject, rows=rows)
+        rectification_plan_save(
+            actor=subject.user,
+            subject=subject,
+            rows=plan_rows(subject, delivered_on + datetime.timedelta(days=60)),
+        )
         rectification_plan_submit(actor=subject.user, subject=subject)
         decider = (
             liaison if subject.liaison_committee.users.filter(pk=liaison.pk).exists() else office

@@ -69,7 +69,7 @@ from reviews.services import STAGE_ORDER, campaign_create, campaign_stage_move, 
 from subjects.models import LiaisonCommittee, ReviewForm, Subject, Unit
 from surveys.models import AssessmentGroup
 
-from .demo import DEMO_PASSWORD, _pdf, demo_load
+from .demo import DEMO_PASSWORD, _pdf, demo_load, plan_rows
 
 # The office's written reason for moving a city campaign past a gate it has not met.
 CITY_OVERRIDE = "城市规模演示数据：只要阶段，不涉及阶段条件"
@@ -289,15 +289,7 @@ def _rectification_state(subject: Subject, state: str, *, office, delivered_on, 
         review_opinion_deliver(actor=office, opinion=opinion, delivered_on=delivered_on)
         subject.refresh_from_db()
     if "plan_draft" in steps:
-        rows = {
-            p.pk: {
-                "measures": "制定专项方案，按月调度。",
-                "responsible": subject.person_name,
-                "time_limit": delivered_on + datetime.timedelta(days=80),
-                "target": "问题按期整改到位",
-            }
-            for p in subject.opinion.problems.all()
-        }
+        rows = plan_rows(subject, delivered_on + datetime.timedelta(days=80))
         rectification_plan_save(actor=subject.user, subject=subject, rows=rows)
     if "plan_submitted" in steps:
         rectification_plan_submit(actor=subject.user, subject=subject)
