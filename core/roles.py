@@ -23,6 +23,15 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("联系委室")
 
 
+# The role sets, each named once and imported wherever a rule needs it.
+# Those who read a campaign, its meetings and its published results.
+CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
+# The committee's leadership and its office: briefings, the term record, the rule simulator.
+LEADERSHIP = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
+# Those who supervise the whole campaign: the office and the leading group.
+SUPERVISORS = (Role.OFFICE, Role.LEADING_GROUP)
+
+
 # Group names are what the office sees in the admin.
 GROUP_NAMES = {role: str(role.label) for role in Role}
 _ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
