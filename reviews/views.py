@@ -1,4 +1,10 @@
+"""The office's own pages of a campaign (新建、修改、登记实施方案, the stage moves) and of the
+committee's members. Stage moves run through the one generic move view by their row in
+reviews.workflows; a refusal shows the stage page again with the message and what was
+typed (400), and nothing is written."""
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,8 +14,10 @@ from django.views.decorators.http import require_POST
 from core.admin_tools import template_download
 from core.errors import ApplicationError
 from core.files import private_file_response
-from core.forms import form_data, form_refused, version_of
-from core.roles import Role, role_required
+from core.forms import form_refused, version_of
+from core.object_views import move_view
+from core.roles import CAMPAIGN_READERS, Role, role_required, user_has_role
+from core.workflow import capabilities
 from core.xlsx import ImportRejected
 
 from .forms import (
@@ -21,6 +29,7 @@ from .forms import (
     MembersUploadForm,
     StageMoveForm,
 )
+from .gates import stage_gate_problems
 from .imports import (
     MEMBER_COLUMNS,
     members_paste_check,
@@ -28,16 +37,14 @@ from .imports import (
     members_upload_check,
 )
 from .models import DEFAULT_RATING_OPTIONS, Campaign, Member
-from .selectors import members_composition_count
+from .selectors import campaign_stage_rows, members_composition_count
 from .services import (
     DEFAULT_CONTENT_ITEMS,
     campaign_create,
     campaign_edit,
     campaign_implementation_plan_attach,
-    campaign_stage_move,
 )
-
-CAMPAIGN_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
+from .workflows import CAMPAIGN_WORKFLOW, campaign_stage_moves
 
 
 @role_required(*CAMPAIGN_READERS)
@@ -78,18 +85,49 @@ def implementation_plan_attach(request, pk: int):
     )
 
 
-@require_POST
-@role_required(Role.OFFICE)
+def office_campaign(*, user, pk: int) -> Campaign:
+    """The campaign an office POST acts on: 403 for anyone else, 404 when there is none."""
+    if not user_has_role(user, Role.OFFICE):
+        raise PermissionDenied("您没有权限访问此页面。")
+    return get_object_or_404(Campaign, pk=pk)
+
+
+def campaign_stage_page(request, campaign: Campaign, *, status: int = 200, form=None):
+    """阶段推进: the campaign's stages and the moves the user may make now, with what was
+    typed (a refused move comes back here with 400)."""
+    moves = campaign_stage_moves(campaign, request.user)
+    forward = moves["forward"]
+    return render(
+        request,
+        "reviews/campaign_stage.html",
+        {
+            "campaign": campaign,
+            "caps": capabilities(campaign, request.user),
+            "stages": campaign_stage_rows(campaign),
+            "forward": forward,
+            "forward_label": CAMPAIGN_WORKFLOW.label(forward.target) if forward else "",
+            "back": [(m.target, CAMPAIGN_WORKFLOW.label(m.target)) for m in moves["back"]],
+            "gate_problems": stage_gate_problems(campaign) if forward else [],
+            # What was typed, also when the move was refused before its form was read.
+            "form": form if form is not None else StageMoveForm(request.POST or None),
+        },
+        status=status,
+    )
+
+
+_stage_move = move_view(
+    workflow=CAMPAIGN_WORKFLOW,
+    lookup=office_campaign,
+    page=campaign_stage_page,
+    detail="campaign_detail",
+    entity=lambda campaign: (campaign, {"campaign": campaign}),
+)
+
+
 def campaign_stage(request, pk: int):
-    campaign = get_object_or_404(Campaign, pk=pk)
-    try:
-        data = form_data(StageMoveForm(request.POST))
-        transition = campaign_stage_move(actor=request.user, campaign=campaign, **data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已进入{transition.get_to_stage_display()}。")
-    return redirect("campaign_detail", pk=campaign.pk)
+    """推进 or 退回 from the campaign's page: its forms name the stage in `to_stage` (the back
+    form's is a choice), which picks the move from the campaign's table."""
+    return _stage_move(request, pk=pk, to=request.POST.get("to_stage", ""))
 
 
 @role_required(Role.OFFICE)

@@ -10,34 +10,29 @@ from core.services import (
     changed_labels,
     delete_or_raise,
     referencing_kinds,
-    require_office,
     validate_or_raise,
 )
 
 from ..audit import AuditAction
 from ..models import Campaign, CampaignStage, ContentItem, Stage
-from .campaigns import STAGE_ORDER
+from ..workflows import CAMPAIGN_WORKFLOW, stage_dates_refusal
+from .campaigns import _check_stage_order, campaign_update
 
 STAGE_EDITABLE = ("planned_start", "planned_end")
 
 
 @transaction.atomic
 def stage_update(*, actor, stage: Stage, **fields) -> Stage:
-    """Change a stage's planned window.
-
-    A stage the campaign has moved past is history: its dates are what was planned then, and
-    briefings and reminders were written from them. Moving back reopens it, and its dates.
-    """
-    require_office(actor)
+    """Change a stage's planned window: a stage the campaign has moved past keeps its dates
+    (reviews.workflows.stage_dates_refusal)."""
     campaign = Campaign.objects.select_for_update().get(pk=stage.campaign_id)
+    CAMPAIGN_WORKFLOW.edit_check(campaign, actor)
     stage = Stage.objects.select_for_update().get(pk=stage.pk)
     changed = apply_changes(stage, fields, allowed=STAGE_EDITABLE)
     if not changed:
         return stage
-    if STAGE_ORDER.index(campaign.stage) > STAGE_ORDER.index(stage.kind):
-        raise ApplicationError(
-            f"“{campaign.name}”的{stage.get_kind_display()}已结束，不能再修改其计划日期。"
-        )
+    if why := stage_dates_refusal(campaign, stage):
+        raise ApplicationError(why)
     validate_or_raise(stage)
     stage.save()
     audit_log(
@@ -54,10 +49,10 @@ def stage_update(*, actor, stage: Stage, **fields) -> Stage:
 CONTENT_ITEM_EDITABLE = ("position", "title", "description")
 
 
-def _lock_open_campaign(campaign_id: int) -> Campaign:
+def _lock_open_campaign(campaign_id: int, actor) -> Campaign:
+    """The campaign, locked, once its table lets `actor` change its content items now."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    if campaign.stage == CampaignStage.CLOSED:
-        raise ApplicationError(f"“{campaign.name}”已结束，评议内容不能再修改。")
+    CAMPAIGN_WORKFLOW.action_check(campaign, actor, "edit_content")
     return campaign
 
 
@@ -65,8 +60,7 @@ def _lock_open_campaign(campaign_id: int) -> Campaign:
 def content_item_create(
     *, actor, campaign: Campaign, title: str, description: str = "", position: int | None = None
 ) -> ContentItem:
-    require_office(actor)
-    campaign = _lock_open_campaign(campaign.pk)
+    campaign = _lock_open_campaign(campaign.pk, actor)
     if position is None:
         last = campaign.content_items.aggregate(last=Max("position"))["last"]
         position = (last or 0) + 1
@@ -89,8 +83,7 @@ def content_item_create(
 def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
     """Change a content item. Once findings or opinion problems are filed under it, its title
     stays: they were written against that title. Order and explanation may still change."""
-    require_office(actor)
-    campaign = _lock_open_campaign(item.campaign_id)
+    campaign = _lock_open_campaign(item.campaign_id, actor)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     title = item.title
     changed = apply_changes(item, fields, allowed=CONTENT_ITEM_EDITABLE)
@@ -117,8 +110,7 @@ def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
 
 @transaction.atomic
 def content_item_delete(*, actor, item: ContentItem) -> None:
-    require_office(actor)
-    campaign = _lock_open_campaign(item.campaign_id)
+    campaign = _lock_open_campaign(item.campaign_id, actor)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     kinds = referencing_kinds(item)
     if kinds:
@@ -149,9 +141,7 @@ def campaign_edit(
     an ordered list of titles — kept ones reordered, new ones added, missing ones deleted
     (content_item_create / _update / _delete). Any refusal rolls the whole edit back, so a
     refused edit writes nothing."""
-    from .campaigns import _check_stage_order, campaign_update
-
-    require_office(actor)
+    CAMPAIGN_WORKFLOW.edit_check(campaign, actor)
     titles = [t.strip() for t in content_items]
     if not titles or not all(titles):
         raise ApplicationError("评议内容至少一项，每项不能为空。")

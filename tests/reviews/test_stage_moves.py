@@ -147,10 +147,8 @@ class TestOverHttp:
 
     def test_illegal_move_shows_message_not_500(self, client, office, campaign):
         client.force_login(office)
-        response = client.post(
-            f"/campaigns/{campaign.pk}/stage/", {"to_stage": "closed"}, follow=True
-        )
-        assert response.status_code == 200
+        response = client.post(f"/campaigns/{campaign.pk}/stage/", {"to_stage": "closed"})
+        assert response.status_code == 400
         assert "阶段只能依次推进" in response.content.decode()
         campaign.refresh_from_db()
         assert campaign.stage == CampaignStage.PREPARATION
