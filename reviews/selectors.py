@@ -5,17 +5,17 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import WORK_STAGES, Campaign, CampaignStage, Member, StageTransition
+from .models import Campaign, Member, StageTransition
+from .workflows import STAGE_ORDER
 
 
 def campaign_stage_rows(campaign: Campaign, today: datetime.date | None = None) -> list[dict]:
     """The four stages with their state (done / current / upcoming) for a timeline."""
     today = today or timezone.localdate()
-    order = [*WORK_STAGES, CampaignStage.CLOSED]
-    current_index = order.index(campaign.stage)
+    current_index = STAGE_ORDER.index(campaign.stage)
     rows = []
     for stage in campaign.stages.all():
-        index = order.index(stage.kind)
+        index = STAGE_ORDER.index(stage.kind)
         state = (
             "done" if index < current_index else "current" if index == current_index else "upcoming"
         )

@@ -7,7 +7,7 @@ from core.files import PrivateUploadTo
 
 
 class CampaignStage(models.TextChoices):
-    """The four stages in order, then closed. Order matters: see services.STAGE_ORDER."""
+    """The four stages in order, then closed. Order matters: see workflows.STAGE_ORDER."""
 
     PREPARATION = "preparation", _("准备阶段")
     PRELIMINARY = "preliminary", _("初评阶段")
