@@ -23,8 +23,8 @@ from .models import (
     PlanStatus,
     RectificationPlan,
     RectificationReport,
+    RectificationReportStatus,
     RectificationVersion,
-    ReportStatus,
 )
 
 
@@ -144,7 +144,7 @@ class RectificationRow:
     def report_overdue(self) -> bool:
         return (
             self.report is not None
-            and self.report.status == ReportStatus.DRAFT
+            and self.report.status == RectificationReportStatus.DRAFT
             and self.today > self.report.due_on
         )
 
@@ -168,13 +168,16 @@ def rectification_overdue_q(today: datetime.date) -> Q:
     return Q(
         rectification_plan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
         rectification_plan__due_on__lt=today,
-    ) | Q(rectification_reports__status=ReportStatus.DRAFT, rectification_reports__due_on__lt=today)
+    ) | Q(
+        rectification_reports__status=RectificationReportStatus.DRAFT,
+        rectification_reports__due_on__lt=today,
+    )
 
 
 def rectification_waiting_q() -> Q:
     """Subjects with a plan or a report submitted and awaiting a decision."""
     return Q(rectification_plan__status=PlanStatus.SUBMITTED) | Q(
-        rectification_reports__status=ReportStatus.SUBMITTED
+        rectification_reports__status=RectificationReportStatus.SUBMITTED
     )
 
 

@@ -161,7 +161,7 @@ class ReportKind(models.TextChoices):
     FINAL = "final", _("定稿")
 
 
-class ReportStatus(models.TextChoices):
+class DutyReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已接受")
@@ -173,12 +173,12 @@ DUTY_REPORT_WORKFLOW = Workflow(
     audit_noun="述职报告",
     action="duty_report",
     moves=(
-        Move(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, "接受"),
-        Move(ReportStatus.SUBMITTED, ReportStatus.RETURNED, "退回"),
+        Move(DutyReportStatus.SUBMITTED, DutyReportStatus.ACCEPTED, "接受"),
+        Move(DutyReportStatus.SUBMITTED, DutyReportStatus.RETURNED, "退回"),
         # A newer upload of the same kind replaces a version still waiting for review.
-        Move(ReportStatus.SUBMITTED, ReportStatus.SUPERSEDED, "替换", (Role.SUBJECT,)),
+        Move(DutyReportStatus.SUBMITTED, DutyReportStatus.SUPERSEDED, "替换", (Role.SUBJECT,)),
     ),
-    labels=dict(ReportStatus.choices),
+    labels=dict(DutyReportStatus.choices),
 )
 
 
@@ -208,7 +208,10 @@ class DutyReportVersion(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     is_late = models.BooleanField(_("逾期提交"), default=False)
     status = models.CharField(
-        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+        _("状态"),
+        max_length=12,
+        choices=DutyReportStatus.choices,
+        default=DutyReportStatus.SUBMITTED,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.roles import Role, user_roles
 from reviews.models import Campaign
 
-from .models import DutyReportVersion, ReportKind, ReportStatus, Subject
+from .models import DutyReportStatus, DutyReportVersion, ReportKind, Subject
 
 # Roles that see every subject of every campaign.
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}
@@ -85,7 +85,7 @@ def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
     if roles & REPORT_READERS:
         visible |= Q(
             kind=ReportKind.FINAL,
-            status=ReportStatus.ACCEPTED,
+            status=DutyReportStatus.ACCEPTED,
             subject__campaign__reports_distributed_at__isnull=False,
         )
     visible |= Q(subject__in=Subject.objects.filter(assessment_group_subjects_q(user)))
@@ -128,19 +128,20 @@ def subject_report_state(
     today: datetime.date,
 ) -> SubjectReports:
     """A subject's report status, derived from its versions and the final deadline."""
-    live = [v for v in versions if v.status != ReportStatus.SUPERSEDED]
+    live = [v for v in versions if v.status != DutyReportStatus.SUPERSEDED]
     accepted = next(
-        (v for v in live if v.kind == ReportKind.FINAL and v.status == ReportStatus.ACCEPTED), None
+        (v for v in live if v.kind == ReportKind.FINAL and v.status == DutyReportStatus.ACCEPTED),
+        None,
     )
-    pending = next((v for v in live if v.status == ReportStatus.SUBMITTED), None)
+    pending = next((v for v in live if v.status == DutyReportStatus.SUBMITTED), None)
     latest = live[0] if live else None
     if accepted:
         state = ReportState.ACCEPTED
     elif latest is None:
         state = ReportState.MISSING
-    elif latest.kind == ReportKind.FINAL and latest.status == ReportStatus.SUBMITTED:
+    elif latest.kind == ReportKind.FINAL and latest.status == DutyReportStatus.SUBMITTED:
         state = ReportState.SUBMITTED
-    elif latest.status == ReportStatus.RETURNED:
+    elif latest.status == DutyReportStatus.RETURNED:
         state = ReportState.RETURNED
     else:
         state = ReportState.DRAFT
@@ -235,10 +236,10 @@ def subject_deadlines(
     awaits the office's review (the subject has done their part)."""
     today = today or timezone.localdate()
     campaign = reports.subject.campaign
-    live = [v for v in reports.versions if v.status != ReportStatus.SUPERSEDED]
+    live = [v for v in reports.versions if v.status != DutyReportStatus.SUPERSEDED]
     deadlines = []
     if campaign.report_draft_due:
-        has_draft_or_final = any(v.status != ReportStatus.RETURNED for v in live)
+        has_draft_or_final = any(v.status != DutyReportStatus.RETURNED for v in live)
         deadlines.append(
             Deadline(
                 "提交述职报告初稿", campaign.report_draft_due, has_draft_or_final, today, "draft"

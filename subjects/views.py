@@ -27,10 +27,10 @@ from .forms import DutyReportUploadForm, SubjectsPasteForm, SubjectsPasteSaveFor
 from .imports import SUBJECT_COLUMNS, subjects_paste_check, subjects_paste_create
 from .models import (
     DUTY_REPORT_WORKFLOW,
+    DutyReportStatus,
     DutyReportVersion,
     LiaisonCommittee,
     ReportKind,
-    ReportStatus,
     Unit,
 )
 from .selectors import (
@@ -153,7 +153,7 @@ def campaign_reports(request, pk: int):
             [
                 m
                 for m in DUTY_REPORT_WORKFLOW.moves_for(row.pending, request.user)
-                if m.target in (ReportStatus.ACCEPTED, ReportStatus.RETURNED)
+                if m.target in (DutyReportStatus.ACCEPTED, DutyReportStatus.RETURNED)
             ]
             if row.pending
             else []
@@ -228,7 +228,7 @@ def reports_remind(request, pk: int):
         )
     back = request.POST.get("back", "")
     return redirect(
-        f"{reverse('campaign_reports', args=[campaign.pk])}{back if back.startswith('?') else ''}"
+        f"{reverse('campaign_duty_reports', args=[campaign.pk])}{back if back.startswith('?') else ''}"
     )
 
 
@@ -241,10 +241,10 @@ def duty_report_move(request, pk, to: str):
     )
     name = f"{version.subject.person_name}的述职报告{version.get_kind_display()}"
     try:
-        if to == ReportStatus.ACCEPTED:
+        if to == DutyReportStatus.ACCEPTED:
             duty_report_accept(actor=request.user, version=version)
             messages.success(request, f"已接受{name}。")
-        elif to == ReportStatus.RETURNED:
+        elif to == DutyReportStatus.RETURNED:
             reason = form_data(ReasonForm(request.POST))["reason"]
             duty_report_return(actor=request.user, version=version, reason=reason)
             messages.success(request, f"已退回{name}。")
@@ -252,7 +252,7 @@ def duty_report_move(request, pk, to: str):
             raise ApplicationError("未知操作。")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("campaign_reports", pk=version.subject.campaign_id)
+    return redirect("campaign_duty_reports", pk=version.subject.campaign_id)
 
 
 @require_POST
@@ -267,7 +267,7 @@ def reports_distribute(request, pk: int):
         messages.success(
             request, "述职报告已分发，常委会组成人员和领导小组现在可以阅读已接受的定稿。"
         )
-    return redirect("campaign_reports", pk=campaign.pk)
+    return redirect("campaign_duty_reports", pk=campaign.pk)
 
 
 @role_required(Role.OFFICE)
@@ -276,7 +276,7 @@ def reports_zip(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     finals = (
         DutyReportVersion.objects.filter(
-            subject__campaign=campaign, kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED
+            subject__campaign=campaign, kind=ReportKind.FINAL, status=DutyReportStatus.ACCEPTED
         )
         .select_related("subject__unit")
         .order_by("subject__position", "subject__id")

@@ -24,7 +24,7 @@ from core.workflow import transition
 from reviews.models import Campaign, CampaignStage
 
 from ..audit import AuditAction
-from ..models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus, Subject
+from ..models import DUTY_REPORT_WORKFLOW, DutyReportStatus, DutyReportVersion, ReportKind, Subject
 from ..selectors import ReportState, campaign_report_rows
 
 # Reports are written in preparation and read before the meeting; after it, uploads close.
@@ -84,17 +84,17 @@ def duty_report_upload(
             f"“{campaign.name}”已进入{campaign.get_stage_display()}，述职报告已停止上传。"
         )
     versions = DutyReportVersion.objects.filter(subject=subject)
-    if versions.filter(kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED).exists():
+    if versions.filter(kind=ReportKind.FINAL, status=DutyReportStatus.ACCEPTED).exists():
         raise ApplicationError("您的述职报告定稿已被接受并锁定，不能再上传新的版本。")
 
     due = _due_for(campaign, kind)
     today = timezone.localdate()
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     # A newer upload of the same kind replaces one still waiting for review.
-    for waiting in versions.filter(kind=kind, status=ReportStatus.SUBMITTED):
+    for waiting in versions.filter(kind=kind, status=DutyReportStatus.SUBMITTED):
         transition(
             obj=waiting,
-            to=ReportStatus.SUPERSEDED,
+            to=DutyReportStatus.SUPERSEDED,
             workflow=DUTY_REPORT_WORKFLOW,
             actor=actor,
             summary=f"{subject.person_name}上传新版本，替换待审核的第 {waiting.number} 版",
@@ -141,14 +141,14 @@ def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
 def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersion:
     require_office(actor)
     version = _locked_version(version)
-    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.ACCEPTED)
+    DUTY_REPORT_WORKFLOW.require(version.status, DutyReportStatus.ACCEPTED)
     subject = version.subject
     locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
     try:
         with transaction.atomic():
             return transition(
                 obj=version,
-                to=ReportStatus.ACCEPTED,
+                to=DutyReportStatus.ACCEPTED,
                 workflow=DUTY_REPORT_WORKFLOW,
                 actor=actor,
                 summary=f"办公室接受{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版{locked}",
@@ -167,11 +167,11 @@ def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> Dut
     if not reason:
         raise ApplicationError("退回述职报告必须写明理由，评议对象将看到这些理由。")
     version = _locked_version(version)
-    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.RETURNED)
+    DUTY_REPORT_WORKFLOW.require(version.status, DutyReportStatus.RETURNED)
     subject = version.subject
     return transition(
         obj=version,
-        to=ReportStatus.RETURNED,
+        to=DutyReportStatus.RETURNED,
         workflow=DUTY_REPORT_WORKFLOW,
         actor=actor,
         summary=f"办公室退回{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版，理由：{reason}",
@@ -189,7 +189,7 @@ def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
     if campaign.reports_distributed_at:
         raise ApplicationError("本次评议的述职报告已经分发。")
     accepted = DutyReportVersion.objects.filter(
-        subject__campaign=campaign, kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED
+        subject__campaign=campaign, kind=ReportKind.FINAL, status=DutyReportStatus.ACCEPTED
     ).count()
     if not accepted:
         raise ApplicationError("还没有已接受的述职报告定稿，无法分发。")
