@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.forms import version_of
-from core.roles import Role, user_has_role, user_roles
+from core.roles import user_roles
+from subjects.access import subject_acts_for
 from subjects.models import Subject
 from subjects.selectors import (
     RECTIFICATION_READERS,
@@ -83,16 +84,11 @@ def rectification_plan_due(subject) -> datetime.date | None:
     )
 
 
-def rectification_acts_for(user, subject: Subject, roles: tuple[Role, ...]) -> bool:
-    """The one rule for who may make a move on a subject's opinion, plan or report: the
-    office and the director's meeting on every subject, a review subject only on their
-    own, a liaison committee only on the subjects it liaises with. It is the access rule of
-    every table in rectification.workflows, which pages and services ask."""
-    if user_has_role(user, *(r for r in roles if r in (Role.OFFICE, Role.DIRECTORS_MEETING))):
-        return True
-    if Role.SUBJECT in roles and subject.user_id == user.pk:
-        return True
-    return Role.LIAISON in roles and subject.liaison_committee.users.filter(pk=user.pk).exists()
+# The one rule for who may make a move on a subject's opinion, plan or report (the office
+# and the director's meeting on every subject, a review subject only on their own, a
+# liaison committee only on the subjects it liaises with): the access rule of every table
+# in rectification.workflows, defined once in subjects.access.
+rectification_acts_for = subject_acts_for
 
 
 @dataclass

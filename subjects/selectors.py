@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.roles import Role, user_roles
 from reviews.models import Campaign
 
+from .access import liaises_with, liaison_or_self_q
 from .models import DutyReportStatus, DutyReportVersion, ReportKind, Subject
 
 # Roles that see every subject of every campaign.
@@ -24,16 +25,10 @@ RECTIFICATION_READERS = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
 def subjects_visible_to(user, *, see_all: set[Role] = _SEE_ALL) -> QuerySet[Subject]:
     """Roles in `see_all` see every subject; a liaison committee the subjects it liaises
     with; a subject only themselves. Other areas pass their own `see_all`."""
-    roles = user_roles(user)
     qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
-    if roles & see_all:
+    if user_roles(user) & see_all:
         return qs
-    visible = Q(pk__in=[])
-    if Role.LIAISON in roles:
-        visible |= Q(liaison_committee__users=user)
-    if Role.SUBJECT in roles:
-        visible |= Q(user=user)
-    return qs.filter(visible).distinct()
+    return qs.filter(liaison_or_self_q(user)).distinct()
 
 
 def subject_for_user(*, user, pk: int) -> Subject:
@@ -53,11 +48,7 @@ def subject_rectification_visible(user, subject: Subject) -> bool:
         and Subject.objects.filter(assessment_group_subjects_q(user), pk=subject.pk).exists()
     ):
         return True  # an assessment group checking its subjects' rectification
-    return (
-        Role.LIAISON in user_roles(user)
-        and subject.liaison_committee_id is not None
-        and subject.liaison_committee.users.filter(pk=user.pk).exists()
-    )
+    return liaises_with(user, subject)
 
 
 def subjects_of_user(user) -> QuerySet[Subject]:
@@ -108,6 +99,17 @@ class ReportState(TextChoices):
     LATE = "late", "逾期未交定稿"
 
 
+# The badge colour of each state on the pages (default: waiting, yellow).
+_BADGES = {
+    ReportState.ACCEPTED: "success",
+    ReportState.LATE: "danger",
+    ReportState.RETURNED: "danger",
+    ReportState.MISSING: "secondary",
+}
+# States whose count chip is shown in red when any subject is in them.
+ALARMING_STATES = (ReportState.LATE, ReportState.RETURNED)
+
+
 @dataclass
 class SubjectReports:
     subject: Subject
@@ -119,6 +121,14 @@ class SubjectReports:
     @property
     def latest(self) -> DutyReportVersion | None:
         return self.versions[0] if self.versions else None
+
+    @property
+    def badge(self) -> str:
+        return _BADGES.get(self.state, "warning")
+
+    @property
+    def nothing_in(self) -> bool:
+        return self.state == ReportState.MISSING
 
 
 def subject_report_state(
@@ -186,8 +196,10 @@ def report_overdue(reports: SubjectReports, today: datetime.date) -> bool:
     return reports.state == ReportState.MISSING and draft_due is not None and today > draft_due
 
 
-def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int]]:
-    return [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
+def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int, bool]]:
+    """Each state, how many subjects are in it, and whether that calls for attention."""
+    counts = [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
+    return [(state, n, bool(n) and state in ALARMING_STATES) for state, n in counts]
 
 
 def reports_distribute_confirm(accepted: int, total: int) -> str:

@@ -68,7 +68,8 @@ def test_subject_cannot_reach_another_subjects_report(client, setup):
         f"/subjects/{theirs.pk}/reports/upload/", {"kind": "final", "file": pdf_upload()}
     )
     assert response.status_code == 404
-    assert client.post(f"/reports/{final.pk}/move/returned/", {"reason": "x"}).status_code == 403
+    # A version they may not see: 404, as for its download (its existence is not revealed).
+    assert client.post(f"/reports/{final.pk}/move/returned/", {"reason": "x"}).status_code == 404
     final.refresh_from_db()
     assert final.status == DutyReportStatus.ACCEPTED
     assert DutyReportVersion.objects.filter(subject=theirs).count() == 2
