@@ -158,6 +158,10 @@ DUTY_REPORT_WORKFLOW = Workflow(
         ),
     ),
     labels=dict(DutyReportStatus.choices),
+    # Never edited: a version waiting for review is replaced by a newer upload (the
+    # `upload_duty_report` action and the 替换 move), an accepted or returned one is kept.
+    edit_states=(),
+    editors=(),
     flags={
         "duty_report_returned": (DutyReportStatus.RETURNED,),
         "duty_report_waiting": (DutyReportStatus.SUBMITTED,),
