@@ -9,6 +9,45 @@ from django.utils.translation import gettext_lazy as _
 from .files import PrivateUploadTo
 
 
+class NamedUpload(models.Model):
+    """The base of every model that keeps an uploaded file: the name it was sent under.
+    The file field itself is the model's own (each keeps its files in its own folder)."""
+
+    original_name = models.CharField(_("原文件名"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+
+class Upload(NamedUpload):
+    """An uploaded file as a user sent it (duty-report versions, investigation activities'
+    attachments): its name, size, kind (by content, core.files.check_upload), uploader and
+    time. A copy made by the system from another upload is a NamedUpload."""
+
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_kind = models.CharField(_("文件类型"), max_length=10)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def checked_fields(checked, actor) -> dict:
+        """The fields of an upload checked by core.files.check_upload, sent by `actor`."""
+        return {
+            "original_name": checked.original_name,
+            "size": checked.size,
+            "content_kind": checked.kind,
+            "uploaded_by": actor,
+        }
+
+
 class AuditEntry(models.Model):
     """Who did what, when. Written only by core.audit.audit_log, never edited."""
 

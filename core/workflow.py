@@ -112,12 +112,13 @@ class Workflow:
         return user_has_role(user, *step.roles)
 
     def closed(self, obj: models.Model, step: "Move | Action") -> str:
-        """Why `step` cannot be taken on `obj` now ("" when it can): its state, then its guard."""
-        current = self.state(obj)
+        """Why `step` cannot be taken on `obj` now ("" when it can): its state, then its guard.
+        An action in no particular state may be taken on another object (a duty report's
+        upload, on its subject), which has no status to read."""
         if isinstance(step, Move):
-            if step.source != current:
+            if step.source != (current := self.state(obj)):
                 return self.refuse(current, step.target).message
-        elif step.states and current not in step.states:
+        elif step.states and (current := self.state(obj)) not in step.states:
             return f"{self.noun}{self.label(current)}，不能{step.label}。"
         return step.guard(obj) if step.guard is not None else ""
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from reviews.gates import GateProblem, GateProblems
 from subjects.models import Subject
 
-from .models import RectificationReport, ReportStatus
+from .models import RectificationReport, RectificationReportStatus
 
 
 def rectification_concluded(campaigns, *, limit=None) -> dict[int, list[GateProblem]]:
@@ -18,7 +18,7 @@ def rectification_concluded(campaigns, *, limit=None) -> dict[int, list[GateProb
     )
     for report in reports.order_by("round"):
         latest[report.subject_id] = report
-        if report.status == ReportStatus.CONTINUED:
+        if report.status == RectificationReportStatus.CONTINUED:
             continued.add(report.subject_id)
     found = GateProblems(campaigns, limit)
     subjects = Subject.objects.filter(campaign__in=campaigns).order_by("position", "pk")
@@ -27,7 +27,7 @@ def rectification_concluded(campaigns, *, limit=None) -> dict[int, list[GateProb
         report = latest.get(pk)
         if report is None:
             found.add(campaign_id, f"{name}的评议意见尚未送达", url)
-        elif report.status != ReportStatus.SATISFIED and pk not in continued:
+        elif report.status != RectificationReportStatus.SATISFIED and pk not in continued:
             found.add(
                 campaign_id,
                 lambda name=name, report=report: (

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.forms import version_of
-from core.roles import Role, user_has_role, user_roles
+from core.roles import user_roles
+from subjects.access import subject_acts_for
 from subjects.models import Subject
 from subjects.selectors import (
     RECTIFICATION_READERS,
@@ -23,8 +24,8 @@ from .models import (
     PlanStatus,
     RectificationPlan,
     RectificationReport,
+    RectificationReportStatus,
     RectificationVersion,
-    ReportStatus,
 )
 
 
@@ -83,16 +84,11 @@ def rectification_plan_due(subject) -> datetime.date | None:
     )
 
 
-def rectification_acts_for(user, subject: Subject, roles: tuple[Role, ...]) -> bool:
-    """The one rule for who may make a move on a subject's opinion, plan or report: the
-    office and the director's meeting on every subject, a review subject only on their
-    own, a liaison committee only on the subjects it liaises with. It is the access rule of
-    every table in rectification.workflows, which pages and services ask."""
-    if user_has_role(user, *(r for r in roles if r in (Role.OFFICE, Role.DIRECTORS_MEETING))):
-        return True
-    if Role.SUBJECT in roles and subject.user_id == user.pk:
-        return True
-    return Role.LIAISON in roles and subject.liaison_committee.users.filter(pk=user.pk).exists()
+# The one rule for who may make a move on a subject's opinion, plan or report (the office
+# and the director's meeting on every subject, a review subject only on their own, a
+# liaison committee only on the subjects it liaises with): the access rule of every table
+# in rectification.workflows, defined once in subjects.access.
+rectification_acts_for = subject_acts_for
 
 
 @dataclass
@@ -144,7 +140,7 @@ class RectificationRow:
     def report_overdue(self) -> bool:
         return (
             self.report is not None
-            and self.report.status == ReportStatus.DRAFT
+            and self.report.status == RectificationReportStatus.DRAFT
             and self.today > self.report.due_on
         )
 
@@ -168,13 +164,16 @@ def rectification_overdue_q(today: datetime.date) -> Q:
     return Q(
         rectification_plan__status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED],
         rectification_plan__due_on__lt=today,
-    ) | Q(rectification_reports__status=ReportStatus.DRAFT, rectification_reports__due_on__lt=today)
+    ) | Q(
+        rectification_reports__status=RectificationReportStatus.DRAFT,
+        rectification_reports__due_on__lt=today,
+    )
 
 
 def rectification_waiting_q() -> Q:
     """Subjects with a plan or a report submitted and awaiting a decision."""
     return Q(rectification_plan__status=PlanStatus.SUBMITTED) | Q(
-        rectification_reports__status=ReportStatus.SUBMITTED
+        rectification_reports__status=RectificationReportStatus.SUBMITTED
     )
 
 

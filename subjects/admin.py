@@ -268,5 +268,5 @@ class DutyReportVersionAdmin(ReadOnlyAdmin):
     @admin.display(description="下载")
     def download(self, obj):
         return format_html(
-            '<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), obj.original_name
+            '<a href="{}">{}</a>', reverse("duty_report_download", args=[obj.pk]), obj.original_name
         )

@@ -9,6 +9,7 @@ class SubjectsConfig(AppConfig):
         from core.audit import audit_actions_register
         from core.imports import importer_register
 
+        from . import workflows  # noqa: F401 - registers the duty report's table
         from .audit import AuditAction
         from .imports import subjects_check, subjects_create, subjects_logins_needed
 

@@ -22,12 +22,6 @@ class DutyReportUploadForm(Form):
         self.helper.form_tag = False
 
 
-class ReportReturnForm(Form):
-    reason = forms.CharField(
-        label="退回理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
 class SubjectsPasteForm(CleanTextMixin, Form):
     """Rows pasted from Excel (or typed with commas); checked and shown before saving."""
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
-from core.roles import Role
-from core.workflow import Move, Workflow
+from core.models import Upload
 
 
 class OrganType(models.TextChoices):
@@ -161,28 +160,14 @@ class ReportKind(models.TextChoices):
     FINAL = "final", _("定稿")
 
 
-class ReportStatus(models.TextChoices):
+class DutyReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已接受")
     SUPERSEDED = "superseded", _("已被新版本替代")
 
 
-DUTY_REPORT_WORKFLOW = Workflow(
-    noun="该版本",
-    audit_noun="述职报告",
-    action="duty_report",
-    moves=(
-        Move(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, "接受"),
-        Move(ReportStatus.SUBMITTED, ReportStatus.RETURNED, "退回"),
-        # A newer upload of the same kind replaces a version still waiting for review.
-        Move(ReportStatus.SUBMITTED, ReportStatus.SUPERSEDED, "替换", (Role.SUBJECT,)),
-    ),
-    labels=dict(ReportStatus.choices),
-)
-
-
-class DutyReportVersion(models.Model):
+class DutyReportVersion(Upload):
     """One uploaded version of a subject's duty report (述职报告). Never overwritten."""
 
     # Random ids: a version's URL reveals nothing and cannot be guessed from another's.
@@ -196,19 +181,12 @@ class DutyReportVersion(models.Model):
     kind = models.CharField(_("稿别"), max_length=10, choices=ReportKind.choices)
     number = models.PositiveSmallIntegerField(_("版本号"))
     file = models.FileField(_("文件"), upload_to=PrivateUploadTo("reports"), max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_kind = models.CharField(_("文件类型"), max_length=10)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     is_late = models.BooleanField(_("逾期提交"), default=False)
     status = models.CharField(
-        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+        _("状态"),
+        max_length=12,
+        choices=DutyReportStatus.choices,
+        default=DutyReportStatus.SUBMITTED,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -239,3 +217,8 @@ class DutyReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject.person_name} 述职报告{self.get_kind_display()} 第{self.number}版"
+
+    @property
+    def title(self) -> str:
+        """How messages name it: 金立新的述职报告定稿."""
+        return f"{self.subject.person_name}的述职报告{self.get_kind_display()}"

@@ -10,7 +10,8 @@ from django.utils import timezone
 from core.roles import Role, user_roles
 from reviews.models import Campaign
 
-from .models import DutyReportVersion, ReportKind, ReportStatus, Subject
+from .access import liaises_with, liaison_or_self_q
+from .models import DutyReportStatus, DutyReportVersion, ReportKind, Subject
 
 # Roles that see every subject of every campaign.
 _SEE_ALL = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}
@@ -24,16 +25,10 @@ RECTIFICATION_READERS = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
 def subjects_visible_to(user, *, see_all: set[Role] = _SEE_ALL) -> QuerySet[Subject]:
     """Roles in `see_all` see every subject; a liaison committee the subjects it liaises
     with; a subject only themselves. Other areas pass their own `see_all`."""
-    roles = user_roles(user)
     qs = Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
-    if roles & see_all:
+    if user_roles(user) & see_all:
         return qs
-    visible = Q(pk__in=[])
-    if Role.LIAISON in roles:
-        visible |= Q(liaison_committee__users=user)
-    if Role.SUBJECT in roles:
-        visible |= Q(user=user)
-    return qs.filter(visible).distinct()
+    return qs.filter(liaison_or_self_q(user)).distinct()
 
 
 def subject_for_user(*, user, pk: int) -> Subject:
@@ -53,11 +48,7 @@ def subject_rectification_visible(user, subject: Subject) -> bool:
         and Subject.objects.filter(assessment_group_subjects_q(user), pk=subject.pk).exists()
     ):
         return True  # an assessment group checking its subjects' rectification
-    return (
-        Role.LIAISON in user_roles(user)
-        and subject.liaison_committee_id is not None
-        and subject.liaison_committee.users.filter(pk=user.pk).exists()
-    )
+    return liaises_with(user, subject)
 
 
 def subjects_of_user(user) -> QuerySet[Subject]:
@@ -85,7 +76,7 @@ def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
     if roles & REPORT_READERS:
         visible |= Q(
             kind=ReportKind.FINAL,
-            status=ReportStatus.ACCEPTED,
+            status=DutyReportStatus.ACCEPTED,
             subject__campaign__reports_distributed_at__isnull=False,
         )
     visible |= Q(subject__in=Subject.objects.filter(assessment_group_subjects_q(user)))
@@ -108,6 +99,17 @@ class ReportState(TextChoices):
     LATE = "late", "逾期未交定稿"
 
 
+# The badge colour of each state on the pages (default: waiting, yellow).
+_BADGES = {
+    ReportState.ACCEPTED: "success",
+    ReportState.LATE: "danger",
+    ReportState.RETURNED: "danger",
+    ReportState.MISSING: "secondary",
+}
+# States whose count chip is shown in red when any subject is in them.
+ALARMING_STATES = (ReportState.LATE, ReportState.RETURNED)
+
+
 @dataclass
 class SubjectReports:
     subject: Subject
@@ -120,6 +122,14 @@ class SubjectReports:
     def latest(self) -> DutyReportVersion | None:
         return self.versions[0] if self.versions else None
 
+    @property
+    def badge(self) -> str:
+        return _BADGES.get(self.state, "warning")
+
+    @property
+    def nothing_in(self) -> bool:
+        return self.state == ReportState.MISSING
+
 
 def subject_report_state(
     subject: Subject,
@@ -128,19 +138,20 @@ def subject_report_state(
     today: datetime.date,
 ) -> SubjectReports:
     """A subject's report status, derived from its versions and the final deadline."""
-    live = [v for v in versions if v.status != ReportStatus.SUPERSEDED]
+    live = [v for v in versions if v.status != DutyReportStatus.SUPERSEDED]
     accepted = next(
-        (v for v in live if v.kind == ReportKind.FINAL and v.status == ReportStatus.ACCEPTED), None
+        (v for v in live if v.kind == ReportKind.FINAL and v.status == DutyReportStatus.ACCEPTED),
+        None,
     )
-    pending = next((v for v in live if v.status == ReportStatus.SUBMITTED), None)
+    pending = next((v for v in live if v.status == DutyReportStatus.SUBMITTED), None)
     latest = live[0] if live else None
     if accepted:
         state = ReportState.ACCEPTED
     elif latest is None:
         state = ReportState.MISSING
-    elif latest.kind == ReportKind.FINAL and latest.status == ReportStatus.SUBMITTED:
+    elif latest.kind == ReportKind.FINAL and latest.status == DutyReportStatus.SUBMITTED:
         state = ReportState.SUBMITTED
-    elif latest.status == ReportStatus.RETURNED:
+    elif latest.status == DutyReportStatus.RETURNED:
         state = ReportState.RETURNED
     else:
         state = ReportState.DRAFT
@@ -185,8 +196,10 @@ def report_overdue(reports: SubjectReports, today: datetime.date) -> bool:
     return reports.state == ReportState.MISSING and draft_due is not None and today > draft_due
 
 
-def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int]]:
-    return [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
+def report_state_counts(rows: list[SubjectReports]) -> list[tuple[ReportState, int, bool]]:
+    """Each state, how many subjects are in it, and whether that calls for attention."""
+    counts = [(state, sum(1 for r in rows if r.state == state)) for state in ReportState]
+    return [(state, n, bool(n) and state in ALARMING_STATES) for state, n in counts]
 
 
 def reports_distribute_confirm(accepted: int, total: int) -> str:
@@ -235,10 +248,10 @@ def subject_deadlines(
     awaits the office's review (the subject has done their part)."""
     today = today or timezone.localdate()
     campaign = reports.subject.campaign
-    live = [v for v in reports.versions if v.status != ReportStatus.SUPERSEDED]
+    live = [v for v in reports.versions if v.status != DutyReportStatus.SUPERSEDED]
     deadlines = []
     if campaign.report_draft_due:
-        has_draft_or_final = any(v.status != ReportStatus.RETURNED for v in live)
+        has_draft_or_final = any(v.status != DutyReportStatus.RETURNED for v in live)
         deadlines.append(
             Deadline(
                 "提交述职报告初稿", campaign.report_draft_due, has_draft_or_final, today, "draft"

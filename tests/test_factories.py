@@ -9,10 +9,9 @@ import pytest
 from django.apps import apps
 
 from ballots.models import BallotStatus
-from rectification.models import OpinionStatus, PlanStatus, VersionStatus
-from rectification.models import ReportStatus as RectificationReportStatus
+from rectification.models import OpinionStatus, PlanStatus, RectificationReportStatus, VersionStatus
 from reviews.models import CampaignStage
-from subjects.models import ReportStatus as DutyReportStatus
+from subjects.models import DutyReportStatus
 from surveys.models import InvestigationReportStatus, QuestionnaireStatus
 from tests import factories
 

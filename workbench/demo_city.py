@@ -48,7 +48,7 @@ from rectification.models import (
     ProblemSource,
     RectificationPlan,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     ReviewOpinion,
 )
 from rectification.services import (
@@ -352,7 +352,9 @@ def _rectification_bulk(campaign: Campaign, subjects: list, *, delivered_on, con
             subject=s,
             round=1,
             due_on=report_due,
-            status=ReportStatus.SATISFIED if concluded else ReportStatus.DRAFT,
+            status=RectificationReportStatus.SATISFIED
+            if concluded
+            else RectificationReportStatus.DRAFT,
             submitted_on=min(today, report_due) if concluded else None,
             decided_on=today if concluded else None,
         )

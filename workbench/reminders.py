@@ -31,8 +31,8 @@ from rectification.models import (
     EscalationKind,
     PlanStatus,
     RectificationReport,
+    RectificationReportStatus,
     ReportingStep,
-    ReportStatus,
 )
 from reviews.models import CampaignStage
 from subjects.models import Subject
@@ -122,7 +122,7 @@ def collect_deadlines(today: datetime.date) -> list[Deadline]:
             )
         )
     reports = (
-        RectificationReport.objects.filter(status=ReportStatus.DRAFT)
+        RectificationReport.objects.filter(status=RectificationReportStatus.DRAFT)
         .select_related("subject__user", "subject__liaison_committee")
         .prefetch_related("subject__liaison_committee__users")
     )

@@ -20,7 +20,7 @@ from rectification.selectors import (
 )
 from reviews.gates import stage_gate_problems, stage_gates_problems
 from reviews.models import Campaign, CampaignStage, Stage
-from subjects.models import DutyReportVersion, ReportKind, ReportStatus, ReviewForm, Subject
+from subjects.models import DutyReportStatus, DutyReportVersion, ReportKind, ReviewForm, Subject
 from surveys.models import InvestigationReport, InvestigationReportStatus
 
 
@@ -47,11 +47,11 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
             "subject__campaign",
         ),
         pending_report_count=_count(
-            versions.filter(status=ReportStatus.SUBMITTED), "subject__campaign"
+            versions.filter(status=DutyReportStatus.SUBMITTED), "subject__campaign"
         ),
         open_ballot_count=_count(Ballot.objects.filter(status=BallotStatus.OPEN), "campaign"),
         accepted_report_count=_count(
-            versions.filter(status=ReportStatus.ACCEPTED, kind=ReportKind.FINAL),
+            versions.filter(status=DutyReportStatus.ACCEPTED, kind=ReportKind.FINAL),
             "subject__campaign",
         ),
     ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position")))
@@ -134,7 +134,7 @@ def campaign_office_todos(
         CampaignStage.RECTIFICATION,
     )
     settings_url = reverse("admin:reviews_campaign_change", args=[campaign.pk])
-    reports_url = reverse("campaign_reports", args=[campaign.pk])
+    reports_url = reverse("campaign_duty_reports", args=[campaign.pk])
     subjects_url = (
         reverse("admin:subjects_subject_changelist") + f"?campaign__id__exact={campaign.pk}"
     )

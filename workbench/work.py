@@ -20,8 +20,8 @@ from rectification.models import (
     PlanStatus,
     RectificationKind,
     RectificationReport,
+    RectificationReportStatus,
 )
-from rectification.models import ReportStatus as RectificationStatus
 from rectification.selectors import (
     rectification_overdue_q,
     rectification_rows,
@@ -160,7 +160,7 @@ def subject_work(user, today: datetime.date) -> list[WorkItem]:
         reports = list(s.rectification_reports.all())
         current = reports[-1] if reports else None
         actionable = plan is not None and plan.status == PlanStatus.APPROVED
-        if current is not None and current.status == RectificationStatus.DRAFT and actionable:
+        if current is not None and current.status == RectificationReportStatus.DRAFT and actionable:
             notes = []
             if current.return_reason:
                 notes.append(f"退回理由：{current.return_reason}")
@@ -238,7 +238,7 @@ def liaison_work(user, today: datetime.date) -> list[WorkItem]:
             )
         if (
             report is not None
-            and report.status == RectificationStatus.SUBMITTED
+            and report.status == RectificationReportStatus.SUBMITTED
             and report.ballot_id is None
         ):
             items.append(

@@ -14,9 +14,9 @@ from core.roles import Role, user_roles
 from rectification.models import (
     OpinionStatus,
     RectificationReport,
+    RectificationReportStatus,
     ReviewOpinion,
 )
-from rectification.models import ReportStatus as RectificationStatus
 from reviews.models import CampaignStage
 from subjects.models import Subject
 from surveys.models import (
@@ -155,7 +155,7 @@ def rectification_check_work(user, today: datetime.date) -> list[WorkItem]:
         RectificationReport.objects.filter(
             ~Q(subject__campaign__stage=CampaignStage.CLOSED),
             Q(subject__assessment_group__leader=user) | Q(subject__assessment_group__members=user),
-            status=RectificationStatus.SUBMITTED,
+            status=RectificationReportStatus.SUBMITTED,
             subject__campaign__groups_oversee_rectification=True,
         )
         .exclude(checks__group=F("subject__assessment_group"))
@@ -216,7 +216,7 @@ def director_work(user, today: datetime.date) -> list[WorkItem]:
         )
     for r in (
         RectificationReport.objects.filter(
-            open_campaign, status=RectificationStatus.SUBMITTED, ballot__status="published"
+            open_campaign, status=RectificationReportStatus.SUBMITTED, ballot__status="published"
         )
         .select_related("subject__unit")
         .order_by("pk")
@@ -233,7 +233,7 @@ def director_work(user, today: datetime.date) -> list[WorkItem]:
     for r in (
         RectificationReport.objects.filter(
             open_campaign,
-            status=RectificationStatus.SUBMITTED,
+            status=RectificationReportStatus.SUBMITTED,
             subject__campaign__rectification_conclusion="directors_meeting",
         )
         .select_related("subject__unit")

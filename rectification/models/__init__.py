@@ -22,8 +22,8 @@ from .plans import PlanRow, PlanStatus, RectificationPlan
 from .reports import (
     RectificationCheck,
     RectificationReport,
+    RectificationReportStatus,
     ReportRow,
-    ReportStatus,
     RowStatus,
 )
 
@@ -45,7 +45,7 @@ __all__ = [
     "RectificationVersion",
     "RectificationVersionFile",
     "ReportRow",
-    "ReportStatus",
+    "RectificationReportStatus",
     "ReportingStep",
     "RowStatus",
     "StepRecipient",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
 from core.formats import cn_date
+from core.models import NamedUpload
 
 
 class StepRecipient(models.TextChoices):
@@ -186,7 +187,7 @@ class RectificationVersion(models.Model):
         return f"{self.get_kind_display()}{round_}第 {self.number} 版"
 
 
-class RectificationVersionFile(models.Model):
+class RectificationVersionFile(NamedUpload):
     """A copy of a file as it was when its version was submitted."""
 
     version = models.ForeignKey(
@@ -194,7 +195,6 @@ class RectificationVersionFile(models.Model):
     )
     label = models.CharField(_("说明"), max_length=100)
     file = models.FileField(_("文件"), upload_to=PrivateUploadTo("versions"), max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
 
     class Meta:
         ordering = ["version", "id"]

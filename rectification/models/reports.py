@@ -9,7 +9,7 @@ from core.files import PrivateUploadTo
 from .opinions import OpinionProblem
 
 
-class ReportStatus(models.TextChoices):
+class RectificationReportStatus(models.TextChoices):
     DRAFT = "draft", _("填写中")
     SUBMITTED = "submitted", _("已报送")
     SATISFIED = "satisfied", _("满意，整改完成")
@@ -28,7 +28,10 @@ class RectificationReport(models.Model):
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     due_on = models.DateField(_("报送期限"))
     status = models.CharField(
-        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("状态"),
+        max_length=12,
+        choices=RectificationReportStatus.choices,
+        default=RectificationReportStatus.DRAFT,
     )
     text = models.TextField(_("整改情况报告"), blank=True)
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
@@ -64,7 +67,7 @@ class RectificationReport(models.Model):
     @property
     def meeting_outcome(self) -> str:
         """What the director's meeting decided on this report, in its own words."""
-        return "满意" if self.status == ReportStatus.SATISFIED else "继续整改"
+        return "满意" if self.status == RectificationReportStatus.SATISFIED else "继续整改"
 
 
 class RowStatus(models.TextChoices):

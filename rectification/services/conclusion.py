@@ -17,7 +17,7 @@ from ..models import (
     RectificationCheck,
     RectificationKind,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     VersionStatus,
 )
 from ..selectors import rectification_group_for
@@ -120,7 +120,7 @@ def rectification_meeting_decide(
     if outcome == SATISFIED:
         return _move(
             report,
-            to=ReportStatus.SATISFIED,
+            to=RectificationReportStatus.SATISFIED,
             workflow=REPORT_WORKFLOW,
             actor=actor,
             summary=f"主任会议决定{subject.person_name}第 {report.round} 轮整改情况满意，整改完成",

@@ -20,8 +20,8 @@ from ..audit import AuditAction
 from ..models import (
     RectificationKind,
     RectificationReport,
+    RectificationReportStatus,
     ReportRow,
-    ReportStatus,
     RowStatus,
     VersionStatus,
 )
@@ -105,7 +105,7 @@ def rectification_report_submit(
             actor=actor, subject=subject, text=text or "", rows=rows, evidence=evidence
         )
     report = _current_report(subject)
-    REPORT_WORKFLOW.check_move(report, actor, ReportStatus.SUBMITTED)
+    REPORT_WORKFLOW.check_move(report, actor, RectificationReportStatus.SUBMITTED)
     covered = set(report.rows.values_list("problem_id", flat=True))
     missing = [p for p in subject.opinion.problems.all() if p.pk not in covered]
     if missing or not report.text:
@@ -117,7 +117,7 @@ def rectification_report_submit(
     late = "（逾期）" if today > report.due_on else ""
     report = _move(
         report,
-        to=ReportStatus.SUBMITTED,
+        to=RectificationReportStatus.SUBMITTED,
         workflow=REPORT_WORKFLOW,
         actor=actor,
         summary=f"{subject.person_name}报送第 {report.round} 轮整改情况报告{late}",
@@ -136,7 +136,7 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
     if not reason:
         raise ApplicationError("退回整改情况报告必须写明理由。")
     report = _current_report(subject)
-    REPORT_WORKFLOW.check_move(report, actor, ReportStatus.DRAFT)
+    REPORT_WORKFLOW.check_move(report, actor, RectificationReportStatus.DRAFT)
     version_decide(
         actor=actor,
         subject=subject,
@@ -147,7 +147,7 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
     )
     return _move(
         report,
-        to=ReportStatus.DRAFT,
+        to=RectificationReportStatus.DRAFT,
         workflow=REPORT_WORKFLOW,
         actor=actor,
         summary=f"退回{subject.person_name}第 {report.round} 轮整改情况报告，理由：{reason}",
@@ -207,7 +207,7 @@ def rectification_assessment_conclude(
     if satisfied:
         return _move(
             report,
-            to=ReportStatus.SATISFIED,
+            to=RectificationReportStatus.SATISFIED,
             workflow=REPORT_WORKFLOW,
             actor=actor,
             summary=f"{subject.person_name}第 {report.round} 轮整改情况测评满意，整改完成",
@@ -232,7 +232,7 @@ def report_continue(
         raise ApplicationError(f"{why}：请填写主任会议责成继续整改的报告期限（晚于今天）。")
     _move(
         report,
-        to=ReportStatus.CONTINUED,
+        to=RectificationReportStatus.CONTINUED,
         workflow=REPORT_WORKFLOW,
         actor=actor,
         summary=f"第 {report.round} 轮整改情况：{why}，责成继续整改",

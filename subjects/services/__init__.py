@@ -1,7 +1,6 @@
 """Everything that writes review subjects, their duty reports, units and liaison committees."""
 
 from .reports import (
-    UPLOAD_STAGES,
     campaign_report_deadlines_set,
     duty_report_accept,
     duty_report_return,
@@ -32,7 +31,6 @@ from .units import (
 __all__ = [
     "SUBJECT_EDITABLE",
     "UNIT_EDITABLE",
-    "UPLOAD_STAGES",
     "campaign_report_deadlines_set",
     "duty_report_accept",
     "duty_report_return",

@@ -21,14 +21,12 @@ from core.models import Notification
 from core.outbox import Mail, email_queue
 from core.services import apply_changes, changed_labels, require_office, validate_or_raise
 from core.workflow import transition
-from reviews.models import Campaign, CampaignStage
+from reviews.models import Campaign
 
 from ..audit import AuditAction
-from ..models import DUTY_REPORT_WORKFLOW, DutyReportVersion, ReportKind, ReportStatus, Subject
+from ..models import DutyReportStatus, DutyReportVersion, ReportKind, Subject
 from ..selectors import ReportState, campaign_report_rows
-
-# Reports are written in preparation and read before the meeting; after it, uploads close.
-UPLOAD_STAGES = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
+from ..workflows import DUTY_REPORT_WORKFLOW
 
 
 def report_deadlines_suggested(meeting: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -76,40 +74,30 @@ def duty_report_upload(
     checked = check_upload(upload, allowed=DOCUMENT_KINDS)
     # Lock the subject row: two uploads at once get distinct numbers, one after the other.
     subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
-    if subject.user_id is None or subject.user_id != actor.pk:
-        raise ApplicationError("只有评议对象本人可以上传自己的述职报告。")
+    # The subject itself, while the campaign collects reports and no final is accepted.
+    DUTY_REPORT_WORKFLOW.action_check(subject, actor, "upload_duty_report")
     campaign = subject.campaign
-    if campaign.stage not in UPLOAD_STAGES:
-        raise ApplicationError(
-            f"“{campaign.name}”已进入{campaign.get_stage_display()}，述职报告已停止上传。"
-        )
     versions = DutyReportVersion.objects.filter(subject=subject)
-    if versions.filter(kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED).exists():
-        raise ApplicationError("您的述职报告定稿已被接受并锁定，不能再上传新的版本。")
 
     due = _due_for(campaign, kind)
     today = timezone.localdate()
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     # A newer upload of the same kind replaces one still waiting for review.
-    for waiting in versions.filter(kind=kind, status=ReportStatus.SUBMITTED):
+    for waiting in versions.filter(kind=kind, status=DutyReportStatus.SUBMITTED):
         transition(
             obj=waiting,
-            to=ReportStatus.SUPERSEDED,
+            to=DutyReportStatus.SUPERSEDED,
             workflow=DUTY_REPORT_WORKFLOW,
             actor=actor,
             summary=f"{subject.person_name}上传新版本，替换待审核的第 {waiting.number} 版",
             campaign=campaign,
             subject=subject,
-            check_roles=False,  # the subject's own user, checked above
         )
     version = DutyReportVersion(
         subject=subject,
         kind=kind,
         number=number,
-        original_name=checked.original_name,
-        size=checked.size,
-        content_kind=checked.kind,
-        uploaded_by=actor,
+        **DutyReportVersion.checked_fields(checked, actor),
         is_late=due is not None and today > due,
     )
     # No row, no file: the stored copy goes if anything after this rolls back.
@@ -139,16 +127,14 @@ def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
 
 @transaction.atomic
 def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersion:
-    require_office(actor)
     version = _locked_version(version)
-    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.ACCEPTED)
     subject = version.subject
     locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
     try:
         with transaction.atomic():
             return transition(
                 obj=version,
-                to=ReportStatus.ACCEPTED,
+                to=DutyReportStatus.ACCEPTED,
                 workflow=DUTY_REPORT_WORKFLOW,
                 actor=actor,
                 summary=f"办公室接受{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版{locked}",
@@ -162,16 +148,16 @@ def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersio
 
 @transaction.atomic
 def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> DutyReportVersion:
-    require_office(actor)
+    version = _locked_version(version)
+    # Who, then when (the table), before what was typed; transition() checks again.
+    DUTY_REPORT_WORKFLOW.check_move(version, actor, DutyReportStatus.RETURNED)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回述职报告必须写明理由，评议对象将看到这些理由。")
-    version = _locked_version(version)
-    DUTY_REPORT_WORKFLOW.require(version.status, ReportStatus.RETURNED)
     subject = version.subject
     return transition(
         obj=version,
-        to=ReportStatus.RETURNED,
+        to=DutyReportStatus.RETURNED,
         workflow=DUTY_REPORT_WORKFLOW,
         actor=actor,
         summary=f"办公室退回{subject.person_name}的述职报告{version.get_kind_display()}第 {version.number} 版，理由：{reason}",
@@ -184,15 +170,12 @@ def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> Dut
 @transaction.atomic
 def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
     """From now on members and the leading group read the campaign's accepted reports."""
-    require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.reports_distributed_at:
-        raise ApplicationError("本次评议的述职报告已经分发。")
+    # The office, once, and only with an accepted final.
+    DUTY_REPORT_WORKFLOW.action_check(campaign, actor, "distribute_duty_reports")
     accepted = DutyReportVersion.objects.filter(
-        subject__campaign=campaign, kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED
+        subject__campaign=campaign, kind=ReportKind.FINAL, status=DutyReportStatus.ACCEPTED
     ).count()
-    if not accepted:
-        raise ApplicationError("还没有已接受的述职报告定稿，无法分发。")
     total = campaign.subjects.count()
     campaign.reports_distributed_at = timezone.now()
     campaign.reports_distributed_by = actor
@@ -217,9 +200,7 @@ def duty_reports_remind(*, actor, campaign: Campaign, subjects: list[Subject]) -
     app and an e-mail queued in the outbox (sent once this commits) — and record it on the
     subject's timeline. Subjects with an accepted final or a final awaiting review are
     skipped. Returns how many were reminded."""
-    require_office(actor)
-    if campaign.stage not in UPLOAD_STAGES:
-        raise ApplicationError("述职报告已不在收交期内，无需催报。")
+    DUTY_REPORT_WORKFLOW.action_check(campaign, actor, "remind_duty_reports")
     wanted = {s.pk for s in subjects}
     today = timezone.localdate()
     owed = [

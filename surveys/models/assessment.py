@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateUploadTo
 from core.formats import cn_date
+from core.models import Upload
 from core.roles import Role
 from core.workflow import Move, Workflow
 from reviews.models import Campaign, ContentItem
@@ -89,7 +90,7 @@ class InvestigationActivity(models.Model):
         return f"{cn_date(self.held_on)} {self.get_kind_display()}（{self.place}）"
 
 
-class ActivityAttachment(models.Model):
+class ActivityAttachment(Upload):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     activity = models.ForeignKey(
         InvestigationActivity,
@@ -98,16 +99,6 @@ class ActivityAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("文件"), upload_to=PrivateUploadTo("activities"), max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_kind = models.CharField(_("文件类型"), max_length=10)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("调查活动附件")

@@ -224,7 +224,7 @@ def _filled(form: PageForm, name: str) -> list[tuple[str, object]]:
                 radios.add(c.name)
                 pairs.append((c.name, c.value))
         elif c.kind == "file":
-            if c.required or name in ("report_upload", "activity_detail"):
+            if c.required or name in ("duty_report_upload", "activity_detail"):
                 pairs.append((c.name, "FILE"))
         elif c.kind == "select":
             # A browser sends the selected option, else the first; a blank is typed in.

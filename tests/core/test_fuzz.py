@@ -38,7 +38,11 @@ ENDPOINTS = {
         {"pk": "campaign"},
         [("to_stage", C, True), ("reason", T, False), ("override_reason", T, False)],
     ),
-    "report_upload": ("s_upload", {"pk": "upload_subject"}, [("kind", C, True), ("file", F, True)]),
+    "duty_report_upload": (
+        "s_upload",
+        {"pk": "upload_subject"},
+        [("kind", C, True), ("file", F, True)],
+    ),
     "duty_report_move": (
         "office",
         {"pk": "pending_version", "to": "returned"},
@@ -206,7 +210,7 @@ ENDPOINTS = {
         {"pk": "campaign", "step_pk": "step"},
         [("name", T, True), ("recipient", C, True), ("due_days", N, True)],
     ),
-    "reports_remind": ("office", {"pk": "campaign"}, [("subject", ID, True)]),
+    "duty_reports_remind": ("office", {"pk": "campaign"}, [("subject", ID, True)]),
     "campaign_new": (
         "office",
         {},
@@ -266,7 +270,7 @@ ENDPOINTS = {
 # POST endpoints that take no input beyond the URL (a button), or whose input is fuzzed
 # by their own tests, with the reason.
 NO_INPUT = {
-    "reports_distribute": "button",
+    "duty_reports_distribute": "button",
     "finding_remove": "button",
     "questionnaire_move": "button",
     "ballot_move": "button",

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from subjects.models import DutyReportVersion, ReportStatus
+from subjects.models import DutyReportStatus, DutyReportVersion
 from tests.factories import PASSWORD, CampaignFactory, SubjectFactory, UserFactory, office_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -92,7 +92,7 @@ def test_duty_report_from_upload_to_reading(page, live_server, login, tmp_path):
     page.get_by_role("button", name="分发已接受的述职报告").click()
     expect(page.get_by_role("alert")).to_contain_text("述职报告已分发")
     assert "不能撤回。确认分发？" in asked[0]
-    accepted = DutyReportVersion.objects.get(subject=subject, status=ReportStatus.ACCEPTED)
+    accepted = DutyReportVersion.objects.get(subject=subject, status=DutyReportStatus.ACCEPTED)
     assert accepted.original_name == "定稿修改.pdf" and accepted.number == 3
     _logout(page)
 

@@ -215,7 +215,7 @@ def test_data_tables_are_stacked_cards_on_a_phone_at_large_text(browser, live_se
         reverse("public_campaign", args=[campaign.pk]),
         reverse("campaign_rectification", args=[campaign.pk]),
         reverse("subject_rectification", args=[subject.pk]),
-        reverse("campaign_reports", args=[campaign.pk]),
+        reverse("campaign_duty_reports", args=[campaign.pk]),
         reverse("group_detail", args=[group.pk]),
     ]
     folder = SCREENSHOTS / "table-cards"

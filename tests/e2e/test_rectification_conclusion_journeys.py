@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from rectification.models import RectificationReport, ReportStatus
+from rectification.models import RectificationReport, RectificationReportStatus
 from tests.factories import (
     PASSWORD,
     AssessmentGroupFactory,
@@ -34,7 +34,7 @@ def test_the_directors_meeting_concludes_without_a_ballot(page, live_server, log
     UserFactory(username="bangong", role=Role.OFFICE, is_staff=True)
     UserFactory(username="zhuren", role=Role.DIRECTORS_MEETING)
     subject = SubjectFactory(person_name="金立新")
-    RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=subject, status=RectificationReportStatus.SUBMITTED)
 
     login("bangong", PASSWORD)
     _settings(page, live_server, subject.campaign, by_meeting=True, groups=False)
@@ -72,7 +72,7 @@ def test_an_assessment_group_reviews_a_report(page, live_server, login):
     )
     AssessmentGroupFactory(campaign=subject.campaign, name="第二履职初评小组", subjects=[other])
     for s in (subject, other):
-        RectificationReportFactory(subject=s, status=ReportStatus.SUBMITTED)
+        RectificationReportFactory(subject=s, status=RectificationReportStatus.SUBMITTED)
 
     login("bangong", PASSWORD)
     _settings(page, live_server, subject.campaign, by_meeting=True, groups=True)

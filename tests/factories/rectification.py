@@ -16,8 +16,8 @@ from rectification.models import (
     ProblemSource,
     RectificationPlan,
     RectificationReport,
+    RectificationReportStatus,
     ReportRow,
-    ReportStatus,
     ReviewOpinion,
     RowStatus,
 )
@@ -214,7 +214,7 @@ class RectificationReportFactory(ServiceFactory):
         model = RectificationReport
 
     subject = factory.SubFactory(SubjectFactory)
-    status = ReportStatus.DRAFT
+    status = RectificationReportStatus.DRAFT
     text = "按照评议意见逐条整改，情况如下。"
     new_due_on = None
     actor = None
@@ -223,7 +223,7 @@ class RectificationReportFactory(ServiceFactory):
     def _create(cls, model_class, *, subject, status, text, new_due_on, actor):
         subject = _delivered(subject)
         report = RectificationReport.objects.get(subject=subject, round=1)
-        if status == ReportStatus.DRAFT:
+        if status == RectificationReportStatus.DRAFT:
             return report
         actor = actor or default_office()
         plan_advance(subject, to=PlanStatus.APPROVED, actor=actor)
@@ -231,12 +231,16 @@ class RectificationReportFactory(ServiceFactory):
             actor=subject.user, subject=subject, text=text, rows=report_rows(subject)
         )
         report = rectification_report_submit(actor=subject.user, subject=subject)
-        if status == ReportStatus.SUBMITTED:
+        if status == RectificationReportStatus.SUBMITTED:
             return report
         voters = subject.campaign.composition_size // 2 + 1
         voters_ensure(voters)
         ballot = rectification_assessment_open(actor=actor, subject=subject)
-        option = ballot.options[0] if status == ReportStatus.SATISFIED else ballot.options[-1]
+        option = (
+            ballot.options[0]
+            if status == RectificationReportStatus.SATISFIED
+            else ballot.options[-1]
+        )
         ballot_advance(ballot, to=BallotStatus.PUBLISHED, votes=[option] * voters, actor=actor)
         due = new_due_on or timezone.localdate() + datetime.timedelta(days=90)
         rectification_assessment_conclude(actor=actor, subject=subject, new_due_on=due)

@@ -15,10 +15,10 @@ from rectification.models import (
     RectificationKind,
     RectificationPlan,
     RectificationReport,
+    RectificationReportStatus,
     RectificationVersion,
     RectificationVersionFile,
     ReportingStep,
-    ReportStatus,
     VersionStatus,
 )
 from rectification.services import (
@@ -140,7 +140,7 @@ class RectificationVersionFactory(ServiceFactory):
         if kind == RectificationKind.PLAN:
             plan_advance(subject, to=status, actor=actor)
         elif status == VersionStatus.RETURNED:
-            RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
+            RectificationReportFactory(subject=subject, status=RectificationReportStatus.SUBMITTED)
             rectification_report_return(
                 actor=actor or default_office(), subject=subject, reason="请补充佐证材料"
             )
@@ -186,6 +186,8 @@ class RectificationCheckFactory(ServiceFactory):
         office = actor or default_office()
         group = AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject], actor=office)
         campaign_update(actor=office, campaign=subject.campaign, groups_oversee_rectification=True)
-        RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED, actor=office)
+        RectificationReportFactory(
+            subject=subject, status=RectificationReportStatus.SUBMITTED, actor=office
+        )
         subject = Subject.objects.select_related("campaign").get(pk=subject.pk)
         return rectification_check_record(actor=group.leader, subject=subject, text=text)

@@ -6,11 +6,11 @@ import factory
 
 from core.roles import Role
 from subjects.models import (
+    DutyReportStatus,
     DutyReportVersion,
     LiaisonCommittee,
     OrganType,
     ReportKind,
-    ReportStatus,
     ReviewForm,
     Subject,
     Unit,
@@ -91,22 +91,22 @@ class DutyReportVersionFactory(ServiceFactory):
     subject = factory.SubFactory(SubjectFactory)
     kind = ReportKind.FINAL
     upload = factory.LazyFunction(lambda: pdf_upload("述职报告.pdf"))
-    status = ReportStatus.SUBMITTED
+    status = DutyReportStatus.SUBMITTED
     actor = None
     return_reason = "请突出本人履职情况"
 
     @classmethod
     def _create(cls, model_class, *, subject, kind, upload, status, actor, return_reason):
         version = duty_report_upload(actor=subject.user, subject=subject, kind=kind, upload=upload)
-        if status == ReportStatus.SUBMITTED:
+        if status == DutyReportStatus.SUBMITTED:
             return version
-        if status == ReportStatus.SUPERSEDED:
+        if status == DutyReportStatus.SUPERSEDED:
             duty_report_upload(actor=subject.user, subject=subject, kind=kind, upload=pdf_upload())
             version.refresh_from_db()
             return version
         actor = actor or default_office()
-        if status == ReportStatus.ACCEPTED:
+        if status == DutyReportStatus.ACCEPTED:
             return duty_report_accept(actor=actor, version=version)
-        if status == ReportStatus.RETURNED:
+        if status == DutyReportStatus.RETURNED:
             return duty_report_return(actor=actor, version=version, reason=return_reason)
         raise ValueError(f"no duty report status {status}")

@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import ApplicationError
 from core.roles import Role
-from rectification.models import RectificationCheck, ReportStatus
+from rectification.models import RectificationCheck, RectificationReportStatus
 from rectification.selectors import rectification_subjects_for
 from rectification.services import rectification_check_record
 from reviews.services import campaign_update
@@ -28,7 +28,7 @@ def groups(office, make_user):
     first = AssessmentGroupFactory(campaign=campaign, subjects=[own], members=[member])
     second = AssessmentGroupFactory(campaign=campaign, subjects=[other])
     for subject in (own, other):
-        RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
+        RectificationReportFactory(subject=subject, status=RectificationReportStatus.SUBMITTED)
     return campaign, first, second, own, other, member
 
 

@@ -12,7 +12,7 @@ from rectification.models import (
     PlanStatus,
     ProblemSource,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     RowStatus,
 )
 from rectification.selectors import rectification_plan_due
@@ -175,7 +175,8 @@ def test_the_whole_loop_through_services(office, world, make_user):
     )
     assert second.round == 2 and second.due_on == datetime.date(2018, 3, 31)
     assert (
-        RectificationReport.objects.get(subject=subject, round=1).status == ReportStatus.CONTINUED
+        RectificationReport.objects.get(subject=subject, round=1).status
+        == RectificationReportStatus.CONTINUED
     )
 
     # The second report satisfies.
@@ -187,7 +188,7 @@ def test_the_whole_loop_through_services(office, world, make_user):
     close_and_count(actor=office, ballot=ballot)
     ballot_publish(actor=office, ballot=ballot)
     final = rectification_assessment_conclude(actor=office, subject=subject)
-    assert final.round == 2 and final.status == ReportStatus.SATISFIED
+    assert final.round == 2 and final.status == RectificationReportStatus.SATISFIED
     actions = set(AuditEntry.objects.filter(subject=subject).values_list("action", flat=True))
     assert {
         "rectification_plan.returned",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role
-from rectification.models import RectificationReport, ReportStatus, VersionStatus
+from rectification.models import RectificationReport, RectificationReportStatus, VersionStatus
 from rectification.services import (
     rectification_assessment_open,
     rectification_check_record,
@@ -33,7 +33,7 @@ def submitted(office):
     campaign_update(
         actor=office, campaign=subject.campaign, rectification_conclusion="directors_meeting"
     )
-    RectificationReportFactory(subject=subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=subject, status=RectificationReportStatus.SUBMITTED)
     subject.refresh_from_db()
     return subject
 
@@ -49,7 +49,7 @@ def test_satisfied_by_the_meeting_ends_rectification(office, submitted):
         minutes=pdf_upload("主任会议纪要.pdf"),
         outcome="satisfied",
     )
-    assert report.status == ReportStatus.SATISFIED and report.ballot is None
+    assert report.status == RectificationReportStatus.SATISFIED and report.ballot is None
     assert report.decided_on == today and report.minutes_name == "主任会议纪要.pdf"
     version = submitted.rectification_versions.get(kind="report")
     assert version.status == VersionStatus.SATISFIED
@@ -76,9 +76,12 @@ def test_continued_by_the_meeting_opens_a_new_round(make_user, submitted):
         outcome="continued",
         new_due_on=due,
     )
-    assert new.round == 2 and new.due_on == due and new.status == ReportStatus.DRAFT
+    assert new.round == 2 and new.due_on == due and new.status == RectificationReportStatus.DRAFT
     first = RectificationReport.objects.get(subject=submitted, round=1)
-    assert first.status == ReportStatus.CONTINUED and first.ordered_on == timezone.localdate()
+    assert (
+        first.status == RectificationReportStatus.CONTINUED
+        and first.ordered_on == timezone.localdate()
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,7 +102,7 @@ def test_refusals_write_nothing(office, submitted, changes, message):
     with pytest.raises(ApplicationError, match=message):
         rectification_meeting_decide(actor=office, subject=submitted, **args)
     report = RectificationReport.objects.get(subject=submitted)
-    assert report.status == ReportStatus.SUBMITTED and not report.minutes
+    assert report.status == RectificationReportStatus.SUBMITTED and not report.minutes
 
 
 def test_only_office_and_directors_meeting_and_only_by_the_campaigns_method(
@@ -159,7 +162,7 @@ def test_over_http_the_page_offers_the_decision_and_keeps_the_minutes(
     )
     assert response.status_code == 302
     report = RectificationReport.objects.get(subject=submitted)
-    assert report.status == ReportStatus.SATISFIED
+    assert report.status == RectificationReportStatus.SATISFIED
     page = client.get(url).content.decode()
     assert "主任会议决定满意" in page and "第十次主任会议纪要.pdf" in page
     minutes = client.get(f"{url}reports/{report.pk}/minutes/")
@@ -184,7 +187,7 @@ def test_over_http_a_refusal_writes_nothing(client, office, submitted):
     )
     assert response.status_code == 400 and "继续整改的报告期限" in response.content.decode()
     report = RectificationReport.objects.get(subject=submitted)
-    assert report.status == ReportStatus.SUBMITTED and not report.decided_on
+    assert report.status == RectificationReportStatus.SUBMITTED and not report.decided_on
 
 
 def test_the_method_is_set_on_the_campaigns_settings_page(client, office):

@@ -9,7 +9,7 @@ from rectification.models import (
     PlanStatus,
     RectificationPlan,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     ReviewOpinion,
 )
 from rectification.selectors import rectification_edit_version, rectification_plan_due
@@ -233,7 +233,10 @@ def test_the_whole_loop_through_one_url_per_move(client, office, delivered):
     }
     assert client.post(f"{base}report/move/submitted/", report_post).status_code == 302
     report = RectificationReport.objects.get(subject=mine)
-    assert report.status == ReportStatus.SUBMITTED and report.rows.get().evidence_name == "佐证.pdf"
+    assert (
+        report.status == RectificationReportStatus.SUBMITTED
+        and report.rows.get().evidence_name == "佐证.pdf"
+    )
     MemberFactory.create_batch(3)
     client.force_login(office)
     assert f"{base}assessment/" in client.get(base).content.decode()

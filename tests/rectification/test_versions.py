@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import ApplicationError
 from core.roles import Role
-from rectification.models import RectificationVersion, ReportStatus, VersionStatus
+from rectification.models import RectificationReportStatus, RectificationVersion, VersionStatus
 from rectification.services import (
     rectification_assessment_open,
     rectification_plan_approve,
@@ -111,7 +111,9 @@ def test_report_returned_before_assessment_then_locked_once_put_to_members(clien
     assert client.post(f"{base}report/move/draft/", {"reason": ""}).status_code == 400
     client.post(f"{base}report/move/draft/", {"reason": "佐证材料不足"})
     report = subject.rectification_reports.get()
-    assert report.status == ReportStatus.DRAFT and report.return_reason == "佐证材料不足"
+    assert (
+        report.status == RectificationReportStatus.DRAFT and report.return_reason == "佐证材料不足"
+    )
     client.force_login(subject.user)
     assert "佐证材料不足" in client.get(base).content.decode()
     rectification_report_save(actor=subject.user, subject=subject, text="第二稿", rows=rows)

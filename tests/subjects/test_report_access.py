@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from core.roles import Role
-from subjects.models import DutyReportVersion, ReportKind, ReportStatus
+from subjects.models import DutyReportStatus, DutyReportVersion, ReportKind
 from subjects.services import duty_report_accept, duty_report_upload, duty_reports_distribute
 from tests.factories import CampaignFactory, SubjectFactory, pdf_upload
 
@@ -68,9 +68,10 @@ def test_subject_cannot_reach_another_subjects_report(client, setup):
         f"/subjects/{theirs.pk}/reports/upload/", {"kind": "final", "file": pdf_upload()}
     )
     assert response.status_code == 404
-    assert client.post(f"/reports/{final.pk}/move/returned/", {"reason": "x"}).status_code == 403
+    # A version they may not see: 404, as for its download (its existence is not revealed).
+    assert client.post(f"/reports/{final.pk}/move/returned/", {"reason": "x"}).status_code == 404
     final.refresh_from_db()
-    assert final.status == ReportStatus.ACCEPTED
+    assert final.status == DutyReportStatus.ACCEPTED
     assert DutyReportVersion.objects.filter(subject=theirs).count() == 2
 
 
@@ -187,10 +188,10 @@ def test_office_return_needs_reason_over_http(client, office, setup):
     response = client.post(f"/reports/{version.pk}/move/returned/", {"reason": ""}, follow=True)
     assert "必须写明理由" in response.content.decode()
     version.refresh_from_db()
-    assert version.status == ReportStatus.SUBMITTED
+    assert version.status == DutyReportStatus.SUBMITTED
     client.post(f"/reports/{version.pk}/move/returned/", {"reason": "请突出个人履职"})
     version.refresh_from_db()
-    assert version.status == ReportStatus.RETURNED
+    assert version.status == DutyReportStatus.RETURNED
     client.force_login(mine.user)
     body = client.get(f"/subjects/{mine.pk}/").content.decode()
     assert "请突出个人履职" in body and "请修改后重新上传" in body

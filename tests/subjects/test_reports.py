@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from core.models import AuditEntry
 from reviews.models import CampaignStage
 from reviews.services import campaign_implementation_plan_attach, campaign_stage_move
-from subjects.models import DutyReportVersion, ReportKind, ReportStatus
+from subjects.models import DutyReportStatus, DutyReportVersion, ReportKind
 from subjects.selectors import ReportState, campaign_report_rows
 from subjects.services import (
     campaign_report_deadlines_set,
@@ -74,7 +74,7 @@ def test_upload_makes_versions_and_keeps_old_ones(subject):
     )
     assert (first.number, second.number) == (1, 2)
     first.refresh_from_db()
-    assert first.status == ReportStatus.SUPERSEDED and Path(first.file.path).is_file()
+    assert first.status == DutyReportStatus.SUPERSEDED and Path(first.file.path).is_file()
     assert second.original_name == "初稿修改.docx" and second.content_kind == "docx"
     assert "初稿" not in Path(second.file.path).name
     assert not first.is_late
@@ -141,7 +141,7 @@ def test_return_reupload_accept_and_lock(office, subject):
         duty_report_return(actor=office, version=final, reason=" ")
     duty_report_return(actor=office, version=final, reason="未突出个人履职，请补充本人作用")
     final.refresh_from_db()
-    assert final.status == ReportStatus.RETURNED and final.return_reason.startswith("未突出")
+    assert final.status == DutyReportStatus.RETURNED and final.return_reason.startswith("未突出")
     with pytest.raises(ApplicationError, match="不能接受"):
         duty_report_accept(actor=office, version=final)
 
@@ -150,7 +150,7 @@ def test_return_reupload_accept_and_lock(office, subject):
     )
     duty_report_accept(actor=office, version=second)
     second.refresh_from_db()
-    assert second.status == ReportStatus.ACCEPTED and second.reviewed_by == office
+    assert second.status == DutyReportStatus.ACCEPTED and second.reviewed_by == office
 
     with pytest.raises(ApplicationError, match="锁定"):
         duty_report_upload(
@@ -178,9 +178,9 @@ def test_database_keeps_one_accepted_final(subject):
     b = duty_report_upload(
         actor=subject.user, subject=subject, kind=ReportKind.FINAL, upload=pdf_upload()
     )
-    DutyReportVersion.objects.filter(pk=a.pk).update(status=ReportStatus.ACCEPTED)
+    DutyReportVersion.objects.filter(pk=a.pk).update(status=DutyReportStatus.ACCEPTED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        DutyReportVersion.objects.filter(pk=b.pk).update(status=ReportStatus.ACCEPTED)
+        DutyReportVersion.objects.filter(pk=b.pk).update(status=DutyReportStatus.ACCEPTED)
 
 
 def test_uploads_close_after_the_review_stage(office, campaign, subject):

@@ -88,7 +88,7 @@ def test_demo_subjects_have_three_years_in_post_at_the_meeting():
 
 
 def test_demo_reports_in_several_states(client):
-    from subjects.models import ReportStatus
+    from subjects.models import DutyReportStatus
     from subjects.selectors import ReportState, campaign_report_rows
     from workbench.demo import batch_campaign_name
 
@@ -97,7 +97,7 @@ def test_demo_reports_in_several_states(client):
     rows = campaign_report_rows(county, today=today)
     assert all(r.state == ReportState.ACCEPTED for r in rows) and len(rows) == 12
     assert county.reports_distributed_at is not None
-    assert county.subjects.filter(report_versions__status=ReportStatus.RETURNED).count() == 1
+    assert county.subjects.filter(report_versions__status=DutyReportStatus.RETURNED).count() == 1
 
     batch = Campaign.objects.get(name=batch_campaign_name(2017))
     assert batch.stage == CampaignStage.PRELIMINARY

@@ -10,7 +10,7 @@ from rectification.models import (
     PlanStatus,
     RectificationPlan,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     ReviewOpinion,
 )
 from reviews.models import Campaign, CampaignStage, Member
@@ -63,7 +63,7 @@ def test_city_loader_at_a_small_size_has_every_stage_and_state():
     plans = RectificationPlan.objects.filter(subject__in=in_rectification)
     assert set(plans.values_list("status", flat=True)) == set(PlanStatus.values)
     reports = RectificationReport.objects.filter(subject__in=in_rectification)
-    assert set(reports.values_list("status", flat=True)) == set(ReportStatus.values)
+    assert set(reports.values_list("status", flat=True)) == set(RectificationReportStatus.values)
     overdue = plans.filter(status=PlanStatus.DRAFT, submitted_on__isnull=True)
     assert overdue.exists()
 

@@ -6,7 +6,7 @@ from django.core import mail
 
 from core.models import Notification, Reminder
 from core.roles import Role
-from subjects.models import ReportStatus
+from subjects.models import DutyReportStatus
 from tests.factories import CampaignFactory, DutyReportVersionFactory, SubjectFactory, UserFactory
 from workbench.reminders import reminders_sweep
 
@@ -72,7 +72,7 @@ def test_catch_up_after_downtime_sends_the_overdue_notice_not_stale_ones(subject
 
 
 def test_done_deadlines_are_not_reminded(subject, office):
-    DutyReportVersionFactory(subject=subject, status=ReportStatus.ACCEPTED, actor=office)
+    DutyReportVersionFactory(subject=subject, status=DutyReportStatus.ACCEPTED, actor=office)
     assert sweep(DUE) == 0
 
 

@@ -3,7 +3,7 @@ the campaign concludes rectification by the members' ballot."""
 
 import pytest
 
-from rectification.models import PlanStatus, RectificationReport, ReportStatus
+from rectification.models import PlanStatus, RectificationReport, RectificationReportStatus
 from reviews.services import campaign_update
 from tests.factories import MemberFactory, RectificationReportFactory, plan_advance
 
@@ -20,7 +20,7 @@ def _url(world):
 
 @pytest.fixture
 def submitted(world):
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.SUBMITTED)
     MemberFactory.create_batch(3)
     return world
 
@@ -30,7 +30,7 @@ def test_the_office_puts_the_report_to_members(client, submitted):
     assert "组织整改情况满意度测评" in client.get(base(submitted)).content.decode()
     assert client.post(_url(submitted)).status_code == 302
     report = RectificationReport.objects.get(subject=submitted.subject)
-    assert report.ballot is not None and report.status == ReportStatus.SUBMITTED
+    assert report.ballot is not None and report.status == RectificationReportStatus.SUBMITTED
     assert audited(submitted.subject, "rectification.assess") == 1
 
 
@@ -68,7 +68,7 @@ def test_only_once_and_only_where_the_campaign_assesses_by_ballot(client, submit
     client.force_login(submitted.office)
     assert client.post(_url(submitted)).status_code == 302
     refused(client, submitted.office, _url(submitted), {}, "尚未测评", subject=submitted.subject)
-    other = RectificationReportFactory(status=ReportStatus.SUBMITTED).subject
+    other = RectificationReportFactory(status=RectificationReportStatus.SUBMITTED).subject
     campaign_update(
         actor=submitted.office,
         campaign=other.campaign,

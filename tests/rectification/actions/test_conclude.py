@@ -4,7 +4,7 @@ submitted report is published; satisfied ends rectification."""
 import pytest
 
 from ballots.models import BallotStatus
-from rectification.models import RectificationReport, ReportStatus, VersionStatus
+from rectification.models import RectificationReport, RectificationReportStatus, VersionStatus
 from rectification.services import rectification_assessment_open
 from tests.factories import RectificationReportFactory, ballot_advance, voters_ensure
 
@@ -21,7 +21,7 @@ def _url(world):
 
 def assessed(world, *, satisfied: bool, to=BallotStatus.PUBLISHED):
     """The subject's report submitted and assessed by more than half of the composition."""
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.SUBMITTED)
     voters = world.campaign.composition_size // 2 + 1
     voters_ensure(voters)
     ballot = rectification_assessment_open(actor=world.office, subject=world.subject)
@@ -41,7 +41,7 @@ def test_the_directors_meeting_or_the_office_concludes(client, satisfied, who):
     assert "登记测评结论" in client.get(base(satisfied)).content.decode()
     assert client.post(_url(satisfied), {"new_due_on": ""}).status_code == 302
     report = RectificationReport.objects.get(subject=satisfied.subject)
-    assert report.status == ReportStatus.SATISFIED
+    assert report.status == RectificationReportStatus.SATISFIED
     version = satisfied.subject.rectification_versions.get(kind="report")
     assert version.status == VersionStatus.SATISFIED and version.decided_on is not None
     assert audited(satisfied.subject, "rectification_report.satisfied") == 1
@@ -91,7 +91,7 @@ def test_not_before_the_result_is_published(client, world):
 
 
 def test_not_on_a_report_still_being_written(client, world):
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.DRAFT)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.DRAFT)
     refused(
         client,
         world.director,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from rectification.models import RectificationReport, ReportStatus, VersionStatus
+from rectification.models import RectificationReport, RectificationReportStatus, VersionStatus
 from reviews.services import campaign_update
 from tests.factories import RectificationReportFactory, pdf_upload
 
@@ -33,8 +33,11 @@ def test_the_directors_meeting_orders_a_new_round(client, unsatisfied):
     first, second = RectificationReport.objects.filter(subject=unsatisfied.subject).order_by(
         "round"
     )
-    assert first.status == ReportStatus.CONTINUED and first.ordered_on == timezone.localdate()
-    assert second.round == 2 and second.status == ReportStatus.DRAFT
+    assert (
+        first.status == RectificationReportStatus.CONTINUED
+        and first.ordered_on == timezone.localdate()
+    )
+    assert second.round == 2 and second.status == RectificationReportStatus.DRAFT
     assert second.due_on == timezone.localdate() + datetime.timedelta(days=90)
     version = unsatisfied.subject.rectification_versions.get(kind="report")
     assert version.status == VersionStatus.CONTINUED
@@ -74,7 +77,7 @@ def _meeting(world):
     campaign_update(
         actor=world.office, campaign=world.campaign, rectification_conclusion="directors_meeting"
     )
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.SUBMITTED)
     return {
         "decided_on": timezone.localdate().isoformat(),
         "minutes": pdf_upload("主任会议纪要.pdf"),
@@ -88,7 +91,10 @@ def test_by_the_directors_meeting_decision(client, world):
     client.force_login(world.director)
     assert client.post(f"{base(world)}decision/", data).status_code == 302
     first, second = RectificationReport.objects.filter(subject=world.subject).order_by("round")
-    assert first.status == ReportStatus.CONTINUED and first.minutes_name == "主任会议纪要.pdf"
+    assert (
+        first.status == RectificationReportStatus.CONTINUED
+        and first.minutes_name == "主任会议纪要.pdf"
+    )
     assert second.round == 2
     assert audited(world.subject, "rectification.meeting_decision") == 1
     assert audited(world.subject, "rectification.continued") == 1

@@ -7,7 +7,7 @@ from rectification.models import (
     PlanStatus,
     RectificationPlan,
     RectificationReport,
-    ReportStatus,
+    RectificationReportStatus,
     VersionStatus,
 )
 from rectification.services import rectification_assessment_open
@@ -96,7 +96,7 @@ def test_an_approved_plan_cannot_be_returned(client, world):
 
 
 def test_a_report_is_returned_until_it_is_put_to_members(client, world):
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.SUBMITTED)
     url = f"{base(world)}report/move/draft/"
     refused(
         client,
@@ -109,7 +109,10 @@ def test_a_report_is_returned_until_it_is_put_to_members(client, world):
     client.force_login(world.liaison)
     assert client.post(url, REASON).status_code == 302
     report = RectificationReport.objects.get(subject=world.subject)
-    assert report.status == ReportStatus.DRAFT and report.return_reason == REASON["reason"]
+    assert (
+        report.status == RectificationReportStatus.DRAFT
+        and report.return_reason == REASON["reason"]
+    )
     assert audited(world.subject, "rectification_report.draft") == 1
     # Submitted again and put to members: no longer returnable.
     client.force_login(world.subject.user)

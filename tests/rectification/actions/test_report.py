@@ -3,7 +3,12 @@ report while it is a draft."""
 
 import pytest
 
-from rectification.models import PlanStatus, RectificationReport, ReportStatus, VersionStatus
+from rectification.models import (
+    PlanStatus,
+    RectificationReport,
+    RectificationReportStatus,
+    VersionStatus,
+)
 from tests.factories import RectificationReportFactory, plan_advance
 
 from .conftest import audited, base, people, refused, report_post
@@ -27,7 +32,7 @@ def test_the_subject_reports_and_it_is_audited(client, approved):
     client.force_login(approved.subject.user)
     assert client.post(_url(approved), report_post(approved.subject)).status_code == 302
     report = RectificationReport.objects.get(subject=approved.subject)
-    assert report.status == ReportStatus.SUBMITTED and report.rows.count() == 1
+    assert report.status == RectificationReportStatus.SUBMITTED and report.rows.count() == 1
     version = approved.subject.rectification_versions.get(kind="report")
     assert version.status == VersionStatus.SUBMITTED
     assert audited(approved.subject, "rectification_report.submitted") == 1
@@ -71,7 +76,7 @@ def test_not_before_the_plan_is_approved(client, world):
 
 
 def test_a_submitted_report_cannot_be_submitted_again(client, world):
-    RectificationReportFactory(subject=world.subject, status=ReportStatus.SUBMITTED)
+    RectificationReportFactory(subject=world.subject, status=RectificationReportStatus.SUBMITTED)
     refused(
         client,
         world.subject.user,
