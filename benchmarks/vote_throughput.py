@@ -2,13 +2,15 @@
 same server-side work (verify one sheet's proofs, insert one row); and the latency when
 every voter confirms within the same ten seconds.
 
-Run: .venv/bin/python benchmarks/vote_throughput.py [voters] [client threads]
+Run: [BENCH_PORT=8370] .venv/bin/python benchmarks/vote_throughput.py [voters] [client threads]
      (defaults 200 and 32; PostgreSQL from DATABASE_URL, as the tests use it)
 
 1. Setup (not timed): a campaign with 12 subjects, `voters` members, two open ballots with
    three tellers each; every member's browser part done beforehand (the sheets,
    ballots.browser.sheet_for, for both ballots).
-2. gunicorn (config.wsgi, gthread, two workers per core) on 127.0.0.1:8270, settings
+2. gunicorn as production runs it (deploy/gunicorn.conf.py: 3 sync workers, the same
+   timeouts; `--workers N` in BENCH_WORKERS overrides, as on the command line in
+   production) on 127.0.0.1:$BENCH_PORT (default 8370), settings
    benchmarks/bench_settings.py, a database of its own.
 3. Every member logs in through the login form and opens the voting page (the form; the
    review step runs in the browser), each with its own cookies and CSRF token.
@@ -43,7 +45,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-PORT = 8270
+PORT = int(os.environ.get("BENCH_PORT", "8370"))
+WORKERS = os.environ.get("BENCH_WORKERS", "")  # empty: deploy/gunicorn.conf.py's
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-password-1"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -121,15 +124,16 @@ def _gunicorn(db_name: str) -> subprocess.Popen:
         "BENCH_DB_NAME": db_name,
         "BENCH_SERVER": "1",
     }
-    workers = 2 * (os.cpu_count() or 1)
+    # The production configuration, bound to the benchmark's port; the log stays quiet.
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning",
+    ]  # fmt: skip
+    if WORKERS:
+        command += ["--workers", WORKERS]
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-            "--log-level", "warning", "--timeout", "120",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(300):
         try:
             urllib.request.urlopen(f"{BASE}/accounts/login/", timeout=2).read()
@@ -138,6 +142,12 @@ def _gunicorn(db_name: str) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def _deployed_workers() -> int:
+    config: dict = {}
+    exec((ROOT / "deploy/gunicorn.conf.py").read_text(), config)
+    return config["workers"]
 
 
 def _timed(threads: int, jobs) -> float:
@@ -217,8 +227,9 @@ def main() -> None:
         vote_rate, bare_rate = voters_n / vote_time, voters_n / bare_time
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
         print(
-            f"gunicorn gthread, {2 * (os.cpu_count() or 1)} workers × 4 threads on "
-            f"{os.cpu_count()} cores; PostgreSQL; {voters_n} voters, 12 subjects per sheet"
+            f"gunicorn as deployed (deploy/gunicorn.conf.py, sync, "
+            f"{WORKERS or _deployed_workers()} workers) on {os.cpu_count()} cores, port {PORT}; "
+            f"PostgreSQL; {voters_n} voters, 12 subjects per sheet"
         )
         print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f}")
         print(
