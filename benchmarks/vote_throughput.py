@@ -150,6 +150,20 @@ def _deployed_workers() -> int:
     return config["workers"]
 
 
+def _server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's workers: the cost per request
+    without the waiting that other work on the machine adds to the wall time."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker recycled meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(threads: int, jobs) -> float:
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -202,6 +216,7 @@ def main() -> None:
             second = list(pool.map(lambda v: v.open_form(ballots[1].pk), voters))
 
         a, b = ballots
+        cpu = _server_cpu(server)
         vote_time = _timed(
             threads,
             [
@@ -211,6 +226,7 @@ def main() -> None:
                 for v, s, t in zip(voters, sheets[a.pk], first, strict=True)
             ],
         )
+        vote_cpu, cpu = _server_cpu(server) - cpu, _server_cpu(server)
         cast = Participation.objects.filter(ballot=a).count()
         sealed = SealedSheet.objects.filter(ballot=a).count()
         assert cast == sealed == voters_n, (cast, sealed)
@@ -221,6 +237,7 @@ def main() -> None:
                 for v, s, t in zip(voters, sheets[a.pk], first, strict=True)
             ],
         )
+        bare_cpu = _server_cpu(server) - cpu
         latencies = _spread(voters, b.pk, sheets[b.pk], second)
         assert SealedSheet.objects.filter(ballot=b).count() == voters_n
 
@@ -237,6 +254,12 @@ def main() -> None:
         )  # noqa: E501
         print(f"bare view: verify + insert one row:  {bare_rate:8.1f} req/s   ({bare_time:.2f} s)")  # noqa: E501
         print(f"ratio (real / bare):                 {vote_rate / bare_rate:8.2f}   (goal ≥ 0.6)")
+        print(
+            f"gunicorn workers' CPU per request: real cast {vote_cpu / voters_n * 1000:.1f} ms, "
+            f"bare {bare_cpu / voters_n * 1000:.1f} ms (ratio of CPU "
+            f"{bare_cpu / vote_cpu:.2f}; {voters_n} casts in 10 s need "
+            f"{vote_cpu / 10:.2f} of {os.cpu_count()} cores)"
+        )
         print(
             f"{voters_n} voters confirming within 10 s: p50 {p(0.5) * 1000:.0f} ms, "
             f"p95 {p(0.95) * 1000:.0f} ms (goal ≤ 1000 ms), max {latencies[-1] * 1000:.0f} ms"
