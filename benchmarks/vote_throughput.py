@@ -2,13 +2,15 @@
 same server-side work (verify one sheet's proofs, insert one row); and the latency when
 every voter confirms within the same ten seconds.
 
-Run: .venv/bin/python benchmarks/vote_throughput.py [voters] [client threads]
+Run: [BENCH_PORT=8370] .venv/bin/python benchmarks/vote_throughput.py [voters] [client threads]
      (defaults 200 and 32; PostgreSQL from DATABASE_URL, as the tests use it)
 
 1. Setup (not timed): a campaign with 12 subjects, `voters` members, two open ballots with
    three tellers each; every member's browser part done beforehand (the sheets,
    ballots.browser.sheet_for, for both ballots).
-2. gunicorn (config.wsgi, gthread, two workers per core) on 127.0.0.1:8270, settings
+2. gunicorn as production runs it (deploy/gunicorn.conf.py: 3 sync workers, the same
+   timeouts; `--workers N` in BENCH_WORKERS overrides, as on the command line in
+   production) on 127.0.0.1:$BENCH_PORT (default 8370), settings
    benchmarks/bench_settings.py, a database of its own.
 3. Every member logs in through the login form and opens the voting page (the form; the
    review step runs in the browser), each with its own cookies and CSRF token.
@@ -43,7 +45,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-PORT = 8270
+PORT = int(os.environ.get("BENCH_PORT", "8370"))
+WORKERS = os.environ.get("BENCH_WORKERS", "")  # empty: deploy/gunicorn.conf.py's
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-password-1"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -121,15 +124,16 @@ def _gunicorn(db_name: str) -> subprocess.Popen:
         "BENCH_DB_NAME": db_name,
         "BENCH_SERVER": "1",
     }
-    workers = 2 * (os.cpu_count() or 1)
+    # The production configuration, bound to the benchmark's port; the log stays quiet.
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning",
+    ]  # fmt: skip
+    if WORKERS:
+        command += ["--workers", WORKERS]
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-            "--log-level", "warning", "--timeout", "120",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(300):
         try:
             urllib.request.urlopen(f"{BASE}/accounts/login/", timeout=2).read()
@@ -138,6 +142,26 @@ def _gunicorn(db_name: str) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def _deployed_workers() -> int:
+    config: dict = {}
+    exec((ROOT / "deploy/gunicorn.conf.py").read_text(), config)
+    return config["workers"]
+
+
+def _server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's workers: the cost per request
+    without the waiting that other work on the machine adds to the wall time."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker recycled meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(threads: int, jobs) -> float:
@@ -192,6 +216,7 @@ def main() -> None:
             second = list(pool.map(lambda v: v.open_form(ballots[1].pk), voters))
 
         a, b = ballots
+        cpu = _server_cpu(server)
         vote_time = _timed(
             threads,
             [
@@ -201,6 +226,7 @@ def main() -> None:
                 for v, s, t in zip(voters, sheets[a.pk], first, strict=True)
             ],
         )
+        vote_cpu, cpu = _server_cpu(server) - cpu, _server_cpu(server)
         cast = Participation.objects.filter(ballot=a).count()
         sealed = SealedSheet.objects.filter(ballot=a).count()
         assert cast == sealed == voters_n, (cast, sealed)
@@ -211,14 +237,16 @@ def main() -> None:
                 for v, s, t in zip(voters, sheets[a.pk], first, strict=True)
             ],
         )
+        bare_cpu = _server_cpu(server) - cpu
         latencies = _spread(voters, b.pk, sheets[b.pk], second)
         assert SealedSheet.objects.filter(ballot=b).count() == voters_n
 
         vote_rate, bare_rate = voters_n / vote_time, voters_n / bare_time
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
         print(
-            f"gunicorn gthread, {2 * (os.cpu_count() or 1)} workers × 4 threads on "
-            f"{os.cpu_count()} cores; PostgreSQL; {voters_n} voters, 12 subjects per sheet"
+            f"gunicorn as deployed (deploy/gunicorn.conf.py, sync, "
+            f"{WORKERS or _deployed_workers()} workers) on {os.cpu_count()} cores, port {PORT}; "
+            f"PostgreSQL; {voters_n} voters, 12 subjects per sheet"
         )
         print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f}")
         print(
@@ -226,6 +254,12 @@ def main() -> None:
         )  # noqa: E501
         print(f"bare view: verify + insert one row:  {bare_rate:8.1f} req/s   ({bare_time:.2f} s)")  # noqa: E501
         print(f"ratio (real / bare):                 {vote_rate / bare_rate:8.2f}   (goal ≥ 0.6)")
+        print(
+            f"gunicorn workers' CPU per request: real cast {vote_cpu / voters_n * 1000:.1f} ms, "
+            f"bare {bare_cpu / voters_n * 1000:.1f} ms (ratio of CPU "
+            f"{bare_cpu / vote_cpu:.2f}; {voters_n} casts in 10 s need "
+            f"{vote_cpu / 10:.2f} of {os.cpu_count()} cores)"
+        )
         print(
             f"{voters_n} voters confirming within 10 s: p50 {p(0.5) * 1000:.0f} ms, "
             f"p95 {p(0.95) * 1000:.0f} ms (goal ≤ 1000 ms), max {latencies[-1] * 1000:.0f} ms"

@@ -7,18 +7,15 @@ with the office's written override where a gate is not met). Rows that the servi
 would write one by one — subjects and their logins, members, assessment groups, most of
 the review opinions and rectification plans — are bulk-inserted, one transaction per
 campaign. What must be real is real: each campaign from the review stage on has a
-satisfaction ballot with `sheets` web sheets encrypted as a member's browser would and
-cast through ballot_cast, and a paper counting form typed twice through paper_enter;
-closed, the tellers decrypt it and its results are the tally's (ballot_close,
-ballot_decrypt, ballot_publish), never typed in. In each campaign in rectification the
-first subjects go through the rectification services one state each (see STATES), so
-every state of an opinion, a plan and a report is on the pages.
+satisfaction ballot cast, counted and decrypted through the services
+(workbench.demo_city_ballot), and in each campaign in rectification the first subjects go
+through the rectification services one state each (see STATES), so every state of an
+opinion, a plan and a report is on the pages.
 
 The sizes are parameters (CitySize) so that the test suite runs the same code small.
 """
 
 import datetime
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,20 +23,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.browser import sheet_for, teller_decrypt, tellers_make_keys
-from ballots.models import Ballot, BallotStatus
-from ballots.services import (
-    ballot_cast,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_publish,
-    meeting_create,
-    paper_enter,
-)
 from core.roles import GROUP_NAMES, Role, user_add_role
 from rectification.dates import rectification_due_dates
 from rectification.models import (
@@ -70,6 +57,7 @@ from subjects.models import LiaisonCommittee, ReviewForm, Subject, Unit
 from surveys.models import AssessmentGroup
 
 from .demo import DEMO_PASSWORD, _pdf, demo_load, plan_rows
+from .demo_city_ballot import city_ballot
 
 # The office's written reason for moving a city campaign past a gate it has not met.
 CITY_OVERRIDE = "城市规模演示数据：只要阶段，不涉及阶段条件"
@@ -207,70 +195,6 @@ def _move(campaign: Campaign, stage: str, office) -> Campaign:
     return campaign
 
 
-def _ballot(
-    campaign: Campaign, subjects: list, voters: list, size: CitySize, *, office, clerk, publish
-) -> Ballot:
-    """The satisfaction ballot: web sheets cast, the paper counting form typed twice;
-    with `publish`, closed, decrypted by two tellers and published."""
-    rng = random.Random(campaign.pk)
-    paper = size.composition * 2 // 3  # sheets issued and returned at the meeting
-    meeting = meeting_create(
-        actor=office,
-        campaign=campaign,
-        name=f"{campaign.name}评议会议",
-        held_on=timezone.localdate() - datetime.timedelta(days=60),
-        place="市人大常委会会议室",
-        attendees=voters[:paper],
-    )
-    ballot = ballot_create(
-        actor=office,
-        campaign=campaign,
-        name="述职评议满意度测评",
-        meeting=meeting,
-        tellers=[m.user for m in voters[-3:]],
-    )
-    seeds = tellers_make_keys(ballot)
-    ballot = ballot_open(actor=office, ballot=ballot)
-    options = ballot.options
-    for voter in voters[paper : paper + size.sheets]:
-        choices = {
-            s.pk: rng.choices(options, weights=[6, 3, 1] if n % 10 else [1, 2, 7])[0]
-            for n, s in enumerate(subjects)
-        }
-        ballot_cast(actor=voter.user, ballot=ballot, sheet=sheet_for(ballot, choices))
-    counts = {}
-    for n, subject in enumerate(subjects):
-        unsatisfied = (
-            rng.randint(0, paper // 10) if n % 10 else rng.randint(paper // 2, paper * 3 // 4)
-        )
-        invalid = rng.randint(0, 1)
-        fair = rng.randint(0, paper - unsatisfied - invalid)
-        counts[subject.pk] = {
-            options[0]: paper - unsatisfied - invalid - fair,
-            options[1]: fair,
-            options[2]: unsatisfied,
-            "invalid": invalid,
-        }
-    group = ballot.voter_groups.get(is_committee=True)
-    for number, actor in ((1, office), (2, clerk)):
-        paper_enter(
-            actor=actor,
-            ballot=ballot,
-            voter_group=group,
-            number=number,
-            issued=paper,
-            returned=paper,
-            counts=counts,
-        )
-    if publish:
-        ballot = ballot_close(actor=office, ballot=ballot)
-        for index in (1, 2):
-            if ballot.status == BallotStatus.COUNTING:
-                ballot = teller_decrypt(ballot, index, seeds[index])
-        ballot = ballot_publish(actor=office, ballot=ballot)
-    return ballot
-
-
 def _rectification_state(subject: Subject, state: str, *, office, delivered_on, minutes) -> None:
     """One subject taken through the rectification services up to `state`."""
     steps = STATES[: STATES.index(state) + 1]
@@ -385,7 +309,7 @@ def _campaign(n: int, size: CitySize, *, people: dict, units, committees, voters
     if stage == CampaignStage.PRELIMINARY:
         return _move(campaign, stage, office)
     campaign = _move(campaign, CampaignStage.REVIEW, office)
-    _ballot(
+    city_ballot(
         campaign,
         subjects,
         voters,
@@ -405,7 +329,9 @@ def _campaign(n: int, size: CitySize, *, people: dict, units, committees, voters
             state,
             office=office,
             delivered_on=delivered_on,
-            minutes=lambda: _pdf("主任会议纪要.pdf", "主任会议纪要", ["（演示数据）"]),
+            minutes=lambda: SimpleUploadedFile(
+                "主任会议纪要.pdf", people["minutes"], "application/pdf"
+            ),
         )
     _rectification_bulk(
         campaign,
@@ -432,7 +358,9 @@ def city_load(size: CitySize = CITY, *, log: Callable[[str], None] = print) -> C
         defaults={"first_name": "录入员", "password": password, "is_staff": True},
     )
     user_add_role(user=clerk, role=Role.OFFICE)
-    people = {"office": office, "clerk": clerk}
+    # The director's meeting minutes every concluded report carries: rendered once.
+    minutes = _pdf("主任会议纪要.pdf", "主任会议纪要", ["（演示数据）"]).read()
+    people = {"office": office, "clerk": clerk, "minutes": minutes}
     with transaction.atomic():
         voters = _members(size, password)
         for n in range(60):

@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from core.formats import cn_date
-from core.roles import Role
 from rectification.models import (
     EscalationKind,
     OpinionStatus,
@@ -34,7 +33,6 @@ from subjects.selectors import subject_deadlines, subject_report_state
 
 COLLECTING = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY, CampaignStage.REVIEW)
 INVESTIGATING = (CampaignStage.PREPARATION, CampaignStage.PRELIMINARY)
-RESULT_READERS = {Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER}
 
 
 @dataclass(frozen=True)

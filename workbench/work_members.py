@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ballots.models import Eligibility
 from ballots.selectors import ballots_open_for, published_ballots, teller_tasks
-from core.roles import Role, user_roles
+from core.roles import CAMPAIGN_READERS, Role, user_roles
 from rectification.models import (
     OpinionStatus,
     RectificationReport,
@@ -29,7 +29,6 @@ from surveys.selectors import groups_of_user
 
 from .work import (
     INVESTIGATING,
-    RESULT_READERS,
     WorkItem,
     _who,
     liaison_work,
@@ -256,7 +255,7 @@ def director_work(user, today: datetime.date) -> list[WorkItem]:
 def results_since(user, since: datetime.datetime | None, today: datetime.date) -> list[WorkItem]:
     """Ballots published since the person's last visit, for those who read results; a
     voter also gets the receipt check."""
-    if not (user_roles(user) & RESULT_READERS):
+    if not (user_roles(user) & set(CAMPAIGN_READERS)):
         return []
     ballots = published_ballots().exclude(campaign__stage=CampaignStage.CLOSED)
     if since is not None:

@@ -1,28 +1,38 @@
 """The office overview and a campaign's page: every stage of a campaign at once."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from core.roles import Role, role_required, user_has_role
+from core.roles import CAMPAIGN_READERS, LEADERSHIP, SUPERVISORS, Role, role_required, user_has_role
 from reviews.gates import stage_gate_problems
 from reviews.models import CampaignStage
 from reviews.selectors import campaign_stage_rows, campaign_transitions, members_composition_count
 from reviews.services import STAGE_ORDER, campaign_next_stage
-from reviews.views import CAMPAIGN_READERS
 
-from ..selectors import campaign_office_todos, campaigns_office_todos, campaigns_with_progress
+from ..selectors import (
+    campaign_cards,
+    campaign_office_todos,
+    campaigns_office_todos,
+    campaigns_with_progress,
+)
+
+# The overview lists campaigns a page at a time, the newest first; each row's counts and
+# to-dos are read for that page only.
+CAMPAIGNS_PER_PAGE = 10
 
 
-@role_required(Role.OFFICE, Role.LEADING_GROUP)
+@role_required(*SUPERVISORS)
 def office_dashboard(request):
-    campaigns = list(campaigns_with_progress())
+    page = Paginator(campaigns_with_progress(), CAMPAIGNS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    campaigns = list(page.object_list)
     todos = campaigns_office_todos(campaigns)
-    rows = [
-        {"campaign": c, "stages": campaign_stage_rows(c), "todos": todos[c.pk]} for c in campaigns
-    ]
+    rows = [{**card, "todos": todos[card["campaign"].pk]} for card in campaign_cards(campaigns)]
     return render(
         request,
         "workbench/office_dashboard.html",
-        {"rows": rows, "composition_count": members_composition_count()},
+        {"rows": rows, "page": page, "composition_count": members_composition_count()},
     )
 
 
@@ -54,8 +64,6 @@ def campaign_detail(request, pk: int):
             "overrides": campaign.transitions.exclude(override_reason="").select_related("actor"),
             "earlier_stages": [CampaignStage(s) for s in earlier],
             "is_office": is_office,
-            "can_read_investigations": user_has_role(
-                request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
-            ),
+            "can_read_investigations": user_has_role(request.user, *LEADERSHIP),
         },
     )
