@@ -32,10 +32,13 @@ from .workflow import Workflow
 UNKNOWN = "未知操作。"
 
 
-def object_post(*, lookup: Callable, page: Callable, detail: str, done: str = "已保存。"):
+def object_post(
+    *, lookup: Callable, page: Callable, detail: str | Callable, done: str = "已保存。"
+):
     """Decorate view(request, obj, forms, **kwargs) -> the success message (or None for
     `done`). `page(request, obj, status=400, **forms)` draws the refused page; `detail` is
-    the URL name the success redirects to (with pk=obj.pk)."""
+    the URL name the success redirects to (with pk=obj.pk), or obj -> the URL (a page
+    whose URL takes more than the object's pk)."""
 
     def decorator(view):
         @require_POST
@@ -50,7 +53,7 @@ def object_post(*, lookup: Callable, page: Callable, detail: str, done: str = "�
                 messages.error(request, exc.message)
                 return page(request, obj, status=400, **forms)
             messages.success(request, message or done)
-            return redirect(detail, pk=obj.pk)
+            return redirect(detail(obj)) if callable(detail) else redirect(detail, pk=obj.pk)
 
         return wrapped
 
@@ -68,7 +71,7 @@ def move_view(
     workflow: Workflow,
     lookup: Callable,
     page: Callable,
-    detail: str,
+    detail: str | Callable,
     entity: Callable,
     form_key: str = "form",
 ):

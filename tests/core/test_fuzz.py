@@ -353,7 +353,7 @@ def _world():
         "upload_subject": Subject.objects.filter(user__username="subject").first().pk,
         "pending_version": DutyReportVersion.objects.order_by("-uploaded_at").first().pk,
         "group": group.pk,
-        "group_subject": Subject.objects.filter(assessment_group=group).first().pk,
+        "group_subject": Subject.objects.filter(group_assignment__group=group).first().pk,
         "activity": InvestigationActivity.objects.first().pk,
         "investigation_report": InvestigationReport.objects.first().pk,
         "questionnaire": questionnaire.pk,

@@ -16,6 +16,7 @@ from surveys.models import (
     DeviceMark,
     Finding,
     FindingKind,
+    GroupAssignment,
     InvestigationActivity,
     InvestigationReport,
     InvestigationReportStatus,
@@ -94,9 +95,9 @@ def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), act
 
 def group_of(subject) -> AssessmentGroup:
     """The subject's assessment group; a new one when it has none yet."""
-    if subject.assessment_group_id is None:
+    if not GroupAssignment.objects.filter(subject=subject).exists():
         AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject])
-    return subject.assessment_group
+    return AssessmentGroup.objects.get(assignments__subject=subject)
 
 
 class InvestigationActivityFactory(ServiceFactory):
