@@ -100,6 +100,20 @@ def group_of(subject) -> AssessmentGroup:
     return AssessmentGroup.objects.get(assignments__subject=subject)
 
 
+class GroupAssignmentFactory(ServiceFactory):
+    """The subject put in a new group of its campaign by the office (subjects_assign)."""
+
+    class Meta:
+        model = GroupAssignment
+
+    subject = factory.SubFactory(SubjectFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, subject):
+        AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject])
+        return GroupAssignment.objects.get(subject=subject)
+
+
 class InvestigationActivityFactory(ServiceFactory):
     """Recorded by the group's leader (activity_record) about its subjects (all by default)."""
 
