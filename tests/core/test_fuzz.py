@@ -60,12 +60,12 @@ ENDPOINTS = {
     ),
     "finding_add": (
         "office",
-        {"pk": "group", "subject_pk": "group_subject"},
+        {"group_pk": "group", "pk": "group_subject"},
         [("content_item", ID, True), ("kind", C, True), ("text", T, True), ("activity", ID, False)],
     ),
     "investigation_report_save": (
         "office",
-        {"pk": "group", "subject_pk": "group_subject"},
+        {"group_pk": "group", "pk": "group_subject"},
         [("body", T, True)],
     ),
     "activity_detail": ("office", {"pk": "activity"}, [("file", F, True)]),
