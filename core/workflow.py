@@ -41,6 +41,7 @@ class Move:
     confirm: str = ""  # asked before an irreversible move
     name: str = ""  # its key in capabilities(): submit_plan, return_plan, …
     guard: Guard | None = None
+    may: Callable[[Any, Any], bool] | None = None  # (user, obj): instead of the access rule
     refusal: str = ""  # said when the access rule refuses the actor ({obj} is the entity)
     service: str = ""  # dotted path of the service that makes the move
     form: Callable | None = None  # (data, files, obj) -> the form its POST is read through

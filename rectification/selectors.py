@@ -13,11 +13,8 @@ from core.forms import version_of
 from core.roles import user_roles
 from subjects.access import subject_acts_for
 from subjects.models import Subject
-from subjects.selectors import (
-    RECTIFICATION_READERS,
-    assessment_group_subjects_q,
-    subjects_visible_to,
-)
+from subjects.selectors import RECTIFICATION_READERS, subjects_visible_to
+from surveys.groups import is_group_member, subject_group, subjects_of_group_members_q
 
 from .models import (
     OpinionProblem,
@@ -37,7 +34,7 @@ def rectification_subjects_for(user) -> QuerySet[Subject]:
     visible = subjects_visible_to(user, see_all=RECTIFICATION_READERS)
     if user_roles(user) & RECTIFICATION_READERS or not user.is_authenticated:
         return visible
-    overseen = Q(campaign__groups_oversee_rectification=True) & assessment_group_subjects_q(user)
+    overseen = Q(campaign__groups_oversee_rectification=True) & subjects_of_group_members_q(user)
     return (
         Subject.objects.select_related("campaign", "unit", "liaison_committee", "user")
         .filter(Q(pk__in=visible.values("pk")) | overseen)
@@ -48,12 +45,10 @@ def rectification_subjects_for(user) -> QuerySet[Subject]:
 def rectification_group_for(user, subject: Subject):
     """The assessment group as which `user` checks this subject's rectification (its
     leader or a member, when the campaign gives the groups oversight), else None."""
-    group = subject.assessment_group
+    group = subject_group(subject)
     if group is None or not subject.campaign.groups_oversee_rectification:
         return None
-    if group.leader_id == user.pk or group.members.filter(pk=user.pk).exists():
-        return group
-    return None
+    return group if is_group_member(user, group) else None
 
 
 def rectification_subject_for_user(*, user, pk: int) -> Subject:

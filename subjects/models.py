@@ -97,14 +97,6 @@ class Subject(models.Model):
         null=True,
         blank=True,
     )
-    assessment_group = models.ForeignKey(
-        "surveys.AssessmentGroup",
-        verbose_name=_("履职初评小组"),
-        on_delete=models.PROTECT,
-        related_name="subjects",
-        null=True,
-        blank=True,
-    )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

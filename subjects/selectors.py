@@ -1,6 +1,7 @@
 """Who may see which subject and which duty report: the one place that decides it."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet, TextChoices
@@ -45,7 +46,7 @@ def subject_rectification_visible(user, subject: Subject) -> bool:
         return True
     if (
         subject.campaign.groups_oversee_rectification
-        and Subject.objects.filter(assessment_group_subjects_q(user), pk=subject.pk).exists()
+        and Subject.objects.filter(subject_readers_q(user), pk=subject.pk).exists()
     ):
         return True  # an assessment group checking its subjects' rectification
     return liaises_with(user, subject)
@@ -60,11 +61,26 @@ def subjects_of_user(user) -> QuerySet[Subject]:
     )
 
 
-def assessment_group_subjects_q(user) -> Q:
+# Who else reads a subject's duty-report drafts (and, where the campaign says so, follows
+# its rectification): the members of its assessment group. The group assignment lives in
+# surveys, above this app, so surveys registers the rule here (SurveysConfig.ready): each
+# entry takes a user and gives a filter on Subject.
+_SUBJECT_READERS: list[Callable[..., Q]] = []
+
+
+def subject_readers_register(rule: Callable[..., Q]) -> None:
+    if rule not in _SUBJECT_READERS:
+        _SUBJECT_READERS.append(rule)
+
+
+def subject_readers_q(user) -> Q:
     """Subjects whose duty-report drafts `user` may read as a member of their assessment group."""
+    visible = Q(pk__in=[])
     if not user.is_authenticated:
-        return Q(pk__in=[])
-    return Q(assessment_group__leader=user) | Q(assessment_group__members=user)
+        return visible
+    for rule in _SUBJECT_READERS:
+        visible |= rule(user)
+    return visible
 
 
 def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
@@ -79,7 +95,7 @@ def report_versions_visible_to(user) -> QuerySet[DutyReportVersion]:
             status=DutyReportStatus.ACCEPTED,
             subject__campaign__reports_distributed_at__isnull=False,
         )
-    visible |= Q(subject__in=Subject.objects.filter(assessment_group_subjects_q(user)))
+    visible |= Q(subject__in=Subject.objects.filter(subject_readers_q(user)))
     return qs.filter(visible)
 
 

@@ -141,7 +141,7 @@ class FindingAdmin(ReadOnlyAdmin):
         "created_by",
         "created_at",
     )
-    list_filter = ("subject__campaign", "kind", "subject__assessment_group")
+    list_filter = ("subject__campaign", "kind", "subject__group_assignment__group")
     search_fields = ("text", "subject__person_name")
     list_select_related = ("subject__unit", "content_item", "created_by")
 

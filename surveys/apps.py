@@ -11,6 +11,11 @@ class SurveysConfig(AppConfig):
         from .audit import AuditAction
 
         audit_actions_register(AuditAction)
+        from subjects.selectors import subject_readers_register
+
+        from .groups import subjects_of_group_members_q
+
+        subject_readers_register(subjects_of_group_members_q)
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 

@@ -76,7 +76,7 @@ class FindingForm(_Form):
             campaign=subject.campaign_id
         )
         self.fields["activity"].queryset = InvestigationActivity.objects.filter(
-            group=subject.assessment_group_id, subjects=subject
+            group__assignments__subject=subject, subjects=subject
         )
 
 

@@ -24,7 +24,7 @@ def investigation_reports_heard(campaigns, *, limit=None) -> dict[int, list[Gate
     found = GateProblems(campaigns, limit)
     subjects = Subject.objects.filter(campaign__in=campaigns).order_by("position", "pk")
     for pk, campaign_id, name, group_id in subjects.values_list(
-        "pk", "campaign_id", "person_name", "assessment_group_id"
+        "pk", "campaign_id", "person_name", "group_assignment__group_id"
     ):
         status = reports.get(pk)
         if status is None and group_id is None:

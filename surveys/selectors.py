@@ -7,12 +7,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from core.roles import Role, user_has_role
-from core.workflow import Move
+from core.roles import SUPERVISORS, Role, user_has_role
 from subjects.models import Subject
 
+from .groups import groups_of_user, subjects_in_groups
 from .models import (
-    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     Answer,
     AssessmentGroup,
@@ -88,9 +87,9 @@ def text_answers_visible_to(user, questionnaire: Questionnaire) -> QuerySet[Answ
         .select_related("question__subject")
         .order_by("question__position", "id")
     )
-    if user_has_role(user, Role.OFFICE, Role.LEADING_GROUP):
+    if user_has_role(user, *SUPERVISORS):
         return qs
-    return qs.filter(question__subject__assessment_group__in=groups_of_user(user))
+    return qs.filter(question__subject__in=subjects_in_groups(groups_of_user(user)))
 
 
 def questionnaires_of_campaign(campaign) -> QuerySet[Questionnaire]:
@@ -108,19 +107,12 @@ def responses_waiting(questionnaire: Questionnaire) -> int:
 
 # --- Preliminary assessment: who sees which group's work -------------------------------
 # The office and the leading group see every group; anyone else only the groups they lead
-# or sit in. The director's meeting hears submitted investigation reports.
-_SEE_ALL_GROUPS = (Role.OFFICE, Role.LEADING_GROUP)
-
-
-def groups_of_user(user) -> QuerySet[AssessmentGroup]:
-    if not user.is_authenticated:
-        return AssessmentGroup.objects.none()
-    return AssessmentGroup.objects.filter(Q(leader=user) | Q(members=user)).distinct()
+# or sit in (surveys.groups). The director's meeting hears submitted investigation reports.
 
 
 def groups_visible_to(user) -> QuerySet[AssessmentGroup]:
     qs = AssessmentGroup.objects.select_related("campaign", "leader")
-    if user_has_role(user, *_SEE_ALL_GROUPS):
+    if user_has_role(user, *SUPERVISORS):
         return qs
     return qs.filter(pk__in=groups_of_user(user).values("pk"))
 
@@ -134,8 +126,20 @@ def group_for_user(*, user, pk: int) -> AssessmentGroup:
 
 def group_subject_for_user(*, user, group: AssessmentGroup, subject_pk: int):
     subject = (
-        Subject.objects.select_related("campaign", "unit", "assessment_group")
-        .filter(pk=subject_pk, assessment_group=group)
+        Subject.objects.select_related("campaign", "unit", "group_assignment__group")
+        .filter(pk=subject_pk, group_assignment__group=group)
+        .first()
+    )
+    if subject is None:
+        raise Http404("该评议对象不在本小组。")
+    return subject
+
+
+def workspace_subject_for_user(*, user, pk: int):
+    """A subject in a group `user` sees (the workspace's POSTs act on it); else 404."""
+    subject = (
+        Subject.objects.select_related("campaign", "unit", "group_assignment__group")
+        .filter(pk=pk, group_assignment__group__in=groups_visible_to(user))
         .first()
     )
     if subject is None:
@@ -168,9 +172,9 @@ def attachment_for_user(*, user, pk) -> ActivityAttachment:
 
 
 def findings_visible_to(user) -> QuerySet[Finding]:
-    return Finding.objects.select_related("subject", "content_item", "activity").filter(
-        subject__assessment_group__in=groups_visible_to(user)
-    )
+    return Finding.objects.select_related(
+        "subject__group_assignment__group", "content_item", "activity"
+    ).filter(subject__in=subjects_in_groups(groups_visible_to(user)))
 
 
 def finding_for_user(*, user, pk) -> Finding:
@@ -182,7 +186,7 @@ def finding_for_user(*, user, pk) -> Finding:
 
 def investigation_reports_visible_to(user) -> QuerySet[InvestigationReport]:
     qs = InvestigationReport.objects.select_related("subject__unit", "subject__campaign", "group")
-    if user_has_role(user, *_SEE_ALL_GROUPS):
+    if user_has_role(user, *SUPERVISORS):
         return qs
     visible = Q(group__in=groups_of_user(user))
     if user_has_role(user, Role.DIRECTORS_MEETING):
@@ -197,32 +201,3 @@ def investigation_report_for_user(*, user, pk: int) -> InvestigationReport:
     if report is None:
         raise Http404("没有找到该调查报告。")
     return report
-
-
-# Who may make each move of the investigation report, beyond the roles on the workflow's
-# moves: the group's own leader submits; the office returns; the office or the director's
-# meeting records the hearing.
-INVESTIGATION_REPORT_REFUSALS = {
-    InvestigationReportStatus.SUBMITTED: "调查报告由{group}组长提交。",
-    InvestigationReportStatus.DRAFT: "只有评议办公室工作人员可以退回调查报告。",
-    InvestigationReportStatus.HEARD: "只有评议办公室或主任会议成员可以登记主任会议听取情况。",
-}
-
-
-def investigation_report_may(user, report: InvestigationReport, to: str) -> bool:
-    """The one rule for who moves an investigation report (services and buttons)."""
-    if to == InvestigationReportStatus.SUBMITTED:
-        return report.group.leader_id == user.pk
-    if to == InvestigationReportStatus.DRAFT:
-        return user_has_role(user, Role.OFFICE)
-    return user_has_role(user, Role.OFFICE, Role.DIRECTORS_MEETING)
-
-
-def investigation_report_moves_for(user, report: InvestigationReport | None) -> list[Move]:
-    if report is None:
-        return []
-    return [
-        m
-        for m in INVESTIGATION_REPORT_WORKFLOW.moves
-        if m.source == report.status and investigation_report_may(user, report, m.target)
-    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessment, questionnaires
+from .views import assessment, questionnaires, respond
 
 urlpatterns = [
     path("campaigns/<int:pk>/groups/assign/", assessment.group_assign, name="group_assign"),
@@ -15,13 +15,14 @@ urlpatterns = [
         "groups/<int:pk>/subjects/<int:subject_pk>/", assessment.group_subject, name="group_subject"
     ),
     path("activities/<int:pk>/", assessment.activity_detail, name="activity_detail"),
+    # The workspace's POSTs act on the subject (pk); the group in the path must be its own.
     path(
-        "groups/<int:pk>/subjects/<int:subject_pk>/findings/",
+        "groups/<int:group_pk>/subjects/<int:pk>/findings/",
         assessment.finding_add_view,
         name="finding_add",
     ),
     path(
-        "groups/<int:pk>/subjects/<int:subject_pk>/investigation-report/",
+        "groups/<int:group_pk>/subjects/<int:pk>/investigation-report/",
         assessment.investigation_report_save_view,
         name="investigation_report_save",
     ),
@@ -31,6 +32,12 @@ urlpatterns = [
         "investigation-reports/<int:pk>/",
         assessment.investigation_report_detail,
         name="investigation_report_detail",
+    ),
+    # Submitted from the group's workspace, and back there; reverse() by the next one's name.
+    path(
+        "investigation-reports/<int:pk>/move/submitted/",
+        assessment.investigation_report_submit_view,
+        {"to": "submitted"},
     ),
     path(
         "investigation-reports/<int:pk>/move/<str:to>/",
@@ -80,6 +87,6 @@ urlpatterns = [
         questionnaires.answer_to_finding,
         name="answer_to_finding",
     ),
-    path("q/<str:token>/", questionnaires.questionnaire_respond, name="questionnaire_respond"),
-    path("q/<str:token>/done/", questionnaires.questionnaire_done, name="questionnaire_done"),
+    path("q/<str:token>/", respond.questionnaire_respond, name="questionnaire_respond"),
+    path("q/<str:token>/done/", respond.questionnaire_done, name="questionnaire_done"),
 ]

@@ -75,6 +75,7 @@ from subjects.services import (
     report_deadlines_suggested,
     subject_create,
 )
+from surveys.groups import subject_group
 from surveys.models import (
     AccessMode,
     ActivityKind,
@@ -579,7 +580,7 @@ def _report_checked(subject: Subject) -> None:
     )
     rectification_report_submit(actor=subject.user, subject=subject)
     rectification_check_record(
-        actor=subject.assessment_group.leader,
+        actor=subject_group(subject).leader,
         subject=subject,
         text="小组到单位查阅资料、召开座谈会，逐条核实，整改措施已落实到位。",
     )
@@ -875,7 +876,7 @@ def demo_load(today: datetime.date | None = None) -> tuple[Campaign, bool]:
         heard=False,
     )
     for subject in (industry, rural):
-        group = subject.assessment_group
+        group = subject_group(subject)
         report = investigation_report_save(
             actor=group.leader, subject=subject, body=investigation_report_prefill(subject)
         )

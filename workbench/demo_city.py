@@ -54,7 +54,7 @@ from rectification.services import (
 from reviews.models import Campaign, CampaignStage, Member
 from reviews.services import STAGE_ORDER, campaign_create, campaign_stage_move, campaign_update
 from subjects.models import LiaisonCommittee, ReviewForm, Subject, Unit
-from surveys.models import AssessmentGroup
+from surveys.models import AssessmentGroup, GroupAssignment
 
 from .demo import DEMO_PASSWORD, _pdf, demo_load, plan_rows
 from .demo_city_ballot import city_ballot
@@ -174,9 +174,12 @@ def _groups(campaign: Campaign, subjects: list, voters: list, size: CitySize) ->
         through(assessmentgroup=g, user=voters[(campaign.pk + n + 7) % len(voters)].user)
         for n, g in enumerate(groups)
     )
-    for n, subject in enumerate(subjects):
-        subject.assessment_group = groups[n % len(groups)]
-    Subject.objects.bulk_update(subjects, ["assessment_group"])
+    GroupAssignment.objects.bulk_create(
+        (GroupAssignment(subject=s, group=groups[n % len(groups)]) for n, s in enumerate(subjects)),
+        update_conflicts=True,
+        unique_fields=["subject"],
+        update_fields=["group"],
+    )
 
 
 def _move(campaign: Campaign, stage: str, office) -> Campaign:

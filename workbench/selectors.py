@@ -42,7 +42,7 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
         on_site_count=_count(subjects.filter(review_form=ReviewForm.ON_SITE), "campaign"),
         written_count=_count(subjects.filter(review_form=ReviewForm.WRITTEN), "campaign"),
         no_account_count=_count(subjects.filter(user__isnull=True), "campaign"),
-        unassigned_count=_count(subjects.filter(assessment_group__isnull=True), "campaign"),
+        unassigned_count=_count(subjects.filter(group_assignment__isnull=True), "campaign"),
         awaiting_hearing_count=_count(
             InvestigationReport.objects.filter(status=InvestigationReportStatus.SUBMITTED),
             "subject__campaign",

@@ -19,13 +19,13 @@ from rectification.models import (
 )
 from reviews.models import CampaignStage
 from subjects.models import Subject
+from surveys.groups import groups_of_user, subject_group, subjects_in_groups
 from surveys.models import (
     InvestigationReport,
     InvestigationReportStatus,
     Questionnaire,
     QuestionnaireStatus,
 )
-from surveys.selectors import groups_of_user
 
 from .work import (
     INVESTIGATING,
@@ -92,8 +92,8 @@ def group_work(user, today: datetime.date) -> list[WorkItem]:
         return []
     by_pk = {g.pk: g for g in groups}
     subjects = (
-        Subject.objects.filter(assessment_group__in=groups)
-        .select_related("unit")
+        Subject.objects.filter(group_assignment__group__in=groups)
+        .select_related("unit", "group_assignment")
         .prefetch_related(
             Prefetch(
                 "investigation_report",
@@ -104,7 +104,7 @@ def group_work(user, today: datetime.date) -> list[WorkItem]:
     )
     items: list[WorkItem] = []
     for s in subjects:
-        group = by_pk[s.assessment_group_id]
+        group = by_pk[s.group_assignment.group_id]
         due = next(
             (st.planned_end for st in group.campaign.stages.all() if st.kind == "preliminary"),
             None,
@@ -153,19 +153,19 @@ def rectification_check_work(user, today: datetime.date) -> list[WorkItem]:
     reports = (
         RectificationReport.objects.filter(
             ~Q(subject__campaign__stage=CampaignStage.CLOSED),
-            Q(subject__assessment_group__leader=user) | Q(subject__assessment_group__members=user),
+            subject__in=subjects_in_groups(groups_of_user(user)),
             status=RectificationReportStatus.SUBMITTED,
             subject__campaign__groups_oversee_rectification=True,
         )
-        .exclude(checks__group=F("subject__assessment_group"))
-        .select_related("subject__unit", "subject__assessment_group")
+        .exclude(checks__group=F("subject__group_assignment__group"))
+        .select_related("subject__unit", "subject__group_assignment__group")
         .distinct()
         .order_by("pk")
     )
     return [
         WorkItem(
             f"检查第 {r.round} 轮整改情况报告，提出检查意见",
-            f"{_who(r.subject)} · {r.subject.assessment_group.name}",
+            f"{_who(r.subject)} · {subject_group(r.subject).name}",
             reverse("subject_rectification", args=[r.subject_id]),
             today,
             since=r.submitted_on,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
+from surveys.groups import subject_group
 
 from ..audit import AuditAction
 from ..models import (
@@ -59,13 +60,14 @@ def rectification_check_record(*, actor, subject, text: str) -> RectificationChe
 
 def _checks_heard(report: RectificationReport, subject, decided_on: datetime.date) -> list:
     checks = list(report.checks.select_for_update())
+    group = subject_group(subject)
     if (
         subject.campaign.groups_oversee_rectification
-        and subject.assessment_group_id
-        and not any(c.group_id == subject.assessment_group_id for c in checks)
+        and group is not None
+        and not any(c.group_id == group.pk for c in checks)
     ):
         raise ApplicationError(
-            f"{subject.assessment_group.name}尚未提出整改检查意见：主任会议听取检查意见后再作决定。"
+            f"{group.name}尚未提出整改检查意见：主任会议听取检查意见后再作决定。"
         )
     for check in checks:
         check.heard_on = decided_on

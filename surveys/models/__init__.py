@@ -1,17 +1,16 @@
 from .assessment import (
-    INVESTIGATION_REPORT_WORKFLOW,
     ActivityAttachment,
     ActivityKind,
     AssessmentGroup,
     Finding,
     FindingKind,
+    GroupAssignment,
     InvestigationActivity,
     InvestigationReport,
     InvestigationReportStatus,
 )
 from .questionnaires import (
     CODE_ALPHABET,
-    QUESTIONNAIRE_WORKFLOW,
     AccessMode,
     Answer,
     Deputy,
@@ -28,9 +27,7 @@ from .questionnaires import (
 )
 
 __all__ = [
-    "INVESTIGATION_REPORT_WORKFLOW",
     "CODE_ALPHABET",
-    "QUESTIONNAIRE_WORKFLOW",
     "AccessMode",
     "ActivityAttachment",
     "ActivityKind",
@@ -40,6 +37,7 @@ __all__ = [
     "DeviceMark",
     "Finding",
     "FindingKind",
+    "GroupAssignment",
     "InvestigationActivity",
     "InvestigationReport",
     "InvestigationReportStatus",

@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from core.files import PrivateUploadTo
 from core.formats import cn_date
 from core.models import Upload
-from core.roles import Role
-from core.workflow import Move, Workflow
 from reviews.models import Campaign, ContentItem
 
 
@@ -34,6 +32,14 @@ class AssessmentGroup(models.Model):
         related_name="assessment_groups",
     )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # Assigned by the office (surveys.services.subjects_assign), one group per subject.
+    subjects = models.ManyToManyField(
+        "subjects.Subject",
+        through="GroupAssignment",
+        verbose_name=_("评议对象"),
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("履职初评小组")
@@ -47,6 +53,31 @@ class AssessmentGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GroupAssignment(models.Model):
+    """The assessment group a subject is in: at most one per subject. Kept here rather than
+    on the subject, because the subjects app sits below the preliminary assessment."""
+
+    subject = models.OneToOneField(
+        "subjects.Subject",
+        verbose_name=_("评议对象"),
+        on_delete=models.CASCADE,
+        related_name="group_assignment",
+    )
+    group = models.ForeignKey(
+        AssessmentGroup,
+        verbose_name=_("履职初评小组"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+
+    class Meta:
+        verbose_name = _("小组分工")
+        verbose_name_plural = _("小组分工")
+
+    def __str__(self) -> str:
+        return f"{self.subject.person_name}→{self.group.name}"
 
 
 class ActivityKind(models.TextChoices):
@@ -181,28 +212,6 @@ class InvestigationReportStatus(models.TextChoices):
     DRAFT = "draft", _("起草中")
     SUBMITTED = "submitted", _("已提交")
     HEARD = "heard", _("主任会议已听取")
-
-
-INVESTIGATION_REPORT_WORKFLOW = Workflow(
-    noun="调查报告",
-    action="investigation_report",
-    moves=(
-        Move(
-            InvestigationReportStatus.DRAFT,
-            InvestigationReportStatus.SUBMITTED,
-            "提交调查报告",
-            (Role.MEMBER, Role.OFFICE),
-        ),
-        Move(InvestigationReportStatus.SUBMITTED, InvestigationReportStatus.DRAFT, "退回"),
-        Move(
-            InvestigationReportStatus.SUBMITTED,
-            InvestigationReportStatus.HEARD,
-            "登记主任会议听取",
-            (Role.OFFICE, Role.DIRECTORS_MEETING),
-        ),
-    ),
-    labels=dict(InvestigationReportStatus.choices),
-)
 
 
 class InvestigationReport(models.Model):

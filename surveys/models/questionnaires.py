@@ -16,8 +16,6 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Move, Workflow
-
 # Codes are typed from paper: no 0/O, 1/I/l.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -57,22 +55,6 @@ class QuestionnaireStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     OPEN = "open", _("收集中")
     CLOSED = "closed", _("已结束")
-
-
-QUESTIONNAIRE_WORKFLOW = Workflow(
-    noun="问卷",
-    action="questionnaire",
-    moves=(
-        Move(QuestionnaireStatus.DRAFT, QuestionnaireStatus.OPEN, "开始收集"),
-        Move(
-            QuestionnaireStatus.OPEN,
-            QuestionnaireStatus.CLOSED,
-            "结束收集",
-            confirm="结束后不能再收集答卷，尚未计入的答卷将一并计入。确定结束？",
-        ),
-    ),
-    labels=dict(QuestionnaireStatus.choices),
-)
 
 
 class Questionnaire(models.Model):

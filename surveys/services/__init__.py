@@ -10,7 +10,6 @@ from .assessment import (
     finding_delete,
     group_create,
     group_update,
-    is_group_member,
     subjects_assign,
 )
 from .deputies import DEPUTY_EDITABLE, deputy_create, deputy_delete, deputy_update
@@ -24,17 +23,13 @@ from .investigation_reports import (
 from .questionnaires import (
     DEFAULT_TEXT_QUESTIONS,
     MAX_SHEETS,
-    TEXT_MAX_CHARS,
-    CodeRefused,
     codes_issue_sheets,
     codes_issue_to_deputies,
-    device_hash,
     questionnaire_close,
     questionnaire_create,
     questionnaire_open,
-    response_submit,
-    responses_flush,
 )
+from .responses import TEXT_MAX_CHARS, CodeRefused, device_hash, response_submit, responses_flush
 
 __all__ = [
     "ATTACHMENT_KINDS",
@@ -56,7 +51,6 @@ __all__ = [
     "finding_delete",
     "group_create",
     "group_update",
-    "is_group_member",
     "questionnaire_close",
     "questionnaire_create",
     "questionnaire_open",

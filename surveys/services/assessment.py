@@ -15,39 +15,42 @@ from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
-from core.roles import Role, user_has_role
 from core.services import require_office, validate_or_raise
 from reviews.models import Campaign, ContentItem
 from subjects.models import Subject
 
 from ..audit import AuditAction
+from ..groups import group_writer, subject_group
 from ..models import (
     ActivityAttachment,
     AssessmentGroup,
     Finding,
     FindingKind,
+    GroupAssignment,
     InvestigationActivity,
     InvestigationReport,
-    InvestigationReportStatus,
 )
+from ..workflows import FINDINGS_FROZEN, findings_frozen
 
 # PDF and Word, checked like duty reports (README, "Preliminary assessment").
 ATTACHMENT_KINDS = DOCUMENT_KINDS
 MAX_ATTACHMENTS = 10
 
 
-def is_group_member(user, group: AssessmentGroup) -> bool:
-    return group.leader_id == user.pk or group.members.filter(pk=user.pk).exists()
-
-
-def _require_group_writer(user, group: AssessmentGroup) -> None:
-    if not (user_has_role(user, Role.OFFICE) or is_group_member(user, group)):
+def require_group_writer(user, group: AssessmentGroup) -> None:
+    if not group_writer(user, group):
         raise ApplicationError(f"您不是{group.name}的成员，不能记录该组的调查工作。")
 
 
+def subject_group_required(subject) -> AssessmentGroup:
+    group = subject_group(subject)
+    if group is None:
+        raise ApplicationError(f"{subject.person_name}尚未分配到履职初评小组。")
+    return group
+
+
 def _require_not_frozen(subject) -> None:
-    report = InvestigationReport.objects.filter(subject=subject).first()
-    if report and report.status != InvestigationReportStatus.DRAFT:
+    if findings_frozen(InvestigationReport.objects.filter(subject=subject).first()):
         raise ApplicationError(f"关于{subject.person_name}的调查报告已提交，调查发现不能再修改。")
 
 
@@ -76,24 +79,34 @@ def subjects_assign(*, actor, campaign: Campaign, assignments: dict[int, int | N
     require_office(actor)
     groups = {g.pk: g for g in AssessmentGroup.objects.filter(campaign=campaign)}
     subjects = {s.pk: s for s in Subject.objects.select_for_update().filter(campaign=campaign)}
+    current = dict(
+        GroupAssignment.objects.select_for_update()
+        .filter(subject__campaign=campaign)
+        .values_list("subject_id", "group_id")
+    )
     unknown = [sid for sid in assignments if sid not in subjects]
     if unknown:
         raise ApplicationError("有评议对象不属于本次评议活动，未作任何调整。")
+    frozen = set(
+        InvestigationReport.objects.filter(
+            subject__campaign=campaign, status__in=FINDINGS_FROZEN
+        ).values_list("subject_id", flat=True)
+    )
     changed = []
     for subject_id, group_id in assignments.items():
         if group_id is not None and group_id not in groups:
             raise ApplicationError("所选小组不属于本次评议活动，未作任何调整。")
         subject = subjects[subject_id]
-        if subject.assessment_group_id == group_id:
+        if current.get(subject_id) == group_id:
             continue
-        if (
-            InvestigationReport.objects.filter(subject=subject)
-            .exclude(status=InvestigationReportStatus.DRAFT)
-            .exists()
-        ):
+        if subject_id in frozen:
             raise ApplicationError(f"{subject.person_name}的调查报告已提交，不能再调整所在小组。")
-        subject.assessment_group_id = group_id
-        subject.save(update_fields=["assessment_group"])
+        if group_id is None:
+            GroupAssignment.objects.filter(subject=subject).delete()
+        else:
+            GroupAssignment.objects.update_or_create(
+                subject=subject, defaults={"group_id": group_id}
+            )
         changed.append(f"{subject.person_name}→{groups[group_id].name if group_id else '未分组'}")
     if changed:
         audit_log(
@@ -141,11 +154,12 @@ def activity_record(
     notes: str = "",
     attachments: list[UploadedFile] = (),
 ) -> InvestigationActivity:
-    _require_group_writer(actor, group)
+    require_group_writer(actor, group)
     subjects = list(subjects)
     if not subjects:
         raise ApplicationError("请选择本次活动涉及的评议对象。")
-    outside = [s.person_name for s in subjects if s.assessment_group_id != group.pk]
+    own = set(group.assignments.values_list("subject_id", flat=True))
+    outside = [s.person_name for s in subjects if s.pk not in own]
     if outside:
         raise ApplicationError(f"{'、'.join(outside)}不在{group.name}，不能记入本组的调查活动。")
     if held_on > timezone.localdate():
@@ -182,7 +196,7 @@ def activity_record(
 def activity_attach(
     *, actor, activity: InvestigationActivity, upload: UploadedFile
 ) -> ActivityAttachment:
-    _require_group_writer(actor, activity.group)
+    require_group_writer(actor, activity.group)
     if activity.attachments.count() >= MAX_ATTACHMENTS:
         raise ApplicationError(f"每次活动最多 {MAX_ATTACHMENTS} 个附件。")
     (attachment,) = _store_attachments(actor=actor, activity=activity, uploads=[upload])
@@ -209,13 +223,11 @@ def finding_add(
 ) -> Finding:
     subject = (
         Subject.objects.select_for_update(of=("self",))
-        .select_related("assessment_group", "campaign")
+        .select_related("group_assignment__group", "campaign")
         .get(pk=subject.pk)
     )
-    group = subject.assessment_group
-    if group is None:
-        raise ApplicationError(f"{subject.person_name}尚未分配到履职初评小组。")
-    _require_group_writer(actor, group)
+    group = subject_group_required(subject)
+    require_group_writer(actor, group)
     _require_not_frozen(subject)
     if content_item.campaign_id != subject.campaign_id:
         raise ApplicationError("评议内容不属于本次评议活动。")
@@ -250,8 +262,8 @@ def finding_add(
 
 @transaction.atomic
 def finding_delete(*, actor, finding: Finding) -> None:
-    finding = Finding.objects.select_related("subject__assessment_group").get(pk=finding.pk)
-    _require_group_writer(actor, finding.subject.assessment_group)
+    finding = Finding.objects.select_related("subject__group_assignment__group").get(pk=finding.pk)
+    require_group_writer(actor, subject_group_required(finding.subject))
     _require_not_frozen(finding.subject)
     audit_log(
         actor=actor,

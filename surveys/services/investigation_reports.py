@@ -1,5 +1,6 @@
 """Investigation reports (调查报告): prefilled from the findings, saved by the group,
-submitted by its leader, returned by the office or heard by the director's meeting."""
+submitted by its leader, returned by the office or heard by the director's meeting.
+Who may move a report, and when, is its table's (surveys.workflows)."""
 
 import datetime
 
@@ -14,14 +15,9 @@ from core.workflow import transition
 from subjects.models import Subject
 
 from ..audit import AuditAction
-from ..models import (
-    INVESTIGATION_REPORT_WORKFLOW,
-    FindingKind,
-    InvestigationReport,
-    InvestigationReportStatus,
-)
-from ..selectors import INVESTIGATION_REPORT_REFUSALS, investigation_report_may
-from .assessment import _require_group_writer
+from ..models import FindingKind, InvestigationReport, InvestigationReportStatus
+from ..workflows import INVESTIGATION_REPORT_WORKFLOW
+from .assessment import require_group_writer, subject_group_required
 
 
 def investigation_report_prefill(subject) -> str:
@@ -54,21 +50,20 @@ def investigation_report_prefill(subject) -> str:
 def investigation_report_save(*, actor, subject, body: str) -> InvestigationReport:
     subject = (
         Subject.objects.select_for_update(of=("self",))
-        .select_related("assessment_group")
+        .select_related("group_assignment__group")
         .get(pk=subject.pk)
     )
-    group = subject.assessment_group
-    if group is None:
-        raise ApplicationError(f"{subject.person_name}尚未分配到履职初评小组。")
-    _require_group_writer(actor, group)
+    group = subject_group_required(subject)
+    report = InvestigationReport.objects.filter(subject=subject).first()
+    if report is None:
+        require_group_writer(actor, group)
+    else:
+        INVESTIGATION_REPORT_WORKFLOW.edit_check(report, actor)
     body = (body or "").strip()
     if not body:
         raise ApplicationError("调查报告正文不能为空。")
-    report = InvestigationReport.objects.filter(subject=subject).first()
     if report is None:
         report = InvestigationReport(subject=subject, group=group, body=body, updated_by=actor)
-    elif report.status != InvestigationReportStatus.DRAFT:
-        raise ApplicationError("调查报告已提交，不能再修改。")
     else:
         report.body, report.updated_by = body, actor
     report.save()
@@ -82,15 +77,14 @@ def investigation_report_save(*, actor, subject, body: str) -> InvestigationRepo
     return report
 
 
-def _move_report(*, actor, report: InvestigationReport, to: str) -> InvestigationReport:
+def _locked(report: InvestigationReport, *, actor, to: str) -> InvestigationReport:
+    """Lock, and fail fast before the move's work (transition() checks again)."""
     report = (
         InvestigationReport.objects.select_for_update(of=("self",))
         .select_related("group", "subject__campaign")
         .get(pk=report.pk)
     )
-    INVESTIGATION_REPORT_WORKFLOW.require(report.status, to)
-    if not investigation_report_may(actor, report, to):
-        raise ApplicationError(INVESTIGATION_REPORT_REFUSALS[to].format(group=report.group.name))
+    INVESTIGATION_REPORT_WORKFLOW.check_move(report, actor, to)
     return report
 
 
@@ -104,16 +98,21 @@ def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
         stamp=stamp,
         campaign=report.subject.campaign,
         subject=report.subject,
-        check_roles=False,  # _move_report checked this actor for this group
     )
 
 
 @transaction.atomic
-def investigation_report_submit(*, actor, report: InvestigationReport) -> InvestigationReport:
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.SUBMITTED)
+def investigation_report_submit(
+    *, actor, report: InvestigationReport, body: str | None = None
+) -> InvestigationReport:
+    """The leader submits the report, with the body as typed (`body`) saved first."""
+    to = InvestigationReportStatus.SUBMITTED
+    report = _locked(report, actor=actor, to=to)
+    if body is not None:
+        report.body = investigation_report_save(actor=actor, subject=report.subject, body=body).body
     return _report_transition(
         report,
-        to=InvestigationReportStatus.SUBMITTED,
+        to=to,
         actor=actor,
         summary=f"{report.group.name}组长提交关于{report.subject.person_name}的调查报告",
         stamp={"submitted_by": actor, "submitted_at": timezone.now()},
@@ -127,10 +126,11 @@ def investigation_report_return(
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回调查报告必须写明理由。")
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.DRAFT)
+    to = InvestigationReportStatus.DRAFT
+    report = _locked(report, actor=actor, to=to)
     return _report_transition(
         report,
-        to=InvestigationReportStatus.DRAFT,
+        to=to,
         actor=actor,
         summary=f"退回关于{report.subject.person_name}的调查报告，理由：{reason}",
         stamp={"submitted_by": None, "submitted_at": None},
@@ -143,7 +143,8 @@ def investigation_report_mark_heard(
 ) -> InvestigationReport:
     """Record the director's meeting's hearing. A date before the report's submission here
     is accepted only as the office's 补录 of a past campaign (`backdated`), and marked."""
-    report = _move_report(actor=actor, report=report, to=InvestigationReportStatus.HEARD)
+    to = InvestigationReportStatus.HEARD
+    report = _locked(report, actor=actor, to=to)
     if heard_on > timezone.localdate():
         raise ApplicationError("听取日期不能晚于今天。")
     submitted_on = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
@@ -157,7 +158,7 @@ def investigation_report_mark_heard(
     mark = "（补录）" if early else ""
     return _report_transition(
         report,
-        to=InvestigationReportStatus.HEARD,
+        to=to,
         actor=actor,
         summary=f"主任会议于 {cn_date(heard_on)} 听取关于{report.subject.person_name}的调查报告{mark}",
         stamp={"heard_on": heard_on, "heard_recorded_by": actor, "heard_backdated": early},

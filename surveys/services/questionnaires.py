@@ -1,42 +1,27 @@
-"""Everything that writes questionnaires, respondent codes and responses."""
+"""Everything that writes questionnaires and their respondent codes: create, open, close,
+issue codes. The responses themselves are written by surveys.services.responses."""
 
-import contextlib
-import hashlib
-import logging
-import secrets
-
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_log
-from core.control_characters import has_control_characters
 from core.errors import ApplicationError
-from core.keystore import key_destroy, key_exists, key_held, key_wipe, key_write
-from core.sealing import seal_fixed, sealing_key_new, unseal_fixed
 from core.services import require_office, validate_or_raise
 from core.workflow import transition
 from reviews.models import Campaign
 
 from ..audit import AuditAction
 from ..models import (
-    QUESTIONNAIRE_WORKFLOW,
-    AccessMode,
-    Answer,
-    DeviceMark,
     Question,
     QuestionKind,
     Questionnaire,
     QuestionnaireStatus,
     RespondentCode,
-    Response,
-    SealedResponse,
 )
-
-logger = logging.getLogger(__name__)
+from ..workflows import QUESTIONNAIRE_WORKFLOW
+from .responses import flush_for_close, key_create, submit_lock
 
 DEFAULT_TEXT_QUESTIONS = ["您对以上评议对象的履职情况还有哪些意见和建议？"]
-TEXT_MAX_CHARS = 2000
 MAX_SHEETS = 2000
 
 
@@ -105,19 +90,20 @@ def questionnaire_create(
 
 
 def _locked(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
-    """Lock and fail fast before the move's work; transition() checks again."""
-    require_office(actor)
+    """Lock and fail fast before the move's work (its table's rule); transition() checks
+    again."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    QUESTIONNAIRE_WORKFLOW.require(questionnaire.status, to)
+    QUESTIONNAIRE_WORKFLOW.check_move(questionnaire, actor, to)
     return questionnaire
 
 
 @transaction.atomic
 def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     questionnaire = _locked(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.OPEN)
+    # Not a guard of the table: the button stays, and says why when pressed.
     if questionnaire.needs_code and not questionnaire.codes.exists():
         raise ApplicationError("请先发放答题码，再开始收集。")
-    _key_create(questionnaire)
+    key_create(questionnaire)
     return transition(
         obj=questionnaire,
         to=QuestionnaireStatus.OPEN,
@@ -136,18 +122,18 @@ def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire
     kept can no longer be opened.
 
     The last batch is never smaller than QUESTIONNAIRE_BATCH_SIZE when at least that many
-    answered: while open, _flush always holds the last k sealed responses back, so at
+    answered: while open, the flush always holds the last k sealed responses back, so at
     close they are shuffled together with the remainder. When fewer than k answered in
     all, they are written as the one batch of the questionnaire (no smaller group exists
     to hide in) and the results stay hidden (selectors.questionnaire_results_shown)."""
-    require_office(actor)
+    # Refused before the lock, so that no one else makes the submissions wait.
+    current = Questionnaire.objects.get(pk=questionnaire.pk)
+    QUESTIONNAIRE_WORKFLOW.check_move(current, actor, QuestionnaireStatus.CLOSED)
     with submit_lock(questionnaire, exclusive=True):
         questionnaire = _locked(
             actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.CLOSED
         )
-        _flush(questionnaire, closing=True)
-    name = _key_name(questionnaire)
-    transaction.on_commit(lambda: key_destroy(name=name))
+        flush_for_close(questionnaire)
     return transition(
         obj=questionnaire,
         to=QuestionnaireStatus.CLOSED,
@@ -173,11 +159,8 @@ def _new_codes(questionnaire: Questionnaire, rows: list[RespondentCode]) -> list
 def codes_issue_to_deputies(
     *, actor, questionnaire: Questionnaire, deputies
 ) -> list[RespondentCode]:
-    require_office(actor)
-    if questionnaire.access_mode != AccessMode.PERSONAL:
-        raise ApplicationError("该问卷不是面向人大代表的个人答题码方式。")
-    if questionnaire.status == QuestionnaireStatus.CLOSED:
-        raise ApplicationError("问卷已结束。")
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    QUESTIONNAIRE_WORKFLOW.action_check(questionnaire, actor, "issue_deputy_codes")
     have = set(questionnaire.codes.exclude(deputy=None).values_list("deputy_id", flat=True))
     new = [d for d in deputies if d.pk not in have]
     if not new:
@@ -198,11 +181,8 @@ def codes_issue_to_deputies(
 
 @transaction.atomic
 def codes_issue_sheets(*, actor, questionnaire: Questionnaire, count: int) -> list[RespondentCode]:
-    require_office(actor)
-    if questionnaire.access_mode != AccessMode.SHEET:
-        raise ApplicationError("该问卷不是按纸质问卷发码的方式。")
-    if questionnaire.status == QuestionnaireStatus.CLOSED:
-        raise ApplicationError("问卷已结束。")
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    QUESTIONNAIRE_WORKFLOW.action_check(questionnaire, actor, "issue_sheet_codes")
     if not 1 <= count <= MAX_SHEETS:
         raise ApplicationError(f"一次可生成 1 至 {MAX_SHEETS} 张问卷的答题码。")
     start = questionnaire.codes.count()
@@ -221,273 +201,3 @@ def codes_issue_sheets(*, actor, questionnaire: Questionnaire, count: int) -> li
         campaign=questionnaire.campaign,
     )
     return codes
-
-
-def device_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _key_name(questionnaire: Questionnaire) -> str:
-    return f"questionnaire-{questionnaire.pk}"
-
-
-def _key_create(questionnaire: Questionnaire) -> None:
-    key = sealing_key_new()
-    try:
-        key_write(name=_key_name(questionnaire), data=key)
-    finally:
-        key_wipe(key)
-
-
-def _sealed_size(questions: list[Question]) -> int:
-    """The longest possible encoding: every text answer at its limit in 4-byte characters."""
-    return sum(1 if q.kind == QuestionKind.RATING else 2 + 4 * TEXT_MAX_CHARS for q in questions)
-
-
-def _encode(questionnaire: Questionnaire, questions: list[Question], values: dict) -> bytes:
-    """Rating: one byte (0 none, else option index + 1). Text: 2-byte length, UTF-8."""
-    out = bytearray()
-    for q in questions:
-        value = values.get(q.pk, "")
-        if q.kind == QuestionKind.RATING:
-            out.append(questionnaire.rating_options.index(value) + 1 if value else 0)
-        else:
-            data = value.encode()
-            out += len(data).to_bytes(2, "big") + data
-    return bytes(out)
-
-
-def _decode(questionnaire: Questionnaire, questions: list[Question], data: bytes) -> list[Answer]:
-    answers, at = [], 0
-    for q in questions:
-        if q.kind == QuestionKind.RATING:
-            index, at = data[at], at + 1
-            if index:
-                answers.append(Answer(question=q, option=questionnaire.rating_options[index - 1]))
-        else:
-            length = int.from_bytes(data[at : at + 2], "big")
-            text, at = data[at + 2 : at + 2 + length].decode(), at + 2 + length
-            if text:
-                answers.append(Answer(question=q, text=text))
-    return answers
-
-
-def _aad(questionnaire: Questionnaire) -> bytes:
-    return f"questionnaire:{questionnaire.pk}".encode()
-
-
-class CodeRefused(ApplicationError):
-    """The code is unknown or used. Views count these per client to slow down guessing."""
-
-
-# pg_advisory_lock's first key for "a submission or the close of questionnaire <id>"
-# (issue 22, item 5); ballots use 22 (ballots.services.cast.CAST_LOCK).
-SUBMIT_LOCK = 2205
-
-SUBMIT_AGAIN = (
-    "问卷未能保存，本次提交没有计入。您的答题码（或这台设备）仍可使用，请重新提交；"
-    "如多次失败，请联系人大常委会办公室。"
-)
-NOT_OPEN = "该问卷目前不在收集期内。"
-
-
-@contextlib.contextmanager
-def submit_lock(questionnaire: Questionnaire, *, exclusive: bool = False):
-    """Submissions hold this lock shared across their two transactions (mark, then seal),
-    the close exclusively, inside its transaction: the close waits for every submission in
-    flight, so a code is never left marked used by a close that slipped between the two.
-    (PostgreSQL advisory locks are not WAL-logged; SQLite serialises writers, and the
-    seal's transaction checks the status again.)"""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        if exclusive:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SUBMIT_LOCK, questionnaire.pk])
-            yield
-            return
-        cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", [SUBMIT_LOCK, questionnaire.pk])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_unlock_shared(%s, %s)", [SUBMIT_LOCK, questionnaire.pk]
-            )
-
-
-def response_submit(
-    *, questionnaire: Questionnaire, answers: dict[int, str], code: str = "", device_token: str = ""
-) -> None:
-    """Accept one anonymous response, sealed until its batch is written, or refuse it whole
-    with the reason. Nothing of it is readable in the database until then.
-
-    Three steps, each its own transaction (call this outside any transaction, as the
-    respond view does: inside one they would be savepoints of a single transaction):
-    1. mark the code (or the device) used: a code answers once, however many submit it at
-       the same moment (its row is locked, then checked);
-    2. seal the answer and store it: its row never shares a transaction id (xmin, and the
-       WAL's commit record) with the code's;
-    3. write a batch if enough wait (responses_flush), again apart from both.
-    Both 1 and 2 run under submit_lock, shared, which the close takes exclusively, so a
-    close never falls between them. If step 2 fails, the mark is removed in a compensating
-    transaction and the respondent is told to submit again: no answer is lost silently.
-    Only a crash of the worker between 1 and 2 can leave a code used without its answer."""
-    questionnaire = Questionnaire.objects.get(pk=questionnaire.pk)
-    if questionnaire.status != QuestionnaireStatus.OPEN:
-        raise ApplicationError(NOT_OPEN)
-    questions = list(questionnaire.questions.select_related("subject").order_by("position"))
-    plaintext = _encode(
-        questionnaire, questions, _answers_checked(questionnaire, questions, answers, code)
-    )
-    if not questionnaire.needs_code and not device_token:
-        raise ApplicationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    with submit_lock(questionnaire):
-        with transaction.atomic():
-            unmark = _respondent_mark(questionnaire, code=code, device_token=device_token)
-        try:
-            with transaction.atomic():
-                _sealed_store(questionnaire, questions, plaintext)
-        except Exception as exc:
-            with transaction.atomic():
-                unmark()
-            if isinstance(exc, ApplicationError) and exc.message == NOT_OPEN:
-                raise
-            logger.exception(
-                "questionnaire %s: sealing failed, the mark was removed", questionnaire.pk
-            )
-            raise ApplicationError(SUBMIT_AGAIN) from exc
-    try:
-        responses_flush(questionnaire=questionnaire)
-    except Exception:
-        # The answer is stored sealed; the next submission or the close writes it.
-        logger.exception("questionnaire %s: batch not written this time", questionnaire.pk)
-
-
-def _answers_checked(
-    questionnaire: Questionnaire, questions: list[Question], answers: dict[int, str], code: str
-) -> dict[int, str]:
-    # PostgreSQL refuses a NUL in the code lookup with a 500. The respond view leaves this
-    # check to the service (core.control_characters), so that the page keeps the answers.
-    if any(has_control_characters(v or "") for v in [code, *answers.values()]):
-        raise ApplicationError(
-            "答题码或意见中含有无法识别的控制字符（通常是复制粘贴带进来的），问卷未提交。"
-            "请检查后重新提交。"
-        )
-    missing, cleaned = [], {}
-    for question in questions:
-        value = (answers.get(question.pk) or "").strip()
-        if question.kind == QuestionKind.RATING:
-            if value and value not in questionnaire.rating_options:
-                raise ApplicationError("提交的选项无效，请重新作答。")
-            if not value and question.required:
-                missing.append(
-                    question.subject.person_name if question.subject else str(question.position)
-                )
-        elif len(value) > TEXT_MAX_CHARS:
-            raise ApplicationError(f"意见建议请控制在 {TEXT_MAX_CHARS} 字以内。")
-        if value:
-            cleaned[question.pk] = value
-    if missing:
-        raise ApplicationError(
-            f"还有 {len(missing)} 题未作答：{'、'.join(missing)}。请全部作答后再提交。"
-        )
-    return cleaned
-
-
-def _respondent_mark(questionnaire: Questionnaire, *, code: str, device_token: str):
-    """Step 1: mark the code (or device) used. Returns how to undo it (step 2 failed)."""
-    status = Questionnaire.objects.values_list("status", flat=True).get(pk=questionnaire.pk)
-    if status != QuestionnaireStatus.OPEN:
-        raise ApplicationError(NOT_OPEN)
-    if questionnaire.needs_code:
-        normalized = (code or "").strip().upper().replace(" ", "")
-        row = (
-            RespondentCode.objects.select_for_update()
-            .filter(questionnaire=questionnaire, code=normalized)
-            .first()
-        )
-        if row is None:
-            raise CodeRefused("答题码不正确，请核对纸质通知上的答题码。")
-        if row.used:
-            raise CodeRefused("该答题码已经使用过，每个答题码只能提交一次。")
-        row.used = True
-        row.save(update_fields=["used"])
-        return lambda: RespondentCode.objects.filter(pk=row.pk).update(used=False)
-    try:
-        with transaction.atomic():
-            mark = DeviceMark.objects.create(
-                questionnaire=questionnaire, token_hash=device_hash(device_token)
-            )
-    except IntegrityError:
-        raise ApplicationError("这台设备已经提交过本问卷，谢谢参与。") from None
-    return lambda: DeviceMark.objects.filter(pk=mark.pk).delete()
-
-
-def _sealed_store(
-    questionnaire: Questionnaire, questions: list[Question], plaintext: bytes
-) -> None:
-    """Step 2: seal the answer under the questionnaire's key and store it."""
-    status = Questionnaire.objects.values_list("status", flat=True).get(pk=questionnaire.pk)
-    if status != QuestionnaireStatus.OPEN:  # only possible without the advisory lock (SQLite)
-        raise ApplicationError(NOT_OPEN)
-    name = _key_name(questionnaire)
-    if not key_exists(name=name):  # opened before sealing existed: make its key now, once
-        Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        if not key_exists(name=name):
-            _key_create(questionnaire)
-    with key_held(name=name) as key:
-        ciphertext = seal_fixed(
-            key=key, plaintext=plaintext, size=_sealed_size(questions), aad=_aad(questionnaire)
-        )
-    SealedResponse.objects.create(questionnaire=questionnaire, ciphertext=ciphertext)
-
-
-def _flush(questionnaire: Questionnaire, *, closing: bool) -> int:
-    """Open, shuffle and write waiting responses as one batch of at least k
-    (QUESTIONNAIRE_BATCH_SIZE). While open: only once 2k wait, and then all but k of them,
-    drawn at random; the k held back join the next batch. So no batch written while open
-    is smaller than k, and at close the rest (at least the k held back, whenever any batch
-    was written before) is one batch of at least k. Why hold back rather than re-open the
-    last written batch at close: its earlier rows stay readable (the results page while
-    open, dead tuples, WAL, backups), so the difference would name the small remainder."""
-    k = settings.QUESTIONNAIRE_BATCH_SIZE
-    pending = list(SealedResponse.objects.filter(questionnaire=questionnaire))
-    if closing:
-        batch = pending
-    elif len(pending) >= 2 * k:
-        batch = secrets.SystemRandom().sample(pending, len(pending) - k)
-    else:
-        return 0
-    if not batch:
-        return 0
-    questions = list(questionnaire.questions.order_by("position"))
-    with key_held(name=_key_name(questionnaire)) as key:
-        opened = [
-            _decode(
-                questionnaire,
-                questions,
-                unseal_fixed(key=key, sealed=p.ciphertext, aad=_aad(questionnaire)),
-            )
-            for p in batch
-        ]
-    secrets.SystemRandom().shuffle(opened)
-    responses = Response.objects.bulk_create(Response(questionnaire=questionnaire) for _ in opened)
-    rows = []
-    for response, answers in zip(responses, opened, strict=True):
-        for answer in answers:
-            answer.response = response
-            rows.append(answer)
-    Answer.objects.bulk_create(rows)
-    SealedResponse.objects.filter(pk__in=[p.pk for p in batch]).delete()
-    return len(batch)
-
-
-@transaction.atomic
-def responses_flush(*, questionnaire: Questionnaire) -> int:
-    """Write a shuffled batch if 2 × QUESTIONNAIRE_BATCH_SIZE responses wait (all but k of
-    them; see _flush), in a transaction of its own. Returns how many were written."""
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if questionnaire.status != QuestionnaireStatus.OPEN:
-        return 0
-    return _flush(questionnaire, closing=False)

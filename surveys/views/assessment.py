@@ -1,19 +1,20 @@
 """Pages of the preliminary assessment: group workspaces, activities, findings, reports."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.files import private_file_response
 from core.forms import ReasonForm, form_data, form_errors_text, form_refused, version_of
-from core.roles import Role, role_required, user_has_role
+from core.object_views import move_view, object_post
+from core.roles import LEADERSHIP, Role, role_required
+from core.workflow import capabilities
 from reviews.models import Campaign
 
 from ..forms import (
@@ -24,12 +25,8 @@ from ..forms import (
     HeardForm,
     ReportBodyForm,
 )
-from ..models import (
-    AssessmentGroup,
-    FindingKind,
-    InvestigationReport,
-    InvestigationReportStatus,
-)
+from ..groups import group_writer, subject_group
+from ..models import AssessmentGroup, FindingKind, GroupAssignment, InvestigationReport
 from ..selectors import (
     activity_for_user,
     attachment_for_user,
@@ -38,22 +35,19 @@ from ..selectors import (
     group_subject_for_user,
     groups_visible_to,
     investigation_report_for_user,
-    investigation_report_moves_for,
     investigation_reports_visible_to,
+    workspace_subject_for_user,
 )
 from ..services import (
     activity_attach,
     activity_record,
     finding_add,
     finding_delete,
-    investigation_report_mark_heard,
     investigation_report_prefill,
-    investigation_report_return,
     investigation_report_save,
-    investigation_report_submit,
-    is_group_member,
     subjects_assign,
 )
+from ..workflows import INVESTIGATION_REPORT_WORKFLOW, report_version
 
 
 @login_required
@@ -66,14 +60,10 @@ def group_list(request):
     return render(request, "surveys/group_list.html", {"groups": groups})
 
 
-def _can_write(user, group: AssessmentGroup) -> bool:
-    return user_has_role(user, Role.OFFICE) or is_group_member(user, group)
-
-
 @login_required
 def group_detail(request, pk: int):
     group = group_for_user(user=request.user, pk=pk)
-    can_write = _can_write(request.user, group)
+    can_write = group_writer(request.user, group)
     form = None
     if request.method == "POST":
         if not can_write:
@@ -132,9 +122,12 @@ def group_detail(request, pk: int):
     )
 
 
-def _group_subject_page(request, group, subject, *, finding_form=None, report_form=None):
-    can_write = _can_write(request.user, group)
+def _group_subject_page(
+    request, group, subject, *, status=None, finding_form=None, report_form=None
+):
+    can_write = group_writer(request.user, group)
     report = InvestigationReport.objects.filter(subject=subject).first()
+    caps = capabilities(report, request.user, INVESTIGATION_REPORT_WORKFLOW)
     findings = subject.findings.select_related("content_item", "activity").order_by(
         "content_item__position", "number"
     )
@@ -144,7 +137,6 @@ def _group_subject_page(request, group, subject, *, finding_form=None, report_fo
         if own:
             by_item.append((item, own))
     body = report.body if report else investigation_report_prefill(subject)
-    moves = investigation_report_moves_for(request.user, report)
     return render(
         request,
         "surveys/group_subject.html",
@@ -154,21 +146,14 @@ def _group_subject_page(request, group, subject, *, finding_form=None, report_fo
             "by_item": by_item,
             "report": report,
             "report_form": report_form or ReportBodyForm(initial={"body": body}, version=""),
-            "report_version": _report_version(subject),
+            "report_version": report_version(subject),
             "finding_form": finding_form or (FindingForm(subject=subject) if can_write else None),
             "can_write": can_write,
             "is_leader": group.leader_id == request.user.pk,
-            "submit_move": next(
-                (m for m in moves if m.target == InvestigationReportStatus.SUBMITTED), None
-            ),
-            "frozen": report is not None and report.status != InvestigationReportStatus.DRAFT,
+            "caps": caps,
         },
-        status=400 if (finding_form or report_form) is not None else 200,
+        status=status or (400 if (finding_form or report_form) is not None else 200),
     )
-
-
-def _report_version(subject) -> str:
-    return version_of(InvestigationReport.objects.filter(subject=subject))
 
 
 @login_required
@@ -179,32 +164,33 @@ def group_subject(request, pk: int, subject_pk: int):
     return _group_subject_page(request, group, subject)
 
 
-def _group_subject_post(view):
-    """A POST in a group's subject workspace: only the group (or the office) writes; a
-    refusal shows the page again with what was typed, and nothing is written."""
-
-    @require_POST
-    @login_required
-    @wraps(view)
-    def wrapper(request, pk: int, subject_pk: int):
-        group = group_for_user(user=request.user, pk=pk)
-        subject = group_subject_for_user(user=request.user, group=group, subject_pk=subject_pk)
-        if not _can_write(request.user, group):
-            raise PermissionDenied("只有本组成员可以记录。")
-        forms = {}
-        try:
-            done = view(request, group, subject, forms)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return _group_subject_page(request, group, subject, **forms)
-        messages.success(request, done)
-        return redirect("group_subject", pk=group.pk, subject_pk=subject.pk)
-
-    return wrapper
+def _workspace_page(request, subject, *, status=400, **forms):
+    return _group_subject_page(request, subject_group(subject), subject, status=status, **forms)
 
 
-@_group_subject_post
-def finding_add_view(request, group, subject, forms):
+def _workspace_url(request, subject) -> str:
+    return reverse("group_subject", args=[subject_group(subject).pk, subject.pk])
+
+
+# A POST in a group's subject workspace (groups/<group_pk>/subjects/<pk>/…): only the group
+# (or the office) writes; a refusal shows the page again with what was typed, and nothing
+# is written.
+_workspace_post = object_post(
+    lookup=workspace_subject_for_user, page=_workspace_page, detail=_workspace_url
+)
+
+
+def _writer_of(request, subject, group_pk: int):
+    group = subject_group(subject)
+    if group.pk != group_pk:
+        raise Http404("该评议对象不在本小组。")
+    if not group_writer(request.user, group):
+        raise PermissionDenied("只有本组成员可以记录。")
+
+
+@_workspace_post
+def finding_add_view(request, subject, forms, group_pk: int):
+    _writer_of(request, subject, group_pk)
     form = forms["finding_form"] = FindingForm(request.POST, subject=subject)
     data = form_data(form)
     finding = finding_add(
@@ -218,9 +204,10 @@ def finding_add_view(request, group, subject, forms):
     return f"已记录{finding.get_kind_display()} {finding.code}。"
 
 
-@_group_subject_post
-def investigation_report_save_view(request, group, subject, forms):
-    form = forms["report_form"] = ReportBodyForm(request.POST, version=_report_version(subject))
+@_workspace_post
+def investigation_report_save_view(request, subject, forms, group_pk: int):
+    _writer_of(request, subject, group_pk)
+    form = forms["report_form"] = ReportBodyForm(request.POST, version=report_version(subject))
     investigation_report_save(actor=request.user, subject=subject, body=form_data(form)["body"])
     return "调查报告草稿已保存。"
 
@@ -229,7 +216,7 @@ def investigation_report_save_view(request, group, subject, forms):
 @login_required
 def finding_remove(request, pk):
     finding = finding_for_user(user=request.user, pk=pk)
-    group = finding.subject.assessment_group
+    group = subject_group(finding.subject)
     try:
         finding_delete(actor=request.user, finding=finding)
     except ApplicationError as exc:
@@ -242,7 +229,7 @@ def finding_remove(request, pk):
 @login_required
 def activity_detail(request, pk: int):
     activity = activity_for_user(user=request.user, pk=pk)
-    can_write = _can_write(request.user, activity.group)
+    can_write = group_writer(request.user, activity.group)
     if request.method == "POST":
         if not can_write:
             messages.error(request, "只有本组成员可以上传附件。")
@@ -273,10 +260,15 @@ def group_assign(request, pk: int):
     """The office puts each subject in a group: one select per subject, saved at once."""
     campaign = get_object_or_404(Campaign, pk=pk)
     groups = list(AssessmentGroup.objects.filter(campaign=campaign).select_related("leader"))
-    subjects = list(
-        campaign.subjects.select_related("unit", "assessment_group").order_by("position")
+    subjects = list(campaign.subjects.select_related("unit").order_by("position"))
+    assigned = dict(
+        GroupAssignment.objects.filter(subject__campaign=campaign).values_list(
+            "subject_id", "group_id"
+        )
     )
-    version = version_of([(s.pk, s.assessment_group_id) for s in subjects])
+    for s in subjects:
+        s.group_id = assigned.get(s.pk)
+    version = version_of([(s.pk, s.group_id) for s in subjects])
     if request.method == "POST":
         form = GroupAssignForm(request.POST, subjects=subjects, groups=groups, version=version)
         if not form.is_valid():
@@ -299,59 +291,53 @@ def group_assign(request, pk: int):
     )
 
 
-@login_required
-def investigation_report_detail(request, pk: int):
-    report = investigation_report_for_user(user=request.user, pk=pk)
+def _report_page(request, report, *, status=200, form=None):
     return render(
         request,
         "surveys/investigation_report.html",
         {
             "report": report,
-            "moves": investigation_report_moves_for(request.user, report),
-            "heard_form": HeardForm(),
+            "caps": capabilities(report, request.user),
+            "heard_form": form if isinstance(form, HeardForm) else HeardForm(),
+            "reason_form": form if isinstance(form, ReasonForm) else None,
         },
+        status=status,
     )
 
 
-@require_POST
 @login_required
-def investigation_report_move(request, pk: int, to: str):
-    """One URL per move: submitted (the leader, with the body as typed), draft (the office
-    returns it with a reason), heard (the director's meeting heard it on a day)."""
-    report = investigation_report_for_user(user=request.user, pk=pk)
-    try:
-        if to == InvestigationReportStatus.SUBMITTED:
-            version = _report_version(report.subject)
-            body = form_data(ReportBodyForm(request.POST, version=version))["body"]
-            with transaction.atomic():
-                investigation_report_save(actor=request.user, subject=report.subject, body=body)
-                investigation_report_submit(actor=request.user, report=report)
-            messages.success(request, "调查报告已提交。")
-        elif to == InvestigationReportStatus.DRAFT:
-            reason = form_data(ReasonForm(request.POST))["reason"]
-            investigation_report_return(actor=request.user, report=report, reason=reason)
-            messages.success(request, "调查报告已退回小组修改。")
-        elif to == InvestigationReportStatus.HEARD:
-            data = form_data(HeardForm(request.POST))
-            investigation_report_mark_heard(actor=request.user, report=report, **data)
-            messages.success(request, "已登记主任会议听取。")
-        else:
-            raise ApplicationError("未知操作。")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        if to == InvestigationReportStatus.SUBMITTED:  # keep what the leader typed
-            return _group_subject_page(
-                request,
-                report.group,
-                report.subject,
-                report_form=ReportBodyForm(request.POST, version=""),
-            )
-    if to == InvestigationReportStatus.SUBMITTED:
-        return redirect("group_subject", pk=report.group_id, subject_pk=report.subject_id)
-    return redirect("investigation_report_detail", pk=report.pk)
+def investigation_report_detail(request, pk: int):
+    return _report_page(request, investigation_report_for_user(user=request.user, pk=pk))
 
 
-@role_required(Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
+def _submit_page(request, report, *, status=400, form=None):
+    """A refused submission: the workspace again, with the body as the leader typed it."""
+    typed = form if form is not None else ReportBodyForm(request.POST, version="")
+    return _group_subject_page(
+        request, report.group, report.subject, status=status, report_form=typed
+    )
+
+
+def _report_moves(page, detail):
+    return move_view(
+        workflow=INVESTIGATION_REPORT_WORKFLOW,
+        lookup=investigation_report_for_user,
+        page=page,
+        detail=detail,
+        entity=lambda report: (report, {"report": report}),
+    )
+
+
+# One URL per move (investigation-reports/<pk>/move/<to>/): the leader submits from the
+# group's workspace, with the body as typed, and returns there; the office returns the
+# report with a reason, the director's meeting records its hearing, on the report's page.
+investigation_report_submit_view = _report_moves(
+    _submit_page, lambda request, r: reverse("group_subject", args=[r.group_id, r.subject_id])
+)
+investigation_report_move = _report_moves(_report_page, "investigation_report_detail")
+
+
+@role_required(*LEADERSHIP)
 def investigation_report_list(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     reports = (

@@ -1,36 +1,27 @@
-import secrets
+"""The office's questionnaire pages (build, issue codes, open and close), and the results
+for the office, the leading group and the groups. The respondent's pages: views.respond."""
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from core.actions import office_action
-from core.control_characters import checks_control_characters, control_characters_strip
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
-from core.roles import Role, role_required, user_has_role
-from core.throttle import FailureThrottle
+from core.object_views import move_view, object_post
+from core.roles import SUPERVISORS, Role, role_required, user_has_role
+from core.workflow import capabilities
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..forms import AnswerToFindingForm, DeputyCodesForm, QuestionnaireForm, SheetCodesForm
-from ..models import (
-    QUESTIONNAIRE_WORKFLOW,
-    Answer,
-    Deputy,
-    FindingKind,
-    QuestionKind,
-    Questionnaire,
-    QuestionnaireStatus,
-)
+from ..groups import groups_of_user, subjects_in_groups
+from ..models import Answer, Deputy, FindingKind, Questionnaire, QuestionnaireStatus
 from ..selectors import (
-    groups_of_user,
     questionnaire_results_shown,
     questionnaire_tallies,
     questionnaires_of_campaign,
@@ -38,23 +29,12 @@ from ..selectors import (
     text_answers_visible_to,
 )
 from ..services import (
-    CodeRefused,
     codes_issue_sheets,
     codes_issue_to_deputies,
     finding_add,
-    questionnaire_close,
     questionnaire_create,
-    questionnaire_open,
-    response_submit,
 )
-
-DEVICE_COOKIE = "shuzhi_survey_device"
-# Wrong codes per client address; successful submissions leave nothing in it.
-code_throttle = FailureThrottle(
-    "questionnaire-code",
-    limit_setting="QUESTIONNAIRE_CODE_FAILURE_LIMIT",
-    window_setting="QUESTIONNAIRE_CODE_FAILURE_WINDOW",
-)
+from ..workflows import QUESTIONNAIRE_WORKFLOW
 
 
 def _qr_svg(url: str) -> str:
@@ -106,43 +86,14 @@ def questionnaire_list(request, pk: int):
     )
 
 
-_office_post = office_action(Questionnaire.objects.all(), "questionnaire_detail")
+def questionnaire_for_office(*, user, pk: int) -> Questionnaire:
+    """The questionnaire an office POST acts on: 403 for anyone else, 404 when there is none."""
+    if not user_has_role(user, Role.OFFICE):
+        raise PermissionDenied("您没有权限访问此页面。")
+    return get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
 
 
-@_office_post
-def questionnaire_move(request, questionnaire: Questionnaire, to: str):
-    """One URL per move of the questionnaire's workflow (open, close)."""
-    services = {
-        QuestionnaireStatus.OPEN: (questionnaire_open, "问卷开始收集。"),
-        QuestionnaireStatus.CLOSED: (questionnaire_close, "问卷已结束收集。"),
-    }
-    if to not in services:
-        raise ApplicationError("未知操作。")
-    service, done = services[to]
-    service(actor=request.user, questionnaire=questionnaire)
-    messages.success(request, done)
-
-
-@_office_post
-def questionnaire_codes_deputies(request, questionnaire: Questionnaire):
-    deputies = list(form_data(DeputyCodesForm(request.POST))["deputies"])
-    codes = codes_issue_to_deputies(
-        actor=request.user, questionnaire=questionnaire, deputies=deputies
-    )
-    messages.success(request, f"已为 {len(codes)} 名代表生成答题码。")
-
-
-@_office_post
-def questionnaire_codes_sheets(request, questionnaire: Questionnaire):
-    count = form_data(SheetCodesForm(request.POST))["count"]
-    codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
-    messages.success(request, f"已生成 {count} 张问卷的答题码。")
-
-
-@require_safe
-@role_required(Role.OFFICE)
-def questionnaire_detail(request, pk: int):
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
+def _detail_page(request, questionnaire: Questionnaire, *, status=200, **forms):
     url = _public_url(request, questionnaire)
     codes = questionnaire.codes.all()
     return render(
@@ -150,6 +101,7 @@ def questionnaire_detail(request, pk: int):
         "surveys/questionnaire_detail.html",
         {
             "q": questionnaire,
+            "caps": capabilities(questionnaire, request.user),
             "url": url,
             "qr": _qr_svg(url),
             "codes": codes,
@@ -158,12 +110,52 @@ def questionnaire_detail(request, pk: int):
             "waiting": responses_waiting(questionnaire),
             "batch_size": settings.QUESTIONNAIRE_BATCH_SIZE,
             **_withheld(questionnaire),
-            "moves": QUESTIONNAIRE_WORKFLOW.moves_for(questionnaire, request.user),
             "deputies": Deputy.objects.filter(is_active=True).exclude(
                 pk__in=codes.exclude(deputy=None).values("deputy_id")
             ),
+            "deputy_form": forms.get("deputy_form"),
+            "sheet_form": forms.get("sheet_form"),
         },
+        status=status,
     )
+
+
+@require_safe
+@role_required(Role.OFFICE)
+def questionnaire_detail(request, pk: int):
+    return _detail_page(request, questionnaire_for_office(user=request.user, pk=pk))
+
+
+# One URL per move of the questionnaire's table (open, close), by the one move view.
+questionnaire_move = move_view(
+    workflow=QUESTIONNAIRE_WORKFLOW,
+    lookup=questionnaire_for_office,
+    page=_detail_page,
+    detail="questionnaire_detail",
+    entity=lambda q: (q, {"questionnaire": q}),
+)
+
+_office_post = object_post(
+    lookup=questionnaire_for_office, page=_detail_page, detail="questionnaire_detail"
+)
+
+
+@_office_post
+def questionnaire_codes_deputies(request, questionnaire: Questionnaire, forms):
+    form = forms["deputy_form"] = DeputyCodesForm(request.POST)
+    deputies = list(form_data(form)["deputies"])
+    codes = codes_issue_to_deputies(
+        actor=request.user, questionnaire=questionnaire, deputies=deputies
+    )
+    return f"已为 {len(codes)} 名代表生成答题码。"
+
+
+@_office_post
+def questionnaire_codes_sheets(request, questionnaire: Questionnaire, forms):
+    form = forms["sheet_form"] = SheetCodesForm(request.POST)
+    count = form_data(form)["count"]
+    codes_issue_sheets(actor=request.user, questionnaire=questionnaire, count=count)
+    return f"已生成 {count} 张问卷的答题码。"
 
 
 @role_required(Role.OFFICE)
@@ -183,16 +175,12 @@ def questionnaire_codes_print(request, pk: int):
 
 def _results_reader(request, questionnaire: Questionnaire) -> set[int] | None:
     """None for readers of everything; else the subject ids of the user's groups."""
-    if user_has_role(request.user, Role.OFFICE, Role.LEADING_GROUP):
+    if user_has_role(request.user, *SUPERVISORS):
         return None
     groups = groups_of_user(request.user).filter(campaign=questionnaire.campaign_id)
     if not groups.exists():
         raise Http404("没有找到该问卷。")
-    return set(
-        questionnaire.campaign.subjects.filter(assessment_group__in=groups).values_list(
-            "pk", flat=True
-        )
-    )
+    return set(subjects_in_groups(groups).values_list("pk", flat=True))
 
 
 def questionnaire_results(request, pk: int):
@@ -215,6 +203,7 @@ def questionnaire_results(request, pk: int):
         "surveys/questionnaire_results.html",
         {
             "q": questionnaire,
+            "caps": capabilities(questionnaire, request.user),
             "tallies": tallies,
             "answers": answers,
             "answer_groups": _by_subject_and_question(answers),
@@ -223,9 +212,9 @@ def questionnaire_results(request, pk: int):
             "group_subjects": own_subjects
             if own_subjects is not None
             else set(
-                questionnaire.campaign.subjects.filter(
-                    assessment_group__in=groups_of_user(request.user)
-                ).values_list("pk", flat=True)
+                subjects_in_groups(groups_of_user(request.user))
+                .filter(campaign=questionnaire.campaign_id)
+                .values_list("pk", flat=True)
             ),
             "is_office": user_has_role(request.user, Role.OFFICE),
             "waiting": responses_waiting(questionnaire),
@@ -261,7 +250,7 @@ def _by_subject_and_question(answers: list) -> list[dict]:
     return [{**g, "questions": list(g["questions"].values())} for g in ordered]
 
 
-@role_required(Role.OFFICE, Role.LEADING_GROUP)
+@role_required(*SUPERVISORS)
 def questionnaire_results_xlsx(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
     options = questionnaire.rating_options
@@ -328,97 +317,3 @@ def answer_to_finding(request, pk):
             request, f"已转为{subject.person_name}的{finding.get_kind_display()} {finding.code}。"
         )
     return redirect("questionnaire_results", pk=questionnaire.pk)
-
-
-@transaction.non_atomic_requests
-@checks_control_characters
-def questionnaire_respond(request, token: str):
-    """The respondent's page: only the questionnaire, mobile first, no login.
-
-    Not one transaction per request: the sealed answer is written in a transaction of its
-    own, never the one that marks the code used (core.transactions). Everything posted goes
-    to response_submit, which refuses control characters; the page then comes back with the
-    answers minus those invisible characters, ready to send again.
-    """
-    questionnaire = get_object_or_404(Questionnaire, public_token=token)
-    if questionnaire.status != QuestionnaireStatus.OPEN:
-        return render(
-            request,
-            "surveys/respond_closed.html",
-            {"q": questionnaire},
-            status=410 if questionnaire.status == QuestionnaireStatus.CLOSED else 404,
-        )
-    questions = list(questionnaire.questions.select_related("subject__unit"))
-    values: dict[int, str] = {}
-    code = request.GET.get("c", "")
-    status = 200
-    if request.method == "POST":
-        code = request.POST.get("code", "")
-        values = {q.pk: _posted_value(request, q, questionnaire) for q in questions}
-        device = request.COOKIES.get(DEVICE_COOKIE, "")
-        if questionnaire.needs_code and code_throttle.blocked(request):
-            # Refused before any code is looked at: guessing learns nothing here.
-            minutes = settings.QUESTIONNAIRE_CODE_FAILURE_WINDOW // 60
-            messages.error(request, f"答题码输错次数过多，请稍后再试（约 {minutes} 分钟后）。")
-            status = 429
-        else:
-            try:
-                response_submit(
-                    questionnaire=questionnaire, answers=values, code=code, device_token=device
-                )
-            except ApplicationError as exc:
-                if isinstance(exc, CodeRefused):
-                    code_throttle.failed(request)
-                messages.error(request, exc.message)
-                status = 400
-            else:
-                return redirect("questionnaire_done", token=token)
-        code = control_characters_strip(code)
-        values = {pk: control_characters_strip(v) for pk, v in values.items()}
-    response = render(
-        request,
-        "surveys/respond.html",
-        {
-            "q": questionnaire,
-            "questions": questions,
-            "values": values,
-            "code": code,
-            "kinds": QuestionKind,
-            # After a refused submit: the required ratings left unanswered, marked on the page.
-            "missing": {
-                q.pk
-                for q in questions
-                if request.method == "POST"
-                and q.required
-                and q.kind == QuestionKind.RATING
-                and not values.get(q.pk)
-            },
-        },
-        status=status,
-    )
-    if not questionnaire.needs_code and DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(24),
-            max_age=3600 * 24 * 365,
-            httponly=True,
-            samesite="Lax",
-        )
-    return response
-
-
-def _posted_value(request, question, questionnaire: Questionnaire) -> str:
-    """Ratings travel as option indices (one digit), never labels, so a request's size does
-    not depend on the choice; anything else becomes a value the service refuses."""
-    raw = request.POST.get(f"q{question.pk}", "")
-    if question.kind != QuestionKind.RATING or not raw:
-        return raw
-    options = questionnaire.rating_options
-    if len(raw) == 1 and "0" <= raw <= "9" and int(raw) < len(options):
-        return options[int(raw)]
-    return "?"
-
-
-def questionnaire_done(request, token: str):
-    questionnaire = get_object_or_404(Questionnaire, public_token=token)
-    return render(request, "surveys/respond_done.html", {"q": questionnaire})

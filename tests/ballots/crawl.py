@@ -116,9 +116,11 @@ def _pairs() -> dict:
     groups = [
         (g.pk, s.pk)
         for g in AssessmentGroup.objects.order_by("pk")
-        for s in Subject.objects.filter(assessment_group=g).order_by("pk")
+        for s in Subject.objects.filter(group_assignment__group=g).order_by("pk")
     ]
-    outsider = Subject.objects.exclude(assessment_group=AssessmentGroup.objects.first()).first()
+    outsider = Subject.objects.exclude(
+        group_assignment__group=AssessmentGroup.objects.first()
+    ).first()
     groups.append((AssessmentGroup.objects.order_by("pk").first().pk, outsider.pk))
     documents = [("opinion", pk) for pk in Subject.objects.values_list("pk", flat=True)] + [
         ("investigation", pk) for pk in _some(InvestigationReport.objects.all())

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from rectification.models import RectificationReport
 from reviews.models import Campaign
 from subjects.models import Subject
+from surveys.models import GroupAssignment
 from tests.forms import browser_data
 from workbench.demo import demo_load
 
@@ -32,21 +33,21 @@ def _message(response) -> str:
 def test_an_empty_group_assignment_unassigns_nobody(client, demo):
     client.force_login(demo.get(username="office"))
     campaign = Campaign.objects.order_by("-pk").first()
-    before = dict(campaign.subjects.values_list("pk", "assessment_group_id"))
+    before = dict(campaign.subjects.values_list("pk", "group_assignment__group_id"))
     assert any(before.values())
     url = f"/campaigns/{campaign.pk}/groups/assign/"
     response = client.post(url, {}, follow=True)
     assert INCOMPLETE in _message(response)
-    assert dict(campaign.subjects.values_list("pk", "assessment_group_id")) == before
+    assert dict(campaign.subjects.values_list("pk", "group_assignment__group_id")) == before
     # A page drawn before another office user moved a subject is refused whole.
     drawn = browser_data(client, url, url)
-    moved = campaign.subjects.exclude(assessment_group=None).first()
-    other = campaign.assessment_groups.exclude(pk=moved.assessment_group_id).first()
-    Subject.objects.filter(pk=moved.pk).update(assessment_group=other)
+    moved = campaign.subjects.exclude(group_assignment=None).first()
+    other = campaign.assessment_groups.exclude(pk=moved.group_assignment.group_id).first()
+    GroupAssignment.objects.filter(subject=moved).update(group=other)
     response = client.post(url, drawn, follow=True)
     assert STALE in _message(response)
     moved.refresh_from_db()
-    assert moved.assessment_group == other
+    assert moved.group_assignment.group == other
 
 
 def test_an_empty_plan_post_deletes_no_row(client, demo):

@@ -64,12 +64,12 @@ ENDPOINTS = {
     ),
     "finding_add": (
         "office",
-        {"pk": "group", "subject_pk": "group_subject"},
+        {"group_pk": "group", "pk": "group_subject"},
         [("content_item", ID, True), ("kind", C, True), ("text", T, True), ("activity", ID, False)],
     ),
     "investigation_report_save": (
         "office",
-        {"pk": "group", "subject_pk": "group_subject"},
+        {"group_pk": "group", "pk": "group_subject"},
         [("body", T, True)],
     ),
     "activity_detail": ("office", {"pk": "activity"}, [("file", F, True)]),
@@ -357,7 +357,7 @@ def _world():
         "upload_subject": Subject.objects.filter(user__username="subject").first().pk,
         "pending_version": DutyReportVersion.objects.order_by("-uploaded_at").first().pk,
         "group": group.pk,
-        "group_subject": Subject.objects.filter(assessment_group=group).first().pk,
+        "group_subject": Subject.objects.filter(group_assignment__group=group).first().pk,
         "activity": InvestigationActivity.objects.first().pk,
         "investigation_report": InvestigationReport.objects.first().pk,
         "questionnaire": questionnaire.pk,

@@ -21,8 +21,13 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 # Converted so far (issue: one table per entity). Add apps here as they are converted.
-TEMPLATE_DIRS = ["templates/rectification", "templates/reviews", "templates/subjects"]
-APPS = ["rectification", "reviews", "subjects"]
+TEMPLATE_DIRS = [
+    "templates/rectification",
+    "templates/reviews",
+    "templates/subjects",
+    "templates/surveys",
+]
+APPS = ["rectification", "reviews", "subjects", "surveys"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
 _LITERAL = re.compile(r"""(['"])([^'"]*)\1""")

@@ -16,6 +16,7 @@ from surveys.models import (
     DeviceMark,
     Finding,
     FindingKind,
+    GroupAssignment,
     InvestigationActivity,
     InvestigationReport,
     InvestigationReportStatus,
@@ -94,9 +95,23 @@ def make_group(campaign, *, name: str, leader=None, members=(), subjects=(), act
 
 def group_of(subject) -> AssessmentGroup:
     """The subject's assessment group; a new one when it has none yet."""
-    if subject.assessment_group_id is None:
+    if not GroupAssignment.objects.filter(subject=subject).exists():
         AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject])
-    return subject.assessment_group
+    return AssessmentGroup.objects.get(assignments__subject=subject)
+
+
+class GroupAssignmentFactory(ServiceFactory):
+    """The subject put in a new group of its campaign by the office (subjects_assign)."""
+
+    class Meta:
+        model = GroupAssignment
+
+    subject = factory.SubFactory(SubjectFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, subject):
+        AssessmentGroupFactory(campaign=subject.campaign, subjects=[subject])
+        return GroupAssignment.objects.get(subject=subject)
 
 
 class InvestigationActivityFactory(ServiceFactory):

@@ -47,7 +47,7 @@ from surveys.services import (
     questionnaire_open,
     response_submit,
 )
-from surveys.services.questionnaires import SUBMIT_AGAIN
+from surveys.services.responses import SUBMIT_AGAIN
 from tests.attacker import raw_database_bytes
 from tests.factories import CampaignFactory, SubjectFactory, xlsx_download
 

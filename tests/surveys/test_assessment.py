@@ -82,7 +82,7 @@ def test_assignment_checks_campaign(world, office):
         == 1
     )
     s1.refresh_from_db()
-    assert s1.assessment_group == other
+    assert s1.group_assignment.group == other
 
 
 def test_member_records_activity_with_attachment(world):
@@ -206,7 +206,7 @@ def test_report_prefilled_submitted_by_leader_heard_then_frozen(world, make_user
         )
     with pytest.raises(ApplicationError, match="已提交"):
         finding_delete(actor=member, finding=problem)
-    with pytest.raises(ApplicationError, match="不能再修改"):
+    with pytest.raises(ApplicationError, match="调查报告已提交，不能修改"):
         investigation_report_save(actor=member, subject=s1, body="改")
 
     with pytest.raises(ApplicationError, match="主任会议"):

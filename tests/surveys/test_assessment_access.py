@@ -197,7 +197,7 @@ def test_assignment_page_office_only(client, two_groups, office):
     )
     client.post(url, data)
     w["mine"].refresh_from_db()
-    assert w["mine"].assessment_group == w["g2"]
+    assert w["mine"].group_assignment.group == w["g2"]
     response = client.post(
         url, browser_data(client, url, url, **{f"subject_{w['mine'].pk}": "abc"}), follow=True
     )
@@ -206,4 +206,4 @@ def test_assignment_page_office_only(client, two_groups, office):
     response = client.post(url, {**data, f"subject_{w['mine'].pk}": ""}, follow=True)
     assert "内容已被他人修改，请刷新后重试" in response.content.decode()
     w["mine"].refresh_from_db()
-    assert w["mine"].assessment_group == w["g2"]
+    assert w["mine"].group_assignment.group == w["g2"]
