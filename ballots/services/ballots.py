@@ -16,7 +16,6 @@ from core.audit import audit_log
 from core.errors import ApplicationError
 from core.keystore import key_destroy, key_names
 from core.outbox import email_cancel
-from core.services import require_office
 from core.workflow import transition
 from reviews.models import CampaignStage, Member
 
@@ -26,7 +25,6 @@ from ..elgamal.elgamal import Ciphertext
 from ..elgamal.group import point_from_hex
 from ..elgamal.tally import tally_sum, tally_to_json
 from ..models import (
-    BALLOT_WORKFLOW,
     Ballot,
     BallotItem,
     BallotPurpose,
@@ -43,6 +41,7 @@ from ..models import (
     VotingCode,
 )
 from ..selectors import paper_pending, tally_groups, web_groups, web_voters_by_group
+from ..workflows import BALLOT_WORKFLOW
 from .cast import cast_lock
 from .tally import sheets_product
 
@@ -89,11 +88,8 @@ def ballot_open(*, actor, ballot: Ballot, reason: str = "") -> Ballot:
     """Open the voting. A real ballot opens in its stage (OPEN_STAGE); outside it only with
     the office's written `reason`, which is kept on the ballot, shown on its pages and
     written into the audit entry, so an early or late vote is never silent."""
-    require_office(actor)
     ballot = _locked(ballot)
-    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.OPEN)
-    if ballot.scheme != BallotScheme.ELGAMAL:
-        raise ApplicationError("这是旧加密方式的测评，不能再开始投票，请新建测评。")
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("open"))
     from .tellers import tellers_missing  # tellers imports this module
 
     missing = tellers_missing(ballot)
@@ -165,10 +161,9 @@ def _sheets_sum(sheets: list, layout: list[int]) -> list[list[Ciphertext]]:
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     """End the voting and add the sheets slot by slot; the tellers decrypt only the sums
     (ballots.services.tellers.ballot_decrypt), and the k-th of them counts the ballot."""
-    require_office(actor)
     with cast_lock(ballot, exclusive=True):
         ballot = _locked(ballot)
-    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.COUNTING)
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("close"))
     pending = paper_pending(ballot)
     if pending:
         # After close no paper entry can be made: counting now would leave these out.
@@ -250,10 +245,8 @@ def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
     ballots.selectors.ballot_results_visible): a deliberate step of publishing, by office
     staff, once the count is closed and cannot change, and written to the audit log so
     that a look without publishing is on record."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.status != BallotStatus.CLOSED:
-        raise ApplicationError("只有已计票、尚未公布的测评可以预览公布文本。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "preview")
     audit_log(
         actor=actor,
         action=AuditAction.BALLOT_PREVIEW,
@@ -266,8 +259,8 @@ def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
 
 @transaction.atomic
 def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
-    require_office(actor)
     ballot = _locked(ballot)
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("publish"))
     return transition(
         obj=ballot,
         to=BallotStatus.PUBLISHED,
@@ -282,12 +275,8 @@ def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
 @transaction.atomic
 def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     """A practice ballot has done its job once closed: it leaves no votes behind."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.purpose != BallotPurpose.PRACTICE:
-        raise ApplicationError("只有试投票可以作废。")
-    if ballot.status == BallotStatus.OPEN:
-        raise ApplicationError("请先结束试投票。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "discard")
     name, campaign = str(ballot), ballot.campaign
     for model in (
         BallotResult,
@@ -312,12 +301,8 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
 @transaction.atomic
 def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
     """After an invalid round (quorum), hold another; the earlier round stays on record."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.status != BallotStatus.CLOSED or ballot.is_valid is not False:
-        raise ApplicationError("只有因人数不足而无效的测评可以重新组织投票。")
-    if hasattr(ballot, "next_round"):
-        raise ApplicationError("已经组织过下一轮投票。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "new_round")
     new = Ballot.objects.create(
         campaign=ballot.campaign,
         meeting=ballot.meeting,
