@@ -195,7 +195,7 @@ BALLOT_WORKFLOW = Workflow(
             "issue_codes",
             "生成投票码",
             _codes_issuable,
-            "voting_codes_issue",
+            "codes.voting_codes_issue",
             AuditAction.BALLOT_CODES,
         ),
         _office_action(
