@@ -17,7 +17,13 @@ import multiprocessing
 import os
 import sys
 
-from record_group import (
+# The one module next to this file (also under `python -I`, which leaves the script's
+# directory off sys.path).
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from record_group import (  # noqa: E402
     IDENTITY,
     G,
     Invalid,

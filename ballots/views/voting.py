@@ -54,7 +54,7 @@ def ballot_vote(request, pk: int):
             {**context, "state": "voted", "published": ballot_results_visible(ballot)},
         )
     if ballot.status != BallotStatus.OPEN:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "not_voting"})
     status = 200
     if request.method == "POST":
         sheet = request.POST.get("sheet", "")
@@ -122,7 +122,7 @@ def ballot_vote_code(request):
             {**context, "state": "voted", "published": ballot_results_visible(ballot)},
         )
     if ballot.status != BallotStatus.OPEN:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "not_voting"})
     status = 200
     if posted:
         sheet = request.POST.get("sheet", "")

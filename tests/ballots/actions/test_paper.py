@@ -5,6 +5,7 @@ import pytest
 
 from ballots.models import BallotStatus, PaperEntry, PaperTally
 from tests.factories import ballot_advance, office_user
+from tests.forms import browser_data
 
 from .conftest import audited, others_refused, refused, url
 
@@ -12,12 +13,27 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(world, entry=1, issued=3, returned=3) -> dict:
-    a, b = world.subjects
-    group = world.ballot.voter_groups.get(is_committee=False)
-    return {
-        "voter_group": group.pk, "entry": entry, "issued": issued, "returned": returned,
-        f"c_{a.pk}_0": 2, f"c_{a.pk}_2": 1, f"c_{b.pk}_0": 3,
+    """What the page's counting form sends for the deputies, as typed (the page is read as
+    the office, before anything is posted)."""
+    a, _ = world.subjects
+    every = {f"c_{i.subject_id}_0": "3" for i in world.ballot.items.all()}
+    return _FORM[world.ballot.pk] | every | {
+        "voter_group": str(world.ballot.voter_groups.get(is_committee=False).pk),
+        "entry": str(entry), "issued": str(issued), "returned": str(returned),
+        f"c_{a.pk}_0": "2", f"c_{a.pk}_2": "1",
     }  # fmt: skip
+
+
+_FORM: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _page_form(client, world):
+    """The counting form as the control page draws it, read once while the ballot is a draft."""
+    client.force_login(world.office)
+    page = url(world.ballot, "")
+    _FORM[world.ballot.pk] = browser_data(client, page, url(world.ballot, "paper/"))
+    client.logout()
 
 
 def test_two_agreeing_entries_count(client, world):
