@@ -2,7 +2,7 @@
 cast.py, the tellers and the count in tellers.py, the recheck of a published count in
 verify.py.
 
-See ballots/models.py for how secrecy is built. States move draft → open → counting →
+See ballots/models/__init__.py for how secrecy is built. States move draft → open → counting →
 closed → published through BALLOT_WORKFLOW: by office staff, except counting → closed,
 which only the k-th teller's valid decryption makes (tellers.py).
 """
