@@ -11,6 +11,8 @@ class BallotsConfig(AppConfig):
         from .audit import AuditAction
 
         audit_actions_register(AuditAction)
+        # The table registers its moves' audit names and capabilities() finds it by model.
+        from . import workflows  # noqa: F401
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 
