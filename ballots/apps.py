@@ -12,10 +12,10 @@ class BallotsConfig(AppConfig):
 
         audit_actions_register(AuditAction)
         # The table registers its moves' audit names and capabilities() finds it by model.
-        from . import workflows  # noqa: F401
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 
+        from . import workflows  # noqa: F401
         from .gates import no_open_ballot, review_ballots_published
 
         stage_gate_register(CampaignStage.REVIEW, no_open_ballot)
