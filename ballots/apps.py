@@ -11,10 +11,10 @@ class BallotsConfig(AppConfig):
         from .audit import AuditAction
 
         audit_actions_register(AuditAction)
-        # The table registers its moves' audit names and capabilities() finds it by model.
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 
+        # The table registers its moves' audit names; capabilities() finds it by its model.
         from . import workflows  # noqa: F401
         from .gates import no_open_ballot, review_ballots_published
 
