@@ -14,6 +14,8 @@ class BallotsConfig(AppConfig):
         from reviews.gates import stage_gate_register
         from reviews.models import CampaignStage
 
+        # The table registers its moves' audit names; capabilities() finds it by its model.
+        from . import workflows  # noqa: F401
         from .gates import no_open_ballot, review_ballots_published
 
         stage_gate_register(CampaignStage.REVIEW, no_open_ballot)

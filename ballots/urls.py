@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ballots, meetings, publishing, tellers, tools, voting
+from .views import ballots, meetings, publishing, results, tellers, tools, voting
 
 urlpatterns = [
     path("campaigns/<int:pk>/ballots/", ballots.ballot_list, name="ballot_list"),
@@ -30,12 +30,12 @@ urlpatterns = [
     path("ballots/<int:pk>/vote/", voting.ballot_vote, name="ballot_vote"),
     path("vote/", voting.ballot_vote_code, name="ballot_vote_code"),
     path("ballots/<int:pk>/codes/", ballots.ballot_codes_view, name="ballot_codes"),
-    path("ballots/<int:pk>/screen/", ballots.ballot_screen, name="ballot_screen"),
-    path("ballots/<int:pk>/screen.json", ballots.ballot_screen_data, name="ballot_screen_data"),
-    path("ballots/<int:pk>/results/", ballots.ballot_result_page, name="ballot_results"),
-    path("ballots/<int:pk>/results.xlsx", ballots.ballot_result_xlsx, name="ballot_results_xlsx"),
-    path("ballots/<int:pk>/record/", ballots.ballot_record_page, name="ballot_record"),
-    path("ballots/<int:pk>/record.json", ballots.ballot_record_json, name="ballot_record_json"),
+    path("ballots/<int:pk>/screen/", results.ballot_screen, name="ballot_screen"),
+    path("ballots/<int:pk>/screen.json", results.ballot_screen_data, name="ballot_screen_data"),
+    path("ballots/<int:pk>/results/", results.ballot_result_page, name="ballot_results"),
+    path("ballots/<int:pk>/results.xlsx", results.ballot_result_xlsx, name="ballot_results_xlsx"),
+    path("ballots/<int:pk>/record/", results.ballot_record_page, name="ballot_record"),
+    path("ballots/<int:pk>/record.json", results.ballot_record_json, name="ballot_record_json"),
     path("ballots/<int:pk>/simulate/", tools.ballot_simulate, name="ballot_simulate"),
     path("ballots/<int:pk>/simulate.xlsx", tools.ballot_simulate_xlsx, name="ballot_simulate_xlsx"),
     path("ballots/<int:pk>/receipt/", tools.ballot_receipt_check, name="ballot_receipt"),

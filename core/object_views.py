@@ -21,6 +21,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
@@ -36,9 +37,10 @@ def object_post(
     *, lookup: Callable, page: Callable, detail: str | Callable, done: str = "已保存。"
 ):
     """Decorate view(request, obj, forms, **kwargs) -> the success message (or None for
-    `done`). `page(request, obj, status=400, **forms)` draws the refused page; `detail` is
-    the URL name the success redirects to (with pk=obj.pk), or `detail(request, obj)` the
-    URL itself (an object shown on another object's page)."""
+    `done`, or a response of its own: a page to print, a redirect elsewhere).
+    `page(request, obj, status=400, **forms)` draws the refused page; `detail` is the URL
+    name the success redirects to (with pk=obj.pk), or `detail(request, obj)` the URL
+    itself (an object shown on another object's page)."""
 
     def decorator(view):
         @require_POST
@@ -52,6 +54,8 @@ def object_post(
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 return page(request, obj, status=400, **forms)
+            if isinstance(message, HttpResponseBase):  # a page of its own (printed slips)
+                return message
             messages.success(request, message or done)
             if callable(detail):
                 return redirect(detail(request, obj))

@@ -8,11 +8,12 @@ group, each sheet bound to its group, no sheet or ciphertext twice, each group's
 tellers' decryptions, electronic and total counts) that also recomputes each subject's
 weighted counts (each group's web and paper counts in its weight), rate, outcome and, under
 a score rule (按分值计分), the mean score and the rank with ties, under the ballot's stored
-rule, with tools/ballot_rules.py, a standalone copy of the app's rule code.
+rule, with tools/ballot_rules/, a standalone copy of the app's rule code.
 
 Independent on purpose: it imports nothing of the app and no Django, only the standard
-library, pysodium, and the two files next to it (verifier/verify_record.py and
-tools/ballot_rules.py; copy all three to check a record elsewhere). It prints what it
+library, pysodium, and what sits next to it (verifier/verify_record.py with
+verifier/record_group.py, and the package tools/ballot_rules/; copy them all to check a
+record elsewhere). It prints what it
 checked and exits 1 naming the first thing wrong. `python manage.py ballot_verify <id>`
 runs the same checks on the database.
 """

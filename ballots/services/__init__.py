@@ -1,17 +1,14 @@
 """Everything that writes meetings, inquiries and ballots."""
 
 from .ballots import (
-    ballot_check,
     ballot_close,
     ballot_discard_practice,
-    ballot_keys_purge,
     ballot_new_round,
     ballot_open,
     ballot_open_stage_problem,
     ballot_open_voters,
     ballot_publish,
     ballot_publish_preview,
-    ballot_verify,
 )
 from .cast import ballot_cast
 from .meetings import (
@@ -35,6 +32,7 @@ from .tellers import (
     teller_shares_send,
     tellers_missing,
 )
+from .verify import ballot_check, ballot_keys_purge, ballot_verify
 
 __all__ = [
     "AGENDA_ITEM_EDITABLE",

@@ -1,7 +1,8 @@
-"""The secret satisfaction ballot: open, close (sum the sheets), publish, verify; casting is in
-cast.py, the tellers and the count in tellers.py.
+"""The secret satisfaction ballot: open, close (sum the sheets), publish; casting is in
+cast.py, the tellers and the count in tellers.py, the recheck of a published count in
+verify.py.
 
-See ballots/models.py for how secrecy is built. States move draft → open → counting →
+See ballots/models/__init__.py for how secrecy is built. States move draft → open → counting →
 closed → published through BALLOT_WORKFLOW: by office staff, except counting → closed,
 which only the k-th teller's valid decryption makes (tellers.py).
 """
@@ -14,24 +15,19 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.keystore import key_destroy, key_names
 from core.outbox import email_cancel
-from core.services import require_office
 from core.workflow import transition
 from reviews.models import CampaignStage, Member
 
-from .. import crypto as ballot_crypto
 from ..audit import AuditAction
 from ..elgamal.elgamal import Ciphertext
 from ..elgamal.group import point_from_hex
 from ..elgamal.tally import tally_sum, tally_to_json
 from ..models import (
-    BALLOT_WORKFLOW,
     Ballot,
     BallotItem,
     BallotPurpose,
     BallotResult,
-    BallotScheme,
     BallotStatus,
     Eligibility,
     PaperTally,
@@ -43,8 +39,8 @@ from ..models import (
     VotingCode,
 )
 from ..selectors import paper_pending, tally_groups, web_groups, web_voters_by_group
+from ..workflows import BALLOT_WORKFLOW
 from .cast import cast_lock
-from .tally import sheets_product
 
 
 def _locked(ballot: Ballot) -> Ballot:
@@ -89,11 +85,8 @@ def ballot_open(*, actor, ballot: Ballot, reason: str = "") -> Ballot:
     """Open the voting. A real ballot opens in its stage (OPEN_STAGE); outside it only with
     the office's written `reason`, which is kept on the ballot, shown on its pages and
     written into the audit entry, so an early or late vote is never silent."""
-    require_office(actor)
     ballot = _locked(ballot)
-    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.OPEN)
-    if ballot.scheme != BallotScheme.ELGAMAL:
-        raise ApplicationError("这是旧加密方式的测评，不能再开始投票，请新建测评。")
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("open"))
     from .tellers import tellers_missing  # tellers imports this module
 
     missing = tellers_missing(ballot)
@@ -165,10 +158,9 @@ def _sheets_sum(sheets: list, layout: list[int]) -> list[list[Ciphertext]]:
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     """End the voting and add the sheets slot by slot; the tellers decrypt only the sums
     (ballots.services.tellers.ballot_decrypt), and the k-th of them counts the ballot."""
-    require_office(actor)
     with cast_lock(ballot, exclusive=True):
         ballot = _locked(ballot)
-    BALLOT_WORKFLOW.require(ballot.status, BallotStatus.COUNTING)
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("close"))
     pending = paper_pending(ballot)
     if pending:
         # After close no paper entry can be made: counting now would leave these out.
@@ -250,10 +242,8 @@ def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
     ballots.selectors.ballot_results_visible): a deliberate step of publishing, by office
     staff, once the count is closed and cannot change, and written to the audit log so
     that a look without publishing is on record."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.status != BallotStatus.CLOSED:
-        raise ApplicationError("只有已计票、尚未公布的测评可以预览公布文本。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "preview")
     audit_log(
         actor=actor,
         action=AuditAction.BALLOT_PREVIEW,
@@ -266,8 +256,8 @@ def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
 
 @transaction.atomic
 def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
-    require_office(actor)
     ballot = _locked(ballot)
+    BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("publish"))
     return transition(
         obj=ballot,
         to=BallotStatus.PUBLISHED,
@@ -282,12 +272,8 @@ def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
 @transaction.atomic
 def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
     """A practice ballot has done its job once closed: it leaves no votes behind."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.purpose != BallotPurpose.PRACTICE:
-        raise ApplicationError("只有试投票可以作废。")
-    if ballot.status == BallotStatus.OPEN:
-        raise ApplicationError("请先结束试投票。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "discard")
     name, campaign = str(ballot), ballot.campaign
     for model in (
         BallotResult,
@@ -312,12 +298,8 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
 @transaction.atomic
 def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
     """After an invalid round (quorum), hold another; the earlier round stays on record."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.status != BallotStatus.CLOSED or ballot.is_valid is not False:
-        raise ApplicationError("只有因人数不足而无效的测评可以重新组织投票。")
-    if hasattr(ballot, "next_round"):
-        raise ApplicationError("已经组织过下一轮投票。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "new_round")
     new = Ballot.objects.create(
         campaign=ballot.campaign,
         meeting=ballot.meeting,
@@ -360,54 +342,3 @@ def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
         campaign=ballot.campaign,
     )
     return new
-
-
-def ballot_verify(*, ballot: Ballot) -> bool:
-    """Anyone's check of a published count (ballot_check names every problem)."""
-    return not ballot_check(ballot=ballot)
-
-
-def ballot_check(*, ballot: Ballot) -> list[str]:
-    """Every problem found when a published ballot is recomputed from what is stored, in
-    Chinese; empty when all checks pass. ElGamal ballots: the election record is rebuilt
-    from the database, which re-verifies every proof, the sums and the decryption, then
-    counts, rates and outcomes are recomputed and compared with the stored results (what
-    pages and Excel show)."""
-    if ballot.status != BallotStatus.PUBLISHED:
-        return ["测评尚未公布。"]
-    if ballot.scheme == BallotScheme.PAILLIER:
-        return [] if _paillier_verify(ballot) else ["网上票数与存储的选票不一致。"]
-    from .record import record_problems  # record imports this module
-
-    return record_problems(ballot)
-
-
-def _paillier_verify(ballot: Ballot) -> bool:
-    """Ballots before #22: the product of the stored sheets, with the published proof,
-    gives exactly the published web counts."""
-    if not ballot.tally_proof:
-        return False
-    subject_ids, layout, product = sheets_product(ballot)
-    proof = ballot.tally_proof
-    plains = [int(m, 16) for m in proof["plaintext"]]
-    if [format(c, "x") for c in product] != proof["product"] or not ballot_crypto.product_verify(
-        layout, product, plains, [int(r, 16) for r in proof["randomness"]]
-    ):
-        return False
-    rows = ballot_crypto.counts_unpack(layout, plains)
-    web = dict(BallotResult.objects.filter(ballot=ballot).values_list("subject_id", "web_counts"))
-    return all(
-        web.get(sid) == dict(zip(ballot.sheet_options, row, strict=True))
-        for sid, row in zip(subject_ids, rows, strict=True)
-    )
-
-
-def ballot_keys_purge() -> int:
-    """Destroy Paillier key files left behind by ballots before #22 (a crash between a
-    close's commit and its key deletion, or an open that rolled back)."""
-    names = key_names(prefix="ballot")
-    open_ids = set(Ballot.objects.filter(status=BallotStatus.OPEN).values_list("pk", flat=True))
-    stale = [n for n in names if int(n.split("-")[1]) not in open_ids]
-    for name in stale:
-        key_destroy(name=name)
-    return len(stale)

@@ -11,10 +11,10 @@ from django.db import transaction
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.services import require_office
 
 from ..audit import AuditAction
-from ..models import Ballot, BallotScheme, BallotStatus, VoterGroup, VotingCode, voting_code_new
+from ..models import Ballot, VoterGroup, VotingCode, voting_code_new
+from ..workflows import BALLOT_WORKFLOW
 from .ballots import _locked
 from .cast import code_digest
 
@@ -25,12 +25,8 @@ CODES_MAX = 500  # at one time
 def voting_codes_issue(*, actor, ballot: Ballot, voter_group: VoterGroup, count: int) -> list[str]:
     """Let `voter_group` vote on the web and issue `count` new codes to it. Returns the
     plain codes, to be printed now: they are stored nowhere."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.scheme != BallotScheme.ELGAMAL:
-        raise ApplicationError("这是旧加密方式的测评，不能发放投票码。")
-    if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
-        raise ApplicationError("测评已结束投票，不能再发放投票码。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "issue_codes")
     group = VoterGroup.objects.select_for_update().filter(pk=voter_group.pk, ballot=ballot).first()
     if group is None:
         raise ApplicationError("投票人类别不属于本次测评。")

@@ -7,12 +7,10 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.outbox import Mail, email_queue
-from core.services import require_office
 
 from ..audit import AuditAction
 from ..models import (
     Ballot,
-    BallotStatus,
     Eligibility,
     PaperCount,
     PaperEntry,
@@ -22,6 +20,7 @@ from ..models import (
     VoterGroup,
 )
 from ..selectors import paper_differences, paper_field_name
+from ..workflows import BALLOT_WORKFLOW
 from .ballots import REMIND_MAIL_KIND, _locked
 
 ENTRY_NAMES = dict(PaperEntryNumber.choices)
@@ -100,10 +99,8 @@ def paper_enter(
     then the ballot cannot be closed (paper_pending). Either entry may be redone, by its
     author or a third office user, until they agree. Every entry is in the audit, with
     its figures."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
-        raise ApplicationError("测评已结束，不能再录入纸质票。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "enter_paper")
     if voter_group.ballot_id != ballot.pk:
         raise ApplicationError("投票人类别不属于本次测评。")
     if number not in ENTRY_NAMES:
@@ -195,9 +192,7 @@ def ballot_remind(*, actor, ballot: Ballot) -> int:
     """Remind the eligible members who have not voted yet: an e-mail each (to those with an
     address), queued in the outbox with this request and sent once it has committed.
     Returns how many were reminded."""
-    require_office(actor)
-    if ballot.status != BallotStatus.OPEN:
-        raise ApplicationError("测评不在投票中。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "remind")
     voted = Participation.objects.filter(ballot=ballot).values("user_id")
     waiting = Eligibility.objects.filter(ballot=ballot).exclude(user_id__in=voted)
     users = list(get_user_model().objects.filter(pk__in=waiting.values("user_id")).order_by("pk"))

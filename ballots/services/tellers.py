@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ApplicationError
-from core.services import require_office
 from core.workflow import transition
 from subjects.models import Subject
 
@@ -24,8 +23,9 @@ from ..elgamal.elgamal import Ciphertext
 from ..elgamal.group import CryptoError, point_from_hex
 from ..elgamal.tally import tally_counts, tally_partial_verify
 from ..elgamal.tellers import TellerPublic, joint_key, teller_public_verify, verification_key
-from ..models import BALLOT_WORKFLOW, Ballot, BallotResult, BallotScheme, BallotStatus, Teller
+from ..models import Ballot, BallotResult, BallotStatus, Teller
 from ..selectors import paper_pending, tally_groups, web_groups, web_voters_by_group
+from ..workflows import BALLOT_WORKFLOW
 from .ballots import _locked, ballot_validity, web_counts_by_subject
 from .tally import tally
 
@@ -39,12 +39,8 @@ SEALED_SHARE = 160  # hex digits: R (32 bytes), the share (32) and the GCM tag (
 def ballot_tellers_set(*, actor, ballot: Ballot, users, threshold: int = THRESHOLD_DEFAULT):
     """Name the tellers of a draft ballot (numbered in the order given) and how many of
     them must decrypt. Replaced freely until the first of them makes a key."""
-    require_office(actor)
     ballot = _locked(ballot)
-    if ballot.scheme != BallotScheme.ELGAMAL or ballot.status != BallotStatus.DRAFT:
-        raise ApplicationError("只有尚未开始投票的测评可以指定监票人。")
-    if Teller.objects.filter(ballot=ballot, published_at__isnull=False).exists():
-        raise ApplicationError("已有监票人生成了密钥，不能再更换监票人。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "set_tellers")
     users = list(users)
     if len({u.pk for u in users}) != len(users) or not all(u.is_active for u in users):
         raise ApplicationError("监票人不能重复，且须是在用的账号。")
@@ -109,8 +105,7 @@ def teller_publish(*, actor, ballot: Ballot, public: object, shares: object) -> 
     owes to the tellers who published before."""
     ballot = _locked(ballot)
     teller = _teller_locked(ballot, actor)
-    if ballot.status != BallotStatus.DRAFT:
-        raise ApplicationError("测评已开始投票，不能再生成监票密钥。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "teller_keys")
     if teller.published_at is not None:
         raise ApplicationError("您已经生成过本次测评的监票密钥，不能重复生成。")
     try:
@@ -146,7 +141,8 @@ def teller_shares_send(*, actor, ballot: Ballot, shares: object) -> Teller:
     """The shares a teller still owes to tellers who published after them."""
     ballot = _locked(ballot)
     teller = _teller_locked(ballot, actor)
-    if ballot.status != BallotStatus.DRAFT or teller.published_at is None:
+    BALLOT_WORKFLOW.action_check(ballot, actor, "teller_shares")
+    if teller.published_at is None:
         raise ApplicationError("现在不需要发送份额。")
     published = set(
         Teller.objects.filter(ballot=ballot, published_at__isnull=False).values_list(
@@ -207,8 +203,7 @@ def ballot_decrypt(*, actor, ballot: Ballot, partial: object) -> Ballot:
     teller's verification key before it is stored; the k-th valid one counts the ballot."""
     ballot = _locked(ballot)
     teller = _teller_locked(ballot, actor)
-    if ballot.status != BallotStatus.COUNTING:
-        raise ApplicationError("本次测评现在不需要解密。")
+    BALLOT_WORKFLOW.action_check(ballot, actor, "decrypt")
     if teller.decrypted_at is not None:
         raise ApplicationError("您已经提交过解密结果。")
     publics = tellers_public(ballot)

@@ -1,35 +1,28 @@
-"""Ballot pages: the office's control page, the member's voting page, the big screen, results."""
-
-import json
+"""The office's ballot pages: the list with the set-up form, the rule builder's live
+sentence, the control page, and every office POST on a ballot. Moves run through the one
+generic move view by their row in ballots.workflows; the other actions are thin views on
+the one POST path (core.object_views.object_post). A refusal shows the control page again
+with the message and what was typed (400), and nothing is written."""
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from core.actions import office_action
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
+from core.object_views import UNKNOWN, move_view, object_post
 from core.roles import Role, role_required, user_has_role
-from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, PaperForm, TellersForm, VotingCodesForm, preset_fields
-from ..models import (
-    BALLOT_WORKFLOW,
-    Ballot,
-    BallotScheme,
-    BallotStatus,
-    Eligibility,
-    PaperEntryNumber,
-)
+from ..models import Ballot, PaperEntryNumber
 from ..presets import presets
 from ..rules import RuleError, describe
 from ..selectors import (
-    ballot_groups_summary,
-    ballot_receipts,
     ballot_results,
     ballot_results_visible,
     ballot_status_text,
@@ -38,53 +31,20 @@ from ..selectors import (
     paper_group_state,
     paper_groups,
     published_ballots,
-    tellers_decrypted,
 )
 from ..services import (
-    ballot_close,
     ballot_create,
     ballot_discard_practice,
     ballot_new_round,
     ballot_remind,
     ballot_rule_check,
     ballot_tellers_set,
-    ballot_verify,
     paper_enter,
     tellers_missing,
 )
 from ..services.codes import voting_codes_issue
-from ..services.record import ballot_check_lines, ballot_record
-
-RESULT_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
-
-
-def _qr(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=5)
-
-
-def _ordered(ballot: Ballot, results: list) -> list:
-    """Each result with its counts in the ballot's option order (the stored dict has none)."""
-    for r in results:
-        r.ordered_counts = [r.counts.get(o, 0) for o in ballot.sheet_options]
-    return results
-
-
-def _chart_data(ballot: Ballot, results: list) -> dict:
-    return {
-        "options": ballot.sheet_options,
-        "outcomes": ballot.outcomes,
-        "results": [
-            {
-                "subject": r.subject.person_name,
-                "counts": r.counts,
-                "rate": float(r.rate) if r.rate is not None else None,
-                "score": float(r.score) if r.score is not None else None,
-                "rank": r.rank_text,
-                "outcome": r.outcome,
-            }
-            for r in results
-        ],
-    }
+from ..workflows import BALLOT_WORKFLOW, OWN_PAGE, ballot_capabilities
+from .results import _chart_data, _ordered, _qr
 
 
 @role_required(Role.OFFICE)
@@ -151,53 +111,84 @@ def ballot_rule_preview(request, pk: int):
     return JsonResponse({"text": describe(spec, outcomes), "problems": []})
 
 
-@require_safe
-@role_required(Role.OFFICE)
-def ballot_detail(request, pk: int):
-    ballot = get_object_or_404(Ballot.objects.select_related("campaign", "meeting"), pk=pk)
+def office_ballot(*, user, pk: int) -> Ballot:
+    """The ballot an office POST acts on: 403 for anyone else, 404 when there is none."""
+    if not user_has_role(user, Role.OFFICE):
+        raise PermissionDenied("您没有权限访问此页面。")
+    return get_object_or_404(Ballot.objects.select_related("campaign", "meeting"), pk=pk)
+
+
+def _paper_rows(ballot: Ballot, items: list, typed=None) -> list:
+    """The counting form's boxes per subject, with what was typed when a refused entry
+    shows the page again (a blank box is 0)."""
+    get = typed.get if typed is not None else (lambda name, default: default)
+    rows = []
+    for item in items:
+        name = item.subject.person_name
+        boxes = [
+            {"name": f"c_{item.subject_id}_{i}", "label": f"{name} {o}"}
+            for i, o in enumerate(ballot.sheet_options)
+        ]
+        boxes.append({"name": f"c_{item.subject_id}_invalid", "label": f"{name} 无效票"})
+        for box in boxes:
+            box["value"] = get(box["name"], "0")
+        rows.append({"item": item, "boxes": boxes})
+    return rows
+
+
+def _detail_page(request, ballot: Ballot, *, status: int = 200, **forms):
+    """The office's control page; `forms` holds a refused POST's form, shown as typed."""
     vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
-    closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.PUBLISHED)
+    caps = ballot_capabilities(ballot, request.user)
     items = list(ballot.items.select_related("subject__unit"))
+    paper = forms.get("paper")
+    typed_group = str(paper.data.get("voter_group", "")) if paper is not None else ""
     groups = paper_groups(ballot)
     for state in groups:
         state.next_entry = _next_entry(state, request.user)
+        typed = paper.data if typed_group == str(state.group.pk) else None
+        state.rows = _paper_rows(ballot, items, typed)
+        state.typed = typed or {}
+        if typed is not None and typed.get("entry") in ("1", "2"):
+            state.next_entry = int(typed["entry"])
     results = ballot_results(ballot)
     return render(
         request,
         "ballots/ballot_detail.html",
         {
             "ballot": ballot,
+            "caps": caps,
             "turnout": ballot_turnout(ballot),
             "group_turnout": ballot_turnout_by_group(ballot),
             "code_groups": list(ballot.voter_groups.filter(is_committee=False))
-            if ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN)
-            and ballot.scheme == BallotScheme.ELGAMAL
+            if caps["issue_codes"]
             else [],
             "vote_url": vote_url,
             "qr": _qr(vote_url),
             "items": items,
             "groups": groups,
-            "closed": closed,
             "published": ballot_results_visible(ballot),
-            "moves": BALLOT_WORKFLOW.moves_for(ballot, request.user),
             "results": _ordered(ballot, results),
             "chart": _chart_data(ballot, results) if results else None,
-            "can_enter_paper": ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN),
             "entry_choices": PaperEntryNumber.choices,
             "tellers": list(ballot.tellers.select_related("user")),
-            "tellers_missing": tellers_missing(ballot)
-            if ballot.status == BallotStatus.DRAFT
-            else [],
-            "tellers_form": TellersForm(ballot=ballot)
-            if ballot.status == BallotStatus.DRAFT
-            and not ballot.tellers.filter(published_at__isnull=False).exists()
+            "tellers_missing": tellers_missing(ballot) if caps["is_draft"] else [],
+            "tellers_form": forms.get("tellers_form") or TellersForm(ballot=ballot)
+            if caps["set_tellers"]
             else None,
             "status_text": ballot_status_text(ballot),
             "past": published_ballots().select_related("campaign").order_by("-published_at")[:20]
-            if ballot.status == BallotStatus.DRAFT
+            if caps["is_draft"]
             else [],
         },
+        status=status,
     )
+
+
+@require_safe
+@role_required(Role.OFFICE)
+def ballot_detail(request, pk: int):
+    return _detail_page(request, office_ballot(user=request.user, pk=pk))
 
 
 def _next_entry(state, user) -> int:
@@ -208,36 +199,33 @@ def _next_entry(state, user) -> int:
     return 1 if state.first is None else 2
 
 
-_MOVE_SERVICES = {
-    BallotStatus.COUNTING: (
-        ballot_close,
-        "已结束投票。请监票人在“我的工作”中载入监票密钥解密计票。",
-    ),
-}
-# Moves with a page of their own first (ballots.views.publishing): never in one click.
-_GUARDED_MOVES = {
-    BallotStatus.OPEN: "开始投票须先在确认页面核对测评、投票人和结果规则。",
-    BallotStatus.PUBLISHED: "公布结果须先预览公布文本，再确认公布。",
-}
+_ballot_post = object_post(lookup=office_ballot, page=_detail_page, detail="ballot_detail")
+_button_moves = move_view(
+    workflow=BALLOT_WORKFLOW,
+    lookup=office_ballot,
+    page=_detail_page,
+    detail="ballot_detail",
+    entity=lambda ballot: (ballot, {"ballot": ballot}),
+)
+# The moves one button makes (结束投票): those someone may make, without a page of their own.
+BUTTON_MOVES = {m.target for m in BALLOT_WORKFLOW.moves if m.roles and m.target not in OWN_PAGE}
 
 
-_office_post = office_action(Ballot.objects.select_related("campaign"), "ballot_detail")
+@_ballot_post
+def _not_a_button(request, ballot: Ballot, forms, to: str):
+    """开始投票 and 公布结果 have a page of their own (ballots.views.publishing); counting
+    is made by the tellers' decryption alone."""
+    raise ApplicationError(OWN_PAGE.get(to, UNKNOWN))
 
 
-@_office_post
-def ballot_move(request, ballot: Ballot, to: str):
-    """One URL per move of the ballot's workflow (open, close, publish)."""
-    if to in _GUARDED_MOVES:
-        raise ApplicationError(_GUARDED_MOVES[to])
-    if to not in _MOVE_SERVICES:
-        raise ApplicationError("未知操作。")
-    service, done = _MOVE_SERVICES[to]
-    service(actor=request.user, ballot=ballot)
-    messages.success(request, done)
+def ballot_move(request, pk: int, to: str):
+    """One URL per move of the ballot's workflow: the table's row says what it does."""
+    view = _button_moves if to in BUTTON_MOVES else _not_a_button
+    return view(request, pk=pk, to=to)
 
 
-@_office_post
-def ballot_codes_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_codes_view(request, ballot: Ballot, forms):
     """Issue voting codes to a voter group and answer with its slips, ready to print: the
     plain codes are stored nowhere, so this page is the only time they are shown."""
     form = VotingCodesForm(request.POST, ballot=ballot)
@@ -261,46 +249,44 @@ def _qr_slip(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4)
 
 
-@_office_post
-def ballot_tellers_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_tellers_view(request, ballot: Ballot, forms):
     """The office names the tellers (监票人) and how many of them must decrypt."""
-    form = TellersForm(request.POST, ballot=ballot)
+    form = forms["tellers_form"] = TellersForm(request.POST, ballot=ballot)
     data = form_data(form)
     ballot_tellers_set(
         actor=request.user, ballot=ballot, users=data["users"], threshold=data["threshold"]
     )
-    messages.success(request, "监票人已指定。请通知他们在“我的工作”中生成监票密钥。")
+    return "监票人已指定。请通知他们在“我的工作”中生成监票密钥。"
 
 
-@_office_post
-def ballot_remind_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_remind_view(request, ballot: Ballot, forms):
     n = ballot_remind(actor=request.user, ballot=ballot)
-    messages.success(
-        request,
-        f"已提醒 {n} 名尚未投票的人员；有电子邮箱的将收到邮件，"
-        "发送情况见管理后台的“邮件发送队列”。",
+    return (
+        f"已提醒 {n} 名尚未投票的人员；有电子邮箱的将收到邮件，发送情况见管理后台的“邮件发送队列”。"
     )
 
 
-@_office_post
-def ballot_round_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_round_view(request, ballot: Ballot, forms):
     new = ballot_new_round(actor=request.user, ballot=ballot)
     messages.success(request, f"已建立第 {new.round} 轮投票。")
     return redirect("ballot_detail", pk=new.pk)
 
 
-@_office_post
-def ballot_discard_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_discard_view(request, ballot: Ballot, forms):
     campaign_pk = ballot.campaign_id
     ballot_discard_practice(actor=request.user, ballot=ballot)
     messages.success(request, "试投票已作废。")
     return redirect("ballot_list", pk=campaign_pk)
 
 
-@_office_post
-def ballot_paper_view(request, ballot: Ballot):
+@_ballot_post
+def ballot_paper_view(request, ballot: Ballot, forms):
     """One entry of a voter group's counting form; the second is checked against the first."""
-    form = PaperForm(request.POST, ballot=ballot)
+    form = forms["paper"] = PaperForm(request.POST, ballot=ballot)
     data = form_data(form)
     group = data["voter_group"]
     entry = paper_enter(
@@ -320,180 +306,10 @@ def ballot_paper_view(request, ballot: Ballot):
             + "；".join(state.differences)
             + "。",
         )
-    elif state.agreed:
-        messages.success(request, f"{group.name}纸质票两次录入一致，已计入测评。")
-    else:
-        messages.success(
-            request,
-            f"{group.name}纸质票{entry.get_number_display()}已保存，"
-            "请另一名工作人员进行第二次录入核对。",
-        )
-
-
-@role_required(Role.OFFICE, Role.LEADING_GROUP)
-def ballot_screen(request, pk: int):
-    """The meeting hall's big screen: a QR code to the voting page and the turnout while
-    open, the published results after. It reads everything from ballot_screen_data."""
-    ballot = get_object_or_404(Ballot, pk=pk)
-    vote_url = request.build_absolute_uri(reverse("ballot_vote", args=[ballot.pk]))
-    return render(
-        request,
-        "ballots/ballot_screen.html",
-        {
-            "ballot": ballot,
-            "vote_url": vote_url,
-            # No fixed size: the screen's stylesheet makes it as large as the hall needs.
-            "qr": segno.make(vote_url, error="m").svg_inline(omitsize=True),
-        },
+        return redirect("ballot_detail", pk=ballot.pk)
+    if state.agreed:
+        return f"{group.name}纸质票两次录入一致，已计入测评。"
+    return (
+        f"{group.name}纸质票{entry.get_number_display()}已保存，"
+        "请另一名工作人员进行第二次录入核对。"
     )
-
-
-@role_required(Role.OFFICE, Role.LEADING_GROUP)
-def ballot_screen_data(request, pk: int):
-    """Turnout while open; results only once published."""
-    ballot = get_object_or_404(Ballot, pk=pk)
-    turnout = ballot_turnout(ballot)
-    data = {
-        "status": ballot.status,
-        "status_label": ballot_status_text(ballot),
-        "tellers_decrypted": tellers_decrypted(ballot),
-        "tellers_needed": ballot.teller_threshold,
-        "name": str(ballot),
-        "eligible": turnout["eligible"],
-        "voted": turnout["voted"],
-        "quorum": ballot.quorum,
-        # Per voter group voting on the web: 已投/应投 (a group's codes issued).
-        "groups": [
-            {"name": g["name"], "voted": g["voted"], "eligible": g["eligible"]}
-            for g in ballot_turnout_by_group(ballot)
-        ],
-        "results": [],
-    }
-    if user_has_role(request.user, Role.OFFICE):
-        # For the control page: who has not voted yet (never anything of how anyone voted).
-        data["not_voted"] = [u.get_full_name() or u.username for u in turnout["not_voted"]]
-    if ballot_results_visible(ballot):
-        data["options"] = ballot.sheet_options
-        data["outcomes"] = ballot.outcomes
-        data["rule"] = ballot.rule_text
-        data["valid"] = ballot.is_valid
-        data["results"] = [
-            {
-                "subject": f"{r.subject.unit.name}{r.subject.post} {r.subject.person_name}",
-                "counts": r.counts,
-                "rate": float(r.rate) if r.rate is not None else None,
-                "score": float(r.score) if r.score is not None else None,
-                "rank": r.rank_text,
-                "outcome": r.outcome,
-            }
-            for r in ballot_results(ballot)
-        ]
-    response = JsonResponse(data)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _result_ballot(request, pk: int) -> Ballot:
-    ballot = get_object_or_404(Ballot.objects.select_related("campaign"), pk=pk)
-    if ballot_results_visible(ballot):
-        return ballot
-    raise Http404("测评结果尚未公布。")
-
-
-@role_required(*RESULT_READERS)
-def ballot_result_page(request, pk: int):
-    ballot = _result_ballot(request, pk)
-    results = ballot_results(ballot)
-    return render(
-        request,
-        "ballots/ballot_results.html",
-        {
-            "ballot": ballot,
-            "results": _ordered(ballot, results),
-            "chart": _chart_data(ballot, results),
-            "receipts": ballot_receipts(ballot),
-            "groups": ballot_groups_summary(ballot),
-            "verified": ballot_verify(ballot=ballot),
-            "can_simulate": user_has_role(
-                request.user, Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING
-            ),
-            "can_check_receipt": Eligibility.objects.filter(
-                ballot=ballot, user=request.user
-            ).exists(),
-        },
-    )
-
-
-@role_required(*RESULT_READERS)
-def ballot_result_xlsx(request, pk: int):
-    """测评结果统计表."""
-    ballot = _result_ballot(request, pk)
-    note = (
-        f"组成人员总数 {ballot.composition_size} 人；网上投票 {ballot.web_participants} 人；"
-        f"规则：{ballot.rule_text}" + ("" if ballot.is_valid else f"；{ballot.invalid_reason}")
-    )
-    columns = [
-        SheetColumn("排名", width=6),
-        SheetColumn("评议对象", width=12),
-        SheetColumn("单位及职务", width=28),
-        *[SheetColumn(option, width=10) for option in ballot.sheet_options],
-        SheetColumn("有效票", width=10),
-        SheetColumn("得分", width=10, number_format="0.00")
-        if ballot.scored
-        else SheetColumn("满意率（%）", width=12, number_format="0.00"),
-        SheetColumn("测评结果", width=12),
-    ]
-    figure = "score" if ballot.scored else "rate"
-    rows = (
-        [
-            r.rank_text if r.tied else r.rank,  # a number unless 并列
-            r.subject.person_name,
-            f"{r.subject.unit.name}{r.subject.post}",
-            *[r.counts.get(o, 0) for o in ballot.sheet_options],
-            float(r.valid),
-            float(getattr(r, figure)) if getattr(r, figure) is not None else "",
-            r.outcome,
-        ]
-        for r in ballot_results(ballot)
-    )
-    sheet = Sheet(
-        "测评结果统计表",
-        columns,
-        rows,
-        heading=f"{ballot.campaign.name} {ballot} 测评结果统计表",
-        notes=[note],
-    )
-    return xlsx_file_response([sheet], f"{ballot.campaign.name}_测评结果统计表.xlsx")
-
-
-@role_required(*RESULT_READERS)
-def ballot_record_page(request, pk: int):
-    """计票记录: what anyone can recheck, and the verifier's report on the stored record."""
-    ballot = _result_ballot(request, pk)
-    if ballot.scheme != BallotScheme.ELGAMAL:
-        raise Http404("旧加密方式的测评没有监票人计票记录。")
-    record = ballot_record(ballot)
-    return render(
-        request,
-        "ballots/ballot_record.html",
-        {
-            "ballot": ballot,
-            "record": record,
-            "tellers": list(ballot.tellers.select_related("user")),
-            "lines": ballot_check_lines(ballot=ballot),
-            "trackers": [s["tracker"] for s in record["sheets"]],
-        },
-    )
-
-
-@role_required(*RESULT_READERS)
-def ballot_record_json(request, pk: int):
-    ballot = _result_ballot(request, pk)
-    if ballot.scheme != BallotScheme.ELGAMAL:
-        raise Http404("旧加密方式的测评没有监票人计票记录。")
-    response = HttpResponse(
-        json.dumps(ballot_record(ballot), ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-record.json"'
-    return response

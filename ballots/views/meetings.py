@@ -5,15 +5,13 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import REASON_MAX, Form, form_data
-from core.roles import Role, role_required, user_has_role
+from core.roles import CAMPAIGN_READERS, Role, role_required, user_has_role
 
 from ..models import Inquiry, ReviewMeeting
 from ..services import inquiry_answer, inquiry_submit
 
-MEETING_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING, Role.MEMBER)
 
-
-@role_required(*MEETING_READERS)
+@role_required(*CAMPAIGN_READERS)
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(ReviewMeeting.objects.select_related("campaign"), pk=pk)
     agenda = list(meeting.agenda.select_related("subject__unit"))
@@ -51,7 +49,7 @@ class AnswerForm(Form):
 
 
 @require_POST
-@role_required(*MEETING_READERS)
+@role_required(*CAMPAIGN_READERS)
 def inquiry_submit_view(request, pk: int):
     meeting = get_object_or_404(ReviewMeeting.objects.select_related("campaign"), pk=pk)
     try:

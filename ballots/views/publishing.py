@@ -15,7 +15,7 @@ from core.forms import form_errors_text
 from core.roles import Role, role_required
 
 from ..forms import BallotOpenForm, BallotPublishForm, BallotPublishPreviewForm
-from ..models import Ballot, BallotPurpose, BallotStatus
+from ..models import Ballot, BallotPurpose
 from ..services import (
     ballot_open,
     ballot_open_stage_problem,
@@ -24,6 +24,7 @@ from ..services import (
     ballot_publish_preview,
     tellers_missing,
 )
+from ..workflows import ballot_capabilities
 
 
 def _ballot(pk: int) -> Ballot:
@@ -34,7 +35,7 @@ def _ballot(pk: int) -> Ballot:
 def ballot_open_confirm(request, pk: int):
     """GET: what opening the ballot means; POST: open it once confirmed."""
     ballot = _ballot(pk)
-    if ballot.status != BallotStatus.DRAFT:
+    if not ballot_capabilities(ballot, request.user)["is_draft"]:
         messages.error(request, "这项测评已经开始过投票。")
         return redirect("ballot_detail", pk=ballot.pk)
     stage_problem = ballot_open_stage_problem(ballot)
@@ -132,7 +133,7 @@ def ballot_publish_confirm(request, pk: int):
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
         return redirect("ballot_detail", pk=ballot.pk)
-    if ballot.status != BallotStatus.CLOSED:
+    if not ballot_capabilities(ballot, request.user)["sealed"]:
         messages.error(request, "只有已计票、尚未公布的测评可以公布。")
         return redirect("ballot_detail", pk=ballot.pk)
     results = list(ballot.results.select_related("subject__unit").order_by("rank"))

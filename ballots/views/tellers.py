@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 
-from ..models import Ballot, BallotStatus, Teller
+from ..models import Ballot, Teller
 from ..selectors import ballot_status_text, teller_tasks
 from ..services import ballot_decrypt, teller_publish, teller_shares_send
 from ..services.tellers import tellers_shares_for
+from ..workflows import ballot_capabilities
 
 BODY_MAX = 5_000_000
 
@@ -61,7 +62,7 @@ def ballot_teller(request, pk: int):
             "task": task,
             "data": data,
             "status_text": ballot_status_text(ballot),
-            "counting": ballot.status == BallotStatus.COUNTING,
+            "counting": ballot_capabilities(ballot, request.user)["counting"],
         },
     )
 
@@ -114,7 +115,7 @@ def teller_shares_view(request, pk: int):
 def teller_decrypt_view(request, pk: int):
     def act(ballot, data):
         ballot = ballot_decrypt(actor=request.user, ballot=ballot, partial=data.get("partial"))
-        if ballot.status == BallotStatus.CLOSED:
+        if ballot_capabilities(ballot, request.user)["counted"]:
             return "解密结果已通过校验。监票人人数已够，计票完成；结果在公布前保持封存。"
         return f"解密结果已通过校验。{ballot_status_text(ballot)}。"
 

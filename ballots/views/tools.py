@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from core.roles import Role, role_required, user_has_role
+from core.roles import LEADERSHIP, Role, role_required, user_has_role
 from core.xlsx_writer import Marked, Sheet, SheetColumn, xlsx_file_response
 
 from ..forms import BallotSetupForm, rule_fields
@@ -12,7 +12,6 @@ from ..presets import preset_spec, presets
 from ..rules import RuleError, RuleSpec, spec_problems
 from ..selectors import ballot_receipts, ballot_results_visible, rule_simulation
 
-SIMULATORS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
 RULE_FIELDS = (
     "threshold_on",
     "threshold_options",
@@ -97,7 +96,7 @@ def _rules(request, ballot: Ballot, custom) -> list[tuple[str, object, list[str]
     return rules
 
 
-@role_required(*SIMULATORS)
+@role_required(*LEADERSHIP)
 def ballot_simulate(request, pk: int):
     ballot = _published(pk)
     form, custom, problems = _custom(request, ballot)
@@ -116,7 +115,7 @@ def ballot_simulate(request, pk: int):
     )
 
 
-@role_required(*SIMULATORS)
+@role_required(*LEADERSHIP)
 def ballot_simulate_xlsx(request, pk: int):
     ballot = _published(pk)
     _form, custom, _problems = _custom(request, ballot)

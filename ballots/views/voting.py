@@ -12,7 +12,7 @@ from core.errors import ApplicationError
 from core.throttle import FailureThrottle
 
 from ..models import Ballot, BallotStatus
-from ..selectors import ballot_for_voter
+from ..selectors import ballot_for_voter, ballot_results_visible
 from ..services import ballot_cast
 from ..services.cast import CodeRefused, ballot_cast_code, code_normalize, voting_code_find
 
@@ -48,9 +48,13 @@ def ballot_vote(request, pk: int):
             request, "ballots/ballot_vote.html", {**context, "state": "not_eligible"}, status=403
         )
     if ballot.voter_voted:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
+        return render(
+            request,
+            "ballots/ballot_vote.html",
+            {**context, "state": "voted", "published": ballot_results_visible(ballot)},
+        )
     if ballot.status != BallotStatus.OPEN:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "not_voting"})
     status = 200
     if request.method == "POST":
         sheet = request.POST.get("sheet", "")
@@ -112,9 +116,13 @@ def ballot_vote_code(request):
     ballot, group = voting_code.ballot, voting_code.voter_group
     context = {"ballot": ballot, "code_mode": True, "code": code, "group": group}
     if voting_code.used:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "voted"})
+        return render(
+            request,
+            "ballots/ballot_vote.html",
+            {**context, "state": "voted", "published": ballot_results_visible(ballot)},
+        )
     if ballot.status != BallotStatus.OPEN:
-        return render(request, "ballots/ballot_vote.html", {**context, "state": "closed"})
+        return render(request, "ballots/ballot_vote.html", {**context, "state": "not_voting"})
     status = 200
     if posted:
         sheet = request.POST.get("sheet", "")

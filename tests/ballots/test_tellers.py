@@ -9,7 +9,7 @@ from django.db import transaction
 from ballots.browser import teller_decrypt
 from ballots.elgamal.ceremony import shares_for, teller_from_seed
 from ballots.elgamal.group import CryptoError, random_scalar
-from ballots.models import BALLOT_WORKFLOW, BallotResult, BallotStatus, Teller
+from ballots.models import BallotResult, BallotStatus, Teller
 from ballots.services import (
     ballot_close,
     ballot_decrypt,
@@ -20,6 +20,7 @@ from ballots.services import (
     tellers_missing,
 )
 from ballots.services.tellers import tellers_public
+from ballots.workflows import BALLOT_WORKFLOW
 from core.errors import ApplicationError
 from core.workflow import transition
 from reviews.models import CampaignStage

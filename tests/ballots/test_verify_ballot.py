@@ -1,5 +1,5 @@
 """tools/verify_ballot.py stands alone: it imports nothing of the app, and its copy of the
-rule code (tools/ballot_rules.py) decides exactly as ballots/rules.py on every preset."""
+rule code (tools/ballot_rules/) decides exactly as ballots/rules/ on every preset."""
 
 import itertools
 import random
@@ -88,3 +88,11 @@ def test_the_standalone_rules_agree_with_the_app_on_every_preset(key):
         checked += 1
     assert rules.rank_with_ties(scores) == ballot_rules.rank_with_ties(scores)
     assert checked
+
+
+@pytest.mark.parametrize("module", ["spec.py", "apply.py"])
+def test_the_standalone_rules_are_the_same_files_as_the_apps(module):
+    """Split the same way, so a change to one copy shows as a difference here first."""
+    assert (ROOT / "tools/ballot_rules" / module).read_text() == (
+        ROOT / "ballots/rules" / module
+    ).read_text()

@@ -487,7 +487,7 @@ def test_the_office_issues_codes_and_gets_printable_slips_with_qr_and_link(clien
     assert deputies.name in html and "只在本页显示这一次" in html
     # Bad input: a message, nothing written.
     refused = client.post(f"/ballots/{ballot.pk}/codes/", {"voter_group": deputies.pk, "count": 0})
-    assert refused.status_code == 302 and VotingCode.objects.count() == 3
+    assert refused.status_code == 400 and VotingCode.objects.count() == 3
     committee = ballot.voter_groups.get(is_committee=True)
     client.post(f"/ballots/{ballot.pk}/codes/", {"voter_group": committee.pk, "count": 2})
     assert VotingCode.objects.count() == 3

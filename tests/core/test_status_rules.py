@@ -26,8 +26,9 @@ TEMPLATE_DIRS = [
     "templates/reviews",
     "templates/subjects",
     "templates/surveys",
+    "templates/ballots",
 ]
-APPS = ["rectification", "reviews", "subjects", "surveys"]
+APPS = ["rectification", "reviews", "subjects", "surveys", "ballots"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
 _LITERAL = re.compile(r"""(['"])([^'"]*)\1""")

@@ -4,7 +4,8 @@ checks the move and the actor, and writes the audit entry; nothing else assigns 
 import pytest
 from django.db import transaction
 
-from ballots.models import BALLOT_WORKFLOW, BallotStatus
+from ballots.models import BallotStatus
+from ballots.workflows import BALLOT_WORKFLOW
 from core.errors import ApplicationError
 from core.models import AuditEntry
 from core.roles import Role

@@ -1,17 +1,16 @@
 """The office's ballot set-up form: scale, outcome labels, voter groups, quorum and the
 result rule, built field by field (a preset fills them; every one can be changed)."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
-from core.forms import REASON_MAX, Form, QuickSelectMultiple
+from core.forms import Form, QuickSelectMultiple
 from reviews.forms import ListField, ListWidget
 
-from .models import BallotPurpose, PaperEntryNumber, ReviewMeeting
-from .presets import preset_spec, presets
-from .rules import (
+from ..models import BallotPurpose, ReviewMeeting
+from ..presets import presets
+from ..rules import (
     BASES,
     COMBINES,
     COMPARES,
@@ -20,134 +19,17 @@ from .rules import (
     METHODS,
     RuleError,
     parse_share,
-    points_json,
-    share_json,
 )
-from .rules import parse_points as parse_score
-from .services.codes import CODES_MAX
-
-_SPLIT = re.compile(r"[、,，;；/\s]+")
-MAX_TEXT = 300
-
-
-def split_labels(text: str) -> list[str]:
-    return [p for p in _SPLIT.split(text or "") if p]
-
-
-def rule_fields(spec) -> dict:
-    """A rule as the form's rule-builder field values (the inverse of rule_spec())."""
-    t = spec.threshold
-    return {
-        "threshold_on": t is not None,
-        "threshold_options": "、".join(t.options) if t else "",
-        "threshold_counting": t.counting if t else "committee",
-        "threshold_compare": t.compare if t else "gt",
-        "threshold_share": share_json(t.share) if t else "1/2",
-        "threshold_base": t.base if t else "composition",
-        "method": spec.method,
-        "rate_options": "、".join(spec.rate_options),
-        "rate_base": spec.rate_base,
-        "counting": spec.counting,
-        "bands": "\n".join(
-            f"{'>' if b.strict else '>='}"
-            f"{points_json(b.share) if spec.scored else share_json(b.share)} {b.outcome}"
-            for b in spec.bands
-        ),
-        "points": "\n".join(f"{o} {points_json(p)}" for o, p in spec.points),
-        "drop": spec.drop,
-        "combine": spec.combine,
-        "not_counted": "、".join(spec.not_counted),
-    }
-
-
-def preset_fields() -> dict:
-    """Each preset as the form's own field values, for the page's preset picker."""
-    out = {}
-    for p in presets():
-        spec = preset_spec(
-            p["key"], options=p["scale"], outcomes=p["outcomes"], favourable=p["favourable"]
-        )
-        out[p["key"]] = {
-            "options": list(p["scale"]),
-            "outcomes": list(p["outcomes"]),
-            "favourable": list(p["favourable"]),
-            **rule_fields(spec),
-        }
-    return out
-
-
-def parse_bands(text: str) -> list[dict]:
-    """Lines like '>=80% 满意' or '>2/3 满意' (≥ is the default) → band dicts."""
-    bands = []
-    for line in (text or "").splitlines():
-        line = line.strip().replace("≥", ">=").replace("＞", ">")
-        if not line:
-            continue
-        match = re.fullmatch(r"(>=|>)?\s*([0-9./%％]+)\s+(\S+)", line)
-        if not match:
-            raise RuleError(f"分档“{line}”看不懂：请写成“>=80% 满意”或“>2/3 满意”，每行一档。")
-        bands.append(
-            {"share": match.group(2), "strict": match.group(1) == ">", "outcome": match.group(3)}
-        )
-    return bands
-
-
-def parse_points(text: str) -> list[list]:
-    """Lines (or 、-separated pairs) like '满意 100' → [[option, points]]."""
-    points = []
-    for part in re.split(r"[\n、,，;；]+", text or ""):
-        words = part.split()
-        if not words:
-            continue
-        if len(words) != 2:
-            raise RuleError(f"分值“{part.strip()}”看不懂：请写成“满意 100”，每行一个选项。")
-        points.append([words[0], words[1]])
-    return points
-
-
-def parse_groups(text: str) -> list[tuple[str, Decimal]]:
-    """Lines like '人大代表 0.5' → (name, weight)."""
-    groups = []
-    for line in (text or "").splitlines():
-        parts = line.split()
-        if not parts:
-            continue
-        try:
-            weight = Decimal(parts[-1]) if len(parts) > 1 else Decimal(1)
-        except InvalidOperation:
-            raise RuleError(f"“{line.strip()}”的权重不是数字：请写成“人大代表 0.5”。") from None
-        name = " ".join(parts[:-1]) if len(parts) > 1 else parts[0]
-        groups.append((name, weight))
-    return groups
-
-
-class ShareField(forms.CharField):
-    """A share, typed as a fraction, a percentage or a decimal (1/2, 2/3, 60%, 0.5): checked
-    as it is typed into the rule builder (its live sentence lists the field's message) and
-    on saving, with the message in Chinese; stored as ballots.rules writes shares."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("error_messages", {"required": "请填写比例，例如 1/2、2/3 或 60%。"})
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return value
-        try:
-            share = parse_share(value)
-        except RuleError as exc:
-            raise forms.ValidationError(str(exc), code="share") from None
-        if share == 0:
-            raise forms.ValidationError("比例应大于 0。", code="share")
-        return share_json(share)
-
-
-def _labels_outside(text: str, allowed: list[str]) -> list[str]:
-    return [label for label in split_labels(text) if label not in allowed]
-
+from ..rules import parse_points as parse_score
+from .fields import (
+    MAX_TEXT,
+    ShareField,
+    _labels_outside,
+    parse_bands,
+    parse_groups,
+    parse_points,
+    split_labels,
+)
 
 # No meeting hall holds more sheets than this; larger numbers are typing mistakes.
 PAPER_MAX = 100_000
@@ -269,7 +151,7 @@ class BallotSetupForm(Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = campaign.meetings.all()
-        from .services.tellers import teller_candidates
+        from ..services.tellers import teller_candidates
 
         self.fields["tellers"].queryset = teller_candidates()
         self.fields["tellers"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -390,140 +272,3 @@ class BallotSetupForm(Form):
             "quorum": data["quorum"],
             "rule_spec": self.rule_spec(),
         }
-
-
-class PaperForm(Form):
-    """One entry of the counting form (计票单) of one voter group: issued, returned, and per
-    subject the sheets for each option and the invalid ones (a blank box is 0)."""
-
-    voter_group = forms.ModelChoiceField(label="投票人类别", queryset=None)
-    entry = forms.TypedChoiceField(
-        label="录入次序",
-        choices=PaperEntryNumber.choices,
-        coerce=int,
-        help_text="两名工作人员各录入一次；第二次录入与第一次逐项核对，一致后才计入测评。",
-    )
-    issued = forms.IntegerField(label="发出票数", min_value=0, max_value=PAPER_MAX)
-    returned = forms.IntegerField(label="收回票数", min_value=0, max_value=PAPER_MAX)
-
-    def __init__(self, *args, ballot, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.ballot = ballot
-        self.fields["voter_group"].queryset = ballot.voter_groups.all()
-        self.items = list(ballot.items.select_related("subject"))
-        for item in self.items:
-            name = item.subject.person_name
-            for i, option in enumerate(ballot.sheet_options):
-                self.fields[f"c_{item.subject_id}_{i}"] = forms.IntegerField(
-                    label=f"{name}“{option}”", min_value=0, max_value=PAPER_MAX, required=False
-                )
-            self.fields[f"c_{item.subject_id}_invalid"] = forms.IntegerField(
-                label=f"{name}无效票", min_value=0, max_value=PAPER_MAX, required=False
-            )
-
-    def counts(self) -> dict[int, dict[str, int]]:
-        data = self.cleaned_data
-        counts = {}
-        for item in self.items:
-            row = {
-                o: data.get(f"c_{item.subject_id}_{i}") or 0
-                for i, o in enumerate(self.ballot.sheet_options)
-            }
-            row["invalid"] = data.get(f"c_{item.subject_id}_invalid") or 0
-            counts[item.subject_id] = {k: v for k, v in row.items() if v}
-        return counts
-
-
-class TellersForm(forms.Form):
-    """The tellers (监票人) of a ballot, numbered in the list's order, and k."""
-
-    users = forms.ModelMultipleChoiceField(
-        label="监票人",
-        queryset=None,
-        help_text="一般 3 人，从常委会组成人员或工作人员中指定；按住 Ctrl 多选。",
-        widget=QuickSelectMultiple(attrs={"class": "form-select", "size": 6}),
-    )
-    threshold = forms.IntegerField(
-        label="解密所需人数", initial=2, min_value=2, max_value=9,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-        help_text="结束投票后，任意这么多名监票人载入各自的密钥即可计票。",
-    )  # fmt: skip
-
-    def __init__(self, *args, ballot, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .services.tellers import teller_candidates
-
-        self.fields["users"].queryset = teller_candidates()
-        self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
-        chosen = [t.user_id for t in ballot.tellers.all()]
-        if chosen:
-            self.initial["users"] = chosen
-            self.initial["threshold"] = ballot.teller_threshold
-
-
-class BallotOpenForm(Form):
-    """开始投票, sent from the confirmation page: ticked after reading what opens, for whom
-    and under which rule; with the written reason when the campaign is not in the stage
-    the ballot belongs to (ballots.services.ballot_open)."""
-
-    confirmed = forms.BooleanField(
-        label="我已核对以上测评、投票人和结果规则，确定开始投票",
-        error_messages={"required": "请先核对并勾选确认。"},
-    )
-    reason = forms.CharField(
-        label="不在规定阶段开始投票的理由",
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-    )
-
-    def __init__(self, *args, needs_reason: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if needs_reason:
-            self.fields["reason"].required = True
-            self.fields["reason"].error_messages["required"] = (
-                "评议活动不在本测评规定的阶段，必须写明现在开始投票的理由。"
-            )
-        else:
-            # The page draws no reason box then: a field it does not send.
-            del self.fields["reason"]
-
-
-class BallotPublishPreviewForm(Form):
-    """公布结果's first step: the office asks to read the exact public text."""
-
-    # A post without it is a click from elsewhere: say where to start, not "incomplete".
-    sometimes_sent = ("step",)
-
-    step = forms.ChoiceField(
-        choices=[("preview", "预览公布文本")],
-        widget=forms.HiddenInput,
-        error_messages={"required": "请从测评页面点“公布结果”进入预览。"},
-    )
-
-
-class BallotPublishForm(Form):
-    """公布结果's second step: the digest of the text the office read on the preview, so
-    that what is published is exactly what was read (a text changed since is refused)."""
-
-    sometimes_sent = ("digest",)  # missing: no preview was read; say so
-
-    digest = forms.RegexField(
-        regex=r"^[0-9a-f]{64}$",
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "请先预览公布文本，再确认公布。",
-            "invalid": "请先预览公布文本，再确认公布。",
-        },
-    )
-
-
-class VotingCodesForm(Form):
-    """How many one-time voting codes to issue to a voter group without accounts."""
-
-    voter_group = forms.ModelChoiceField(label="投票人类别", queryset=None)
-    count = forms.IntegerField(label="投票码个数", min_value=1, max_value=CODES_MAX)
-
-    def __init__(self, *args, ballot, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["voter_group"].queryset = ballot.voter_groups.filter(is_committee=False)
