@@ -21,6 +21,7 @@ from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .files import file_store, private_file_response
@@ -79,7 +80,7 @@ def documents_for(*, kind: str, object_ids: Iterable[int]) -> dict[int, Rendered
 
 
 @transaction.atomic
-def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
+def document_request(*, actor: Actor, kind: str, object_id: int) -> RenderedDocument:
     """Queue a render of the object's PDF (again, when it was done or failed). With the
     task queue down the job ends failed with the reason (so it can be asked for again at
     once) and ApplicationError says so to the user."""

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .files import check_original_name, file_store
@@ -72,7 +73,7 @@ def importer_register(name: str, *, label: str, check, logins_needed, create) ->
     IMPORTERS[name] = Importer(label=label, check=check, logins_needed=logins_needed, create=create)
 
 
-def import_now(*, actor, kind: str, upload, params: dict | None = None) -> ImportResult:
+def import_now(*, actor: Actor, kind: str, upload, params: dict | None = None) -> ImportResult:
     """Check and import a file in this process: for scripts and tests, not for pages."""
     importer = IMPORTERS[kind]
     params = params or {}
@@ -109,7 +110,7 @@ def _rows_from_json(data: list[dict]) -> list[Row]:
 
 
 # --- Queue and run ------------------------------------------------------------------------
-def import_job_queue(*, actor, kind: str, upload, params: dict | None = None) -> ImportJob:
+def import_job_queue(*, actor: Actor, kind: str, upload, params: dict | None = None) -> ImportJob:
     """Check the file now; queue the import of its rows. Raises ImportRejected for a bad
     file (nothing queued) and ApplicationError when the task queue cannot be reached."""
     from .tasks import import_job_run_task  # tasks import this module
@@ -253,7 +254,7 @@ def import_job_for_user(*, user, pk: int) -> ImportJob:
     return job
 
 
-def import_job_result_take(*, actor, job: ImportJob) -> tuple[bytes, str]:
+def import_job_result_take(*, actor: Actor, job: ImportJob) -> tuple[bytes, str]:
     """The Excel of new logins, handed out once: the file is deleted when this commits."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)

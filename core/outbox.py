@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import AuditAction, audit_log
 from .models import EmailStatus, OutgoingEmail
 from .queue import enqueue, enqueue_quietly_on_commit
@@ -199,7 +200,7 @@ def outbox_send_due(*, limit: int = 500) -> SendRun:
 
 
 @transaction.atomic
-def outbox_retry_now(*, actor, emails) -> int:
+def outbox_retry_now(*, actor: Actor, emails) -> int:
     """The office's 立即重试: queued and given-up mails become due now; a given-up one
     gets one more attempt. Sent and cancelled mails are left alone. The caller then kicks
     the sender (outbox_kick)."""

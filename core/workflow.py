@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from .actors import Actor
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .roles import Role, user_has_role
@@ -230,7 +231,7 @@ def transition(
     obj: models.Model,
     to: str,
     workflow: Workflow,
-    actor,
+    actor: Actor | None,
     summary: str = "",
     stamp: dict | None = None,
     campaign=None,
