@@ -3,6 +3,7 @@ subject or document linked, filters, pages of 50, and the same list as an Excel 
 
 from django import forms
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
@@ -69,8 +70,11 @@ class AuditFilterForm(forms.Form):
 
 
 def _entries(form: AuditFilterForm):
-    qs = AuditEntry.objects.select_related("actor", "campaign", "subject__unit").prefetch_related(
-        Prefetch("actor__groups", queryset=Group.objects.only("name"))
+    # The campaign and subject are generic relations: one query each per page.
+    qs = AuditEntry.objects.select_related("actor").prefetch_related(
+        Prefetch("actor__groups", queryset=Group.objects.only("name")),
+        GenericPrefetch("campaign", [Campaign.objects.all()]),
+        GenericPrefetch("subject", [Subject.objects.select_related("unit")]),
     )
     if not form.is_valid():
         return qs.none()
@@ -78,7 +82,8 @@ def _entries(form: AuditFilterForm):
     if data["campaign"]:
         qs = qs.filter(campaign=data["campaign"])
     if data["subject"]:
-        qs = qs.filter(_subject_match(data["subject"].strip(), prefix="subject__"))
+        subjects = Subject.objects.filter(_subject_match(data["subject"].strip()))
+        qs = qs.filter(subject_id__in=subjects.values("pk"))
     if data["action"]:
         match = Q(pk__in=[])
         for code in audit_action_areas().get(data["action"], []):
@@ -91,12 +96,10 @@ def _entries(form: AuditFilterForm):
     return qs
 
 
-def _subject_match(text: str, *, prefix: str = "") -> Q:
+def _subject_match(text: str) -> Q:
     if text.isdigit():
-        return Q(**{f"{prefix}pk": int(text)})
-    return Q(**{f"{prefix}person_name__icontains": text}) | Q(
-        **{f"{prefix}unit__name__icontains": text}
-    )
+        return Q(pk=int(text))
+    return Q(person_name__icontains=text) | Q(unit__name__icontains=text)
 
 
 SUGGESTIONS = 20
