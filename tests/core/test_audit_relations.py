@@ -21,9 +21,10 @@ def test_an_entry_is_filed_under_its_campaign_and_subject(office):
     entry = AuditEntry.objects.get(summary="甲")
     assert (entry.campaign, entry.subject) == (campaign, subject)
     assert AuditEntry.objects.get(summary="丙").campaign is None
-    assert set(
-        AuditEntry.objects.filter(campaign=campaign).values_list("summary", flat=True)
-    ) >= {"甲", "乙"}
+    assert set(AuditEntry.objects.filter(campaign=campaign).values_list("summary", flat=True)) >= {
+        "甲",
+        "乙",
+    }
     assert list(AuditEntry.objects.filter(subject=subject).values_list("summary", flat=True)) == [
         "甲"
     ]

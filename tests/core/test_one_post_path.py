@@ -54,9 +54,7 @@ def post_wrappers(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            inner = [
-                n for n in ast.walk(node) if n is not node and isinstance(n, ast.FunctionDef)
-            ]
+            inner = [n for n in ast.walk(node) if n is not node and isinstance(n, ast.FunctionDef)]
             returns_wrapped = any(
                 isinstance(n, ast.Return) and _name(n.value) == "require_POST"
                 for n in ast.walk(node)
@@ -69,7 +67,7 @@ def post_wrappers(source: str) -> list[str]:
 
 
 def test_the_check_catches_post_wrappers():
-    sample = '''
+    sample = """
 from django.views.decorators.http import require_POST
 from core.actions import office_action
 
@@ -99,7 +97,7 @@ def thing_close(request, thing):
 def plain_view(request, pk):
     if request.method == "GET":
         return None
-'''
+"""
     assert post_wrappers(sample) == ["_x_post", "_y_post", "_z_post", "office_action"]
     assert post_wrappers("@require_POST\ndef v(request):\n    return 1\n") == []
     ok = "@object_post(lookup=l, page=p, detail='d')\ndef v(request, obj, forms):\n    pass\n"
