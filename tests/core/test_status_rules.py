@@ -21,8 +21,8 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 # Converted so far (issue: one table per entity). Add apps here as they are converted.
-TEMPLATE_DIRS = ["templates/rectification"]
-APPS = ["rectification"]
+TEMPLATE_DIRS = ["templates/rectification", "templates/core", "templates/admin"]
+APPS = ["rectification", "core"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
 _LITERAL = re.compile(r"""(['"])([^'"]*)\1""")
