@@ -68,7 +68,8 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("campaign", "subject")
+        # A subject is shown with its unit (its __str__).
+        return super().get_queryset(request).prefetch_related("campaign", "subject__unit")
 
     @admin.display(description="操作人", ordering="actor__first_name")
     def actor_name(self, obj):
