@@ -3,9 +3,8 @@ subject or document linked, filters, pages of 50, and the same list as an Excel 
 
 from django import forms
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -70,11 +69,18 @@ class AuditFilterForm(forms.Form):
 
 
 def _entries(form: AuditFilterForm):
-    # The campaign and subject are generic relations: one query each per page.
-    qs = AuditEntry.objects.select_related("actor").prefetch_related(
-        Prefetch("actor__groups", queryset=Group.objects.only("name")),
-        GenericPrefetch("campaign", [Campaign.objects.all()]),
-        GenericPrefetch("subject", [Subject.objects.select_related("unit")]),
+    # The campaign and subject are generic relations (core names no model above it): their
+    # names come with each entry, in the same query, however many there are.
+    subject = Subject.objects.filter(pk=OuterRef("subject_id"))
+    qs = (
+        AuditEntry.objects.select_related("actor")
+        .prefetch_related(Prefetch("actor__groups", queryset=Group.objects.only("name")))
+        .annotate(
+            campaign_name=Subquery(
+                Campaign.objects.filter(pk=OuterRef("campaign_id")).values("name")
+            ),
+            subject_name=Subquery(subject.values("person_name")),
+        )
     )
     if not form.is_valid():
         return qs.none()
@@ -181,8 +187,8 @@ def _export(request, entries):
             r["actor"],
             r["roles"],
             r["label"],
-            r["entry"].campaign.name if r["entry"].campaign else "",
-            r["entry"].subject.person_name if r["entry"].subject else "",
+            r["entry"].campaign_name or "",
+            r["entry"].subject_name or "",
             r["entry"].summary,
         ]
         for r in _rows(request, entries[:EXPORT_LIMIT])
