@@ -16,6 +16,10 @@ the actions that are not moves (`Action`: who, in which states, under which guar
 when the entity is editable and by whom. Pages ask `capabilities(obj, user)` what may be
 done now instead of comparing status strings; the generic views in core.object_views
 run a move by its table row.
+
+The system's jobs (document PDFs, import jobs, outbox mails: core/workflows.py) move the
+same way; a batch of rows locked together (the outbox's 50 mails) moves by
+`transition_batch`, which checks every row's move and saves them in one UPDATE.
 """
 
 from collections.abc import Callable, Iterable, Sequence
