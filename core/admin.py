@@ -49,14 +49,27 @@ class AuditAreaFilter(admin.SimpleListFilter):
         return queryset.filter(match)
 
 
+_GENERIC_PARTS = {"campaign_type", "campaign_id", "subject_type", "subject_id"}
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action_label", "campaign", "subject", "short_summary")
-    list_filter = (AuditAreaFilter, "campaign")
+    # The campaign and subject are generic relations (core names no model of the apps
+    # above): prefetched by content type, and filtered on the 操作记录 page.
+    list_filter = (AuditAreaFilter,)
     search_fields = ("summary", "actor__username", "actor__first_name")
     date_hierarchy = "at"
-    list_select_related = ("actor", "campaign", "subject", "subject__unit")
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    list_select_related = ("actor",)
+    readonly_fields = [
+        *(f.name for f in AuditEntry._meta.fields if f.name not in _GENERIC_PARTS),
+        "campaign",
+        "subject",
+    ]
+
+    def get_queryset(self, request):
+        # A subject is shown with its unit (its __str__).
+        return super().get_queryset(request).prefetch_related("campaign", "subject__unit")
 
     @admin.display(description="操作人", ordering="actor__first_name")
     def actor_name(self, obj):

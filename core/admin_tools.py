@@ -21,6 +21,7 @@ from .imports import (
     import_job_result_take,
     import_job_state,
 )
+from .workflows import IMPORT_WORKFLOW
 from .xlsx import Column, ImportRejected
 from .xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 
@@ -326,6 +327,7 @@ class ExcelImportMixin:
         context = self._import_context(
             request,
             job=job,
+            caps=IMPORT_WORKFLOW.capabilities(job, request.user),
             state=import_job_state(job),
             status_url=reverse(
                 f"admin:{self._import_url_name('import_job_status')}", args=[job.pk]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from .actors import Actor
 from .models import AuditEntry
 
 _LABELS: dict[str, str] = {}
@@ -46,7 +47,7 @@ audit_actions_register(AuditAction)
 
 def audit_log(
     *,
-    actor,
+    actor: Actor | None,
     action: str,
     summary: str,
     target: models.Model | None = None,

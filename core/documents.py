@@ -21,11 +21,14 @@ from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .files import file_store, private_file_response
 from .models import DocumentStatus, RenderedDocument
 from .queue import enqueue_on_commit
+from .workflow import transition
+from .workflows import DOCUMENT_WORKFLOW
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ def documents_for(*, kind: str, object_ids: Iterable[int]) -> dict[int, Rendered
 
 
 @transaction.atomic
-def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
+def document_request(*, actor: Actor, kind: str, object_id: int) -> RenderedDocument:
     """Queue a render of the object's PDF (again, when it was done or failed). With the
     task queue down the job ends failed with the reason (so it can be asked for again at
     once) and ApplicationError says so to the user."""
@@ -97,9 +100,13 @@ def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
     if not created:
         if document.in_progress:
             raise ApplicationError(f"{title}已在生成中，请稍候。")
-        document.status, document.error = DocumentStatus.QUEUED, ""
-        document.requested_by, document.requested_at = actor, timezone.now()
-        document.save(update_fields=["status", "error", "requested_by", "requested_at"])
+        _move(
+            document,
+            DocumentStatus.QUEUED,
+            error="",
+            requested_by=actor,
+            requested_at=timezone.now(),
+        )
     audit_log(
         actor=actor,
         action=f"{kind}.render",
@@ -109,13 +116,28 @@ def document_request(*, actor, kind: str, object_id: int) -> RenderedDocument:
     )
     pk = document.pk
     enqueue_on_commit(  # last: nothing registered after it runs when publishing fails
-        document_render_task,
-        pk,
-        on_failure=lambda reason: RenderedDocument.objects.filter(
-            pk=pk, status=DocumentStatus.QUEUED
-        ).update(status=DocumentStatus.FAILED, error=reason),
+        document_render_task, pk, on_failure=lambda reason: _not_started(pk, reason)
     )
     return document
+
+
+def _move(document: RenderedDocument, to: str, **stamp) -> RenderedDocument:
+    """A move of the job by its table (core.workflows), inside the caller's transaction."""
+    return transition(
+        obj=document, to=to, workflow=DOCUMENT_WORKFLOW, actor=None, stamp=stamp, check_roles=False
+    )
+
+
+def _locked(document_id: int) -> RenderedDocument | None:
+    return RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
+
+
+def _not_started(document_id: int, reason: str) -> None:
+    """The task queue could not be reached: a job still queued fails with the reason."""
+    with transaction.atomic():
+        document = _locked(document_id)
+        if document is not None and DOCUMENT_WORKFLOW.move(document.status, DocumentStatus.FAILED):
+            _move(document, DocumentStatus.FAILED, error=reason)
 
 
 @transaction.atomic
@@ -141,11 +163,12 @@ def document_render(*, document_id: int) -> RenderedDocument | None:
     from weasyprint import HTML
 
     with transaction.atomic():
-        document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status == DocumentStatus.DONE:
+        document = _locked(document_id)
+        if document is None or not DOCUMENT_WORKFLOW.move(
+            document.status, DocumentStatus.RENDERING
+        ):
             return document  # discarded, or a duplicate delivery after it was done
-        document.status = DocumentStatus.RENDERING
-        document.save(update_fields=["status"])
+        _move(document, DocumentStatus.RENDERING)
     try:
         template, context, name = KINDS[document.kind].render(document.object_id)
         pdf = HTML(string=render_to_string(template, context)).write_pdf()
@@ -155,21 +178,29 @@ def document_render(*, document_id: int) -> RenderedDocument | None:
         logger.exception("document %s failed to render", document_id)
         return _fail(document, f"生成 PDF 时出错：{exc}")
     with transaction.atomic():
-        document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
+        document = _locked(document_id)
         if document is None:
             return None  # the object changed while rendering: this PDF is already stale
+        if not DOCUMENT_WORKFLOW.move(document.status, DocumentStatus.DONE):
+            return document  # another run has ended it meanwhile
         file_store(document.pdf, f"{document.kind}-{document.object_id}.pdf", ContentFile(pdf))
-        document.name, document.error = name, ""
-        document.status, document.rendered_at = DocumentStatus.DONE, timezone.now()
-        document.save(update_fields=["pdf", "name", "error", "status", "rendered_at"])
+        _move(
+            document,
+            DocumentStatus.DONE,
+            pdf=document.pdf,
+            name=name,
+            error="",
+            rendered_at=timezone.now(),
+        )
     return document
 
 
 def _fail(document: RenderedDocument, message: str) -> RenderedDocument | None:
-    RenderedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.FAILED, error=message[:2000]
-    )
-    return RenderedDocument.objects.filter(pk=document.pk).first()
+    with transaction.atomic():
+        document = _locked(document.pk)
+        if document is not None and DOCUMENT_WORKFLOW.move(document.status, DocumentStatus.FAILED):
+            _move(document, DocumentStatus.FAILED, error=message[:2000])
+    return document
 
 
 def document_response(*, user, kind: str, object_id: int) -> FileResponse:

@@ -25,12 +25,15 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .files import check_original_name, file_store
 from .models import ImportJob
 from .queue import enqueue
 from .services import initial_passwords, require_office
+from .workflow import transition
+from .workflows import IMPORT_WORKFLOW
 from .xlsx import ImportRejected, ImportResult, Row
 from .xlsx_writer import Sheet, SheetColumn, write_workbook
 
@@ -72,7 +75,7 @@ def importer_register(name: str, *, label: str, check, logins_needed, create) ->
     IMPORTERS[name] = Importer(label=label, check=check, logins_needed=logins_needed, create=create)
 
 
-def import_now(*, actor, kind: str, upload, params: dict | None = None) -> ImportResult:
+def import_now(*, actor: Actor, kind: str, upload, params: dict | None = None) -> ImportResult:
     """Check and import a file in this process: for scripts and tests, not for pages."""
     importer = IMPORTERS[kind]
     params = params or {}
@@ -109,7 +112,7 @@ def _rows_from_json(data: list[dict]) -> list[Row]:
 
 
 # --- Queue and run ------------------------------------------------------------------------
-def import_job_queue(*, actor, kind: str, upload, params: dict | None = None) -> ImportJob:
+def import_job_queue(*, actor: Actor, kind: str, upload, params: dict | None = None) -> ImportJob:
     """Check the file now; queue the import of its rows. Raises ImportRejected for a bad
     file (nothing queued) and ApplicationError when the task queue cannot be reached."""
     from .tasks import import_job_run_task  # tasks import this module
@@ -130,12 +133,7 @@ def import_job_queue(*, actor, kind: str, upload, params: dict | None = None) ->
     )
 
     def not_started(message: str) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED,
-            error=f"{message}导入没有开始。",
-            rows=[],
-            finished_at=timezone.now(),
-        )
+        _fail(job, f"{message}导入没有开始。", clear_rows=True)
 
     try:
         enqueue(import_job_run_task, job.pk, on_failure=not_started)
@@ -182,28 +180,35 @@ def import_job_state(job: ImportJob) -> dict:
     }
 
 
+def _move(job: ImportJob, to: str, **stamp) -> ImportJob:
+    """A move of the job by its table (core.workflows), inside the caller's transaction."""
+    return transition(
+        obj=job, to=to, workflow=IMPORT_WORKFLOW, actor=None, stamp=stamp, check_roles=False
+    )
+
+
 def _claim(job_id: int) -> ImportJob | None:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
-        running_elsewhere = (
-            job.status == ImportJob.Status.RUNNING
-            and job.started_at
-            and timezone.now() - job.started_at < STALE_IMPORT
-        )
-        if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) or running_elsewhere:
-            return None  # a duplicate or late delivery
-        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
-        return job
+        move = IMPORT_WORKFLOW.move(job.status, ImportJob.Status.RUNNING)
+        if move is None or IMPORT_WORKFLOW.closed(job, move):
+            return None  # a duplicate or late delivery, or running on another worker
+        return _move(job, ImportJob.Status.RUNNING, started_at=timezone.now())
 
 
-def _fail(job: ImportJob, message: str, errors: list[str] = ()) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.FAILED,
-        error=message[:2000],
-        errors=list(errors),
-        finished_at=timezone.now(),
-    )
+def _fail(job: ImportJob, message: str, errors: list[str] = (), clear_rows=False) -> None:
+    """The job ends failed with the reason (and the rows' problems); nothing was imported."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if IMPORT_WORKFLOW.move(job.status, ImportJob.Status.FAILED):
+            _move(
+                job,
+                ImportJob.Status.FAILED,
+                error=message[:2000],
+                errors=list(errors),
+                finished_at=timezone.now(),
+                **({"rows": []} if clear_rows else {}),
+            )
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -229,9 +234,15 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 buffer = io.BytesIO()
                 write_workbook([Sheet("初始密码", ACCOUNT_COLUMNS, result.new_accounts)], buffer)
                 file_store(job.result, "accounts.xlsx", ContentFile(buffer.getvalue()))
-            job.status, job.finished_at, job.rows = ImportJob.Status.DONE, timezone.now(), []
-            job.created_count, job.accounts_count = len(result.created), len(result.new_accounts)
-            job.save()
+            _move(
+                job,
+                ImportJob.Status.DONE,
+                result=job.result,
+                finished_at=timezone.now(),
+                rows=[],
+                created_count=len(result.created),
+                accounts_count=len(result.new_accounts),
+            )
     except ImportRejected as exc:
         _fail(job, exc.message, [str(e) for e in exc.errors])
     except ApplicationError as exc:
@@ -253,7 +264,7 @@ def import_job_for_user(*, user, pk: int) -> ImportJob:
     return job
 
 
-def import_job_result_take(*, actor, job: ImportJob) -> tuple[bytes, str]:
+def import_job_result_take(*, actor: Actor, job: ImportJob) -> tuple[bytes, str]:
     """The Excel of new logins, handed out once: the file is deleted when this commits."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -2,6 +2,8 @@ import datetime
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,27 @@ class Upload(NamedUpload):
         }
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit entries, filtered by their campaign and subject as by a foreign key:
+    `filter(campaign=c, subject=s)` reads `filter(campaign_id=c.pk, subject_id=s.pk)`
+    (a generic relation cannot be filtered by its object)."""
+
+    _GENERIC = ("campaign", "subject")
+
+    def _by_id(self, kwargs: dict) -> dict:
+        for name in self._GENERIC:
+            if name in kwargs:
+                value = kwargs.pop(name)
+                kwargs[f"{name}_id"] = value.pk if isinstance(value, models.Model) else value
+        return kwargs
+
+    def filter(self, *args, **kwargs):
+        return super().filter(*args, **self._by_id(kwargs))
+
+    def exclude(self, *args, **kwargs):
+        return super().exclude(*args, **self._by_id(kwargs))
+
+
 class AuditEntry(models.Model):
     """Who did what, when. Written only by core.audit.audit_log, never edited."""
 
@@ -61,31 +84,35 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("操作"), max_length=64, db_index=True)
-    campaign = models.ForeignKey(
-        "reviews.Campaign",
-        verbose_name=_("评议活动"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_entries",
+    # The campaign and the subject the entry is filed under (the 操作记录 page filters by
+    # them). Generic relations, not foreign keys: campaigns and subjects live in apps above
+    # core, which names none of their models; a deleted campaign or subject leaves its id,
+    # and the relation then reads None.
+    campaign_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    subject = models.ForeignKey(
-        "subjects.Subject",
-        verbose_name=_("评议对象"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_entries",
+    campaign_id = models.PositiveBigIntegerField(_("评议活动"), null=True, blank=True)
+    campaign = GenericForeignKey("campaign_type", "campaign_id")
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(_("评议对象"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     summary = models.CharField(_("内容"), max_length=500)
     data = models.JSONField(_("详细数据"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["campaign_id"], name="audit_entry_campaign"),
+            models.Index(fields=["subject_id"], name="audit_entry_subject"),
+        ]
 
     def __str__(self) -> str:
         from .formats import cn_datetime

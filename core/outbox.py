@@ -23,10 +23,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import AuditAction, audit_log
 from .models import EmailStatus, OutgoingEmail
 from .queue import enqueue, enqueue_quietly_on_commit
 from .services import require_office
+from .workflow import transition_batch
+from .workflows import EMAIL_WORKFLOW
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +67,24 @@ def email_queue(*, kind: str, mails: list[Mail]) -> int:
     return len(rows)
 
 
+@transaction.atomic
 def email_cancel(*, kind: str, key_prefix: str, reason: str) -> int:
     """Withdraw queued mails that no longer apply (e.g. "please vote" once voting closed)."""
-    return OutgoingEmail.objects.filter(
-        kind=kind, key__startswith=key_prefix, status=EmailStatus.QUEUED
-    ).update(status=EmailStatus.CANCELLED, next_attempt_at=None, last_error=reason)
+    rows = list(
+        OutgoingEmail.objects.select_for_update().filter(
+            kind=kind, key__startswith=key_prefix, status=EmailStatus.QUEUED
+        )
+    )
+    for row in rows:
+        row.next_attempt_at, row.last_error = None, reason
+    _move_batch([(row, EmailStatus.CANCELLED) for row in rows], ["next_attempt_at", "last_error"])
+    return len(rows)
+
+
+def _move_batch(moves: list[tuple[OutgoingEmail, str]], fields: list[str]) -> None:
+    """The system's moves of locked mails, checked row by row by the outbox's table and
+    saved in one UPDATE (core.workflow.transition_batch)."""
+    transition_batch(moves, workflow=EMAIL_WORKFLOW, fields=fields, check_roles=False)
 
 
 def _retry_delays() -> list[datetime.timedelta]:
@@ -110,24 +126,27 @@ def _describe(exc: Exception) -> str:
     return f"{label}：{type(exc).__name__}: {exc}"
 
 
-def _record_failure(row: OutgoingEmail, error: str, *, permanent: bool) -> None:
-    """Mark the row (saved with its batch): failed for good, or due again after a delay."""
+def _record_failure(row: OutgoingEmail, error: str, *, permanent: bool) -> str:
+    """Mark the row (moved and saved with its batch): given up (failed) for good, or due
+    again after a delay (still queued). Returns the row's move."""
     row.attempts += 1
     row.last_error = error[:2000]
     if permanent or row.attempts >= max_attempts():
-        row.status, row.next_attempt_at = EmailStatus.FAILED, None
-    else:
-        delays = _retry_delays()
-        row.next_attempt_at = timezone.now() + delays[min(row.attempts, len(delays)) - 1]
+        row.next_attempt_at = None
+        return EmailStatus.FAILED
+    delays = _retry_delays()
+    row.next_attempt_at = timezone.now() + delays[min(row.attempts, len(delays)) - 1]
+    return EmailStatus.QUEUED
 
 
-def _record_sent(row: OutgoingEmail) -> None:
-    row.status, row.sent_at, row.next_attempt_at = EmailStatus.SENT, timezone.now(), None
+def _record_sent(row: OutgoingEmail) -> str:
+    row.sent_at, row.next_attempt_at = timezone.now(), None
     row.attempts += 1
     row.last_error = ""
+    return EmailStatus.SENT
 
 
-_SAVED = ["status", "sent_at", "next_attempt_at", "attempts", "last_error"]
+_SAVED = ["sent_at", "next_attempt_at", "attempts", "last_error"]
 BATCH = 50
 
 
@@ -167,9 +186,10 @@ def outbox_send_due(*, limit: int = 500) -> SendRun:
                 rows = list(_due().select_for_update(skip_locked=True)[:size])
                 if not rows:
                     break
+                moves = []
                 for row in rows:
                     if run.error:  # the server is down: do not knock again in this run
-                        _record_failure(row, run.error, permanent=False)
+                        moves.append((row, _record_failure(row, run.error, permanent=False)))
                         run.failed += 1
                         continue
                     message = EmailMessage(row.subject, row.body, None, [row.recipient])
@@ -181,14 +201,15 @@ def outbox_send_due(*, limit: int = 500) -> SendRun:
                             raise smtplib.SMTPException("邮件服务器未接收")
                     except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
                         logger.warning("e-mail %s to %s not sent: %s", row.pk, row.recipient, exc)
-                        _record_failure(row, _describe(exc), permanent=_is_permanent(exc))
+                        failed = _record_failure(row, _describe(exc), permanent=_is_permanent(exc))
+                        moves.append((row, failed))
                         run.failed += 1
                         if not _is_per_message(exc):
                             run.error = _describe(exc)
                         continue
-                    _record_sent(row)
+                    moves.append((row, _record_sent(row)))
                     run.sent += 1
-                OutgoingEmail.objects.bulk_update(rows, _SAVED)
+                _move_batch(moves, _SAVED)
     finally:
         if opened:
             try:
@@ -199,24 +220,25 @@ def outbox_send_due(*, limit: int = 500) -> SendRun:
 
 
 @transaction.atomic
-def outbox_retry_now(*, actor, emails) -> int:
+def outbox_retry_now(*, actor: Actor, emails) -> int:
     """The office's 立即重试: queued and given-up mails become due now; a given-up one
     gets one more attempt. Sent and cancelled mails are left alone. The caller then kicks
     the sender (outbox_kick)."""
     require_office(actor)
-    ids = list(
-        OutgoingEmail.objects.select_for_update()
-        .filter(pk__in=[e.pk for e in emails], status__in=[EmailStatus.QUEUED, EmailStatus.FAILED])
-        .values_list("pk", flat=True)
+    rows = list(
+        OutgoingEmail.objects.select_for_update().filter(
+            pk__in=[e.pk for e in emails], status__in=[EmailStatus.QUEUED, EmailStatus.FAILED]
+        )
     )
-    if ids:
-        OutgoingEmail.objects.filter(pk__in=ids).update(
-            status=EmailStatus.QUEUED, next_attempt_at=timezone.now()
-        )
+    if rows:
+        now = timezone.now()
+        for row in rows:
+            row.next_attempt_at = now
+        _move_batch([(row, EmailStatus.QUEUED) for row in rows], ["next_attempt_at"])
         audit_log(
-            actor=actor, action=AuditAction.EMAIL_RETRY, summary=f"立即重试 {len(ids)} 封邮件"
+            actor=actor, action=AuditAction.EMAIL_RETRY, summary=f"立即重试 {len(rows)} 封邮件"
         )
-    return len(ids)
+    return len(rows)
 
 
 def outbox_kick() -> None:

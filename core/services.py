@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .actors import Actor
 from .audit import AuditAction, audit_log
 from .errors import ApplicationError
 from .hashers import InitialPasswordHasher
@@ -21,7 +22,7 @@ from .roles import GROUP_NAMES, Role, user_add_role, user_has_role
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$", re.ASCII)
 
 
-def require_office(user) -> None:
+def require_office(user: Actor | None) -> None:
     if user is None or not user_has_role(user, Role.OFFICE):
         raise ApplicationError("只有评议办公室工作人员可以进行此项操作。")
 
@@ -142,7 +143,7 @@ def user_preference_set(*, user, large_text: bool) -> UserPreference:
     return preference
 
 
-def login_lockouts_clear(*, actor, lockouts) -> int:
+def login_lockouts_clear(*, actor: Actor, lockouts) -> int:
     """Unlock logins locked out after wrong passwords; returns how many were unlocked.
 
     A lockout counts the failures of one login from one address, which axes may keep in
@@ -222,13 +223,13 @@ def delete_or_raise(instance: models.Model, *, refused: str) -> None:
 USER_EDITABLE = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
 
 
-def _require_may_edit(actor, user) -> None:
+def _require_may_edit(actor: Actor, user) -> None:
     if user.is_superuser and not actor.is_superuser:
         raise ApplicationError("只有超级管理员可以修改超级管理员的账号。")
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str | None, **fields):
+def user_create(*, actor: Actor, username: str, password: str | None, **fields):
     """A login made by hand in the admin (members and subjects get theirs from their own
     services, with their role). No password: the account cannot log in with one."""
     require_office(actor)
@@ -262,7 +263,13 @@ def _set_relation(user, name: str, new, changed: dict) -> None:
 
 @transaction.atomic
 def user_update(
-    *, actor, user, groups=None, user_permissions=None, is_superuser: bool | None = None, **fields
+    *,
+    actor: Actor,
+    user,
+    groups=None,
+    user_permissions=None,
+    is_superuser: bool | None = None,
+    **fields,
 ):
     """Change a login: its details, whether it is active or may enter the admin, its roles
     (groups). The office cannot lock itself out: not its own account, not its own role."""
@@ -309,7 +316,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_password_set(*, actor, user, password: str | None):
+def user_password_set(*, actor: Actor, user, password: str | None):
     """Set a login's password (None: it can no longer log in with one). The caller has
     checked the password against the validators; the password is never in the audit.
     Someone else's new password must be changed at their next login; one's own need not."""

@@ -15,6 +15,8 @@ from .middleware import PASSWORD_CHANGE_REQUIRED
 from .models import Notification
 from .preferences import LARGE_TEXT
 from .services import notifications_mark_read, password_change_clear, user_preference_set
+from .workflow import capabilities
+from .workflows import DOCUMENT_WORKFLOW
 
 
 @login_required
@@ -73,12 +75,14 @@ def document(request, kind: str, object_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("document", kind=kind, object_id=object_id)
+    doc = document_for(kind=kind, object_id=object_id)
     return render(
         request,
         "core/document.html",
         {
             "title": title,
-            "doc": document_for(kind=kind, object_id=object_id),
+            "doc": doc,
+            "caps": capabilities(doc, request.user, DOCUMENT_WORKFLOW),
             "kind": kind,
             "object_id": object_id,
         },

@@ -16,14 +16,19 @@ the actions that are not moves (`Action`: who, in which states, under which guar
 when the entity is editable and by whom. Pages ask `capabilities(obj, user)` what may be
 done now instead of comparing status strings; the generic views in core.object_views
 run a move by its table row.
+
+The system's jobs (document PDFs, import jobs, outbox mails: core/workflows.py) move the
+same way; a batch of rows locked together (the outbox's 50 mails) moves by
+`transition_batch`, which checks every row's move and saves them in one UPDATE.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 
+from .actors import Actor
 from .audit import audit_actions_register, audit_log
 from .errors import ApplicationError
 from .roles import Role, user_has_role
@@ -85,6 +90,8 @@ class Workflow:
     edit_refusal: str = ""
     # Named facts about the current state for pages: name -> the states where it holds.
     flags: dict = field(default_factory=dict)
+    # False for the system's jobs (core/workflows.py), whose moves write no audit entry.
+    audited: bool = True
 
     def __post_init__(self):
         # The audit codes of this workflow's moves, named for the 操作记录 page.
@@ -94,6 +101,7 @@ class Workflow:
                 f"{self.verb(m.target)}（{self.audit_noun or self.noun}）",
             )
             for m in self.moves
+            if self.audited
         )
         if self.model is not None:
             _WORKFLOWS[self.model] = self
@@ -232,18 +240,19 @@ def transition(
     obj: models.Model,
     to: str,
     workflow: Workflow,
-    actor,
+    actor: Actor | None,
     summary: str = "",
     stamp: dict | None = None,
     campaign=None,
     subject=None,
     check_roles: bool = True,
-    audit: bool = True,
+    audit: bool | None = None,
 ) -> models.Model:
     """Move `obj` to `to`. Call inside the service's transaction; raises ApplicationError
     (nothing written) when the move is not allowed from the current state or by this actor,
     or its guard refuses. `audit=False` for an entity moved as part of another's move (a
-    version decided with its plan), whose move is the one recorded."""
+    version decided with its plan), whose move is the one recorded; by default a move is
+    recorded when its workflow is (`audited`: the system's jobs are not)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() runs inside the service's transaction")
     model = type(obj)
@@ -262,7 +271,7 @@ def transition(
     for name, value in stamp.items():
         setattr(obj, name, value)
     obj.save(update_fields=[workflow.status_field, *stamp])
-    if audit:
+    if workflow.audited if audit is None else audit:
         audit_log(
             actor=actor,
             action=f"{workflow.action}.{to}",
@@ -272,3 +281,35 @@ def transition(
             subject=subject,
         )
     return obj
+
+
+def transition_batch(
+    moves: Iterable[tuple[models.Model, str]],
+    *,
+    workflow: Workflow,
+    actor: Actor | None = None,
+    fields: Sequence[str] = (),
+    check_roles: bool = True,
+) -> list[models.Model]:
+    """The batch form of transition(), for many rows moved at once (the outbox's batch of
+    mails): `moves` are (row, target) with each row locked by the caller's
+    select_for_update in this transaction, so its status is the one read under the lock.
+    Each row's move is checked as transition() checks it (the move from its state, the
+    actor unless check_roles=False, the guard), nothing is written when one is refused,
+    and every row is saved in one UPDATE of its status and `fields` (set by the caller).
+    No audit entry per row: the caller records the batch if a user asked for it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition_batch() runs inside the service's transaction")
+    moves = list(moves)
+    for obj, to in moves:
+        move = workflow.require(workflow.state(obj), to)
+        if check_roles and not workflow.may(actor, obj, move):
+            raise ApplicationError(workflow.refusal(obj, move))
+        if move.guard is not None and (why := move.guard(obj)):
+            raise ApplicationError(why)
+    for obj, to in moves:
+        setattr(obj, workflow.status_field, to)
+    rows = [obj for obj, _ in moves]
+    if rows:
+        type(rows[0]).objects.bulk_update(rows, [workflow.status_field, *fields])
+    return rows

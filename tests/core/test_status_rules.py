@@ -27,8 +27,10 @@ TEMPLATE_DIRS = [
     "templates/subjects",
     "templates/surveys",
     "templates/ballots",
+    "templates/core",
+    "templates/admin",
 ]
-APPS = ["rectification", "reviews", "subjects", "surveys", "ballots"]
+APPS = ["rectification", "reviews", "subjects", "surveys", "ballots", "core"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
 _LITERAL = re.compile(r"""(['"])([^'"]*)\1""")

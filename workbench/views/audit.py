@@ -4,7 +4,7 @@ subject or document linked, filters, pages of 50, and the same list as an Excel 
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -69,8 +69,18 @@ class AuditFilterForm(forms.Form):
 
 
 def _entries(form: AuditFilterForm):
-    qs = AuditEntry.objects.select_related("actor", "campaign", "subject__unit").prefetch_related(
-        Prefetch("actor__groups", queryset=Group.objects.only("name"))
+    # The campaign and subject are generic relations (core names no model above it): their
+    # names come with each entry, in the same query, however many there are.
+    subject = Subject.objects.filter(pk=OuterRef("subject_id"))
+    qs = (
+        AuditEntry.objects.select_related("actor")
+        .prefetch_related(Prefetch("actor__groups", queryset=Group.objects.only("name")))
+        .annotate(
+            campaign_name=Subquery(
+                Campaign.objects.filter(pk=OuterRef("campaign_id")).values("name")
+            ),
+            subject_name=Subquery(subject.values("person_name")),
+        )
     )
     if not form.is_valid():
         return qs.none()
@@ -78,7 +88,8 @@ def _entries(form: AuditFilterForm):
     if data["campaign"]:
         qs = qs.filter(campaign=data["campaign"])
     if data["subject"]:
-        qs = qs.filter(_subject_match(data["subject"].strip(), prefix="subject__"))
+        subjects = Subject.objects.filter(_subject_match(data["subject"].strip()))
+        qs = qs.filter(subject_id__in=subjects.values("pk"))
     if data["action"]:
         match = Q(pk__in=[])
         for code in audit_action_areas().get(data["action"], []):
@@ -91,12 +102,10 @@ def _entries(form: AuditFilterForm):
     return qs
 
 
-def _subject_match(text: str, *, prefix: str = "") -> Q:
+def _subject_match(text: str) -> Q:
     if text.isdigit():
-        return Q(**{f"{prefix}pk": int(text)})
-    return Q(**{f"{prefix}person_name__icontains": text}) | Q(
-        **{f"{prefix}unit__name__icontains": text}
-    )
+        return Q(pk=int(text))
+    return Q(person_name__icontains=text) | Q(unit__name__icontains=text)
 
 
 SUGGESTIONS = 20
@@ -178,8 +187,8 @@ def _export(request, entries):
             r["actor"],
             r["roles"],
             r["label"],
-            r["entry"].campaign.name if r["entry"].campaign else "",
-            r["entry"].subject.person_name if r["entry"].subject else "",
+            r["entry"].campaign_name or "",
+            r["entry"].subject_name or "",
             r["entry"].summary,
         ]
         for r in _rows(request, entries[:EXPORT_LIMIT])
