@@ -21,10 +21,7 @@ ROOT = Path(settings.BASE_DIR)
 
 # Upward relations still being moved by another change of the same issue. Remove each as
 # it lands (the integrator empties this set); nothing may be added to it.
-PENDING_UPWARD = {
-    # Moves up into surveys (a link from the group to its subjects).
-    "subjects.Subject.assessment_group -> surveys",
-}
+PENDING_UPWARD: set[str] = set()
 
 
 def layer_order() -> list[str]:
