@@ -135,11 +135,17 @@ def document_discard(*, kind: str, object_id: int) -> None:
     document.delete()
 
 
+def pdf_render(template: str, context: dict) -> bytes:
+    """The one WeasyPrint call: a template rendered to PDF. Every document's job comes
+    here, and so do the demo's attachments (workbench.demo.files)."""
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
 def document_render(*, document_id: int) -> RenderedDocument | None:
     """Run by the worker: queued → rendering → done, or failed with the reason. Safe to
     rerun; None when the job was discarded meanwhile."""
-    from weasyprint import HTML
-
     with transaction.atomic():
         document = RenderedDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.status == DocumentStatus.DONE:
@@ -148,7 +154,7 @@ def document_render(*, document_id: int) -> RenderedDocument | None:
         document.save(update_fields=["status"])
     try:
         template, context, name = KINDS[document.kind].render(document.object_id)
-        pdf = HTML(string=render_to_string(template, context)).write_pdf()
+        pdf = pdf_render(template, context)
     except ApplicationError as exc:
         return _fail(document, exc.message)
     except Exception as exc:  # noqa: BLE001 - the job must end, with its reason

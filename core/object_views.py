@@ -21,6 +21,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
@@ -34,8 +35,9 @@ UNKNOWN = "未知操作。"
 
 def object_post(*, lookup: Callable, page: Callable, detail: str, done: str = "已保存。"):
     """Decorate view(request, obj, forms, **kwargs) -> the success message (or None for
-    `done`). `page(request, obj, status=400, **forms)` draws the refused page; `detail` is
-    the URL name the success redirects to (with pk=obj.pk)."""
+    `done`, or a response of its own: a page to print, a redirect elsewhere).
+    `page(request, obj, status=400, **forms)` draws the refused page; `detail` is the URL
+    name the success redirects to (with pk=obj.pk)."""
 
     def decorator(view):
         @require_POST
@@ -49,6 +51,8 @@ def object_post(*, lookup: Callable, page: Callable, detail: str, done: str = "�
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 return page(request, obj, status=400, **forms)
+            if isinstance(message, HttpResponseBase):  # a page of its own (printed slips)
+                return message
             messages.success(request, message or done)
             return redirect(detail, pk=obj.pk)
 

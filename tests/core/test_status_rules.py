@@ -21,7 +21,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 # Converted so far (issue: one table per entity). Add apps here as they are converted.
-TEMPLATE_DIRS = ["templates/rectification"]
+TEMPLATE_DIRS = ["templates/rectification", "templates/workbench"]
 APPS = ["rectification"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
