@@ -157,11 +157,17 @@ def document_discard(*, kind: str, object_id: int) -> None:
     document.delete()
 
 
+def pdf_render(template: str, context: dict) -> bytes:
+    """The one WeasyPrint call: a template rendered to PDF. Every document's job comes
+    here, and so do the demo's attachments (workbench.demo.files)."""
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
 def document_render(*, document_id: int) -> RenderedDocument | None:
     """Run by the worker: queued → rendering → done, or failed with the reason. Safe to
     rerun; None when the job was discarded meanwhile."""
-    from weasyprint import HTML
-
     with transaction.atomic():
         document = _locked(document_id)
         if document is None or not DOCUMENT_WORKFLOW.move(
@@ -171,7 +177,7 @@ def document_render(*, document_id: int) -> RenderedDocument | None:
         _move(document, DocumentStatus.RENDERING)
     try:
         template, context, name = KINDS[document.kind].render(document.object_id)
-        pdf = HTML(string=render_to_string(template, context)).write_pdf()
+        pdf = pdf_render(template, context)
     except ApplicationError as exc:
         return _fail(document, exc.message)
     except Exception as exc:  # noqa: BLE001 - the job must end, with its reason

@@ -88,6 +88,7 @@ class Workflow:
     editors: tuple[Role, ...] = ()
     edit_guard: Guard | None = None
     edit_refusal: str = ""
+    edit_closed: str = ""  # said when the state is not editable ({obj}); by default generated
     # Named facts about the current state for pages: name -> the states where it holds.
     flags: dict = field(default_factory=dict)
     # False for the system's jobs (core/workflows.py), whose moves write no audit entry.
@@ -179,7 +180,9 @@ class Workflow:
             return self.edit_refusal.format(obj=obj) or "您不能修改。"
         current = self.state(obj)
         if current not in self.edit_states:
-            return f"{self.noun}{self.label(current)}，不能修改。"
+            return (
+                self.edit_closed.format(obj=obj) or f"{self.noun}{self.label(current)}，不能修改。"
+            )
         return self.edit_guard(obj) if self.edit_guard is not None else ""
 
     def moves_for(self, obj: models.Model, user) -> list[Move]:

@@ -41,15 +41,15 @@ _DEMO_PDFS: dict[tuple, bytes] = {}
 
 @pytest.fixture(autouse=True)
 def _demo_pdfs_rendered_once(monkeypatch):
-    """The demo world attaches real PDFs (workbench.demo._pdf, WeasyPrint with CJK fonts),
+    """The demo world attaches real PDFs (workbench.demo.files, WeasyPrint with CJK fonts),
     about a third of a demo load's time, and a dozen tests load the demo. The same file
     name, title and lines make the same document: each is rendered once per process and
     every later demo gets a fresh upload of the same bytes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from workbench import demo
+    from workbench.demo import files
 
-    render = demo._pdf
+    render = files.demo_pdf
 
     def pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
         key = (filename, title, tuple(lines))
@@ -57,7 +57,7 @@ def _demo_pdfs_rendered_once(monkeypatch):
             _DEMO_PDFS[key] = render(filename, title, lines).read()
         return SimpleUploadedFile(filename, _DEMO_PDFS[key], "application/pdf")
 
-    monkeypatch.setattr(demo, "_pdf", pdf)
+    monkeypatch.setattr(files, "demo_pdf", pdf)
 
 
 @pytest.fixture

@@ -6,4 +6,5 @@ from django.db import models
 
 class AuditAction(models.TextChoices):
     BRIEFING_CREATE = "briefing.create", "编写情况简报"
+    # 签发 is now the workflow's move, `briefing.issued`; kept for the entries written before.
     BRIEFING_ISSUE = "briefing.issue", "签发情况简报"

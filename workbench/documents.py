@@ -9,14 +9,12 @@ from django.http import Http404
 from ballots.models import Ballot, BallotPurpose, BallotStatus
 from ballots.selectors import ballot_results, ballot_turnout, published_ballots
 from core.errors import ApplicationError
-from core.roles import Role, user_has_role
+from core.roles import LEADERSHIP, user_has_role
 from rectification.selectors import rectification_rows
 from reviews.selectors import campaign_stage_rows
 
 from .models import Briefing, BriefingBlock
 from .selectors import campaigns_with_progress
-
-READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
 
 
 def briefing_render(object_id: int) -> tuple[str, dict, str]:
@@ -46,7 +44,7 @@ def articles_html(text: str) -> str:
 
 
 def briefing_title_for(user, object_id: int) -> str:
-    if not user_has_role(user, *READERS):
+    if not user_has_role(user, *LEADERSHIP):
         raise PermissionDenied("您没有权限访问此页面。")
     briefing = Briefing.objects.filter(pk=object_id).first()
     if briefing is None:

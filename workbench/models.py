@@ -16,6 +16,13 @@ class BriefingBlock(models.TextChoices):
     RECTIFICATION = "rectification", _("整改进展")
 
 
+class BriefingStatus(models.TextChoices):
+    """签发 is the briefing's one move (workbench/workflows.py)."""
+
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已签发")
+
+
 BRIEFING_DOCUMENT = "briefing"
 
 
@@ -27,8 +34,8 @@ class Briefing(models.Model):
     status = models.CharField(
         _("状态"),
         max_length=8,
-        choices=[("draft", _("草稿")), ("issued", _("已签发"))],
-        default="draft",
+        choices=BriefingStatus.choices,
+        default=BriefingStatus.DRAFT,
     )
     # 签发 freezes the issue: the page as it stood then (articles and live blocks) is kept
     # here, and its PDF is rendered from it and never again.
@@ -86,7 +93,7 @@ class Briefing(models.Model):
 
     @property
     def is_issued(self) -> bool:
-        return self.status == "issued"
+        return self.status == BriefingStatus.ISSUED
 
     @property
     def document(self) -> RenderedDocument | None:

@@ -15,14 +15,12 @@ from django.http import Http404
 
 from ballots.models import BallotPurpose
 from ballots.selectors import ballot_results, ballot_results_visible, published_ballots
-from core.roles import Role, user_has_role
+from core.roles import LEADERSHIP, user_has_role
 from rectification.models import OpinionProblem, OpinionStatus
 from rectification.selectors import rectification_rows
 from reviews.models import TERM_YEARS, Campaign
 from subjects.models import DutyReportVersion, Subject, Unit
 from subjects.selectors import ReportState, subject_report_state
-
-TERM_READERS = (Role.OFFICE, Role.LEADING_GROUP, Role.DIRECTORS_MEETING)
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ class TermRow:
 
 def term_readable(user) -> bool:
     """The one access rule of the term record: the leadership roles, read-only."""
-    return user.is_authenticated and user_has_role(user, *TERM_READERS)
+    return user.is_authenticated and user_has_role(user, *LEADERSHIP)
 
 
 def _term_campaigns() -> QuerySet[Campaign]:

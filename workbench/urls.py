@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
     path("briefings/<int:pk>/render/", briefings.briefing_render_view, name="briefing_render"),
-    path("briefings/<int:pk>/issue/", briefings.briefing_issue_view, name="briefing_issue"),
+    path(
+        "briefings/<int:pk>/issue/",
+        briefings.briefing_move,
+        {"to": "issued"},  # the one move of BRIEFING_WORKFLOW
+        name="briefing_issue",
+    ),
     path("briefings/<int:pk>/correct/", briefings.briefing_correct_view, name="briefing_correct"),
 ]

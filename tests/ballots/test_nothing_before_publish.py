@@ -101,10 +101,10 @@ VERDICTS = ("测评满意", "整改完成", "继续整改")
 def _world(monkeypatch) -> dict:
     """The demo plus four open ballots and a briefing with every block."""
     # The demo typesets every uploaded PDF; any valid PDF does here.
-    monkeypatch.setattr(demo, "_pdf", lambda filename, title, lines: pdf_upload(filename))
+    monkeypatch.setattr(demo.files, "demo_pdf", lambda filename, title, lines: pdf_upload(filename))
     # The demo's director's-meeting decision on a rectification report is public once
     # made, no ballot's verdict: left out, so that any verdict word found is a ballot's.
-    monkeypatch.setattr(demo, "rectification_meeting_decide", lambda **kwargs: None)
+    monkeypatch.setattr(demo.rectification, "rectification_meeting_decide", lambda **kwargs: None)
     demo.demo_load()
     users = {u.username: u for u in get_user_model().objects.all()}
     office = users["office"]

@@ -29,8 +29,9 @@ TEMPLATE_DIRS = [
     "templates/ballots",
     "templates/core",
     "templates/admin",
+    "templates/workbench",
 ]
-APPS = ["rectification", "reviews", "subjects", "surveys", "ballots", "core"]
+APPS = ["rectification", "reviews", "subjects", "surveys", "ballots", "core", "workbench"]
 
 _TAG = re.compile(r"{%-?\s*(?:if|elif|with)\b(.*?)-?%}", re.S)
 _LITERAL = re.compile(r"""(['"])([^'"]*)\1""")

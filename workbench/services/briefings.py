@@ -1,5 +1,6 @@
 """情况简报: numbered per campaign in order (never reused); the PDF is rendered by
-core.documents, as every document is (the briefing's kind is in workbench/documents.py)."""
+core.documents, as every document is (the briefing's kind is in workbench/documents.py).
+Who may do what, and when, is the briefing's table (workbench/workflows.py)."""
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,11 +12,13 @@ from core.documents import document_discard, document_request
 from core.errors import ApplicationError
 from core.models import RenderedDocument
 from core.services import require_office, validate_or_raise
+from core.workflow import transition
 from reviews.models import Campaign
 
 from ..audit import AuditAction
 from ..documents import briefing_context
-from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
+from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock, BriefingStatus
+from ..workflows import BRIEFING_WORKFLOW
 
 EDITABLE = (
     "title",
@@ -75,12 +78,8 @@ def briefing_create(
     return briefing
 
 
-@transaction.atomic
-def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
-    require_office(actor)
-    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if briefing.is_issued:
-        raise ApplicationError("本期已签发，不能再修改；如需更正，请用“更正”另发一期。")
+def _edit(briefing: Briefing, fields: dict) -> None:
+    """Apply a draft's edits to the locked row; its stored PDF no longer matches."""
     if "blocks" in fields:
         fields["blocks"] = _check_blocks(fields["blocks"])
     for name, value in fields.items():
@@ -91,33 +90,55 @@ def briefing_update(*, actor, briefing: Briefing, **fields) -> Briefing:
     # The stored PDF no longer matches (refused while one is being rendered).
     document_discard(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
     briefing.save()
+
+
+@transaction.atomic
+def briefing_update(*, actor, briefing: Briefing, fields: dict | None = None, **more) -> Briefing:
+    """A draft's edits (by name, or as `fields`), by the office (BRIEFING_WORKFLOW)."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    BRIEFING_WORKFLOW.edit_check(briefing, actor)
+    _edit(briefing, {**(fields or {}), **more})
     return briefing
 
 
-def briefing_render_request(*, actor, briefing: Briefing) -> RenderedDocument:
-    """Render the issue's PDF: core's one pipeline, the office only (see documents.py)."""
+@transaction.atomic
+def briefing_render_request(
+    *, actor, briefing: Briefing, fields: dict | None = None
+) -> RenderedDocument:
+    """Render the issue's PDF: core's one pipeline, the office only (see documents.py).
+    A draft's edits posted with the button (`fields`) are saved first, so nothing typed
+    is lost."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    BRIEFING_WORKFLOW.action_check(briefing, actor, "render")
+    if fields is not None:
+        BRIEFING_WORKFLOW.edit_check(briefing, actor)
+        _edit(briefing, dict(fields))
     return document_request(actor=actor, kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
 
 
 @transaction.atomic
-def briefing_issue(*, actor, briefing: Briefing) -> Briefing:
+def briefing_issue(*, actor, briefing: Briefing, fields: dict | None = None) -> Briefing:
     """签发: freeze the issue as it stands now — its articles and its live blocks (stage
-    progress, turnout, results, rectification) — and render its PDF from that, once."""
-    require_office(actor)
+    progress, turnout, results, rectification) — and render its PDF from that, once. The
+    edits posted with the button (`fields`) are saved first: what was typed is issued."""
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if briefing.is_issued:
-        raise ApplicationError("本期已签发。")
-    briefing.issued_html = render_to_string(
-        "workbench/briefing_pdf.html", briefing_context(briefing)
-    )
-    briefing.status, briefing.issued_at, briefing.issued_by = "issued", timezone.now(), actor
-    briefing.save(update_fields=["status", "issued_html", "issued_at", "issued_by"])
+    BRIEFING_WORKFLOW.check_move(briefing, actor, BriefingStatus.ISSUED)
+    if fields is not None:
+        _edit(briefing, dict(fields))
     document_discard(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
-    audit_log(
+    transition(
+        obj=briefing,
+        to=BriefingStatus.ISSUED,
+        workflow=BRIEFING_WORKFLOW,
         actor=actor,
-        action=AuditAction.BRIEFING_ISSUE,
         summary=f"签发情况简报第 {briefing.number} 期“{briefing.title}”",
-        target=briefing,
+        stamp={
+            "issued_html": render_to_string(
+                "workbench/briefing_pdf.html", briefing_context(briefing)
+            ),
+            "issued_at": timezone.now(),
+            "issued_by": actor,
+        },
         campaign=briefing.campaign,
     )
     document_request(actor=actor, kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
@@ -127,9 +148,8 @@ def briefing_issue(*, actor, briefing: Briefing) -> Briefing:
 @transaction.atomic
 def briefing_correct(*, actor, briefing: Briefing) -> Briefing:
     """更正: a new issue that corrects an issued one; the original stays as issued."""
-    require_office(actor)
-    if not briefing.is_issued:
-        raise ApplicationError("本期尚未签发，直接修改即可。")
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    BRIEFING_WORKFLOW.action_check(briefing, actor, "correct")
     fields = {name: getattr(briefing, name) for name in EDITABLE}
     fields["title"] = f"更正：{briefing.title}"[:200]
     return briefing_create(actor=actor, campaign=briefing.campaign, corrects=briefing, **fields)

@@ -13,25 +13,24 @@ from django.utils import timezone
 from core.audit import audit_action_areas, audit_action_label
 from core.formats import cn_date, cn_datetime
 from core.models import AuditEntry
-from core.roles import GROUP_NAMES, Role, role_required, user_has_role
+from core.roles import GROUP_NAMES, SUPERVISORS, Role, role_required, user_has_role
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
 from reviews.models import Campaign
 from subjects.models import Subject
 
-READERS = (Role.OFFICE, Role.LEADING_GROUP)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 _ROLE_LABELS = {name: str(role.label) for role, name in GROUP_NAMES.items()}
 
 # Where a recorded document is opened, and who may open it there.
 _TARGETS = {
-    "reviews.campaign": ("campaign_detail", READERS),
+    "reviews.campaign": ("campaign_detail", SUPERVISORS),
     "ballots.ballot": ("ballot_detail", (Role.OFFICE,)),
-    "ballots.reviewmeeting": ("meeting_detail", READERS),
+    "ballots.reviewmeeting": ("meeting_detail", SUPERVISORS),
     "surveys.questionnaire": ("questionnaire_detail", (Role.OFFICE,)),
-    "surveys.investigationreport": ("investigation_report_detail", READERS),
-    "surveys.assessmentgroup": ("group_detail", READERS),
-    "surveys.investigationactivity": ("activity_detail", READERS),
+    "surveys.investigationreport": ("investigation_report_detail", SUPERVISORS),
+    "surveys.assessmentgroup": ("group_detail", SUPERVISORS),
+    "surveys.investigationactivity": ("activity_detail", SUPERVISORS),
     "workbench.briefing": ("briefing_detail", (Role.OFFICE,)),
 }
 
@@ -111,7 +110,7 @@ def _subject_match(text: str) -> Q:
 SUGGESTIONS = 20
 
 
-@role_required(*READERS)
+@role_required(*SUPERVISORS)
 def audit_subject_suggestions(request):
     """The search box's suggestions: at most 20 subjects whose name or unit contains what
     was typed, in the chosen campaign if one is."""
@@ -159,7 +158,7 @@ def _rows(request, entries) -> list[dict]:
     return rows
 
 
-@role_required(*READERS)
+@role_required(*SUPERVISORS)
 def audit_log_page(request):
     form = AuditFilterForm(request.GET or None)
     entries = _entries(form) if request.GET else _entries(AuditFilterForm({}))

@@ -1,100 +1,35 @@
-from functools import wraps
+"""The 情况简报 pages: the list (write a new issue), an issue's page (edit the draft,
+生成 PDF, 签发, 更正) and its PDF. Every POST on an issue goes the one way
+(core.object_views): 签发 is the move view of BRIEFING_WORKFLOW, the other buttons thin
+views on object_post; a refusal shows the page again with what was typed (400) and
+nothing is written. The page asks the table what may be done now (`caps`)."""
 
-from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
-from core.forms import (
-    ModelForm,
-    VersionedFormMixin,
-    form_errors_text,
-    form_refused,
-    version_of,
-)
-from core.roles import Role, role_required
+from core.forms import form_errors_text, form_refused, version_of
+from core.models import DocumentStatus
+from core.object_views import move_view, object_post
+from core.roles import LEADERSHIP, Role, role_required, user_has_role
+from core.workflow import capabilities
 from reviews.models import Campaign
 
-from ..documents import READERS, articles_html
-from ..models import BRIEFING_DOCUMENT, Briefing, BriefingBlock
+from ..documents import articles_html
+from ..forms import ArticlesPreviewForm, BriefingCreateForm, BriefingForm, briefing_edit_form
+from ..models import BRIEFING_DOCUMENT, Briefing
 from ..services.briefings import (
     briefing_correct,
     briefing_create,
-    briefing_issue,
     briefing_render_request,
     briefing_update,
 )
-
-
-class BriefingForm(ModelForm):
-    blocks = forms.MultipleChoiceField(
-        label="插入内容",
-        choices=BriefingBlock.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    articles = forms.CharField(
-        label="正文",
-        max_length=50000,
-        help_text="用正文上方的按钮设置标题、加粗、列表和表格，空行分段；"
-        "下方的预览与 PDF 中的排版一致。",
-        widget=forms.Textarea(
-            attrs={
-                "rows": 12,
-                # static/js/briefing_editor.js: the toolbar and the live preview.
-                "data-articles-editor": reverse_lazy("briefing_articles_preview"),
-            }
-        ),
-    )
-    distribution = forms.CharField(
-        label="本期发至",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    class Meta:
-        model = Briefing
-        fields = (
-            "title",
-            "issuing_office",
-            "issued_on",
-            "articles",
-            "blocks",
-            "editor",
-            "reviewer",
-            "issuer",
-            "distribution",
-        )
-        widgets = {
-            "issued_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-            "articles": forms.Textarea(attrs={"rows": 12}),
-            "distribution": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
-class BriefingEditForm(VersionedFormMixin, BriefingForm):
-    """A draft's edits: refused when the briefing changed since the page was drawn."""
-
-
-def _edit_form(briefing, data=None) -> BriefingEditForm:
-    stored = Briefing.objects.get(pk=briefing.pk)
-    return BriefingEditForm(data, instance=stored, version=version_of(stored))
-
-
-class BriefingCreateForm(BriefingForm):
-    number = forms.IntegerField(
-        label="期号",
-        required=False,
-        min_value=1,
-        max_value=999,
-        help_text="本次评议在本系统中的第一期可以接续纸质简报的期号；以后各期自动顺延。",
-    )
+from ..workflows import BRIEFING_WORKFLOW
 
 
 @role_required(Role.OFFICE)
@@ -131,10 +66,23 @@ def briefing_list(request, pk: int):
     )
 
 
-def _detail(request, briefing, form, status=200):
+def briefing_for_office(*, user, pk: int) -> Briefing:
+    """An issue's page and its buttons are the office's (the leadership reads the PDF)."""
+    if not user_has_role(user, Role.OFFICE):
+        raise PermissionDenied("您没有权限访问此页面。")
+    return get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
+
+
+def _page(request, briefing, status=200, form=None):
+    """The issue's page: its edit form while the office may edit it (what was typed, when
+    a POST was refused, but carrying the current version), its PDF and its buttons."""
     briefing.refresh_from_db()
-    if form is not None and form.is_bound:
-        # Shown again with what was typed, but carrying the current version.
+    caps = capabilities(briefing, request.user)
+    if not caps["edit"]:
+        form = None
+    elif form is None or not form.is_bound:
+        form = briefing_edit_form(briefing)
+    else:
         form.data = form.data.copy()
         form.data["version"] = version_of(briefing)
     doc = document_for(kind=BRIEFING_DOCUMENT, object_id=briefing.pk)
@@ -143,8 +91,11 @@ def _detail(request, briefing, form, status=200):
         "workbench/briefing_detail.html",
         {
             "b": briefing,
+            "caps": caps,
             "doc": doc,
-            "form": None if briefing.is_issued else form,
+            "pdf_done": doc is not None and doc.status == DocumentStatus.DONE,
+            "pdf_failed": doc is not None and doc.status == DocumentStatus.FAILED,
+            "form": form,
             "framed_html": _framed(briefing.issued_html, nonce=request.csp_nonce),
         },
         status=status,
@@ -158,81 +109,64 @@ def _framed(html: str, *, nonce: str) -> str:
     return html.replace("<style>", f'<style nonce="{nonce}">', 1)
 
 
-def _save_posted(request, briefing) -> BriefingEditForm:
-    """Save what the page posted (a draft's edits travel with every button)."""
-    form = _edit_form(briefing, request.POST)
+_briefing_post = object_post(lookup=briefing_for_office, page=_page, detail="briefing_detail")
+
+
+def _posted_edits(request, briefing, forms) -> dict:
+    """The draft's edits posted with a button, read through the page's form."""
+    form = briefing_edit_form(briefing, request.POST)
+    forms["form"] = form
     if not form.is_valid():
         raise ApplicationError(f"未保存，请修改后再提交：{form_errors_text(form)}")
-    briefing_update(actor=request.user, briefing=briefing, **form.cleaned_data)
-    return form
+    return form.service_kwargs()
+
+
+@_briefing_post
+def _briefing_save(request, briefing, forms):
+    briefing_update(
+        actor=request.user, briefing=briefing, **_posted_edits(request, briefing, forms)
+    )
 
 
 @role_required(Role.OFFICE)
 def briefing_detail(request, pk: int):
-    briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-    form = _edit_form(briefing)
+    """The issue's page; its POST (保存修改) saves the draft's edits."""
     if request.method == "POST":
-        form = _edit_form(briefing, request.POST)
-        try:
-            _save_posted(request, briefing)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return _detail(request, briefing, form, status=400)
-        messages.success(request, "已保存。")
-        return redirect("briefing_detail", pk=briefing.pk)
-    return _detail(request, briefing, form)
-
-
-def _briefing_post(view):
-    @require_POST
-    @role_required(Role.OFFICE)
-    @wraps(view)
-    def wrapper(request, pk: int):
-        briefing = get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
-        try:
-            with transaction.atomic():
-                target = view(request, briefing)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            form = _edit_form(briefing, request.POST or None)
-            return _detail(request, briefing, form, status=400)
-        return redirect("briefing_detail", pk=(target or briefing).pk)
-
-    return wrapper
+        return _briefing_save(request, pk=pk)
+    return _page(request, briefing_for_office(user=request.user, pk=pk))
 
 
 @_briefing_post
-def briefing_render_view(request, briefing):
+def briefing_render_view(request, briefing, forms):
     """保存并生成 PDF: a draft's edits are saved first, so nothing typed is lost."""
-    if not briefing.is_issued:
-        _save_posted(request, briefing)
-    briefing_render_request(actor=request.user, briefing=briefing)
-    messages.success(request, "已保存，正在生成 PDF，请稍候。")
+    editable = BRIEFING_WORKFLOW.editable(briefing, request.user)
+    edits = _posted_edits(request, briefing, forms) if editable else {}
+    briefing_render_request(actor=request.user, briefing=briefing, **edits)
+    return "已保存，正在生成 PDF，请稍候。"
+
+
+# 签发: the move's row in BRIEFING_WORKFLOW (its form is the page's edits, saved with it).
+briefing_move = move_view(
+    workflow=BRIEFING_WORKFLOW,
+    lookup=briefing_for_office,
+    page=_page,
+    detail="briefing_detail",
+    entity=lambda briefing: (briefing, {"briefing": briefing}),
+)
 
 
 @_briefing_post
-def briefing_issue_view(request, briefing):
-    _save_posted(request, briefing)
-    briefing_issue(actor=request.user, briefing=briefing)
-    messages.success(request, "已签发。本期内容和 PDF 从此不再改变。")
-
-
-@_briefing_post
-def briefing_correct_view(request, briefing):
+def briefing_correct_view(request, briefing, forms):
     correction = briefing_correct(actor=request.user, briefing=briefing)
     messages.success(
         request, f"已建立第 {correction.number} 期（更正第 {briefing.number} 期），请修改后签发。"
     )
-    return correction
+    return redirect("briefing_detail", pk=correction.pk)  # the new issue's page comes next
 
 
-@role_required(*READERS)
+@role_required(*LEADERSHIP)
 def briefing_pdf(request, pk: int):
     return document_response(user=request.user, kind=BRIEFING_DOCUMENT, object_id=pk)
-
-
-class ArticlesPreviewForm(forms.Form):
-    articles = forms.CharField(required=False, max_length=50000)
 
 
 @require_POST

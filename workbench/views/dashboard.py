@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from core.roles import CAMPAIGN_READERS, LEADERSHIP, SUPERVISORS, Role, role_required, user_has_role
+from core.workflow import capabilities
 from reviews.gates import stage_gate_problems
 from reviews.models import CampaignStage
 from reviews.selectors import campaign_stage_rows, campaign_transitions, members_composition_count
@@ -60,6 +61,8 @@ def campaign_detail(request, pk: int):
             "content_items": campaign.content_items.all(),
             "transitions": campaign_transitions(campaign) if is_office else [],
             "next_stage": CampaignStage(next_stage) if next_stage else None,
+            # The stage move's table: caps.close is the move that ends the campaign, when open.
+            "caps": capabilities(campaign, request.user),
             "gate_problems": stage_gate_problems(campaign) if is_office and next_stage else [],
             "overrides": campaign.transitions.exclude(override_reason="").select_related("actor"),
             "earlier_stages": [CampaignStage(s) for s in earlier],
