@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor
 from .files import PrivateUploadTo
 
 
@@ -40,7 +41,7 @@ class Upload(NamedUpload):
         abstract = True
 
     @staticmethod
-    def checked_fields(checked, actor) -> dict:
+    def checked_fields(checked, actor: Actor) -> dict:
         """The fields of an upload checked by core.files.check_upload, sent by `actor`."""
         return {
             "original_name": checked.original_name,

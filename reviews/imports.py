@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.imports import import_now
 from core.services import USERNAME_RE, initial_passwords, require_office
@@ -70,7 +71,7 @@ def _check_rows(rows) -> list[RowError]:
     return errors
 
 
-def members_check(*, actor, upload, params: dict | None = None) -> list[Row]:
+def members_check(*, actor: Actor, upload, params: dict | None = None) -> list[Row]:
     """Read and check the whole file; any problem raises ImportRejected naming them all."""
     require_office(actor)
     rows, errors = read_table(upload, MEMBER_COLUMNS)
@@ -85,7 +86,7 @@ def members_logins_needed(*, rows: list[Row], params: dict | None = None) -> int
 
 
 def members_create(
-    *, actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict | None = None
+    *, actor: Actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict | None = None
 ) -> ImportResult:
     """Create every member in the caller's transaction, each login with a prehashed
     initial password. The rows are checked again: a login may have been taken since."""
@@ -119,12 +120,12 @@ def members_create(
     return result
 
 
-def members_import(*, actor, upload) -> ImportResult:
+def members_import(*, actor: Actor, upload) -> ImportResult:
     """Check and import in this process (scripts, tests); the admin page queues a job."""
     return import_now(actor=actor, kind="members", upload=upload)
 
 
-def members_paste_check(*, actor, text: str) -> list[Row]:
+def members_paste_check(*, actor: Actor, text: str) -> list[Row]:
     """Rows pasted from Excel, checked as an import is; every problem by row and column."""
     require_office(actor)
     rows, errors = read_pasted(text, MEMBER_COLUMNS)
@@ -139,7 +140,7 @@ def members_paste_check(*, actor, text: str) -> list[Row]:
 UPLOAD_MAX_ROWS = 500
 
 
-def members_upload_check(*, actor, upload) -> tuple[list[Row], str]:
+def members_upload_check(*, actor: Actor, upload) -> tuple[list[Row], str]:
     """An Excel file of members on the office's page, checked as a paste is (every problem
     by the sheet's row and column); the rows, and the same rows as paste text for the
     confirmation to send back, so saving goes through members_paste_create."""
@@ -165,7 +166,7 @@ def members_paste_text(rows: list[Row]) -> str:
 
 
 @transaction.atomic
-def members_paste_create(*, actor, text: str) -> ImportResult:
+def members_paste_create(*, actor: Actor, text: str) -> ImportResult:
     """Add the pasted members in the order given, each with a new login, or none."""
     rows = members_paste_check(actor=actor, text=text)
     ordered = [Row(number=i, values=row.values) for i, row in enumerate(rows, start=2)]

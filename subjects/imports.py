@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.imports import import_now
 from core.roles import Role, user_has_role
@@ -136,7 +137,7 @@ def _campaign(params: dict) -> Campaign:
     return campaign
 
 
-def subjects_check(*, actor, upload, params: dict) -> list[Row]:
+def subjects_check(*, actor: Actor, upload, params: dict) -> list[Row]:
     """Read and check the whole file; any problem raises ImportRejected naming them all."""
     require_office(actor)
     campaign = _campaign(params)
@@ -160,7 +161,7 @@ def subjects_logins_needed(*, rows: list[Row], params: dict) -> int:
 
 
 def subjects_create(
-    *, actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict
+    *, actor: Actor, rows: list[Row], passwords: list[tuple[str, str]], params: dict
 ) -> ImportResult:
     """Create every subject in the caller's transaction, new logins with prehashed initial
     passwords. The rows are checked again: things may have changed since the check."""
@@ -206,12 +207,12 @@ def subjects_create(
     return result
 
 
-def subjects_import(*, actor, campaign: Campaign, upload) -> ImportResult:
+def subjects_import(*, actor: Actor, campaign: Campaign, upload) -> ImportResult:
     """Check and import in this process (scripts, tests); the admin page queues a job."""
     return import_now(actor=actor, kind="subjects", upload=upload, params={"campaign": campaign.pk})
 
 
-def subjects_paste_check(*, actor, campaign: Campaign, text: str) -> list[Row]:
+def subjects_paste_check(*, actor: Actor, campaign: Campaign, text: str) -> list[Row]:
     """Rows pasted from Excel, checked as an import is: every problem by row and column,
     in order, raised together; nothing is written."""
     require_office(actor)
@@ -224,7 +225,7 @@ def subjects_paste_check(*, actor, campaign: Campaign, text: str) -> list[Row]:
 
 
 @transaction.atomic
-def subjects_paste_create(*, actor, campaign: Campaign, text: str) -> ImportResult:
+def subjects_paste_create(*, actor: Actor, campaign: Campaign, text: str) -> ImportResult:
     """Add the pasted subjects in the order given (positions follow the campaign's last),
     with an initial password for each new login, or none of them."""
     rows = subjects_paste_check(actor=actor, campaign=campaign, text=text)

@@ -13,6 +13,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.outbox import email_cancel
@@ -81,7 +82,7 @@ def ballot_open_voters() -> list[int]:
 
 
 @transaction.atomic
-def ballot_open(*, actor, ballot: Ballot, reason: str = "") -> Ballot:
+def ballot_open(*, actor: Actor, ballot: Ballot, reason: str = "") -> Ballot:
     """Open the voting. A real ballot opens in its stage (OPEN_STAGE); outside it only with
     the office's written `reason`, which is kept on the ballot, shown on its pages and
     written into the audit entry, so an early or late vote is never silent."""
@@ -155,7 +156,7 @@ def _sheets_sum(sheets: list, layout: list[int]) -> list[list[Ciphertext]]:
 
 
 @transaction.atomic
-def ballot_close(*, actor, ballot: Ballot) -> Ballot:
+def ballot_close(*, actor: Actor, ballot: Ballot) -> Ballot:
     """End the voting and add the sheets slot by slot; the tellers decrypt only the sums
     (ballots.services.tellers.ballot_decrypt), and the k-th of them counts the ballot."""
     with cast_lock(ballot, exclusive=True):
@@ -236,7 +237,7 @@ def ballot_validity(ballot: Ballot) -> tuple[bool, str, str]:
 
 
 @transaction.atomic
-def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
+def ballot_publish_preview(*, actor: Actor, ballot: Ballot) -> list[BallotResult]:
     """The counted results of a closed ballot, for the office to read the exact text it is
     about to publish. The only read of a sealed result (see
     ballots.selectors.ballot_results_visible): a deliberate step of publishing, by office
@@ -255,7 +256,7 @@ def ballot_publish_preview(*, actor, ballot: Ballot) -> list[BallotResult]:
 
 
 @transaction.atomic
-def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
+def ballot_publish(*, actor: Actor, ballot: Ballot) -> Ballot:
     ballot = _locked(ballot)
     BALLOT_WORKFLOW.check(ballot, actor, BALLOT_WORKFLOW.named("publish"))
     return transition(
@@ -270,7 +271,7 @@ def ballot_publish(*, actor, ballot: Ballot) -> Ballot:
 
 
 @transaction.atomic
-def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
+def ballot_discard_practice(*, actor: Actor, ballot: Ballot) -> None:
     """A practice ballot has done its job once closed: it leaves no votes behind."""
     ballot = _locked(ballot)
     BALLOT_WORKFLOW.action_check(ballot, actor, "discard")
@@ -296,7 +297,7 @@ def ballot_discard_practice(*, actor, ballot: Ballot) -> None:
 
 
 @transaction.atomic
-def ballot_new_round(*, actor, ballot: Ballot) -> Ballot:
+def ballot_new_round(*, actor: Actor, ballot: Ballot) -> Ballot:
     """After an invalid round (quorum), hold another; the earlier round stays on record."""
     ballot = _locked(ballot)
     BALLOT_WORKFLOW.action_check(ballot, actor, "new_round")

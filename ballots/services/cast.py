@@ -8,6 +8,7 @@ import uuid
 from django.db import IntegrityError, connection, transaction
 from django.utils.crypto import salted_hmac
 
+from core.actors import Actor
 from core.errors import ApplicationError
 
 from ..elgamal.group import CryptoError, point_from_hex
@@ -127,7 +128,7 @@ def _sheet_store(ballot: Ballot, group_id: int, checked: tuple[str, str, list]) 
         )
 
 
-def _voted_recorded(ballot: Ballot, actor) -> bool:
+def _voted_recorded(ballot: Ballot, actor: Actor) -> bool:
     """In the cast's first transaction, under the shared cast lock: record THAT `actor`
     voted if the ballot is still open and they have not; False otherwise. On PostgreSQL
     one statement, whose snapshot is taken after the lock, so a close that committed
@@ -154,7 +155,7 @@ def _voted_recorded(ballot: Ballot, actor) -> bool:
         return cursor.fetchone() is not None
 
 
-def ballot_cast(*, actor, ballot: Ballot, sheet: str) -> str:
+def ballot_cast(*, actor: Actor, ballot: Ballot, sheet: str) -> str:
     """Accept the member's sheet, encrypted in their browser: check every proof, refuse a
     sheet (or any ciphertext of one) seen before, record THAT they voted, then the sheet.
 

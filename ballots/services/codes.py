@@ -9,6 +9,7 @@ Casting with a code is ballots.services.cast.ballot_cast_code.
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 
@@ -22,7 +23,9 @@ CODES_MAX = 500  # at one time
 
 
 @transaction.atomic
-def voting_codes_issue(*, actor, ballot: Ballot, voter_group: VoterGroup, count: int) -> list[str]:
+def voting_codes_issue(
+    *, actor: Actor, ballot: Ballot, voter_group: VoterGroup, count: int
+) -> list[str]:
     """Let `voter_group` vote on the web and issue `count` new codes to it. Returns the
     plain codes, to be printed now: they are stored nowhere."""
     ballot = _locked(ballot)

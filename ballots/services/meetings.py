@@ -4,6 +4,7 @@ inquiries (询问) put to on-site subjects and the answers recorded."""
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.formats import cn_date
@@ -24,7 +25,7 @@ from ..signals import meeting_recorded
 
 
 @transaction.atomic
-def inquiry_submit(*, actor, meeting: ReviewMeeting, subject, question: str) -> Inquiry:
+def inquiry_submit(*, actor: Actor, meeting: ReviewMeeting, subject, question: str) -> Inquiry:
     if not user_has_role(actor, Role.MEMBER):
         raise ApplicationError("只有常委会组成人员可以提出询问。")
     question = (question or "").strip()
@@ -47,7 +48,7 @@ def inquiry_submit(*, actor, meeting: ReviewMeeting, subject, question: str) -> 
 
 
 @transaction.atomic
-def inquiry_answer(*, actor, inquiry: Inquiry, answer: str) -> Inquiry:
+def inquiry_answer(*, actor: Actor, inquiry: Inquiry, answer: str) -> Inquiry:
     require_office(actor)
     answer = (answer or "").strip()
     if not answer:
@@ -97,7 +98,7 @@ def _attendee_names(members) -> str:
     return "、".join(m.name for m in members) or "（无）"
 
 
-def _meeting_followed(actor, campaign) -> None:
+def _meeting_followed(actor: Actor, campaign) -> None:
     """Tell apps above this one (rectification's reporting steps) that the campaign's
     meeting record changed; their receivers run inside this transaction."""
     meeting_recorded.send(sender=ReviewMeeting, actor=actor, campaign=campaign)
@@ -105,7 +106,7 @@ def _meeting_followed(actor, campaign) -> None:
 
 @transaction.atomic
 def meeting_create(
-    *, actor, campaign: Campaign, name: str, held_on, place: str = "", attendees=()
+    *, actor: Actor, campaign: Campaign, name: str, held_on, place: str = "", attendees=()
 ) -> ReviewMeeting:
     require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -127,7 +128,9 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor, meeting: ReviewMeeting, attendees=None, **fields) -> ReviewMeeting:
+def meeting_update(
+    *, actor: Actor, meeting: ReviewMeeting, attendees=None, **fields
+) -> ReviewMeeting:
     """Change a meeting's name, date, place or attendees (None: attendees unchanged)."""
     require_office(actor)
     meeting = _lock_meeting(meeting.pk)
@@ -157,7 +160,7 @@ def meeting_update(*, actor, meeting: ReviewMeeting, attendees=None, **fields) -
 
 
 @transaction.atomic
-def meeting_delete(*, actor, meeting: ReviewMeeting) -> None:
+def meeting_delete(*, actor: Actor, meeting: ReviewMeeting) -> None:
     """Delete a meeting registered by mistake. Not one at which a ballot was set up or an
     inquiry put: those are the committee's record of it."""
     require_office(actor)
@@ -198,7 +201,7 @@ def _require_no_inquiries(item: AgendaItem, doing: str) -> None:
 
 @transaction.atomic
 def agenda_item_create(
-    *, actor, meeting: ReviewMeeting, subject: Subject, position: int
+    *, actor: Actor, meeting: ReviewMeeting, subject: Subject, position: int
 ) -> AgendaItem:
     require_office(actor)
     meeting = _lock_meeting(meeting.pk)
@@ -218,7 +221,7 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def agenda_item_update(*, actor, item: AgendaItem, **fields) -> AgendaItem:
+def agenda_item_update(*, actor: Actor, item: AgendaItem, **fields) -> AgendaItem:
     require_office(actor)
     meeting = _lock_meeting(item.meeting_id)
     item = (
@@ -249,7 +252,7 @@ def agenda_item_update(*, actor, item: AgendaItem, **fields) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_delete(*, actor, item: AgendaItem) -> None:
+def agenda_item_delete(*, actor: Actor, item: AgendaItem) -> None:
     require_office(actor)
     meeting = _lock_meeting(item.meeting_id)
     item = (

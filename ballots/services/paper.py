@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.outbox import Mail, email_queue
@@ -83,7 +84,7 @@ def _agree(ballot: Ballot, voter_group: VoterGroup, first, second) -> list[str]:
 @transaction.atomic
 def paper_enter(
     *,
-    actor,
+    actor: Actor,
     ballot: Ballot,
     voter_group: VoterGroup,
     number: int,
@@ -188,7 +189,7 @@ def paper_enter(
 
 
 @transaction.atomic
-def ballot_remind(*, actor, ballot: Ballot) -> int:
+def ballot_remind(*, actor: Actor, ballot: Ballot) -> int:
     """Remind the eligible members who have not voted yet: an e-mail each (to those with an
     address), queued in the outbox with this request and sent once it has committed.
     Returns how many were reminded."""

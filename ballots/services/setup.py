@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.services import require_office, validate_or_raise
@@ -88,7 +89,7 @@ def ballot_rule_check(
 @transaction.atomic
 def ballot_create(
     *,
-    actor,
+    actor: Actor,
     campaign: Campaign,
     name: str,
     meeting: ReviewMeeting | None = None,

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.workflow import transition
@@ -36,7 +37,7 @@ SEALED_SHARE = 160  # hex digits: R (32 bytes), the share (32) and the GCM tag (
 
 
 @transaction.atomic
-def ballot_tellers_set(*, actor, ballot: Ballot, users, threshold: int = THRESHOLD_DEFAULT):
+def ballot_tellers_set(*, actor: Actor, ballot: Ballot, users, threshold: int = THRESHOLD_DEFAULT):
     """Name the tellers of a draft ballot (numbered in the order given) and how many of
     them must decrypt. Replaced freely until the first of them makes a key."""
     ballot = _locked(ballot)
@@ -100,7 +101,7 @@ def _shares_accept(teller: Teller, shares: object, published: set[int]) -> dict[
 
 
 @transaction.atomic
-def teller_publish(*, actor, ballot: Ballot, public: object, shares: object) -> Teller:
+def teller_publish(*, actor: Actor, ballot: Ballot, public: object, shares: object) -> Teller:
     """A teller's first visit: what their browser publishes, with the shares it already
     owes to the tellers who published before."""
     ballot = _locked(ballot)
@@ -137,7 +138,7 @@ def teller_publish(*, actor, ballot: Ballot, public: object, shares: object) -> 
 
 
 @transaction.atomic
-def teller_shares_send(*, actor, ballot: Ballot, shares: object) -> Teller:
+def teller_shares_send(*, actor: Actor, ballot: Ballot, shares: object) -> Teller:
     """The shares a teller still owes to tellers who published after them."""
     ballot = _locked(ballot)
     teller = _teller_locked(ballot, actor)
@@ -198,7 +199,7 @@ def tally_parsed(ballot: Ballot) -> list[list[Ciphertext]]:
 
 
 @transaction.atomic
-def ballot_decrypt(*, actor, ballot: Ballot, partial: object) -> Ballot:
+def ballot_decrypt(*, actor: Actor, ballot: Ballot, partial: object) -> Ballot:
     """A teller's partial decryption of the summed ciphertexts. Checked against the
     teller's verification key before it is stored; the k-th valid one counts the ballot."""
     ballot = _locked(ballot)
@@ -257,7 +258,7 @@ def electronic_counts(ballot: Ballot) -> list[list[int]]:
     return tally_counts(total, partials, ballot.web_participants)
 
 
-def ballot_count(*, actor, ballot: Ballot, rows: list[list[int]]) -> Ballot:
+def ballot_count(*, actor: Actor, ballot: Ballot, rows: list[list[int]]) -> Ballot:
     """Store the results from the web counts (per voter group voting on the web, subject
     and option: the tally's rows, group after group) and the paper counts, under the
     ballot's rule; the ballot is then closed (counted)."""

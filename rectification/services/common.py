@@ -1,10 +1,11 @@
 """What every rectification service shares: the one move helper and the audit line."""
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.workflow import transition
 
 
-def _move(obj, *, to: str, workflow, actor, summary: str, subject, stamp=None):
+def _move(obj, *, to: str, workflow, actor: Actor, summary: str, subject, stamp=None):
     """Every status change of an opinion, a plan or a report: transition() checks the move,
     who may make it for this subject (the workflow's access rule) and its guard."""
     return transition(
@@ -19,7 +20,7 @@ def _move(obj, *, to: str, workflow, actor, summary: str, subject, stamp=None):
     )
 
 
-def _log(actor, action: str, summary: str, subject, target=None) -> None:
+def _log(actor: Actor, action: str, summary: str, subject, target=None) -> None:
     audit_log(
         actor=actor,
         action=action,

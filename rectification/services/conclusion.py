@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
@@ -32,7 +33,7 @@ OUTCOMES = {SATISFIED: "满意", CONTINUED: "继续整改"}
 
 
 @transaction.atomic
-def rectification_check_record(*, actor, subject, text: str) -> RectificationCheck:
+def rectification_check_record(*, actor: Actor, subject, text: str) -> RectificationCheck:
     """The subject's assessment group records its check of the submitted report (one per
     group and round; it may be rewritten until the director's meeting decides)."""
     report = _current_report(subject)
@@ -78,7 +79,7 @@ def _checks_heard(report: RectificationReport, subject, decided_on: datetime.dat
 @transaction.atomic
 def rectification_meeting_decide(
     *,
-    actor,
+    actor: Actor,
     subject,
     decided_on: datetime.date,
     minutes: UploadedFile | None,

@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.formats import cn_date
 
@@ -24,7 +25,7 @@ from .common import _log
 
 @transaction.atomic
 def rectification_deadline_extend(
-    *, actor, subject, kind: str, new_due_on: datetime.date, reason: str
+    *, actor: Actor, subject, kind: str, new_due_on: datetime.date, reason: str
 ) -> DeadlineExtension:
     reason = (reason or "").strip()
     if not reason:

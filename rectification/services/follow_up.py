@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.formats import cn_date
@@ -31,7 +32,7 @@ def _steps_dated(campaign, steps: list[ReportingStep]) -> datetime.date | None:
 
 
 @transaction.atomic
-def reporting_steps_follow(*, actor, campaign, changed=None) -> list[ReportingStep]:
+def reporting_steps_follow(*, actor: Actor, campaign, changed=None) -> list[ReportingStep]:
     """The campaign's reporting steps (报送、抄送、公开) after the review meeting: the
     seeds' default list is written when the meeting is first recorded and the campaign has
     none; each is due `due_days` after the meeting and moves with its date until the first
@@ -82,7 +83,7 @@ def _step_fields(name: str, recipient: str, due_days: int) -> tuple[str, str, in
 
 @transaction.atomic
 def reporting_step_add(
-    *, actor, campaign, name: str, recipient: str, due_days: int
+    *, actor: Actor, campaign, name: str, recipient: str, due_days: int
 ) -> ReportingStep:
     """The office adds a reporting step to the campaign's list (e.g. 新闻媒体公开)."""
     require_office(actor)
@@ -110,7 +111,7 @@ def reporting_step_add(
 
 @transaction.atomic
 def reporting_step_update(
-    *, actor, step: ReportingStep, name: str, recipient: str, due_days: int
+    *, actor: Actor, step: ReportingStep, name: str, recipient: str, due_days: int
 ) -> ReportingStep:
     require_office(actor)
     step = ReportingStep.objects.select_for_update().get(pk=step.pk)
@@ -135,7 +136,7 @@ def reporting_step_update(
 
 
 @transaction.atomic
-def reporting_step_delete(*, actor, step: ReportingStep) -> None:
+def reporting_step_delete(*, actor: Actor, step: ReportingStep) -> None:
     require_office(actor)
     step = ReportingStep.objects.select_for_update().get(pk=step.pk)
     if step.done_on:
@@ -154,7 +155,7 @@ def reporting_step_delete(*, actor, step: ReportingStep) -> None:
 
 @transaction.atomic
 def reporting_step_done(
-    *, actor, step: ReportingStep, done_on: datetime.date, note: str = ""
+    *, actor: Actor, step: ReportingStep, done_on: datetime.date, note: str = ""
 ) -> ReportingStep:
     require_office(actor)
     step = ReportingStep.objects.select_for_update().get(pk=step.pk)
@@ -175,7 +176,7 @@ def reporting_step_done(
 
 @transaction.atomic
 def escalation_record(
-    *, actor, subject, kind: str, text: str, due_on: datetime.date | None = None
+    *, actor: Actor, subject, kind: str, text: str, due_on: datetime.date | None = None
 ) -> Escalation:
     if not user_has_role(actor, Role.OFFICE, Role.DIRECTORS_MEETING):
         raise ApplicationError("只有评议办公室或主任会议成员可以登记。")

@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.formats import cn_date
 from core.services import require_office
@@ -27,7 +28,7 @@ from .common import _log, _move
 
 
 @transaction.atomic
-def review_opinion_draft(*, actor, subject, summary: str = "") -> ReviewOpinion:
+def review_opinion_draft(*, actor: Actor, subject, summary: str = "") -> ReviewOpinion:
     """Start the opinion, prefilled with the problems the investigation found."""
     require_office(actor)
     if ReviewOpinion.objects.filter(subject=subject).exists():
@@ -62,7 +63,7 @@ def review_opinion_draft(*, actor, subject, summary: str = "") -> ReviewOpinion:
 @transaction.atomic
 def review_opinion_problem_add(
     *,
-    actor,
+    actor: Actor,
     opinion: ReviewOpinion,
     content_item: ContentItem,
     text: str,
@@ -104,7 +105,7 @@ def review_opinion_problem_add(
 
 @transaction.atomic
 def review_opinion_approve(
-    *, actor, opinion: ReviewOpinion, approved_on: datetime.date
+    *, actor: Actor, opinion: ReviewOpinion, approved_on: datetime.date
 ) -> ReviewOpinion:
     opinion = (
         ReviewOpinion.objects.select_for_update()
@@ -129,7 +130,7 @@ def review_opinion_approve(
 
 @transaction.atomic
 def review_opinion_deliver(
-    *, actor, opinion: ReviewOpinion, delivered_on: datetime.date
+    *, actor: Actor, opinion: ReviewOpinion, delivered_on: datetime.date
 ) -> ReviewOpinion:
     """Record delivery; the plan and the first report are due from this day."""
     opinion = (

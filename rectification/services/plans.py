@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 
@@ -34,7 +35,7 @@ def _plan(subject) -> RectificationPlan:
 
 @transaction.atomic
 def rectification_plan_save(
-    *, actor, subject, rows: dict[int, dict], document: UploadedFile | None = None
+    *, actor: Actor, subject, rows: dict[int, dict], document: UploadedFile | None = None
 ) -> RectificationPlan:
     """Save the ledger rows the subject has filled in so far (a row needs all four fields)."""
     plan = _plan(subject)
@@ -83,7 +84,11 @@ def rectification_plan_save(
 
 @transaction.atomic
 def rectification_plan_submit(
-    *, actor, subject, rows: dict[int, dict] | None = None, document: UploadedFile | None = None
+    *,
+    actor: Actor,
+    subject,
+    rows: dict[int, dict] | None = None,
+    document: UploadedFile | None = None,
 ) -> RectificationPlan:
     """Submit the plan, saving `rows` (and `document`) first when given: all or nothing."""
     if rows is not None:
@@ -112,7 +117,7 @@ def rectification_plan_submit(
 
 
 @transaction.atomic
-def rectification_plan_approve(*, actor, subject) -> RectificationPlan:
+def rectification_plan_approve(*, actor: Actor, subject) -> RectificationPlan:
     plan = _plan(subject)
     PLAN_WORKFLOW.check_move(plan, actor, PlanStatus.APPROVED)
     version_decide(
@@ -130,7 +135,7 @@ def rectification_plan_approve(*, actor, subject) -> RectificationPlan:
 
 
 @transaction.atomic
-def rectification_plan_return(*, actor, subject, reason: str) -> RectificationPlan:
+def rectification_plan_return(*, actor: Actor, subject, reason: str) -> RectificationPlan:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("退回整改方案必须写明理由。")

@@ -12,6 +12,7 @@ from ballots.models import BallotPurpose
 from ballots.selectors import ballot_results
 from ballots.services import ballot_create
 from ballots.services.tellers import tellers_like_last
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
 from core.formats import cn_date
@@ -45,7 +46,7 @@ def _current_report(subject) -> RectificationReport:
 @transaction.atomic
 def rectification_report_save(
     *,
-    actor,
+    actor: Actor,
     subject,
     text: str,
     rows: dict[int, dict],
@@ -92,7 +93,7 @@ def rectification_report_save(
 @transaction.atomic
 def rectification_report_submit(
     *,
-    actor,
+    actor: Actor,
     subject,
     text: str | None = None,
     rows: dict[int, dict] | None = None,
@@ -129,7 +130,7 @@ def rectification_report_submit(
 
 
 @transaction.atomic
-def rectification_report_return(*, actor, subject, reason: str) -> RectificationReport:
+def rectification_report_return(*, actor: Actor, subject, reason: str) -> RectificationReport:
     """The liaison committee (or the office) sends a submitted report back for rework
     before it is put to members; the returned version stays readable with the reason."""
     reason = (reason or "").strip()
@@ -157,7 +158,7 @@ def rectification_report_return(*, actor, subject, reason: str) -> Rectification
 
 
 @transaction.atomic
-def rectification_assessment_open(*, actor, subject):
+def rectification_assessment_open(*, actor: Actor, subject):
     """Members assess the submitted report by a secret satisfaction ballot (where the
     campaign concludes rectification by ballot). The ballot is set up here with the tellers
     (监票人) of the campaign's latest ballot, if any; the office opens it once every teller
@@ -187,7 +188,7 @@ def rectification_assessment_open(*, actor, subject):
 
 @transaction.atomic
 def rectification_assessment_conclude(
-    *, actor, subject, new_due_on: datetime.date | None = None
+    *, actor: Actor, subject, new_due_on: datetime.date | None = None
 ) -> RectificationReport:
     """After the assessment ballot is published: satisfied ends rectification; more than half
     of the composition unsatisfied (the ballot's rule a) means the director's meeting
@@ -223,7 +224,7 @@ def rectification_assessment_conclude(
 
 
 def report_continue(
-    *, actor, subject, report, new_due_on, why: str, stamp=None
+    *, actor: Actor, subject, report, new_due_on, why: str, stamp=None
 ) -> RectificationReport:
     """Continued rectification (继续整改) ordered by the director's meeting: the report
     moves to continued and a new round is due on `new_due_on`."""

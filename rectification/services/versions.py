@@ -7,6 +7,7 @@ import os
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.actors import Actor
 from core.files import file_store
 from core.workflow import transition
 
@@ -30,7 +31,7 @@ def _copy_file(version: RectificationVersion, label: str, field_file, original_n
     copy.save()
 
 
-def _open(*, subject, kind: str, round_: int, actor, is_late: bool, text: str, rows: list):
+def _open(*, subject, kind: str, round_: int, actor: Actor, is_late: bool, text: str, rows: list):
     number = (
         RectificationVersion.objects.filter(subject=subject, kind=kind, round=round_).count() + 1
     )
@@ -47,7 +48,9 @@ def _open(*, subject, kind: str, round_: int, actor, is_late: bool, text: str, r
     )
 
 
-def plan_version_record(*, plan: RectificationPlan, actor, is_late: bool) -> RectificationVersion:
+def plan_version_record(
+    *, plan: RectificationPlan, actor: Actor, is_late: bool
+) -> RectificationVersion:
     rows = {r.problem_id: r for r in plan.rows.all()}
     problems = plan.subject.opinion.problems.order_by("position")
     version = _open(
@@ -76,7 +79,7 @@ def plan_version_record(*, plan: RectificationPlan, actor, is_late: bool) -> Rec
 
 
 def report_version_record(
-    *, report: RectificationReport, actor, is_late: bool
+    *, report: RectificationReport, actor: Actor, is_late: bool
 ) -> RectificationVersion:
     rows = list(report.rows.select_related("problem").order_by("problem__position"))
     version = _open(
@@ -104,7 +107,7 @@ def report_version_record(
 
 
 def version_decide(
-    *, actor, subject, kind: str, round_: int = 1, status: str, reason: str = ""
+    *, actor: Actor, subject, kind: str, round_: int = 1, status: str, reason: str = ""
 ) -> None:
     """Write a decision onto the latest submitted version of this plan or report, as part of
     the plan's or report's own move (which is the one checked and recorded)."""

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
@@ -33,7 +34,7 @@ DEFAULT_CONTENT_ITEMS = [
 @transaction.atomic
 def campaign_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     year: int,
     composition_size: int,
@@ -134,7 +135,7 @@ CAMPAIGN_EDITABLE = (
 
 
 @transaction.atomic
-def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
+def campaign_update(*, actor: Actor, campaign: Campaign, **fields) -> Campaign:
     """Change a campaign's settings; the stage only moves through campaign_stage_move."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_WORKFLOW.edit_check(campaign, actor)
@@ -157,7 +158,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
 
 @transaction.atomic
 def campaign_implementation_plan_attach(
-    *, actor, campaign: Campaign, document: UploadedFile, approved_on: datetime.date
+    *, actor: Actor, campaign: Campaign, document: UploadedFile, approved_on: datetime.date
 ) -> Campaign:
     """Record the approval of the work plan (实施方案) with its document."""
     CAMPAIGN_WORKFLOW.action_check(campaign, actor, "attach_plan")

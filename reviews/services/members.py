@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.roles import Role
 from core.services import (
@@ -19,7 +20,7 @@ from ..models import Member
 @transaction.atomic
 def member_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     title: str,
     username: str,
@@ -58,7 +59,7 @@ MEMBER_EDITABLE = ("name", "title", "counts_toward_composition", "is_active", "p
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, **fields) -> Member:
+def member_update(*, actor: Actor, member: Member, **fields) -> Member:
     require_office(actor)
     member = Member.objects.select_for_update().get(pk=member.pk)
     changed = apply_changes(member, fields, allowed=MEMBER_EDITABLE)

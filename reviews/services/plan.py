@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.services import (
@@ -22,7 +23,7 @@ STAGE_EDITABLE = ("planned_start", "planned_end")
 
 
 @transaction.atomic
-def stage_update(*, actor, stage: Stage, **fields) -> Stage:
+def stage_update(*, actor: Actor, stage: Stage, **fields) -> Stage:
     """Change a stage's planned window: a stage the campaign has moved past keeps its dates
     (reviews.workflows.stage_dates_refusal)."""
     campaign = Campaign.objects.select_for_update().get(pk=stage.campaign_id)
@@ -49,7 +50,7 @@ def stage_update(*, actor, stage: Stage, **fields) -> Stage:
 CONTENT_ITEM_EDITABLE = ("position", "title", "description")
 
 
-def _lock_open_campaign(campaign_id: int, actor) -> Campaign:
+def _lock_open_campaign(campaign_id: int, actor: Actor) -> Campaign:
     """The campaign, locked, once its table lets `actor` change its content items now."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     CAMPAIGN_WORKFLOW.action_check(campaign, actor, "edit_content")
@@ -58,7 +59,12 @@ def _lock_open_campaign(campaign_id: int, actor) -> Campaign:
 
 @transaction.atomic
 def content_item_create(
-    *, actor, campaign: Campaign, title: str, description: str = "", position: int | None = None
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    title: str,
+    description: str = "",
+    position: int | None = None,
 ) -> ContentItem:
     campaign = _lock_open_campaign(campaign.pk, actor)
     if position is None:
@@ -80,7 +86,7 @@ def content_item_create(
 
 
 @transaction.atomic
-def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
+def content_item_update(*, actor: Actor, item: ContentItem, **fields) -> ContentItem:
     """Change a content item. Once findings or opinion problems are filed under it, its title
     stays: they were written against that title. Order and explanation may still change."""
     campaign = _lock_open_campaign(item.campaign_id, actor)
@@ -109,7 +115,7 @@ def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
 
 
 @transaction.atomic
-def content_item_delete(*, actor, item: ContentItem) -> None:
+def content_item_delete(*, actor: Actor, item: ContentItem) -> None:
     campaign = _lock_open_campaign(item.campaign_id, actor)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     kinds = referencing_kinds(item)
@@ -130,7 +136,7 @@ def content_item_delete(*, actor, item: ContentItem) -> None:
 @transaction.atomic
 def campaign_edit(
     *,
-    actor,
+    actor: Actor,
     campaign: Campaign,
     fields: dict,
     stage_dates: dict[str, tuple],

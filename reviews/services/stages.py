@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import ApplicationError
 from core.workflow import transition as workflow_transition
 
@@ -49,7 +50,7 @@ stage_gate_register(CampaignStage.PREPARATION, _check_leave_preparation)
 @transaction.atomic
 def campaign_stage_move(
     *,
-    actor,
+    actor: Actor,
     campaign: Campaign,
     to_stage: str,
     reason: str = "",

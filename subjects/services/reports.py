@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
@@ -36,7 +37,11 @@ def report_deadlines_suggested(meeting: datetime.date) -> tuple[datetime.date, d
 
 @transaction.atomic
 def campaign_report_deadlines_set(
-    *, actor, campaign: Campaign, draft_due: datetime.date | None, final_due: datetime.date | None
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    draft_due: datetime.date | None,
+    final_due: datetime.date | None,
 ) -> Campaign:
     require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -66,7 +71,7 @@ def _due_for(campaign: Campaign, kind: str) -> datetime.date | None:
 
 @transaction.atomic
 def duty_report_upload(
-    *, actor, subject: Subject, kind: str, upload: UploadedFile | None
+    *, actor: Actor, subject: Subject, kind: str, upload: UploadedFile | None
 ) -> DutyReportVersion:
     """The subject uploads a new version; older versions are kept."""
     if kind not in ReportKind.values:
@@ -126,7 +131,7 @@ def _locked_version(version: DutyReportVersion) -> DutyReportVersion:
 
 
 @transaction.atomic
-def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersion:
+def duty_report_accept(*, actor: Actor, version: DutyReportVersion) -> DutyReportVersion:
     version = _locked_version(version)
     subject = version.subject
     locked = "，定稿已锁定" if version.kind == ReportKind.FINAL else ""
@@ -147,7 +152,9 @@ def duty_report_accept(*, actor, version: DutyReportVersion) -> DutyReportVersio
 
 
 @transaction.atomic
-def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> DutyReportVersion:
+def duty_report_return(
+    *, actor: Actor, version: DutyReportVersion, reason: str
+) -> DutyReportVersion:
     version = _locked_version(version)
     # Who, then when (the table), before what was typed; transition() checks again.
     DUTY_REPORT_WORKFLOW.check_move(version, actor, DutyReportStatus.RETURNED)
@@ -168,7 +175,7 @@ def duty_report_return(*, actor, version: DutyReportVersion, reason: str) -> Dut
 
 
 @transaction.atomic
-def duty_reports_distribute(*, actor, campaign: Campaign) -> Campaign:
+def duty_reports_distribute(*, actor: Actor, campaign: Campaign) -> Campaign:
     """From now on members and the leading group read the campaign's accepted reports."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     # The office, once, and only with an accepted final.
@@ -195,7 +202,7 @@ REMIND_MAIL_KIND = "duty_report_remind"
 
 
 @transaction.atomic
-def duty_reports_remind(*, actor, campaign: Campaign, subjects: list[Subject]) -> int:
+def duty_reports_remind(*, actor: Actor, campaign: Campaign, subjects: list[Subject]) -> int:
     """催报: remind each subject whose duty report is still owed — a notification in the
     app and an e-mail queued in the outbox (sent once this commits) — and record it on the
     subject's timeline. Subjects with an accepted final or a final awaiting review are

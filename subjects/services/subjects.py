@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
@@ -54,7 +55,7 @@ def _attach_account(
 @transaction.atomic
 def subject_create(
     *,
-    actor,
+    actor: Actor,
     campaign: Campaign,
     person_name: str,
     post: str,
@@ -113,7 +114,7 @@ SUBJECT_EDITABLE = (
 
 
 @transaction.atomic
-def subject_update(*, actor, subject: Subject, **fields) -> Subject:
+def subject_update(*, actor: Actor, subject: Subject, **fields) -> Subject:
     require_office(actor)
     subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
     changed = apply_changes(subject, fields, allowed=SUBJECT_EDITABLE)
@@ -139,7 +140,9 @@ def subject_update(*, actor, subject: Subject, **fields) -> Subject:
 
 
 @transaction.atomic
-def subject_account_set(*, actor, subject: Subject, username: str, password: str | None = None):
+def subject_account_set(
+    *, actor: Actor, subject: Subject, username: str, password: str | None = None
+):
     """Give a subject without a login an account; returns the new initial password, if any."""
     require_office(actor)
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
@@ -159,7 +162,7 @@ def subject_account_set(*, actor, subject: Subject, username: str, password: str
 
 
 @transaction.atomic
-def subject_delete(*, actor, subject: Subject) -> None:
+def subject_delete(*, actor: Actor, subject: Subject) -> None:
     require_office(actor)
     subject = Subject.objects.select_for_update().select_related("campaign").get(pk=subject.pk)
     require_preparation(subject.campaign)

@@ -3,6 +3,7 @@ are filed under. Both outlive campaigns: one in use by a subject stays."""
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.roles import Role, user_add_role
@@ -21,7 +22,7 @@ UNIT_EDITABLE = ("name", "organ_type")
 
 
 @transaction.atomic
-def unit_create(*, actor, name: str, organ_type: str) -> Unit:
+def unit_create(*, actor: Actor, name: str, organ_type: str) -> Unit:
     require_office(actor)
     unit = Unit(name=name.strip(), organ_type=organ_type)
     validate_or_raise(unit)
@@ -36,7 +37,7 @@ def unit_create(*, actor, name: str, organ_type: str) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, **fields) -> Unit:
     """Rename a unit (e.g. after an institutional reform) or correct its kind of organ."""
     require_office(actor)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -57,7 +58,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
 
 
 @transaction.atomic
-def unit_delete(*, actor, unit: Unit) -> None:
+def unit_delete(*, actor: Actor, unit: Unit) -> None:
     require_office(actor)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if Subject.objects.filter(unit=unit).exists():
@@ -81,7 +82,7 @@ def _set_users(*, committee: LiaisonCommittee, users) -> bool:
 
 
 @transaction.atomic
-def liaison_committee_create(*, actor, name: str, users=()) -> LiaisonCommittee:
+def liaison_committee_create(*, actor: Actor, name: str, users=()) -> LiaisonCommittee:
     require_office(actor)
     committee = LiaisonCommittee(name=name.strip())
     validate_or_raise(committee)
@@ -98,7 +99,7 @@ def liaison_committee_create(*, actor, name: str, users=()) -> LiaisonCommittee:
 
 @transaction.atomic
 def liaison_committee_update(
-    *, actor, committee: LiaisonCommittee, name: str | None = None, users=None
+    *, actor: Actor, committee: LiaisonCommittee, name: str | None = None, users=None
 ) -> LiaisonCommittee:
     """Rename a committee and/or set its staff (None: unchanged)."""
     require_office(actor)
@@ -123,7 +124,7 @@ def liaison_committee_update(
 
 
 @transaction.atomic
-def liaison_committee_set_users(*, actor, committee: LiaisonCommittee, users) -> None:
+def liaison_committee_set_users(*, actor: Actor, committee: LiaisonCommittee, users) -> None:
     """Set who works for a liaison committee; each of them gets the liaison role."""
     require_office(actor)
     if _set_users(committee=committee, users=users):
@@ -138,7 +139,7 @@ def liaison_committee_set_users(*, actor, committee: LiaisonCommittee, users) ->
 
 
 @transaction.atomic
-def liaison_committee_delete(*, actor, committee: LiaisonCommittee) -> None:
+def liaison_committee_delete(*, actor: Actor, committee: LiaisonCommittee) -> None:
     require_office(actor)
     committee = LiaisonCommittee.objects.select_for_update().get(pk=committee.pk)
     if Subject.objects.filter(liaison_committee=committee).exists():

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.files import DOCUMENT_KINDS, check_upload, file_store
@@ -56,7 +57,7 @@ def _require_not_frozen(subject) -> None:
 
 @transaction.atomic
 def group_create(
-    *, actor, campaign: Campaign, name: str, leader, members=(), position: int = 0
+    *, actor: Actor, campaign: Campaign, name: str, leader, members=(), position: int = 0
 ) -> AssessmentGroup:
     require_office(actor)
     group = AssessmentGroup(campaign=campaign, name=name.strip(), leader=leader, position=position)
@@ -74,7 +75,7 @@ def group_create(
 
 
 @transaction.atomic
-def subjects_assign(*, actor, campaign: Campaign, assignments: dict[int, int | None]) -> int:
+def subjects_assign(*, actor: Actor, campaign: Campaign, assignments: dict[int, int | None]) -> int:
     """Put each subject of the campaign in one group (or none). Returns how many changed."""
     require_office(actor)
     groups = {g.pk: g for g in AssessmentGroup.objects.filter(campaign=campaign)}
@@ -121,7 +122,7 @@ def subjects_assign(*, actor, campaign: Campaign, assignments: dict[int, int | N
 
 
 def _store_attachments(
-    *, actor, activity: InvestigationActivity, uploads: list[UploadedFile]
+    *, actor: Actor, activity: InvestigationActivity, uploads: list[UploadedFile]
 ) -> list[ActivityAttachment]:
     stored = []
     for upload in uploads:
@@ -143,7 +144,7 @@ def _store_attachments(
 @transaction.atomic
 def activity_record(
     *,
-    actor,
+    actor: Actor,
     group: AssessmentGroup,
     subjects,
     kind: str,
@@ -194,7 +195,7 @@ def activity_record(
 
 @transaction.atomic
 def activity_attach(
-    *, actor, activity: InvestigationActivity, upload: UploadedFile
+    *, actor: Actor, activity: InvestigationActivity, upload: UploadedFile
 ) -> ActivityAttachment:
     require_group_writer(actor, activity.group)
     if activity.attachments.count() >= MAX_ATTACHMENTS:
@@ -213,7 +214,7 @@ def activity_attach(
 @transaction.atomic
 def finding_add(
     *,
-    actor,
+    actor: Actor,
     subject,
     content_item: ContentItem,
     kind: str,
@@ -261,7 +262,7 @@ def finding_add(
 
 
 @transaction.atomic
-def finding_delete(*, actor, finding: Finding) -> None:
+def finding_delete(*, actor: Actor, finding: Finding) -> None:
     finding = Finding.objects.select_related("subject__group_assignment__group").get(pk=finding.pk)
     require_group_writer(actor, subject_group_required(finding.subject))
     _require_not_frozen(finding.subject)
@@ -277,7 +278,7 @@ def finding_delete(*, actor, finding: Finding) -> None:
 
 @transaction.atomic
 def group_update(
-    *, actor, group: AssessmentGroup, name: str, leader, members, position: int = 0
+    *, actor: Actor, group: AssessmentGroup, name: str, leader, members, position: int = 0
 ) -> AssessmentGroup:
     require_office(actor)
     group = AssessmentGroup.objects.select_for_update().get(pk=group.pk)

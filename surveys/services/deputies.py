@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.services import (
@@ -20,7 +21,7 @@ DEPUTY_EDITABLE = ("name", "delegation", "phone", "is_active")
 
 @transaction.atomic
 def deputy_create(
-    *, actor, name: str, delegation: str = "", phone: str = "", is_active: bool = True
+    *, actor: Actor, name: str, delegation: str = "", phone: str = "", is_active: bool = True
 ) -> Deputy:
     require_office(actor)
     deputy = Deputy(
@@ -38,7 +39,7 @@ def deputy_create(
 
 
 @transaction.atomic
-def deputy_update(*, actor, deputy: Deputy, **fields) -> Deputy:
+def deputy_update(*, actor: Actor, deputy: Deputy, **fields) -> Deputy:
     require_office(actor)
     deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
     changed = apply_changes(deputy, fields, allowed=DEPUTY_EDITABLE)
@@ -57,7 +58,7 @@ def deputy_update(*, actor, deputy: Deputy, **fields) -> Deputy:
 
 
 @transaction.atomic
-def deputy_delete(*, actor, deputy: Deputy) -> None:
+def deputy_delete(*, actor: Actor, deputy: Deputy) -> None:
     """Delete a deputy entered by mistake. One who was sent a questionnaire code stays on the
     list (the code is issued in their name); one who left office is marked not in office."""
     require_office(actor)

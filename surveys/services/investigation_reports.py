@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.formats import cn_date
@@ -47,7 +48,7 @@ def investigation_report_prefill(subject) -> str:
 
 
 @transaction.atomic
-def investigation_report_save(*, actor, subject, body: str) -> InvestigationReport:
+def investigation_report_save(*, actor: Actor, subject, body: str) -> InvestigationReport:
     subject = (
         Subject.objects.select_for_update(of=("self",))
         .select_related("group_assignment__group")
@@ -77,7 +78,7 @@ def investigation_report_save(*, actor, subject, body: str) -> InvestigationRepo
     return report
 
 
-def _locked(report: InvestigationReport, *, actor, to: str) -> InvestigationReport:
+def _locked(report: InvestigationReport, *, actor: Actor, to: str) -> InvestigationReport:
     """Lock, and fail fast before the move's work (transition() checks again)."""
     report = (
         InvestigationReport.objects.select_for_update(of=("self",))
@@ -88,7 +89,7 @@ def _locked(report: InvestigationReport, *, actor, to: str) -> InvestigationRepo
     return report
 
 
-def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
+def _report_transition(report, *, to: str, actor: Actor, summary: str, stamp: dict):
     return transition(
         obj=report,
         to=to,
@@ -103,7 +104,7 @@ def _report_transition(report, *, to: str, actor, summary: str, stamp: dict):
 
 @transaction.atomic
 def investigation_report_submit(
-    *, actor, report: InvestigationReport, body: str | None = None
+    *, actor: Actor, report: InvestigationReport, body: str | None = None
 ) -> InvestigationReport:
     """The leader submits the report, with the body as typed (`body`) saved first."""
     to = InvestigationReportStatus.SUBMITTED
@@ -121,7 +122,7 @@ def investigation_report_submit(
 
 @transaction.atomic
 def investigation_report_return(
-    *, actor, report: InvestigationReport, reason: str
+    *, actor: Actor, report: InvestigationReport, reason: str
 ) -> InvestigationReport:
     reason = (reason or "").strip()
     if not reason:
@@ -139,7 +140,7 @@ def investigation_report_return(
 
 @transaction.atomic
 def investigation_report_mark_heard(
-    *, actor, report: InvestigationReport, heard_on: datetime.date, backdated: bool = False
+    *, actor: Actor, report: InvestigationReport, heard_on: datetime.date, backdated: bool = False
 ) -> InvestigationReport:
     """Record the director's meeting's hearing. A date before the report's submission here
     is accepted only as the office's 补录 of a past campaign (`backdated`), and marked."""

@@ -4,6 +4,7 @@ issue codes. The responses themselves are written by surveys.services.responses.
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.errors import ApplicationError
 from core.services import require_office, validate_or_raise
@@ -28,7 +29,7 @@ MAX_SHEETS = 2000
 @transaction.atomic
 def questionnaire_create(
     *,
-    actor,
+    actor: Actor,
     campaign: Campaign,
     title: str,
     access_mode: str,
@@ -89,7 +90,7 @@ def questionnaire_create(
     return questionnaire
 
 
-def _locked(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
+def _locked(*, actor: Actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
     """Lock and fail fast before the move's work (its table's rule); transition() checks
     again."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
@@ -98,7 +99,7 @@ def _locked(*, actor, questionnaire: Questionnaire, to: str) -> Questionnaire:
 
 
 @transaction.atomic
-def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+def questionnaire_open(*, actor: Actor, questionnaire: Questionnaire) -> Questionnaire:
     questionnaire = _locked(actor=actor, questionnaire=questionnaire, to=QuestionnaireStatus.OPEN)
     # Not a guard of the table: the button stays, and says why when pressed.
     if questionnaire.needs_code and not questionnaire.codes.exists():
@@ -116,7 +117,7 @@ def questionnaire_open(*, actor, questionnaire: Questionnaire) -> Questionnaire:
 
 
 @transaction.atomic
-def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+def questionnaire_close(*, actor: Actor, questionnaire: Questionnaire) -> Questionnaire:
     """Wait for every submission in flight (submit_lock, exclusively), write every waiting
     response as the last batch, then destroy the key once committed: what the database
     kept can no longer be opened.
@@ -157,7 +158,7 @@ def _new_codes(questionnaire: Questionnaire, rows: list[RespondentCode]) -> list
 
 @transaction.atomic
 def codes_issue_to_deputies(
-    *, actor, questionnaire: Questionnaire, deputies
+    *, actor: Actor, questionnaire: Questionnaire, deputies
 ) -> list[RespondentCode]:
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     QUESTIONNAIRE_WORKFLOW.action_check(questionnaire, actor, "issue_deputy_codes")
@@ -180,7 +181,9 @@ def codes_issue_to_deputies(
 
 
 @transaction.atomic
-def codes_issue_sheets(*, actor, questionnaire: Questionnaire, count: int) -> list[RespondentCode]:
+def codes_issue_sheets(
+    *, actor: Actor, questionnaire: Questionnaire, count: int
+) -> list[RespondentCode]:
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     QUESTIONNAIRE_WORKFLOW.action_check(questionnaire, actor, "issue_sheet_codes")
     if not 1 <= count <= MAX_SHEETS:

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.actors import Actor
 from core.audit import audit_log
 from core.documents import document_discard, document_request
 from core.errors import ApplicationError
@@ -42,7 +43,7 @@ def _check_blocks(blocks) -> list[str]:
 
 @transaction.atomic
 def briefing_create(
-    *, actor, campaign: Campaign, number: int | None = None, corrects=None, **fields
+    *, actor: Actor, campaign: Campaign, number: int | None = None, corrects=None, **fields
 ) -> Briefing:
     """A new issue, numbered after the last one. The first issue created here may take a
     later number (`number`), to continue a series the office began on paper."""
@@ -93,7 +94,9 @@ def _edit(briefing: Briefing, fields: dict) -> None:
 
 
 @transaction.atomic
-def briefing_update(*, actor, briefing: Briefing, fields: dict | None = None, **more) -> Briefing:
+def briefing_update(
+    *, actor: Actor, briefing: Briefing, fields: dict | None = None, **more
+) -> Briefing:
     """A draft's edits (by name, or as `fields`), by the office (BRIEFING_WORKFLOW)."""
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
     BRIEFING_WORKFLOW.edit_check(briefing, actor)
@@ -103,7 +106,7 @@ def briefing_update(*, actor, briefing: Briefing, fields: dict | None = None, **
 
 @transaction.atomic
 def briefing_render_request(
-    *, actor, briefing: Briefing, fields: dict | None = None
+    *, actor: Actor, briefing: Briefing, fields: dict | None = None
 ) -> RenderedDocument:
     """Render the issue's PDF: core's one pipeline, the office only (see documents.py).
     A draft's edits posted with the button (`fields`) are saved first, so nothing typed
@@ -117,7 +120,7 @@ def briefing_render_request(
 
 
 @transaction.atomic
-def briefing_issue(*, actor, briefing: Briefing, fields: dict | None = None) -> Briefing:
+def briefing_issue(*, actor: Actor, briefing: Briefing, fields: dict | None = None) -> Briefing:
     """签发: freeze the issue as it stands now — its articles and its live blocks (stage
     progress, turnout, results, rectification) — and render its PDF from that, once. The
     edits posted with the button (`fields`) are saved first: what was typed is issued."""
@@ -146,7 +149,7 @@ def briefing_issue(*, actor, briefing: Briefing, fields: dict | None = None) -> 
 
 
 @transaction.atomic
-def briefing_correct(*, actor, briefing: Briefing) -> Briefing:
+def briefing_correct(*, actor: Actor, briefing: Briefing) -> Briefing:
     """更正: a new issue that corrects an issued one; the original stays as issued."""
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
     BRIEFING_WORKFLOW.action_check(briefing, actor, "correct")
