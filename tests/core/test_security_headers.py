@@ -25,6 +25,7 @@ PDF_ONLY = {
     "surveys/investigation_report_pdf.html": "the investigation report's PDF",
     "ballots/paper_pdf.html": "a voter group's paper sheet and counting form (ballots.documents)",
     "workbench/term_record_pdf.html": "the term record's PDF (workbench.term_record)",
+    "workbench/demo_document_pdf.html": "the demo's sample attachments (workbench.demo.files)",
 }
 
 SCRIPT = re.compile(r"<script\b[^>]*>", re.I)

@@ -10,7 +10,7 @@ from subjects.models import ReportKind, Subject
 
 def demo_pdf(filename: str, title: str, lines: list[str]) -> SimpleUploadedFile:
     """A one-page document: its title and a paragraph per line (escaped by the template)."""
-    pdf = pdf_render("workbench/demo_document.html", {"title": title, "lines": lines})
+    pdf = pdf_render("workbench/demo_document_pdf.html", {"title": title, "lines": lines})
     return SimpleUploadedFile(filename, pdf, "application/pdf")
 
 
