@@ -21,16 +21,30 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from .errors import ApplicationError
 from .forms import form_data
+from .roles import Role, user_has_role
 from .workflow import Workflow
 
 UNKNOWN = "未知操作。"
+
+
+def office_lookup(queryset) -> Callable:
+    """The `lookup` of an object only the office acts on: 403 for anyone else, 404 when
+    there is none (`queryset` a model or a queryset with its select_related)."""
+
+    def lookup(*, user, pk: int):
+        if not user_has_role(user, Role.OFFICE):
+            raise PermissionDenied("您没有权限访问此页面。")
+        return get_object_or_404(queryset, pk=pk)
+
+    return lookup
 
 
 def object_post(

@@ -4,7 +4,6 @@ reviews.workflows; a refusal shows the stage page again with the message and wha
 typed (400), and nothing is written."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +14,8 @@ from core.admin_tools import template_download
 from core.errors import ApplicationError
 from core.files import private_file_response
 from core.forms import form_refused, version_of
-from core.object_views import move_view
-from core.roles import CAMPAIGN_READERS, Role, role_required, user_has_role
+from core.object_views import move_view, office_lookup
+from core.roles import CAMPAIGN_READERS, Role, role_required
 from core.workflow import capabilities
 from core.xlsx import ImportRejected
 
@@ -85,11 +84,8 @@ def implementation_plan_attach(request, pk: int):
     )
 
 
-def office_campaign(*, user, pk: int) -> Campaign:
-    """The campaign an office POST acts on: 403 for anyone else, 404 when there is none."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Campaign, pk=pk)
+# The campaign an office POST acts on.
+office_campaign = office_lookup(Campaign)
 
 
 def campaign_stage_page(request, campaign: Campaign, *, status: int = 200, form=None):

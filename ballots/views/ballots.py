@@ -6,7 +6,6 @@ with the message and what was typed (400), and nothing is written."""
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
-from core.object_views import UNKNOWN, move_view, object_post
-from core.roles import Role, role_required, user_has_role
+from core.object_views import UNKNOWN, move_view, object_post, office_lookup
+from core.roles import Role, role_required
 from reviews.models import Campaign
 
 from ..forms import BallotSetupForm, PaperForm, TellersForm, VotingCodesForm, preset_fields
@@ -111,11 +110,8 @@ def ballot_rule_preview(request, pk: int):
     return JsonResponse({"text": describe(spec, outcomes), "problems": []})
 
 
-def office_ballot(*, user, pk: int) -> Ballot:
-    """The ballot an office POST acts on: 403 for anyone else, 404 when there is none."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Ballot.objects.select_related("campaign", "meeting"), pk=pk)
+# The ballot an office POST acts on.
+office_ballot = office_lookup(Ballot.objects.select_related("campaign", "meeting"))
 
 
 def _paper_rows(ballot: Ballot, items: list, typed=None) -> list:

@@ -10,6 +10,7 @@ from core.errors import ApplicationError
 from core.formats import cn_date
 from core.forms import form_data
 from core.object_views import move_view, object_post
+from reviews.views import office_campaign
 
 from ..forms import (
     CheckForm,
@@ -38,7 +39,7 @@ from ..services import (
     review_opinion_problem_add,
 )
 from ..workflows import OPINION_WORKFLOW, PLAN_WORKFLOW, REPORT_WORKFLOW
-from .pages import _campaign_page, _page, office_campaign
+from .pages import _campaign_page, _page
 
 _subject_post = object_post(
     lookup=rectification_subject_for_user, page=_page, detail="subject_rectification"

@@ -2,7 +2,6 @@
 a subject's rectification page, versions, the opinion letter and the ledger."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -35,13 +34,6 @@ from ..selectors import (
 from ..workflows import ORDERS, opinion_letter_readable, rectification_capabilities
 
 READERS = tuple(RECTIFICATION_READERS)
-
-
-def office_campaign(*, user, pk: int) -> Campaign:
-    """The campaign an office POST acts on: 403 for anyone else, 404 when there is none."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Campaign, pk=pk)
 
 
 def _campaign_page(request, campaign, *, status=200):

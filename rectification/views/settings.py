@@ -9,11 +9,11 @@ from core.object_views import object_post
 from core.roles import Role, role_required
 from reviews.models import Campaign
 from reviews.services import campaign_update
+from reviews.views import office_campaign
 
 from ..forms import RectificationSettingsForm, StepEditForm, StepForm
 from ..models import SUGGESTED_STEPS, StepRecipient
 from ..services import reporting_step_add, reporting_step_delete, reporting_step_update
-from .pages import office_campaign
 
 SETTINGS_FIELDS = ("rectification_conclusion", "groups_oversee_rectification")
 

@@ -13,7 +13,6 @@ import zipfile
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -28,6 +27,7 @@ from core.object_views import move_view, object_post
 from core.roles import Role, role_required, user_has_role
 from reviews.models import Campaign
 from reviews.selectors import campaign_stage_rows
+from reviews.views import office_campaign
 
 from ..audit import AuditAction as SubjectAuditAction
 from ..forms import DutyReportUploadForm
@@ -168,13 +168,6 @@ def campaign_duty_reports(request, pk: int):
     return _campaign_page(request, get_object_or_404(Campaign, pk=pk))
 
 
-def _office_campaign(*, user, pk: int) -> Campaign:
-    """The campaign an office POST acts on: 403 for anyone else, 404 when there is none."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Campaign, pk=pk)
-
-
 def _campaign_list(request, campaign) -> str:
     """Back to the campaign's list, keeping its filter (the POST's `back`, a query string)."""
     back = request.POST.get("back", "")
@@ -194,7 +187,7 @@ def _reminders_by_subject(campaign) -> dict[int, dict]:
     }
 
 
-@object_post(lookup=_office_campaign, page=_campaign_page, detail=_campaign_list)
+@object_post(lookup=office_campaign, page=_campaign_page, detail=_campaign_list)
 def duty_reports_remind_view(request, campaign, forms):
     """催报: one subject (subject=<id>) or every overdue one (subject=overdue)."""
     wanted = request.POST.get("subject", "")
@@ -213,7 +206,7 @@ def duty_reports_remind_view(request, campaign, forms):
     return f"已催报 {n} 名评议对象：站内通知已发出，有电子邮箱的将收到邮件（见管理后台的“邮件发送队列”）。"
 
 
-@object_post(lookup=_office_campaign, page=_campaign_page, detail="campaign_duty_reports")
+@object_post(lookup=office_campaign, page=_campaign_page, detail="campaign_duty_reports")
 def duty_reports_distribute_view(request, campaign, forms):
     duty_reports_distribute(actor=request.user, campaign=campaign)
     return "述职报告已分发，常委会组成人员和领导小组现在可以阅读已接受的定稿。"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import ApplicationError
 from core.forms import form_data, form_refused
-from core.object_views import move_view, object_post
+from core.object_views import move_view, object_post, office_lookup
 from core.roles import SUPERVISORS, Role, role_required, user_has_role
 from core.workflow import capabilities
 from core.xlsx_writer import Sheet, SheetColumn, xlsx_file_response
@@ -86,11 +86,8 @@ def questionnaire_list(request, pk: int):
     )
 
 
-def questionnaire_for_office(*, user, pk: int) -> Questionnaire:
-    """The questionnaire an office POST acts on: 403 for anyone else, 404 when there is none."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Questionnaire.objects.select_related("campaign"), pk=pk)
+# The questionnaire an office POST acts on.
+questionnaire_for_office = office_lookup(Questionnaire.objects.select_related("campaign"))
 
 
 def _detail_page(request, questionnaire: Questionnaire, *, status=200, **forms):

@@ -5,7 +5,6 @@ views on object_post; a refusal shows the page again with what was typed (400) a
 nothing is written. The page asks the table what may be done now (`caps`)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from core.documents import document_for, document_response, documents_for
 from core.errors import ApplicationError
 from core.forms import form_errors_text, form_refused, version_of
 from core.models import DocumentStatus
-from core.object_views import move_view, object_post
-from core.roles import LEADERSHIP, Role, role_required, user_has_role
+from core.object_views import move_view, object_post, office_lookup
+from core.roles import LEADERSHIP, Role, role_required
 from core.workflow import capabilities
 from reviews.models import Campaign
 
@@ -66,11 +65,8 @@ def briefing_list(request, pk: int):
     )
 
 
-def briefing_for_office(*, user, pk: int) -> Briefing:
-    """An issue's page and its buttons are the office's (the leadership reads the PDF)."""
-    if not user_has_role(user, Role.OFFICE):
-        raise PermissionDenied("您没有权限访问此页面。")
-    return get_object_or_404(Briefing.objects.select_related("campaign"), pk=pk)
+# An issue's page and its buttons are the office's (the leadership reads the PDF).
+briefing_for_office = office_lookup(Briefing.objects.select_related("campaign"))
 
 
 def _page(request, briefing, status=200, form=None):
